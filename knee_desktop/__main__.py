@@ -1,0 +1,7 @@
+"""`python -m knee_desktop` is the same as the `knee-desktop` command."""
+
+import sys
+
+from knee_desktop.cli.main import main
+
+sys.exit(main())

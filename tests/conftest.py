@@ -1,0 +1,32 @@
+"""Shared fixtures. Qt runs offscreen; every test gets its own config, data and cache dirs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Must be set before any QApplication exists (pytest-qt creates it lazily).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point platformdirs (XDG on Linux) at a temporary home so no test touches real data."""
+    home = tmp_path / "home"
+    for var, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"),
+                     ("XDG_CACHE_HOME", ".cache"), ("XDG_STATE_HOME", ".local/state")):
+        path = home / sub
+        path.mkdir(parents=True)
+        monkeypatch.setenv(var, str(path))
+    return home
+
+
+@pytest.fixture
+def user_routines(isolated_dirs: Path) -> Path:
+    folder = isolated_dirs / ".config" / "knee-desktop" / "routines"
+    folder.mkdir(parents=True)
+    return folder
