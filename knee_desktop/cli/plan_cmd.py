@@ -38,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
         if event.step != step:
             step = event.step
             span = timeline.steps[step]
-            print(f"\n{_clock(span.start)}  == {span.title}" + (f" ({span.leg} leg)" if span.leg else ""))
+            leg = f" ({span.leg} leg)" if span.leg else ""
+            print(f"\n{_clock(span.start)}  == {span.title}{leg}")
         extra = f" [{event.duration:g} s]" if event.kind in ("still", "rest", "press") else ""
         print(f"{_clock(event.t)}  {event.kind:9} {event.text or '(silence)'}{extra}")
     return 0

@@ -19,8 +19,8 @@ from knee_desktop.core.errors import KneeError, RoutineError
 from knee_desktop.core.routine import (
     MOVEMENTS,
     Defaults,
-    MoveStep,
     Movement,
+    MoveStep,
     PressStep,
     RestStep,
     Routine,
@@ -287,8 +287,8 @@ def parse_routine(text: str, path: Path) -> Routine:
     steps = tuple(_load_step(ctx, i, s) for i, s in enumerate(raw_steps, start=1))
     setup = _get(ctx, data, (), "setup", _text_list, "a list of non-empty strings",
                  required=False) or ()
-    for i, line in enumerate(setup, start=1):
-        _check_template(ctx, ("setup", i), line, {"leg"})
+    for i, text in enumerate(setup, start=1):
+        _check_template(ctx, ("setup", i), text, {"leg"})
     return Routine(
         id=rid,
         title=title,
@@ -355,9 +355,10 @@ def load_catalog(dirs: Iterable[Path] | None = None) -> Catalog:
                 catalog.problems.append(exc)
                 continue
             if routine.id in seen:
+                line = _key_lines(path.read_text(encoding="utf-8")).get(("id",))
                 catalog.problems.append(RoutineError(
                     path, f'the id "{routine.id}" is already used by {seen[routine.id].name}; '
-                    "expected a unique id", field="id", line=_key_lines(path.read_text()).get(("id",))))
+                    "expected a unique id", field="id", line=line))
                 continue
             seen[routine.id] = path
             catalog.routines[routine.id] = routine

@@ -6,6 +6,7 @@ The timeline is the single source of timing. The voice, the leg diagram, the pro
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable
@@ -259,7 +260,7 @@ def overlaps(timeline: Timeline, speech: SpeechSeconds, margin: float = 0.05) ->
     """Phrases that would run into the next one with these speech lengths."""
     spoken = timeline.speech()
     out = []
-    for a, b in zip(spoken, spoken[1:], strict=False):
+    for a, b in itertools.pairwise(spoken):
         over = a.t + speech(a.text or "") + margin - b.t
         if over > 0:
             out.append(Overlap(a, b, over))
