@@ -1,0 +1,1 @@
+"""Speech and sound: rendering phrases to clips, and playing them on the beat."""

@@ -1,0 +1,62 @@
+"""What the rest of the app needs from a voice, whatever makes the sound.
+
+Implementations: SilentVoice (``--silent``), and the real ones in this package (pre-rendered
+pyttsx3 speech played with QtMultimedia, or generated tones when no speech engine exists).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+
+from knee_desktop.core.hooks import Hook
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+class Voice(ABC):
+    """Plays prepared phrases on demand. ``problem`` reports failures in words for the user."""
+
+    def __init__(self) -> None:
+        self.problem: Hook[[str]] = Hook()
+
+    @property
+    def latency(self) -> float:
+        """Seconds from :meth:`play` to the sound being heard; the scheduler starts cues
+        this much early."""
+        return 0.0
+
+    @abstractmethod
+    def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
+        """Make every phrase ready to play at once (render, cache, open the output)."""
+
+    @abstractmethod
+    def play(self, text: str, kind: str = "say") -> None:
+        """Start playing a prepared phrase now. ``kind`` is the timeline event kind, for
+        voices that use tones instead of words."""
+
+    def say(self, text: str) -> None:
+        """Speak an untimed phrase (a control's confirmation); may render it first."""
+        self.play(text)
+
+    def duration(self, text: str) -> float | None:
+        """How long a prepared phrase sounds, in seconds, if known."""
+        return None
+
+    def close(self) -> None:  # noqa: B027 - optional hook, nothing to release by default
+        """Release the audio output."""
+
+
+class SilentVoice(Voice):
+    """No sound at all, for ``--silent``: the user chose it knowingly."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.played: list[str] = []
+
+    def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
+        if progress:
+            progress(len(phrases), len(phrases))
+
+    def play(self, text: str, kind: str = "say") -> None:
+        self.played.append(text)
