@@ -264,6 +264,8 @@ def parse_routine(text: str, path: Path) -> Routine:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
         line = int(m.group(1)) if m else None
+        if line is None and "end of document" in msg:
+            line = max(1, len(text.splitlines()))
         problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
         col = f" (column {m.group(2)})" if m else ""
         raise RoutineError(path, f"not valid TOML: {problem}{col}", line=line) from None

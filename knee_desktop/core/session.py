@@ -121,9 +121,13 @@ class Session:
         extra = 0.0 if self._pause_started is None else self.clock.now() - self._pause_started
         return self._paused_seconds + extra
 
+    def time_of(self, position: float) -> float:
+        """The clock time at which the session will reach ``position``, as things stand."""
+        return self._anchor_clock + (position - self._anchor_pos)
+
     def due_time(self, event: Event) -> float:
         """The clock time at which ``event`` should be heard, as things stand."""
-        return self._anchor_clock + (event.t - self._anchor_pos)
+        return self.time_of(event.t)
 
     def next_deadline(self) -> float | None:
         """When :meth:`poll` should next be called (clock time), or None if nothing is due."""
