@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -36,8 +37,7 @@ def test_plan_options(capsys: pytest.CaptureFixture[str]) -> None:
     reps = [e for e in data["events"] if e["kind"] == "rep"]
     assert len(reps) == 20 and {e["leg"] for e in reps} == {"left"}
     first_group = reps[:4]
-    assert [round(b["t"] - a["t"], 3) for a, b in zip(first_group, first_group[1:],
-                                                       strict=False)] == [3.0] * 3
+    assert [round(b["t"] - a["t"], 3) for a, b in itertools.pairwise(first_group)] == [3.0] * 3
     assert {e["duration"] for e in data["events"] if e["kind"] == "still"} == {6}
     assert data["settings"]["legs"] == ["left"]
 

@@ -185,7 +185,7 @@ def test_a_stalled_machine_drops_stale_cues_and_resyncs() -> None:
 
 
 def test_a_slightly_late_cue_is_still_played() -> None:
-    session, clock, rec = make(stale_after=0.15)
+    session, clock, _rec = make(stale_after=0.15)
     session.start()
     event = session.timeline.events[1]
     clock.advance(event.t + 0.149)
@@ -206,7 +206,7 @@ def test_stop_ends_the_session_and_says_so() -> None:
 
 
 def test_controls_before_start_do_nothing_and_start_twice_fails() -> None:
-    session, _, rec = make()
+    session, _, _rec = make()
     assert not session.pause() and not session.resume() and session.repeat() is None
     assert session.position() == 0.0
     session.start()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from itertools import groupby
+from itertools import groupby, pairwise
 
 import pytest
 
@@ -65,7 +65,7 @@ def test_counts_fall_on_the_beat_of_each_repetition() -> None:
     for movement in GUIDE_ORDER:
         reps = [e for e in tl.events if e.kind == "rep" and e.movement == movement
                 and e.leg == "left"]
-        gaps = {round(b.t - a.t, 6) for a, b in zip(reps, reps[1:], strict=False)}
+        gaps = {round(b.t - a.t, 6) for a, b in pairwise(reps)}
         period = 2.5 if movement.startswith("sweep") else 4.0
         assert gaps == {period}
         first = reps[0]
@@ -115,7 +115,7 @@ def test_lead_in_tells_how_to_lie_gives_safety_and_counts_in() -> None:
     assert "Lie on your back" in text and "point of pain" in text
     counts = [e for e in lead if e.kind == "count"]
     assert [e.rep for e in counts] == [5, 4, 3, 2, 1]
-    assert [round(b.t - a.t, 6) for a, b in zip(counts, counts[1:], strict=False)] == [1.0] * 4
+    assert [round(b.t - a.t, 6) for a, b in pairwise(counts)] == [1.0] * 4
     assert tl.steps[1].start == pytest.approx(counts[-1].t + 1.0)
     assert not [e for e in wiper(lead_in_seconds=0).events if e.kind == "count"]
 
