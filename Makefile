@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check knee_desktop tests bench
+	$(VENV)/bin/ruff check knee_desktop tests $(wildcard bench)
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy knee_desktop
