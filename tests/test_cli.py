@@ -92,3 +92,19 @@ def test_a_real_process_never_shows_a_traceback(tmp_path: Path) -> None:
                            "--leg", "middle"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "invalid choice: 'middle'" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_an_unexpected_bug_is_one_paragraph_and_a_file(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, isolated_dirs: Path
+) -> None:
+    from knee_desktop.cli import plan_cmd
+
+    def broken(args: object) -> int:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(plan_cmd, "routine_and_timeline", broken)
+    assert main(["plan", "windshield-wiper"]) == 70
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "ZeroDivisionError: boom" in err
+    crash = next((isolated_dirs / ".local" / "state" / "knee-desktop").rglob("crash-*.txt"))
+    assert str(crash) in err and "Traceback" in crash.read_text()
