@@ -54,7 +54,7 @@ def saved_settings() -> UserSettings:
     """The user's saved settings; a damaged file's messages go to stderr and the log."""
     result = load_user_settings()
     for line in result.messages:
-        log.warning("%s", line)
+        log.warning("%s", line, extra={"user_saw": True})
         print(f"knee-desktop: {line}", file=sys.stderr)
     return result.settings
 
