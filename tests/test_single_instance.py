@@ -14,7 +14,6 @@ import pytest
 from knee_desktop.gui.single_instance import SingleInstance, send_to_running, server_name
 from knee_desktop.logging_setup import log_file
 
-pytestmark = pytest.mark.slow
 APP = [sys.executable, "-m", "knee_desktop"]
 
 
