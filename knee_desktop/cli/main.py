@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import io
 import logging
+import os
 import sys
+import time
+import traceback
 from collections.abc import Sequence
+from pathlib import Path
 
 from knee_desktop import __version__
 from knee_desktop.cli import plan_cmd, routines_cmd, voices_cmd
 from knee_desktop.cli.options import add_session_options
+from knee_desktop.core import paths
 from knee_desktop.core.errors import KneeError
 from knee_desktop.logging_setup import setup_logging
 
@@ -57,6 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -79,7 +93,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nknee-desktop: stopped.", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        _quiet_stdout()  # output piped into `head`: no second error when Python flushes
         return 0
-    except Exception:
-        log.exception("unexpected error")
-        raise
+    except Exception as exc:  # a bug: say so in one paragraph, keep the details in a file
+        return _report_bug(exc)
+
+
+def _report_bug(exc: BaseException) -> int:
+    """Write the traceback to the log folder and tell the user where, in one paragraph."""
+    detail = "".join(traceback.format_exception(exc))
+    if log.hasHandlers():  # the log file only: never a traceback on stderr
+        log.error("unexpected error\n%s", detail, extra={"user_saw": True})
+    where: Path | str = "(it could not be saved)"
+    try:
+        folder = paths.log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        where = folder / f"crash-{time.strftime('%Y%m%d-%H%M%S')}.txt"
+        where.write_text(detail, encoding="utf-8")
+    except OSError:
+        pass
+    print(f"knee-desktop: something went wrong that should not have "
+          f"({type(exc).__name__}: {exc}). Your history is safe. The details are in {where}; "
+          "please include that file if you report it.", file=sys.stderr)
+    return 70
