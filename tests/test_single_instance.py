@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QDir
 
 from knee_desktop.gui.single_instance import SingleInstance, send_to_running, server_name
 from knee_desktop.logging_setup import log_file
@@ -56,7 +57,7 @@ def test_second_launch_hands_over_and_exits(first, env, qtbot):
 def test_a_crashed_instance_leaves_a_stale_socket_that_is_recovered(first, env):
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=30)
-    socket_file = Path("/tmp") / server_name()
+    socket_file = Path(QDir.tempPath()) / server_name()
     assert socket_file.exists()  # the crash left it behind
     again = subprocess.run([*APP, "--quit-after-show"], env=env, capture_output=True,
                            text=True, timeout=60)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
 
 from knee_desktop import APP_ID, __version__
 from knee_desktop.app_command import app_command
-from knee_desktop.core import paths
+from knee_desktop.core import paths, user_settings
 from knee_desktop.core.reminder import set_autostart
 from knee_desktop.core.user_settings import Reminder
 from knee_desktop.gui.reminder import ReminderController
@@ -66,17 +66,16 @@ def parse_handed_over(argv: list[str]) -> argparse.Namespace | None:
         return None
 
 
-def start_reminder(app: QApplication, open_window: Callable[[], None]) -> ReminderController:
+def start_reminder(app: QApplication, reminder: Reminder,
+                   open_window: Callable[[], None]) -> ReminderController:
     """The daily reminder, following the saved settings (it does nothing while off).
 
     With the reminder on and a tray available, closing the window leaves the app in the
     tray; call :func:`apply_reminder` again after the settings change.
     """
-    from knee_desktop.cli.options import saved_settings
-
     controller = ReminderController(app.windowIcon(), parent=app)
     controller.open_requested.connect(open_window)
-    apply_reminder(app, controller, saved_settings().reminder)
+    apply_reminder(app, controller, reminder)
     return controller
 
 
@@ -91,6 +90,7 @@ def apply_reminder(app: QApplication, controller: ReminderController,
 
 
 def run_app(args: argparse.Namespace) -> int:
+    from knee_desktop.gui.settings_dialog import show_settings_problems
     from knee_desktop.gui.single_instance import claim_or_hand_over
 
     app = make_app()
@@ -123,10 +123,15 @@ def run_app(args: argparse.Namespace) -> int:
     instance.received.connect(handed_over)
     app.aboutToQuit.connect(instance.close)
 
-    reminder = start_reminder(app, lambda: bring_to_front(window))
+    loaded = user_settings.load()
+    for line in loaded.messages:
+        log.warning("%s", line)
+    reminder = start_reminder(app, loaded.settings.reminder, lambda: bring_to_front(window))
     if not (args.tray and reminder.tray is not None):
         window.show()
         act_on(args)
+    if loaded.messages:
+        show_settings_problems(window, loaded.messages)
     if args.quit_after_show:
         QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
     return app.exec()

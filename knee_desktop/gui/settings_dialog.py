@@ -427,7 +427,19 @@ def edit_settings(parent: QWidget | None = None, preview: Preview | None = None,
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if on_saved is not None:
         dialog.saved.connect(on_saved)
-    if result.messages:
-        QMessageBox.information(parent, "Settings repaired", "\n".join(result.messages))
     dialog.open()
+    if result.messages:
+        show_settings_problems(dialog, result.messages)
     return dialog
+
+
+def show_settings_problems(parent: QWidget, messages: Sequence[str]) -> QMessageBox:
+    """Say (without blocking) that the settings file was damaged and where it was kept."""
+    box = QMessageBox(QMessageBox.Icon.Information, "Settings repaired",
+                      "Some of your settings could not be used, so their defaults apply.",
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setInformativeText("\n".join(messages))
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setAccessibleName("Settings repaired")
+    box.open()
+    return box
