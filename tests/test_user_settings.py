@@ -161,3 +161,17 @@ def test_plan_says_when_the_saved_settings_were_damaged(capsys):
     out, err = capsys.readouterr()
     assert json.loads(out)["settings"]["reps"] == 10
     assert "reps: expected 1 to 100, got 0; using the default." in err
+
+
+def test_start_options_override_the_saved_settings_too():
+    from knee_desktop.cli.main import build_parser
+    from knee_desktop.cli.options import settings_from_args
+    from knee_desktop.gui.app import parse_handed_over
+
+    base = UserSettings(reps=4, pause_seconds=6.0, leg="left").to_plan_settings()
+    args = build_parser().parse_args(["--start", "windshield-wiper", "--reps", "3"])
+    assert args.start == "windshield-wiper"
+    assert settings_from_args(args, base) == PlanSettings(reps=3, pause_seconds=6.0, leg="left")
+    handed = parse_handed_over(["--start", "thigh-massage", "--leg", "right"])
+    assert handed is not None and settings_from_args(handed, base).leg == "right"
+    assert parse_handed_over(["--reps", "many"]) is None  # never exits the running app

@@ -315,14 +315,17 @@ class SettingsDialog(QDialog):
             days.addWidget(day)
         days.addStretch(1)
         outer.addLayout(days)
-        note = QLabel("Nothing runs in the background while the reminder is off.")
-        note.setAccessibleName("Reminder note")
-        note.setWordWrap(True)
-        outer.addWidget(note)
+        self.reminder_note = QLabel()
+        self.reminder_note.setAccessibleName("Reminder note")
+        self.reminder_note.setWordWrap(True)
+        outer.addWidget(self.reminder_note)
         self.reminder_on.toggled.connect(self._reminder_enabled)
         return box
 
     def _reminder_enabled(self, on: bool) -> None:
+        self.reminder_note.setText(
+            "While the reminder is on, a tray icon stays and the app starts in the tray when "
+            "you log in." if on else "Nothing runs in the background while the reminder is off.")
         self.reminder_time.setEnabled(on)
         for day in self.days:
             day.setEnabled(on)
