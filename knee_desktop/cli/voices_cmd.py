@@ -20,6 +20,13 @@ class Voice:
     languages: tuple[str, ...]
     gender: str | None = None
 
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Voice:
+        langs = data.get("languages") or []
+        return cls(id=str(data["id"]), name=str(data.get("name") or data["id"]),
+                   languages=tuple(str(x) for x in langs) if isinstance(langs, list) else (),
+                   gender=str(data["gender"]) if data.get("gender") else None)
+
     @property
     def label(self) -> str:
         langs = ", ".join(self.languages)

@@ -26,7 +26,7 @@ from typing import Any
 from knee_desktop.core import paths
 from knee_desktop.core.errors import SettingsError
 from knee_desktop.core.routine import Leg
-from knee_desktop.core.settings import LegChoice, PlanSettings
+from knee_desktop.core.settings import LIMITS, LegChoice, PlanSettings
 
 FILE_NAME = "settings.toml"
 SCHEMA = 1
@@ -182,11 +182,11 @@ _CHECKS: dict[str, Callable[[object], str | None]] = {
     "rate": _number(*RATE_RANGE, whole=True, unit=" words per minute", optional=False),
     "volume": _number(0.0, 1.0, unit="", optional=False),
     "tones": _type(bool, "true or false"),
-    "reps": _number(1, 100, whole=True, unit=""),
-    "pause_seconds": _number(0.5, 3600),
-    "sweep_seconds": _number(0.5, 30),
-    "circle_seconds": _number(0.5, 30),
-    "lead_in_seconds": _number(0, 60),
+    "reps": _number(*LIMITS["reps"], whole=True, unit=""),
+    "pause_seconds": _number(*LIMITS["pause_seconds"]),
+    "sweep_seconds": _number(*LIMITS["sweep_seconds"]),
+    "circle_seconds": _number(*LIMITS["circle_seconds"]),
+    "lead_in_seconds": _number(*LIMITS["lead_in_seconds"]),
     "leg": _one_of("left", "right", "both"),
     "first_leg": _one_of("left", "right"),
     "knee_feel": _type(bool, "true or false"),

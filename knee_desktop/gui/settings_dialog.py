@@ -16,7 +16,6 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -39,9 +38,11 @@ from PySide6.QtWidgets import (
 )
 
 from knee_desktop.app_command import app_command
+from knee_desktop.cli.voices_cmd import Voice
 from knee_desktop.core import user_settings as us
 from knee_desktop.core.errors import KneeError
 from knee_desktop.core.routine import Defaults
+from knee_desktop.core.settings import LIMITS
 from knee_desktop.core.user_settings import Reminder, UserSettings
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ VOICE_TIMEOUT_MS = 20_000
 class VoiceLister(QObject):
     """Runs ``knee-desktop voices --json`` in a worker process, with a time limit."""
 
-    listed = Signal(list, str)  # [{"id", "name", "languages", "gender"}], the default id
+    listed = Signal(list, str)  # [Voice], the default voice's id
     failed = Signal(str)  # a sentence for the user
 
     def __init__(self, command: Sequence[str] | None = None,
@@ -115,19 +116,13 @@ class VoiceLister(QObject):
             if status != QProcess.ExitStatus.NormalExit or code != 0:
                 raise ValueError(err.strip().splitlines()[-1] if err.strip() else f"exit {code}")
             data = json.loads(out[out.index("{"):])
-            voices = [dict(v) for v in data["voices"]]
+            voices = [Voice.from_json(v) for v in data["voices"]]
             default = str(data.get("default") or "")
         except (ValueError, KeyError, TypeError) as exc:
             log.warning("voice list failed: %s", exc)
             self.failed.emit(f"The speech engine gave no voices ({exc}).")
             return
         self.listed.emit(voices, default)
-
-
-def _voice_label(voice: dict[str, Any]) -> str:
-    langs = ", ".join(str(x) for x in voice.get("languages") or [])
-    name = str(voice.get("name") or voice.get("id"))
-    return f"{name} ({langs})" if langs else name
 
 
 def _describe(widget: QWidget, name: str, tip: str) -> QWidget:
@@ -238,7 +233,8 @@ class SettingsDialog(QDialog):
                          "own value.")  # type: ignore[return-value]
 
     @staticmethod
-    def _seconds(lo: float, hi: float, step: float) -> QDoubleSpinBox:
+    def _seconds(key: str, step: float) -> QDoubleSpinBox:
+        lo, hi = LIMITS[key]
         spin = QDoubleSpinBox()
         spin.setDecimals(1)
         spin.setRange(lo - step, hi)  # the extra step below is "Routine's own"
@@ -249,23 +245,23 @@ class SettingsDialog(QDialog):
     def _session_group(self) -> QGroupBox:
         box = QGroupBox("Session")
         form = QFormLayout(box)
-        self.sweep = self._seconds(0.5, 30, 0.1)
+        self.sweep = self._seconds("sweep_seconds", 0.1)
         d = Defaults()
         self._optional(self.sweep, "Seconds per sweep",
                        "How long one windshield-wiper sweep takes", f"{d.sweep_seconds:g} s")
-        self.circle = self._seconds(0.5, 30, 0.1)
+        self.circle = self._seconds("circle_seconds", 0.1)
         self._optional(self.circle, "Seconds per circle", "How long one foot circle takes",
                        f"{d.circle_seconds:g} s")
-        self.pause = self._seconds(0.5, 3600, 0.5)
+        self.pause = self._seconds("pause_seconds", 0.5)
         self._optional(self.pause, "Still pause",
                        "How long each still pause lasts (the guide says 10 seconds)",
                        f"{d.pause_seconds:g} s")
         self.reps = QSpinBox()
-        self.reps.setRange(0, 100)
+        self.reps.setRange(0, int(LIMITS["reps"][1]))  # 0: "Routine's own"
         self._optional(self.reps, "Repetitions",
                        "How many sweeps or circles of each kind (the guide says 10)",
                        f"{d.reps}")
-        self.lead_in = self._seconds(0, 60, 1)
+        self.lead_in = self._seconds("lead_in_seconds", 1)
         self._optional(self.lead_in, "Lead-in", "Seconds to get ready before the first move",
                        f"{d.lead_in_seconds:g} s")
         self.leg = QComboBox()
@@ -404,14 +400,14 @@ class SettingsDialog(QDialog):
             index = self.voice.count() - 1
         self.voice.setCurrentIndex(index)
 
-    def _on_voices(self, voices: list[dict[str, Any]], default: str) -> None:
+    def _on_voices(self, voices: list[Voice], default: str) -> None:
         chosen = str(self.voice.currentData() or "")
         self.voice.clear()
-        default_voice = next((v for v in voices if v.get("id") == default), None)
-        self.voice.addItem("Default voice" + (f": {_voice_label(default_voice)}"
-                                              if default_voice else ""), "")
-        for v in sorted(voices, key=lambda v: str(v.get("name", "")).lower()):
-            self.voice.addItem(_voice_label(v), str(v.get("id")))
+        default_voice = next((v for v in voices if v.id == default), None)
+        self.voice.addItem("Default voice" + (f": {default_voice.label}" if default_voice
+                                              else ""), "")
+        for v in sorted(voices, key=lambda v: v.name.lower()):
+            self.voice.addItem(v.label, v.id)
         if chosen and self.voice.findData(chosen) < 0:
             self.voice.addItem(f"{chosen} (not installed)", chosen)
         self._select_voice(chosen)
