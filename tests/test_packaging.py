@@ -74,11 +74,29 @@ def test_flatpak_manifest_grants_pulseaudio_and_little_else():
     assert DESKTOP.name in installs and METAINFO.name in installs
 
 
+def _paths(node: object, prefix: str = "") -> set[str]:
+    if isinstance(node, dict):
+        return {f"{prefix}/{k}" for k in node} | {
+            p for k, v in node.items() for p in _paths(v, f"{prefix}/{k}")}
+    if isinstance(node, list):
+        return {p for i, v in enumerate(node) for p in _paths(v, f"{prefix}[{i}]")}
+    return set()
+
+
+def test_flatpak_builder_knows_every_key_of_the_manifest():
+    result = run_tool("flatpak-builder", "--show-manifest", str(FLATPAK))
+    assert result.returncode == 0, result.stderr
+    assert "Unknown property" not in result.stderr  # a misspelt key in a module or source
+    ours = json.loads(FLATPAK.read_text())
+    assert _paths(json.loads(result.stdout)) == _paths(ours)
+
+
 def test_make_lint_packaging_runs_the_validators():
     if not shutil.which("make"):
         pytest.skip("make is not installed")
     run_tool("desktop-file-validate", "--help")
     run_tool("appstreamcli", "--version")
+    run_tool("flatpak-builder", "--version")
     result = subprocess.run(["make", "-s", "lint-packaging"], cwd=REPO, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
