@@ -49,7 +49,8 @@ bundle-test: $(STAMP)
 lint-packaging:
 	desktop-file-validate packaging/io.github.kneedesktop.KneeDesktop.desktop
 	appstreamcli validate --no-net packaging/io.github.kneedesktop.KneeDesktop.metainfo.xml
-	flatpak-builder --show-manifest packaging/io.github.kneedesktop.KneeDesktop.json >/dev/null
+	mkdir -p build && cd build && \
+	    flatpak-builder --show-manifest ../packaging/io.github.kneedesktop.KneeDesktop.json >/dev/null
 
 # Re-render the PNG icons after editing assets/io.github.kneedesktop.KneeDesktop.svg.
 icons: $(STAMP)
