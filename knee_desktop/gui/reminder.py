@@ -45,6 +45,7 @@ class ReminderController(QObject):
         self._timer.setTimerType(Qt.TimerType.CoarseTimer)
         self._timer.timeout.connect(self.check)
         self._tray: QSystemTrayIcon | None = None
+        self._menu: QMenu | None = None  # QSystemTrayIcon does not own its menu
 
     @property
     def due(self) -> dt.datetime | None:
@@ -114,7 +115,7 @@ class ReminderController(QObject):
         menu.addSeparator()
         menu.addAction(quit_action)
         tray.setContextMenu(menu)
-        self._menu = menu  # QSystemTrayIcon does not own its menu
+        self._menu = menu
         tray.activated.connect(self._on_activated)
         tray.messageClicked.connect(self.open_requested)
         tray.show()
