@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test deps system-deps lint typecheck pytest clean
+.PHONY: run test deps system-deps lint typecheck pytest clean bundle bundle-test lint-packaging icons
 
 run: deps
 	$(VENV)/bin/knee-desktop
@@ -30,6 +30,31 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(PY) -m pytest
+
+# Desktop packaging (docs in packaging/README.md).
+BUNDLE := dist/knee-desktop/knee-desktop
+
+# A one-folder PyInstaller bundle in dist/knee-desktop/ (takes a few minutes).
+bundle: deps
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bundle]'
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
+	    --distpath dist --workpath build/pyinstaller packaging/knee-desktop.spec
+	@du -sh dist/knee-desktop
+
+# Launch the built bundle headless: --version, plan --json, voices, the window.
+bundle-test: $(STAMP)
+	@test -x $(BUNDLE) || $(MAKE) bundle
+	KNEE_DESKTOP_BUNDLE=$(BUNDLE) $(PY) -m pytest -q -m slow tests/test_bundle.py
+
+lint-packaging:
+	desktop-file-validate packaging/io.github.kneedesktop.KneeDesktop.desktop
+	appstreamcli validate --no-net packaging/io.github.kneedesktop.KneeDesktop.metainfo.xml
+	mkdir -p build && cd build && \
+	    flatpak-builder --show-manifest ../packaging/io.github.kneedesktop.KneeDesktop.json >/dev/null
+
+# Re-render the PNG icons after editing assets/io.github.kneedesktop.KneeDesktop.svg.
+icons: $(STAMP)
+	$(PY) packaging/render_icons.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import sys
 
 from knee_desktop.core.loader import Catalog, load_catalog
 from knee_desktop.core.routine import Routine
 from knee_desktop.core.settings import PlanSettings
 from knee_desktop.core.timeline import Timeline, compile_timeline
+from knee_desktop.core.user_settings import UserSettings
+from knee_desktop.core.user_settings import load as load_user_settings
+
+log = logging.getLogger(__name__)
 
 
 def add_session_options(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +50,19 @@ def settings_from_args(args: argparse.Namespace,
     return s.validate()
 
 
+def saved_settings() -> UserSettings:
+    """The user's saved settings; a damaged file's messages go to stderr and the log."""
+    result = load_user_settings()
+    for line in result.messages:
+        log.warning("%s", line, extra={"user_saw": True})
+        print(f"knee-desktop: {line}", file=sys.stderr)
+    return result.settings
+
+
 def routine_and_timeline(args: argparse.Namespace,
                          catalog: Catalog | None = None) -> tuple[Routine, Timeline]:
+    """The routine named on the command line, planned with the saved settings as the base
+    and the command line's options on top."""
     routine = (catalog or load_catalog()).get(args.routine)
-    return routine, compile_timeline(routine, settings_from_args(args))
+    base = saved_settings().to_plan_settings()
+    return routine, compile_timeline(routine, settings_from_args(args, base))

@@ -11,7 +11,8 @@ from knee_desktop.cli.options import add_session_options, routine_and_timeline
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("plan", help="print what will be said, and when",
                        description="Print the whole cue script of a session with its times, "
-                       "so you can read exactly what will be said and when.")
+                       "so you can read exactly what will be said and when. Your saved "
+                       "settings are the base; the options below override them for this run.")
     p.add_argument("routine", help="a routine id (see `knee-desktop routines`) or a .toml file")
     p.add_argument("--json", action="store_true",
                    help="machine-readable output (documented in docs/plan-json.md)")

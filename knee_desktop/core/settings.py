@@ -10,6 +10,16 @@ from knee_desktop.core.routine import Leg, Routine
 
 LegChoice = Literal["left", "right", "both"]
 
+# The allowed range of each session number, for the command line, the settings file and
+# the settings dialog alike.
+LIMITS: dict[str, tuple[float, float]] = {
+    "reps": (1, 100),
+    "pause_seconds": (0.5, 3600),
+    "sweep_seconds": (0.5, 30),
+    "circle_seconds": (0.5, 30),
+    "lead_in_seconds": (0, 60),
+}
+
 
 @dataclass(frozen=True)
 class PlanSettings:
@@ -31,14 +41,15 @@ class PlanSettings:
 
     def validate(self) -> PlanSettings:
         """Raise :class:`SettingsError` naming the setting and the range it must be in."""
-        checks: list[tuple[str, str, float | None, float, float, bool]] = [
-            ("reps", "--reps", self.reps, 1, 100, True),
-            ("pause", "--pause", self.pause_seconds, 0.5, 3600, False),
-            ("sweep tempo", "--tempo", self.sweep_seconds, 0.5, 30, False),
-            ("circle tempo", "--tempo", self.circle_seconds, 0.5, 30, False),
-            ("lead-in", "--lead-in", self.lead_in_seconds, 0, 60, False),
+        checks: list[tuple[str, str, float | None, str, bool]] = [
+            ("reps", "--reps", self.reps, "reps", True),
+            ("pause", "--pause", self.pause_seconds, "pause_seconds", False),
+            ("sweep tempo", "--tempo", self.sweep_seconds, "sweep_seconds", False),
+            ("circle tempo", "--tempo", self.circle_seconds, "circle_seconds", False),
+            ("lead-in", "--lead-in", self.lead_in_seconds, "lead_in_seconds", False),
         ]
-        for name, option, value, lo, hi, whole in checks:
+        for name, option, value, key, whole in checks:
+            lo, hi = LIMITS[key]
             if value is None:
                 continue
             if whole and (isinstance(value, bool) or not float(value).is_integer()):

@@ -1,0 +1,82 @@
+"""One instance: a second launch hands its arguments to the first (two real processes)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDir
+
+from knee_desktop.gui.single_instance import SingleInstance, send_to_running, server_name
+from knee_desktop.logging_setup import log_file
+
+APP = [sys.executable, "-m", "knee_desktop"]
+
+
+def log_text() -> str:
+    path = log_file()
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+@pytest.fixture
+def env() -> dict[str, str]:
+    # The isolated XDG dirs are in os.environ already (conftest); Qt runs offscreen.
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+
+
+@pytest.fixture
+def first(env: dict[str, str], qtbot) -> Iterator[subprocess.Popen[str]]:
+    proc = subprocess.Popen(APP, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        qtbot.waitUntil(lambda: "single instance: listening" in log_text()
+                        or proc.poll() is not None, timeout=30_000)
+        assert proc.poll() is None, proc.communicate()
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+        proc.communicate(timeout=30)
+
+
+def test_second_launch_hands_over_and_exits(first, env, qtbot):
+    second = subprocess.run([*APP, "--start", "windshield-wiper", "--reps", "3"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert second.returncode == 0, second.stderr
+    assert "already open" in second.stdout
+    qtbot.waitUntil(lambda: "handed over its arguments: ['--start', 'windshield-wiper', "
+                    "'--reps', '3']" in log_text(), timeout=10_000)
+    assert first.poll() is None  # the first one is still running
+
+
+def test_a_crashed_instance_leaves_a_stale_socket_that_is_recovered(first, env):
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=30)
+    socket_file = Path(QDir.tempPath()) / server_name()
+    assert socket_file.exists()  # the crash left it behind
+    again = subprocess.run([*APP, "--quit-after-show"], env=env, capture_output=True,
+                           text=True, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert "shown" in again.stdout
+    assert "removing the stale server" in log_text()
+
+
+def test_in_process_server_and_bad_messages(qtbot):
+    name = server_name() + "-t"
+    server = SingleInstance(name)
+    assert server.listen()
+    rival = SingleInstance(name)
+    assert not rival.listen()  # a live server: the name is taken
+    received: list[list[str]] = []
+    server.received.connect(received.append)
+    # send_to_running blocks on the reply, which needs this process's event loop: so only
+    # the failure paths run in-process; the two-process tests cover the hand-over.
+    assert not send_to_running(["x"], name + "-nobody")
+    server.close()
+    rival.close()
+    assert received == []
