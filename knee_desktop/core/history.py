@@ -208,6 +208,17 @@ class HistoryStore:
 
     # ---- opening ---------------------------------------------------------------------
     @property
+    def read_only(self) -> bool:
+        return self._read_only
+
+    @read_only.setter
+    def read_only(self, value: bool) -> None:
+        """Opened with ``?mode=ro``: SQLite refuses every write. Changing it reconnects."""
+        if value != getattr(self, "_read_only", value):
+            self.close()
+        self._read_only = value
+
+    @property
     def live_dir(self) -> Path:
         """Owner lock files of the sessions being recorded right now."""
         return self.path.with_name(self.path.name + ".live")

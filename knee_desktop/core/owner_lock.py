@@ -12,88 +12,92 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import IO
 
 if sys.platform == "win32":
     import msvcrt
 
-    def _try_lock(f: IO[bytes]) -> bool:
+    def _try_lock(fd: int) -> bool:
         try:
-            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
         except OSError:
             return False
         return True
 
-    def _unlock(f: IO[bytes]) -> None:
-        f.seek(0)
-        msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
 else:
     import fcntl
 
-    def _try_lock(f: IO[bytes]) -> bool:
+    def _try_lock(fd: int) -> bool:
         # flock locks belong to the open file, so two opens in one process exclude each
         # other too (tests play the second instance in the same process).
         try:
-            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             return False
         return True
 
-    def _unlock(f: IO[bytes]) -> None:
-        fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 class OwnerLock:
     """An exclusive lock on ``path``, held until :meth:`release` or the process ends."""
 
-    def __init__(self, path: Path, handle: IO[bytes]) -> None:
+    def __init__(self, path: Path, fd: int) -> None:
         self.path = path
-        self._handle: IO[bytes] | None = handle
+        self._fd: int | None = fd  # a raw descriptor: closed by __del__ without a warning
 
     @classmethod
     def acquire(cls, path: Path) -> OwnerLock | None:
         """Create and lock ``path``; None if it is locked already. OSError if it cannot
         be created (read-only disk)."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "a+b")  # noqa: SIM115 - held open on purpose
-        if not _try_lock(handle):
-            handle.close()
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        if not _try_lock(fd):
+            os.close(fd)
             return None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n".encode())
-        handle.flush()
-        return cls(path, handle)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        return cls(path, fd)
+
+    def __del__(self) -> None:
+        # Dropped without release (e.g. a recorder of a session that never ended): nobody
+        # records the session any more, which is what the free lock says.
+        with contextlib.suppress(Exception):
+            self.release()
 
     @property
     def held(self) -> bool:
-        return self._handle is not None
+        return self._fd is not None
 
     def release(self) -> None:
-        if self._handle is None:
+        if self._fd is None:
             return
+        fd, self._fd = self._fd, None
         with contextlib.suppress(OSError):
             self.path.unlink(missing_ok=True)
         try:
-            _unlock(self._handle)
+            _unlock(fd)
         finally:
-            self._handle.close()
-            self._handle = None
+            os.close(fd)
 
 
 def is_held(path: Path) -> bool:
     """Whether a live process holds the lock at ``path`` (a missing file: nobody does)."""
     try:
-        handle = open(path, "r+b")  # noqa: SIM115
+        fd = os.open(path, os.O_RDWR)
     except FileNotFoundError:
         return False
     except OSError:
         return True  # cannot tell: assume alive rather than mislabel a running session
     try:
-        if _try_lock(handle):
-            _unlock(handle)
+        if _try_lock(fd):
+            _unlock(fd)
             return False
         return True
     finally:
-        handle.close()
+        os.close(fd)
