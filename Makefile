@@ -33,3 +33,7 @@ pytest: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: bench-history
+bench-history: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) bench/history.py

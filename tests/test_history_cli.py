@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from history_util import fake_history
 
 from knee_desktop.cli.main import main
-from knee_desktop.core.history import HistoryStore, default_path
+from knee_desktop.core.history import HistoryStore, SessionRecord, StepRecord, default_path
 
 
 @pytest.fixture
@@ -82,3 +83,17 @@ def test_bad_import_file_is_named_with_its_problem(tmp_path: Path, content: str,
     assert str(bad) in err and problem in err
     with HistoryStore() as store:
         assert store.count() == 0
+
+
+def test_sql_export_matches_the_python_reference(tmp_path: Path) -> None:
+    from knee_desktop.core.history_io import session_json
+
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        fake_history(store, days=30)
+        west = datetime(2026, 5, 1, 6, 15, 42, tzinfo=timezone(-timedelta(hours=3, minutes=30)))
+        store.save_session(SessionRecord(
+            "r", "Ünïcode \"quoted\" title", west, settings={"legs": ["left"]},
+            steps=[StepRecord(0, "Say", "say", ended=west + timedelta(seconds=12.3456))]))
+        fast = [json.loads(text) for text in store.export_json()]
+        reference = [session_json(r) for r in store.sessions()]
+    assert fast == reference

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
                   f"{args.import_file}; {present} {'were' if present != 1 else 'was'} "
                   "already there.")
         elif args.json:
-            history_io.dump_json(store.sessions(), sys.stdout, store.now_wall())
+            history_io.dump_json(store, sys.stdout)
         elif args.csv:
             history_io.dump_csv(store.sessions(), sys.stdout)
         else:

@@ -498,6 +498,40 @@ class HistoryStore:
             return [_record(h, by_id.get(h[0], [])) for h in heads]
         return self._read(read)
 
+    def export_json(self) -> list[str]:
+        """Every session as one JSON object (text), oldest first, built by SQLite's JSON
+        functions: the format of docs/history.md (``history_io.session_json`` is the same in
+        Python, the reference the tests compare with)."""
+        def iso(column: str) -> str:
+            return (f"CASE WHEN {column} IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%S',"
+                    f" {column} + utc_offset, 'unixepoch') || printf('%s%02d:%02d', CASE WHEN"
+                    " utc_offset < 0 THEN '-' ELSE '+' END, abs(utc_offset) / 3600,"
+                    " abs(utc_offset) % 3600 / 60) END")
+
+        def read(db: sqlite3.Connection) -> list[str]:
+            steps = dict(db.execute(
+                "SELECT t.session_id, json_group_array(json_object('index', t.step_index,"
+                " 'title', t.title, 'kind', t.kind, 'movement', t.movement, 'leg', t.leg,"
+                " 'reps_planned', t.reps_planned, 'reps_done', t.reps_done,"
+                " 'seconds', round(t.seconds, 3),"
+                " 'completed', CASE t.completed WHEN 0 THEN json('false') ELSE json('true') END,"
+                " 'ended_after', round(t.ended_ts - s.started_ts, 3)))"
+                " FROM (SELECT * FROM steps ORDER BY session_id, seq) AS t"
+                " JOIN sessions AS s ON s.id = t.session_id GROUP BY t.session_id"))
+            out = []
+            for sid, head in db.execute(
+                    "SELECT id, json_object('uuid', uuid, 'routine', routine_id, 'title', title,"
+                    " 'settings', json(settings), 'started', " + iso("started_ts") + ","
+                    " 'ended', " + iso("ended_ts") + ", 'end_state', end_state,"
+                    " 'at_step', at_step, 'at_title', at_title,"
+                    " 'planned_seconds', round(planned_seconds, 3),"
+                    " 'steps_planned', steps_planned, 'paused_seconds', round(paused_seconds, 3),"
+                    " 'feel_before', feel_before, 'feel_after', feel_after, 'note', note)"
+                    " FROM sessions ORDER BY started_ts, id"):
+                out.append(f'{head[:-1]},"steps":{steps.get(sid, "[]")}}}')
+            return out
+        return self._read(read)
+
     def uuids(self) -> set[str]:
         return {r[0] for r in self._read(lambda db: db.execute("SELECT uuid FROM sessions")
                                          .fetchall())}

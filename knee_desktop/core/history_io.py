@@ -11,13 +11,13 @@ import csv
 import io
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
 from knee_desktop import __version__
 from knee_desktop.core.errors import KneeError
-from knee_desktop.core.history import END_STATES, SessionRecord, StepRecord
+from knee_desktop.core.history import END_STATES, HistoryStore, SessionRecord, StepRecord
 
 FORMAT = "knee-desktop-history"
 FORMAT_VERSION = 1
@@ -31,13 +31,15 @@ def _iso(when: datetime | None) -> str | None:
     return when.isoformat(timespec="seconds") if when else None
 
 
-def _step_json(s: StepRecord) -> dict[str, Any]:
+def _step_json(s: StepRecord, started: datetime) -> dict[str, Any]:
+    after = round((s.ended - started).total_seconds(), 3) if s.ended else None
     return {"index": s.step_index, "title": s.title, "kind": s.kind, "movement": s.movement,
             "leg": s.leg, "reps_planned": s.reps_planned, "reps_done": s.reps_done,
-            "seconds": round(s.seconds, 3), "completed": s.completed, "ended": _iso(s.ended)}
+            "seconds": round(s.seconds, 3), "completed": s.completed, "ended_after": after}
 
 
 def session_json(r: SessionRecord) -> dict[str, Any]:
+    """One session of the export (the store builds the same in SQL, faster)."""
     return {
         "uuid": r.uuid, "routine": r.routine_id, "title": r.title, "settings": r.settings,
         "started": _iso(r.started), "ended": _iso(r.ended), "end_state": r.end_state,
@@ -45,22 +47,16 @@ def session_json(r: SessionRecord) -> dict[str, Any]:
         "planned_seconds": round(r.planned_seconds, 3), "steps_planned": r.steps_planned,
         "paused_seconds": round(r.paused_seconds, 3), "feel_before": r.feel_before,
         "feel_after": r.feel_after, "note": r.note,
-        "steps": [_step_json(s) for s in r.steps],
+        "steps": [_step_json(s, r.started) for s in r.steps],
     }
 
 
-def dump_json(records: Iterable[SessionRecord], out: TextIO,
-              exported: datetime | None = None) -> None:
+def dump_json(store: HistoryStore, out: TextIO) -> None:
     """Write the export: a header, then one session per line (diff- and grep-friendly)."""
     head = {"format": FORMAT, "version": FORMAT_VERSION, "app_version": __version__,
-            "exported": _iso(exported or datetime.now().astimezone())}
+            "exported": _iso(store.now_wall())}
     out.write(json.dumps(head)[:-1] + ', "sessions": [')
-    first = True
-    for r in records:
-        out.write("\n" if first else ",\n")
-        out.write(json.dumps(session_json(r), ensure_ascii=False))
-        first = False
-    out.write("\n]}\n")
+    out.write("\n" + ",\n".join(store.export_json()) + "\n]}\n")
 
 
 def dump_csv(records: Iterable[SessionRecord], out: TextIO) -> None:
@@ -134,6 +130,11 @@ def _session(data: Any, where: str) -> SessionRecord:
     if state is not None and state not in END_STATES:
         raise ValueError(f'{where}: field "end_state": expected one of '
                          f"{', '.join(END_STATES)}, got {state!r}")
+    started = f.time("started")
+    assert started is not None
+
+    def after_start(seconds: float | None) -> datetime | None:
+        return None if seconds is None else started + timedelta(seconds=seconds)
     steps = []
     for i, raw in enumerate(f.get("steps", list, required=False, default=[])):
         s = _Fields(raw, f"{where}, step {i + 1}")
@@ -143,9 +144,8 @@ def _session(data: Any, where: str) -> SessionRecord:
             reps_planned=s.get("reps_planned", int, False),
             reps_done=s.get("reps_done", int, False, 0),
             seconds=float(s.get("seconds", (int, float), False, 0.0)),
-            completed=s.get("completed", bool, False, False), ended=s.time("ended", False)))
-    started = f.time("started")
-    assert started is not None
+            completed=s.get("completed", bool, False, False),
+            ended=after_start(s.get("ended_after", (int, float), False))))
     return SessionRecord(
         uuid=f.get("uuid", str), routine_id=f.get("routine", str), title=f.get("title", str),
         settings=f.get("settings", dict, False, {}), started=started,
