@@ -509,15 +509,18 @@ class HistoryStore:
                     " abs(utc_offset) % 3600 / 60) END")
 
         def read(db: sqlite3.Connection) -> list[str]:
+            # Steps come out in seq order: GROUP BY walks the (session_id, seq) key, and
+            # steps are inserted in order anyway. No round() here: it costs more than the
+            # rest together; seconds are rounded when written.
             steps = dict(db.execute(
                 "SELECT t.session_id, json_group_array(json_object('index', t.step_index,"
                 " 'title', t.title, 'kind', t.kind, 'movement', t.movement, 'leg', t.leg,"
                 " 'reps_planned', t.reps_planned, 'reps_done', t.reps_done,"
-                " 'seconds', round(t.seconds, 3),"
+                " 'seconds', t.seconds,"
                 " 'completed', CASE t.completed WHEN 0 THEN json('false') ELSE json('true') END,"
-                " 'ended_after', round(t.ended_ts - s.started_ts, 3)))"
-                " FROM (SELECT * FROM steps ORDER BY session_id, seq) AS t"
-                " JOIN sessions AS s ON s.id = t.session_id GROUP BY t.session_id"))
+                " 'ended_after_ms', CAST((t.ended_ts - s.started_ts) * 1000 + 0.5 AS INTEGER)))"
+                " FROM steps AS t JOIN sessions AS s ON s.id = t.session_id"
+                " GROUP BY t.session_id"))
             out = []
             for sid, head in db.execute(
                     "SELECT id, json_object('uuid', uuid, 'routine', routine_id, 'title', title,"
@@ -603,7 +606,7 @@ def _monday(day: date) -> date:
 
 def _step_values(seq: int, s: StepRecord) -> tuple[Any, ...]:
     return (seq, s.step_index, s.title, s.kind, s.movement, s.leg, s.reps_planned, s.reps_done,
-            s.seconds, int(s.completed), _stamp(s.ended)[0] if s.ended else None)
+            round(s.seconds, 3), int(s.completed), _stamp(s.ended)[0] if s.ended else None)
 
 
 def _record(row: Sequence[Any], steps: Sequence[Sequence[Any]]) -> SessionRecord:

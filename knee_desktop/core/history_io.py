@@ -32,10 +32,10 @@ def _iso(when: datetime | None) -> str | None:
 
 
 def _step_json(s: StepRecord, started: datetime) -> dict[str, Any]:
-    after = round((s.ended - started).total_seconds(), 3) if s.ended else None
+    after = round((s.ended - started).total_seconds() * 1000) if s.ended else None
     return {"index": s.step_index, "title": s.title, "kind": s.kind, "movement": s.movement,
             "leg": s.leg, "reps_planned": s.reps_planned, "reps_done": s.reps_done,
-            "seconds": round(s.seconds, 3), "completed": s.completed, "ended_after": after}
+            "seconds": round(s.seconds, 3), "completed": s.completed, "ended_after_ms": after}
 
 
 def session_json(r: SessionRecord) -> dict[str, Any]:
@@ -133,8 +133,8 @@ def _session(data: Any, where: str) -> SessionRecord:
     started = f.time("started")
     assert started is not None
 
-    def after_start(seconds: float | None) -> datetime | None:
-        return None if seconds is None else started + timedelta(seconds=seconds)
+    def after_start(ms: int | None) -> datetime | None:
+        return None if ms is None else started + timedelta(milliseconds=ms)
     steps = []
     for i, raw in enumerate(f.get("steps", list, required=False, default=[])):
         s = _Fields(raw, f"{where}, step {i + 1}")
@@ -145,7 +145,7 @@ def _session(data: Any, where: str) -> SessionRecord:
             reps_done=s.get("reps_done", int, False, 0),
             seconds=float(s.get("seconds", (int, float), False, 0.0)),
             completed=s.get("completed", bool, False, False),
-            ended=after_start(s.get("ended_after", (int, float), False))))
+            ended=after_start(s.get("ended_after_ms", int, False))))
     return SessionRecord(
         uuid=f.get("uuid", str), routine_id=f.get("routine", str), title=f.get("title", str),
         settings=f.get("settings", dict, False, {}), started=started,
