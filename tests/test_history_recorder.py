@@ -211,3 +211,25 @@ def test_a_broken_store_never_stops_the_session(tmp_path: Path) -> None:
     assert problems
     # The whole-record catch-up does not go through add_step: everything is there.
     assert len(store.sessions()[0].steps) == len(session.timeline.steps)
+
+
+def test_a_second_instance_holding_the_file_only_delays_writes(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    store = HistoryStore(path, now_wall=Wall(), busy_timeout=0.05)
+    session, clock = make_session()
+    recorder = HistoryRecorder(store, session)
+    problems: list[str] = []
+    recorder.problem.connect(problems.append)
+    session.start()
+    other = sqlite3.connect(path, isolation_level=None)  # a second instance, mid-write
+    other.execute("BEGIN IMMEDIATE")
+    steps = session.timeline.steps
+    run_until(session, clock, None, steps[1].start + 0.1)  # a step ended, another began
+    assert recorder.unsaved and recorder.failed_writes == 2 and problems == []  # not yet
+    run_until(session, clock, None, steps[2].start + 0.1)
+    assert len(problems) == 1 and "busy" in problems[0]  # it lasted: now the user is told
+    other.execute("COMMIT")
+    other.close()
+    run_until(session, clock, None, steps[4].start + 0.1)
+    assert not recorder.unsaved
+    assert [s[0] for s in stored(path)] == [0, 1, 2, 3]

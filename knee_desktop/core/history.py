@@ -40,7 +40,12 @@ _CORRUPT_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
 class HistoryError(KneeError):
-    """The history could not be read or written; the message says why, for the user."""
+    """The history could not be read or written; the message says why, for the user.
+    ``busy``: another instance held the file longer than the busy timeout (transient)."""
+
+    def __init__(self, message: str, *, busy: bool = False) -> None:
+        super().__init__(message)
+        self.busy = busy
 
 
 def default_path() -> Path:
@@ -315,7 +320,8 @@ class HistoryStore:
                 raise
         except sqlite3.Error as exc:
             self._after_error(exc)
-            raise HistoryError(_friendly(exc, self.path)) from exc
+            busy = getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+            raise HistoryError(_friendly(exc, self.path), busy=busy) from exc
         return result
 
     def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:

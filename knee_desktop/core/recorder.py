@@ -28,6 +28,8 @@ from knee_desktop.core.timeline import StepSpan
 log = logging.getLogger(__name__)
 
 END_STATES = {State.FINISHED: "completed", State.STOPPED: "stopped"}
+RECORDER_BUSY_TIMEOUT = 0.25  # seconds a write may wait for another instance
+BUSY_PATIENCE = 3  # failed writes in a row, when the file was only busy, before telling
 
 
 def settings_json(session: Session) -> dict[str, Any]:
@@ -62,6 +64,7 @@ class HistoryRecorder:
         self.failed_writes = 0  # writes that failed since the last successful one
         self._lock: OwnerLock | None = None
         self._begun = False
+        self._told = False  # the user was told about the current run of failures
         self._messages_seen = len(store.messages)
         session.state_changed.connect(self._on_state)
         session.step_started.connect(self._on_step_started)
@@ -72,8 +75,10 @@ class HistoryRecorder:
     @classmethod
     def attach(cls, session: Session, store: HistoryStore | None = None,
                **kwargs: Any) -> HistoryRecorder:
-        """One call: record ``session`` in ``store`` (default: the user's history file)."""
-        return cls(store or HistoryStore(), session, **kwargs)
+        """One call: record ``session`` in ``store`` (default: the user's history file,
+        with a short busy timeout: a write runs in the thread that times the cues, and one
+        held up by another instance is simply retried at the next step)."""
+        return cls(store or HistoryStore(busy_timeout=RECORDER_BUSY_TIMEOUT), session, **kwargs)
 
     # ---- the session's hooks ---------------------------------------------------------
     def _on_state(self, state: State) -> None:
@@ -161,7 +166,7 @@ class HistoryRecorder:
             if self.unsaved or not write():
                 self.store.save_session(self.record)
         except HistoryError as exc:
-            self._failed(str(exc))
+            self._failed(str(exc), transient=exc.busy)
         except Exception as exc:  # a bug here must not stop someone's session
             log.exception("recording the session failed")
             self._failed(f"The history could not be saved: {exc}.")
@@ -169,13 +174,18 @@ class HistoryRecorder:
             self.unsaved = False
             if self.failed_writes:
                 self.failed_writes = 0
-                self.recovered.emit("The history is saved again; nothing was lost.")
+                if self._told:
+                    self.recovered.emit("The history is saved again; nothing was lost.")
+                self._told = False
         self._forward_messages()
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, message: str, transient: bool = False) -> None:
+        """Tell the user once per run of failures; a busy file (another instance writing)
+        is only worth telling if it lasts."""
         self.unsaved = True
         self.failed_writes += 1
-        if self.failed_writes == 1:
+        if not self._told and (not transient or self.failed_writes >= BUSY_PATIENCE):
+            self._told = True
             self.problem.emit(f"{message} The session goes on; it will be saved as soon "
                               "as the disk allows.")
 
