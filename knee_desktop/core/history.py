@@ -22,8 +22,9 @@ import uuid as uuidlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from knee_desktop import __version__
 from knee_desktop.core import paths
@@ -58,7 +59,12 @@ def local_now() -> datetime:
 
 def to_datetime(ts: float, offset: int) -> datetime:
     """A stored time as an aware datetime in the UTC offset it was recorded with."""
-    return datetime.fromtimestamp(ts, timezone(timedelta(seconds=offset)))
+    return datetime.fromtimestamp(ts, _zone(offset))
+
+
+@lru_cache(maxsize=64)
+def _zone(offset: int) -> timezone:
+    return timezone(timedelta(seconds=offset))
 
 
 def _stamp(when: datetime) -> tuple[float, int]:
@@ -125,9 +131,8 @@ class SessionRecord:
         return ",".join(sorted(legs))
 
 
-@dataclass(frozen=True)
-class Row:
-    """One line of the history table."""
+class Row(NamedTuple):
+    """One line of the history table (a tuple: 10,000 of them are made in milliseconds)."""
 
     id: int
     started: datetime
@@ -474,7 +479,9 @@ class HistoryStore:
                 " paused_seconds, legs_done, COALESCE(json_array_length(settings, '$.legs'), 0),"
                 " end_state, at_title, steps_done, steps_planned, feel_before, feel_after, note"
                 " FROM sessions ORDER BY started_ts DESC")
-            return [Row(r[0], to_datetime(r[1], r[2]), *r[3:]) for r in cur]
+            zone = _zone
+            stamp = datetime.fromtimestamp
+            return [Row(r[0], stamp(r[1], zone(r[2])), *r[3:]) for r in cur]
         return self._read(read)
 
     def count(self) -> int:
