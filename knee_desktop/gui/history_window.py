@@ -103,7 +103,7 @@ class HistoryWindow(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         char = self.fontMetrics().horizontalAdvance("0")
-        for column, width in enumerate((21, 22, 11, 8, 30, 9)):
+        for column, width in enumerate((21, 18, 10, 8, 34, 9)):
             self.table.setColumnWidth(column, width * char)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)

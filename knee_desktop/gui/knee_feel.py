@@ -38,7 +38,7 @@ from knee_desktop.core.feel import (
 Speak = Callable[[str], None]
 ONE_WAIT_MS = 1200
 
-# From green (no pain) through amber to red, for the buttons' left edge.
+# From green (no pain) through amber to red: the buttons' lower edge, and the chosen one.
 _COLOURS = ["#2e7d32", "#558b2f", "#7c9a1e", "#9e9d24", "#c0a000", "#d39200", "#e07b00",
             "#e65100", "#d84315", "#c62828", "#a31515"]
 
@@ -84,7 +84,11 @@ class KneeFeelDialog(QDialog):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the dialog, not a button
             b.setMinimumSize(40, 40)
             b.setAccessibleName(f"{n} of 10")
-            b.setStyleSheet(f"QPushButton {{ border-left: 4px solid {_COLOURS[n]}; }}")
+            c = _COLOURS[n]
+            b.setStyleSheet(
+                f"QPushButton {{ border: 1px solid #b8b8b8; border-bottom: 4px solid {c};"
+                " border-radius: 4px; background: #fafafa; font-size: 15px; }"
+                f"QPushButton:checked {{ background: {c}; color: white; font-weight: bold; }}")
             self.buttons.addButton(b, n)
             row.addWidget(b)
         self.buttons.idClicked.connect(self._clicked)
@@ -93,7 +97,7 @@ class KneeFeelDialog(QDialog):
         self.note.setPlaceholderText("A note, if you like: how it felt, what you changed")
         hint = QLabel("Press 0–9 to answer, or 1 then 0 for 10. Enter skips.")
         hint.setObjectName("hint")
-        hint.setEnabled(False)
+        hint.setStyleSheet("QLabel { color: #555555; }")
 
         self.skip_button = QPushButton("Skip")
         self.skip_button.setAutoDefault(False)
