@@ -43,11 +43,15 @@ def legs_text(row: Row) -> str:
     return f"{done[0]} only" if row.legs_planned > 1 else done[0]
 
 
-def completion_text(row: Row) -> str:
+def completion_text(row: Row, short: bool = False) -> str:
+    """"Stopped at foot circles, clockwise (8/25 steps)"; short, for the table: "Stopped ·
+    8/25 steps" (where it stopped is in the tooltip and the details)."""
     if row.end_state == "completed":
         return "Completed"
     share = f" ({row.steps_done}/{row.steps_planned} steps)" if row.steps_planned else ""
     where = f" at {row.at_title.lower()}" if row.at_title else ""
+    if short:
+        where, share = "", f" · {row.steps_done}/{row.steps_planned} steps" if share else ""
     if row.end_state == "stopped":
         return f"Stopped{where}{share}"
     if row.end_state == "interrupted":
@@ -164,7 +168,7 @@ class HistoryTableModel(QAbstractTableModel):
         if column == 3:
             return legs_text(row)
         if column == 4:
-            return completion_text(row)
+            return completion_text(row, short=True)
         text = feel_text(row)
         return text + ("  ✎" if row.note else "")
 
