@@ -233,3 +233,25 @@ def test_a_second_instance_holding_the_file_only_delays_writes(tmp_path: Path) -
     run_until(session, clock, None, steps[4].start + 0.1)
     assert not recorder.unsaved
     assert [s[0] for s in stored(path)] == [0, 1, 2, 3]
+
+
+def test_crash_mid_session_is_found_interrupted_with_its_steps(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    store = HistoryStore(path, now_wall=Wall())
+    session, clock = make_session()
+    recorder = HistoryRecorder(store, session)
+    session.start()
+    steps = session.timeline.steps
+    run_until(session, clock, None, steps[3].start + 0.1)
+
+    with HistoryStore(path) as other:  # another instance while the session is running
+        assert [r.end_state for r in other.rows()] == [None]
+    assert recorder._lock is not None
+    recorder._lock.release()  # what the OS does when the process dies (SIGKILL, crash)
+
+    with HistoryStore(path) as next_start:
+        rec = next_start.sessions()[0]
+        assert rec.end_state == "interrupted"
+        assert [s.title for s in rec.steps] == [s.title for s in steps[:3]]
+        assert rec.at_title == steps[3].title  # where it was when it died
+        assert any("interrupted" in m for m in next_start.messages)
