@@ -139,12 +139,14 @@ def main() -> int:
             nonlocal n
             n += 1
             with HistoryStore(tmp / f"import-{n}.sqlite3") as fresh:
-                added, _ = fresh.import_sessions(history_io.load_json(export_file))
+                records, _ = history_io.load_json(export_file, fresh.uuids())
+                added, _ = fresh.import_sessions(records)
                 assert added == args.sessions
         report("import into an empty history", median_ms(import_fresh, 3), None)
 
         def import_again() -> None:
-            added, _ = store.import_sessions(history_io.load_json(export_file))
+            records, _ = history_io.load_json(export_file, store.uuids())
+            added, _ = store.import_sessions(records)
             assert added == 0
         report("import again (all already there)", median_ms(import_again, 3), None)
 

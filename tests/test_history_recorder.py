@@ -255,3 +255,19 @@ def test_crash_mid_session_is_found_interrupted_with_its_steps(tmp_path: Path) -
         assert [s.title for s in rec.steps] == [s.title for s in steps[:3]]
         assert rec.at_title == steps[3].title  # where it was when it died
         assert any("interrupted" in m for m in next_start.messages)
+
+
+def test_session_without_a_lock_file_is_not_taken_for_a_crash_by_its_own_process(
+        tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    path.with_name(path.name + ".live").write_text("not a folder")  # no lock can be made
+    store = HistoryStore(path, now_wall=Wall())
+    session, clock = make_session()
+    recorder = HistoryRecorder(store, session)
+    session.start()
+    assert recorder._lock is None
+    run_until(session, clock, None, session.timeline.steps[2].start + 0.1)
+    with HistoryStore(path) as window:  # e.g. the history window opened meanwhile
+        assert [r.end_state for r in window.rows()] == [None]
+    run_until(session, clock, None, session.timeline.duration + 1)
+    assert [r.end_state for r in store.rows()] == ["completed"]

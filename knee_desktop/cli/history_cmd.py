@@ -29,8 +29,9 @@ def run(args: argparse.Namespace) -> int:
     store = HistoryStore()
     try:
         if args.import_file is not None:
-            records = history_io.load_json(args.import_file)
-            added, present = store.import_sessions(records)
+            records, total = history_io.load_json(args.import_file, store.uuids())
+            added, _ = store.import_sessions(records)
+            present = total - added
             print(f"Imported {added} session{'s' if added != 1 else ''} from "
                   f"{args.import_file}; {present} {'were' if present != 1 else 'was'} "
                   "already there.")

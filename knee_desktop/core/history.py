@@ -38,6 +38,8 @@ T = TypeVar("T")
 NowWall = Callable[[], datetime]
 
 _CORRUPT_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+# Sessions this process records but could not make a lock file for (read-only disk).
+_RECORDING_WITHOUT_LOCK: set[str] = set()
 
 
 class HistoryError(KneeError):
@@ -355,9 +357,16 @@ class HistoryStore:
         """Take the owner lock of a session about to be recorded (before its row exists,
         so no other instance can take it for a crashed one). None if it cannot be made."""
         try:
-            return OwnerLock.acquire(self.live_dir / f"{session_uuid}.lock")
+            lock = OwnerLock.acquire(self.live_dir / f"{session_uuid}.lock")
         except OSError:
-            return None
+            lock = None
+        if lock is None:  # this process at least knows the session is alive
+            _RECORDING_WITHOUT_LOCK.add(session_uuid)
+        return lock
+
+    def unclaim(self, session_uuid: str) -> None:
+        """The session claimed by :meth:`claim` without a lock is no longer recorded."""
+        _RECORDING_WITHOUT_LOCK.discard(session_uuid)
 
     def save_session(self, rec: SessionRecord, *, owner: bool = True) -> int:
         """Write ``rec`` whole (insert or update, with all its steps). Used when a session
@@ -448,7 +457,8 @@ class HistoryStore:
         """Mark unfinished sessions whose owner is gone as ``interrupted``."""
         try:
             rows = db.execute("SELECT id, uuid FROM sessions WHERE end_state IS NULL").fetchall()
-            dead = [i for i, u in rows if not is_held(self.live_dir / f"{u}.lock")]
+            dead = [i for i, u in rows if u not in _RECORDING_WITHOUT_LOCK
+                    and not is_held(self.live_dir / f"{u}.lock")]
             if not dead:
                 return
             db.execute("BEGIN IMMEDIATE")

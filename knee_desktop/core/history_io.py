@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -158,10 +158,14 @@ def _session(data: Any, where: str) -> SessionRecord:
         note=f.get("note", str, False, ""), steps=steps)
 
 
-def load_json(path: Path) -> list[SessionRecord]:
-    """Read an export; KneeError naming the file and the first problem found.
+def load_json(path: Path,
+              known: Container[str] = frozenset()) -> tuple[list[SessionRecord], int]:
+    """Read an export: (its sessions, how many it has). KneeError naming the file and the
+    first problem found.
 
-    A session without an end state was running when exported: it comes in as interrupted.
+    Sessions whose uuid is in ``known`` (already in the history) are passed over without
+    being read further, so they are counted but not returned. A session without an end state
+    was running when exported: it comes in as interrupted.
     """
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -182,6 +186,7 @@ def load_json(path: Path) -> list[SessionRecord]:
     if not isinstance(sessions, list):
         raise KneeError(f'{path}: field "sessions" is missing or not a list.')
     try:
-        return [_session(s, f"session {i + 1}") for i, s in enumerate(sessions)]
+        return [_session(s, f"session {i + 1}") for i, s in enumerate(sessions)
+                if not (isinstance(s, dict) and s.get("uuid") in known)], len(sessions)
     except ValueError as exc:
         raise KneeError(f"{path}: {exc}. Nothing was imported.") from exc

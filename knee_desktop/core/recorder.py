@@ -158,6 +158,7 @@ class HistoryRecorder:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+        self.store.unclaim(self.record.uuid)
 
     def _sync(self, write: Callable[[], bool]) -> None:
         """Do ``write``; if earlier writes failed, or the row is gone, save the whole record.
