@@ -58,3 +58,7 @@ icons: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: bench-history
+bench-history: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) bench/history.py
