@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from knee_desktop import __version__
 from knee_desktop.cli import plan_cmd, routines_cmd
+from knee_desktop.cli.options import add_session_options
 from knee_desktop.core.errors import KneeError
 
 log = logging.getLogger("knee_desktop")
@@ -23,6 +24,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="A guided knee routine with spoken cues. With no command, the window opens.",
     )
     parser.add_argument("--version", action="version", version=f"knee-desktop {__version__}")
+    parser.add_argument("--start", metavar="ROUTINE",
+                        help="open the window and start this routine at once (a routine id "
+                             "or a .toml file); the session options below apply to it")
+    parser.add_argument("--silent", action="store_true",
+                        help="no voice at all (the window still shows every cue)")
+    add_session_options(parser)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for command in COMMANDS:
         command.register(sub)

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+from collections.abc import Callable
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
 from knee_desktop import APP_ID, __version__
+from knee_desktop.voice.base import SilentVoice, Voice
+
+log = logging.getLogger(__name__)
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -21,11 +27,32 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def voice_factory_for(args: argparse.Namespace) -> Callable[[], Voice]:
+    """Which voice the window gets. ``--silent``: none, knowingly.
+
+    Seam for the lead: return the real (pre-rendered pyttsx3 + QtMultimedia) voice here
+    when ``--silent`` is not given. Until then every voice is silent, and says so.
+    """
+    if getattr(args, "silent", False):
+        return SilentVoice
+    log.warning("knee-desktop: the real voice is not wired yet; running silently")
+    return SilentVoice
+
+
 def run_app(args: argparse.Namespace) -> int:
+    from knee_desktop.cli.options import settings_from_args
+    from knee_desktop.core.loader import load_catalog
+    from knee_desktop.gui.main_window import MainWindow
+
     app = make_app()
-    window = QMainWindow()
-    window.setWindowTitle("Knee routine")
-    window.setCentralWidget(QLabel("knee-desktop"))
-    window.resize(900, 640)
+    catalog = load_catalog()
+    settings = settings_from_args(args) if hasattr(args, "reps") else None
+    window = MainWindow(catalog, voice_factory_for(args), settings=settings)
+    start = getattr(args, "start", None)
+    if start:
+        window.choose_routine(start)  # an unknown name raises before the window shows
     window.show()
+    if start:
+        # after the window is on screen: the lead-in is part of the timeline
+        QTimer.singleShot(0, window.start_session)
     return app.exec()
