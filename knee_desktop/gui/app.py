@@ -6,12 +6,16 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from knee_desktop import APP_ID, __version__
 from knee_desktop.voice.base import SilentVoice, Voice
+
+if TYPE_CHECKING:
+    from knee_desktop.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -39,20 +43,28 @@ def voice_factory_for(args: argparse.Namespace) -> Callable[[], Voice]:
     return SilentVoice
 
 
-def run_app(args: argparse.Namespace) -> int:
+def open_window(args: argparse.Namespace, **kwargs: Any) -> MainWindow:
+    """Make and show the window; with ``--start ROUTINE`` the session starts as soon as the
+    window is up (its lead-in tells the user how to lie and counts in)."""
     from knee_desktop.cli.options import settings_from_args
     from knee_desktop.core.loader import load_catalog
     from knee_desktop.gui.main_window import MainWindow
 
-    app = make_app()
-    catalog = load_catalog()
+    make_app()
     settings = settings_from_args(args) if hasattr(args, "reps") else None
-    window = MainWindow(catalog, voice_factory_for(args), settings=settings)
+    window = MainWindow(load_catalog(), voice_factory_for(args), settings=settings, **kwargs)
     start = getattr(args, "start", None)
     if start:
         window.choose_routine(start)  # an unknown name raises before the window shows
     window.show()
     if start:
-        # after the window is on screen: the lead-in is part of the timeline
         QTimer.singleShot(0, window.start_session)
-    return app.exec()
+    return window
+
+
+def run_app(args: argparse.Namespace) -> int:
+    app = make_app()
+    window = open_window(args)
+    code = app.exec()
+    del window
+    return code

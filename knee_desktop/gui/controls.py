@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from knee_desktop.core.session import State
-from knee_desktop.gui.text import clock_text
+from knee_desktop.gui.text import clock_text, scaled_font
 
 
 def _button(text: str, name: str, tip: str) -> QPushButton:
@@ -42,10 +42,7 @@ class ControlBar(QWidget):
         self.time_left.setObjectName("time-left")
         self.time_left.setAccessibleName("Time left")
         self.time_left.setToolTip("Time left in the session, and its whole length")
-        font = self.time_left.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.time_left.setFont(font)
+        self.time_left.setFont(scaled_font(1.3, bold=True))
         self.time_left.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
         self.start = _button("Start", "start", "Start the session (the voice guides you)")

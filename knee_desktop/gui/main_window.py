@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -40,6 +40,7 @@ from knee_desktop.gui.keys import SessionKeys
 from knee_desktop.gui.routine_panel import RoutinePanel
 from knee_desktop.gui.session_controller import SessionController
 from knee_desktop.gui.session_panel import SessionView, StepList
+from knee_desktop.gui.text import scaled_font
 from knee_desktop.voice.base import Voice
 
 SAFETY_LINE = ("Move only to a point of resistance, never to a point of pain. "
@@ -72,9 +73,7 @@ class MainWindow(QMainWindow):
         self._poser: Poser | None = None
         self._extra: dict[str, Routine] = {}
 
-        base = QFont(self.font())
-        base.setPointSizeF(max(base.pointSizeF(), 10.0) * 1.25)
-        self.setFont(base)
+        self.setFont(scaled_font())
 
         self.routine_panel = RoutinePanel(list(catalog.routines.values()))
         self.session_view = SessionView()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from knee_desktop.core.routine import Routine
 from knee_desktop.core.timeline import Timeline
-from knee_desktop.gui.text import clock_text
+from knee_desktop.gui.text import clock_text, scaled_font
 
 DOCTOR = "This is not a replacement for your doctor. If you have questions, ask them."
 
@@ -70,9 +69,7 @@ class RoutinePanel(QWidget):
         self.safety.setMargin(10)
         self.safety.setAccessibleName("Safety")
         self.safety.setToolTip("Read this before you start")
-        bigger = QFont(self.font())
-        bigger.setPointSizeF(bigger.pointSizeF() * 1.1)
-        self.safety.setFont(bigger)
+        self.safety.setFont(scaled_font(1.1))
 
         self.plan = QLabel()
         self.plan.setAccessibleName("Session plan")

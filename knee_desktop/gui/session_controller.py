@@ -76,7 +76,12 @@ class SessionController(QObject):
         return self._frames.isActive()
 
     def position(self) -> float:
-        return self.session.position() if self.session else 0.0
+        if self.session is None:
+            return 0.0
+        if self.session.state is State.FINISHED:
+            # Session.position() keeps its last anchor once finished; the end is the end
+            return self.session.timeline.duration
+        return self.session.position()
 
     # ---- controls --------------------------------------------------------------------
     def start(self, timeline: Timeline) -> Session:

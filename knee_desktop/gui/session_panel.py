@@ -4,7 +4,6 @@ the list of steps with the current one marked (by a mark and words, not colour a
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -16,13 +15,7 @@ from PySide6.QtWidgets import (
 
 from knee_desktop.core.timeline import StepSpan
 from knee_desktop.gui.leg_diagram import LegDiagram
-
-
-def _scaled(widget: QWidget, factor: float, bold: bool = True) -> QFont:
-    font = QFont(widget.font())
-    font.setPointSizeF(font.pointSizeF() * factor)
-    font.setBold(bold)
-    return font
+from knee_desktop.gui.text import scaled_font
 
 
 def _set(label: QLabel, text: str) -> None:
@@ -37,7 +30,7 @@ class SessionView(QWidget):
         self.instruction = QLabel("Press Start when you are lying comfortably.")
         self.instruction.setObjectName("instruction")
         self.instruction.setWordWrap(True)
-        self.instruction.setFont(_scaled(self, 2.0))
+        self.instruction.setFont(scaled_font(2.0, bold=True))
         self.instruction.setAccessibleName("Current instruction")
         self.instruction.setToolTip("What the voice said last")
         self.instruction.setMinimumHeight(self.instruction.fontMetrics().height() * 2 + 8)
@@ -45,7 +38,7 @@ class SessionView(QWidget):
 
         self.count = QLabel("")
         self.count.setObjectName("count")
-        self.count.setFont(_scaled(self, 3.0))
+        self.count.setFont(scaled_font(3.0, bold=True))
         self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.count.setAccessibleName("Count")
         self.count.setToolTip("The repetition just counted, of how many")
@@ -53,7 +46,7 @@ class SessionView(QWidget):
 
         self.status = QLabel("")
         self.status.setObjectName("status")
-        self.status.setFont(_scaled(self, 1.3))
+        self.status.setFont(scaled_font(1.3, bold=True))
         self.status.setAccessibleName("Session state")
         self.status.setToolTip("Paused, stopping or finished")
 
@@ -86,7 +79,7 @@ class StepList(QListWidget):
         self.setObjectName("step-list")
         self.setAccessibleName("Steps")
         self.setToolTip("The steps of the session; the current one is marked ▶")
-        self.setFont(_scaled(self, 1.1, bold=False))
+        self.setFont(scaled_font(1.05))
         self.setMinimumWidth(260)
         self.setWordWrap(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
