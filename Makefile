@@ -33,3 +33,12 @@ pytest: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: screenshots bench-window
+# The real window under its own Xvfb at several moments of a session: PNGs in screenshots/.
+screenshots: $(STAMP)
+	$(PY) bench/screenshots.py --out screenshots
+
+# CPU of the whole app during a session and at idle, and launch-to-window time (medians).
+bench-window: $(STAMP)
+	$(PY) bench/window.py
