@@ -169,3 +169,27 @@ def test_description_tells_the_pose_in_words(timeline):
     text = describe(poser(rep(timeline, "sweep-left", n=2).t))
     assert text == "Left foot. Wipe to the left, 2 of 3."
     assert describe(poser(34.0)).startswith("Left foot. Starting in")
+
+
+def test_a_frame_repaints_everything_that_changed(diagram, timeline):
+    """Partial repaints: every pixel a pose paints over the static layer lies inside the
+    rectangle a frame repaints, so no stale foot or trail is left behind."""
+    poser = Poser(timeline)
+    diagram.resize(700, 460)
+    still = next(e for e in timeline.events if e.kind == "still")
+    moments = [rep(timeline, m).move_start + f * rep(timeline, m).duration
+               for m in ("sweep-left", "sweep-both", "circle-clockwise")
+               for f in (0.1, 0.3, 0.5, 0.8)] + [still.t + 2.5, 33.5]
+    for t in moments:
+        pose = poser(t)
+        diagram.set_pose(pose)
+        full = diagram.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+        lay = diagram.diagram_layout()
+        static = diagram._static_layer(lay, colours_for(diagram.palette())).toImage() \
+            .convertToFormat(QImage.Format.Format_RGB32)
+        dirty = diagram._dirty_rect(pose, lay)
+        changed = [(x, y) for y in range(0, full.height(), 2) for x in range(0, full.width(), 2)
+                   if full.pixel(x, y) != static.pixel(x, y)]
+        assert len(changed) > 100  # the foot is drawn on top of the static layer
+        outside = [p for p in changed if not dirty.contains(*p)]
+        assert outside == [], (t, pose.kind, outside[:5])

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPaintEvent,
     QPen,
+    QPixmap,
     QPolygonF,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -48,6 +49,10 @@ KIND_WORDS = {
 }
 
 
+TOES = ((0.12, 0.95, 0.075), (0.0, 0.97, 0.055), (-0.075, 0.94, 0.048),
+        (-0.135, 0.9, 0.042), (-0.18, 0.84, 0.036))  # (x, y, radius) in foot lengths
+
+
 @dataclass(frozen=True)
 class DiagramLayout:
     foot_view: QRectF
@@ -73,6 +78,25 @@ def describe(pose: Pose) -> str:
     return f"{leg}{KIND_WORDS.get(pose.kind, pose.step_title)}."
 
 
+def blend(colour: QColor, under: QColor, share: float) -> QColor:
+    """``colour`` laid over ``under`` at ``share`` opacity, as one opaque colour."""
+    return QColor.fromRgbF(*(share * a + (1 - share) * b for a, b in (
+        (colour.redF(), under.redF()), (colour.greenF(), under.greenF()),
+        (colour.blueF(), under.blueF()))))
+
+
+def caption_text(pose: Pose) -> str:
+    """The line above the foot: which foot, doing what."""
+    leg = f"{pose.leg.upper()} FOOT" if pose.leg else ""
+    if pose.kind in ("move", "instruction") and pose.movement:
+        what = MOVEMENT_WORDS[pose.movement]
+    elif pose.kind == "instruction":
+        what = pose.step_title
+    else:
+        what = KIND_WORDS.get(pose.kind, pose.step_title)
+    return f"{leg} · {what}" if leg else what
+
+
 class LegDiagram(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,6 +110,8 @@ class LegDiagram(QWidget):
                         "The small figure marks which leg is working.")
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.paints = 0  # painted frames, for the benchmark and the tests
+        self._cache: QPixmap | None = None
+        self._cache_key: tuple[object, ...] = ()
         self._update_description()
 
     def sizeHint(self) -> QSize:
@@ -94,13 +120,6 @@ class LegDiagram(QWidget):
     # ---- state -----------------------------------------------------------------------
     def pose(self) -> Pose:
         return self._pose
-
-    def set_pose(self, pose: Pose) -> None:
-        if pose == self._pose:
-            return
-        self._pose = pose
-        self._update_description()
-        self.update()
 
     def _update_description(self) -> None:
         text = describe(self._pose)
@@ -141,25 +160,77 @@ class LegDiagram(QWidget):
         return self.to_widget(self._pose.toe)
 
     # ---- painting ----------------------------------------------------------------------
+    # What does not move (background, caption, labels, guide path, the lower leg, the body
+    # outline) is painted once into a pixmap; a frame repaints only the rectangle the foot,
+    # its trail and the ring cover, now and in the previous frame.
+    def _static_key(self, pose: Pose) -> tuple[object, ...]:
+        return (caption_text(pose), pose.leg, pose.movement, pose.kind in ("press", "find"),
+                self.width(), self.height(), self.devicePixelRatioF(),
+                self.palette().cacheKey(), self.font().key())
+
+    def _dirty_rect(self, pose: Pose, lay: DiagramLayout) -> QRectF:
+        length = lay.length
+        pad = 0.26 * length  # the foot's half width and the toes beyond the tip
+        points = [lay.pivot, self.to_widget(pose.toe, lay),
+                  *(self.to_widget(pt, lay) for pt in pose.trail)]
+        xs = [pt.x() for pt in points]
+        ys = [pt.y() for pt in points]
+        rect = QRectF(min(xs) - pad, min(ys) - pad, max(xs) - min(xs) + 2 * pad,
+                      max(ys) - min(ys) + 2 * pad)
+        if pose.ring is not None or pose.count_in is not None:
+            r = lay.ring_radius
+            c = lay.ring_centre
+            rect = rect.united(QRectF(c.x() - 1.6 * r, c.y() - 1.3 * r, 3.2 * r, 3.0 * r))
+        return rect
+
+    def set_pose(self, pose: Pose) -> None:
+        if pose == self._pose:
+            return
+        old, self._pose = self._pose, pose
+        self._update_description()
+        if self._static_key(old) != self._static_key(pose):
+            self.update()
+            return
+        lay = self.diagram_layout()
+        self.update(self._dirty_rect(old, lay).united(self._dirty_rect(pose, lay))
+                    .toAlignedRect())
+
+    def _static_layer(self, lay: DiagramLayout, colours: DiagramColours) -> QPixmap:
+        key = self._static_key(self._pose)
+        if self._cache is not None and self._cache_key == key:
+            return self._cache
+        ratio = self.devicePixelRatioF()
+        pixmap = QPixmap(max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio)))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(colours.background)
+        p = QPainter(pixmap)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setFont(self.font())
+        self._paint_caption(p, lay, colours)
+        self._paint_side_labels(p, lay, colours)
+        if self._pose.movement:
+            self._paint_path(p, lay, colours)
+        self._paint_leg_end(p, lay, colours)
+        paint_body(p, lay.body_box, self._pose.leg, colours,
+                   thigh=self._pose.kind in ("press", "find"))
+        p.end()
+        self._cache, self._cache_key = pixmap, key
+        return pixmap
+
     def paintEvent(self, event: QPaintEvent) -> None:
         self.paints += 1
         colours = colours_for(self.palette())
         lay = self.diagram_layout()
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), colours.background)
+        static = self._static_layer(lay, colours)
         pose = self._pose
-        self._paint_caption(p, lay, colours)
-        self._paint_side_labels(p, lay, colours)
-        if pose.movement:
-            self._paint_path(p, lay, colours)
-        self._paint_leg_end(p, lay, colours)
+        p = QPainter(self)
+        p.drawPixmap(0, 0, static)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
         if pose.trail:
             self._paint_trail(p, lay, colours)
         self._paint_foot(p, lay, colours)
         if pose.ring is not None or pose.count_in is not None:
             self._paint_ring(p, lay, colours)
-        paint_body(p, lay.body_box, pose.leg, colours, thigh=pose.kind in ("press", "find"))
         p.end()
 
     def _font(self, pixels: float, bold: bool = False) -> QFont:
@@ -169,15 +240,7 @@ class LegDiagram(QWidget):
         return font
 
     def _paint_caption(self, p: QPainter, lay: DiagramLayout, c: DiagramColours) -> None:
-        pose = self._pose
-        leg = f"{pose.leg.upper()} FOOT" if pose.leg else ""
-        if pose.kind in ("move", "instruction") and pose.movement:
-            what = MOVEMENT_WORDS[pose.movement]
-        elif pose.kind == "instruction":
-            what = pose.step_title
-        else:
-            what = KIND_WORDS.get(pose.kind, pose.step_title)
-        text = f"{leg} · {what}" if leg else what
+        text = caption_text(self._pose)
         p.setPen(c.text)
         p.setFont(self._font(lay.caption.height() * 0.42, bold=True))
         p.drawText(lay.caption, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
@@ -236,14 +299,17 @@ class LegDiagram(QWidget):
         p.drawEllipse(QPointF(lay.pivot.x(), lay.pivot.y() + 0.05 * lay.length), r, r * 0.8)
 
     def _paint_trail(self, p: QPainter, lay: DiagramLayout, c: DiagramColours) -> None:
+        """The toes' recent path, fading: two strokes (older, fainter; newer, stronger)."""
         points = [self.to_widget(pt, lay) for pt in (*self._pose.trail, self._pose.toe)]
         width = max(2.0, lay.length * 0.04)
-        n = len(points) - 1
-        for i in range(n):
-            colour = QColor(c.accent)
-            colour.setAlphaF(0.08 + 0.4 * (i + 1) / n)
-            p.setPen(QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-            p.drawLine(points[i], points[i + 1])
+        half = len(points) // 2
+        for part, share in ((points[: half + 1], 0.2), (points[half:], 0.5)):
+            if len(part) < 2:
+                continue
+            colour = blend(c.accent, c.background, share)  # opaque: no alpha blending
+            p.setPen(QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                          Qt.PenJoinStyle.RoundJoin))
+            p.drawPolyline(QPolygonF(part))
 
     def _paint_foot(self, p: QPainter, lay: DiagramLayout, c: DiagramColours) -> None:
         x, y = self._pose.toe
@@ -266,9 +332,7 @@ class LegDiagram(QWidget):
         p.setBrush(QBrush(c.accent))
         p.drawPath(sole)
         # toes: the big toe on the inner side (+x before mirroring: a left foot's right)
-        toes = ((0.12, 0.95, 0.075), (0.0, 0.97, 0.055), (-0.075, 0.94, 0.048),
-                (-0.135, 0.9, 0.042), (-0.18, 0.84, 0.036))
-        for tx, ty, tr in toes:
+        for tx, ty, tr in TOES:
             p.drawEllipse(QPointF(tx * w, -ty * reach), tr * w, tr * max(reach, 0.4 * w))
         p.restore()
         # the heel: the pivot the wiper turns on
