@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import start_xvfb, stop  # noqa: E402
+from screenshots import start_xvfb, stop
 
 TICK = os.sysconf("SC_CLK_TCK")
 
