@@ -115,6 +115,9 @@ def child(out: Path, only: list[str]) -> int:
                              (QPalette.ColorRole.ToolTipBase, "#303134"),
                              (QPalette.ColorRole.ToolTipText, "#f1f3f4")):
             p.setColor(role, QColor(colour))
+        for role in (QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText,
+                     QPalette.ColorRole.Text):
+            p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#80868b"))
         QApplication.setPalette(p)
 
     shot("01-choose-routine")

@@ -166,7 +166,13 @@ def test_escape_asks_aloud_then_a_second_escape_stops(window, clock, voice, inhi
     assert inhibitor.calls == ["inhibit", "release"]
     assert ended and ended[0] is window.controller.session
     assert not window.controller.animating
-    assert window.controls.start.isEnabled() and window.controls.start.text() == "Start again"
+    assert window.controls.start.isEnabled()
+    window.controls.start.click()  # back to the routine and its safety words, not a restart
+    assert window.pages.currentWidget() is window.routine_panel
+    assert window.controller.state is State.STOPPED
+    window.controls.start.click()
+    assert window.controller.state is State.RUNNING
+    window.controller.stop()
 
 
 def test_a_late_second_escape_only_asks_again(window, clock, voice, qtbot):

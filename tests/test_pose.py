@@ -106,6 +106,7 @@ def test_legs_and_steps_follow_the_timeline(timeline):
     switch = next(s for s in timeline.steps if s.kind == "switch")
     assert poser(switch.start + 0.1).kind == "switch"
     assert poser(timeline.duration).kind == "end"
+    assert poser(timeline.duration).leg is None  # no leg works once it is over
 
 
 def test_instruction_before_reps_is_upright_and_trail_follows_the_toe(timeline):

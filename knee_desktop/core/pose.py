@@ -138,7 +138,7 @@ class Poser:
         if span.kind == "switch":
             return Pose("switch", span.leg, step_title=span.title)
         if span.kind == "end":
-            return Pose("end", span.leg, step_title=span.title)
+            return Pose("end", None, step_title=span.title)  # no leg is working now
         return Pose("instruction", span.leg, step_title=span.title)
 
     # ---- per kind of step ------------------------------------------------------------

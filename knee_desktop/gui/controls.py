@@ -88,8 +88,11 @@ class ControlBar(QWidget):
     def set_state(self, state: State | None) -> None:
         active = state in (State.RUNNING, State.PAUSED)
         self.start.setEnabled(not active)
-        self.start.setText("Start again" if state in (State.FINISHED, State.STOPPED)
-                           else "Start")
+        ended = state in (State.FINISHED, State.STOPPED)
+        self.start.setText("Back to routines" if ended else "Start")
+        self.start.setAccessibleName("Back to routines" if ended else "Start")
+        self.start.setToolTip("Choose a routine and read the safety words again" if ended
+                              else "Start the session (the voice guides you)")
         for button in (self.pause, self.skip, self.repeat, self.stop):
             button.setEnabled(active)
         self.pause.setText("Resume (Space)" if state is State.PAUSED else "Pause (Space)")

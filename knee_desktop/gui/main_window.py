@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
 
         self.routine_panel.routine_chosen.connect(self.choose_routine)
         c = self.controls
-        c.start.clicked.connect(self.start_session)
+        c.start.clicked.connect(self._start_clicked)
         c.pause.clicked.connect(self.controller.toggle_pause)
         c.skip.clicked.connect(self.controller.skip)
         c.repeat.clicked.connect(self.controller.repeat)
@@ -169,6 +169,13 @@ class MainWindow(QMainWindow):
         self.controls.set_total(self.timeline.duration)
         self.pages.setCurrentWidget(self.routine_panel)
         self.controls.set_state(None)
+
+    def _start_clicked(self) -> None:
+        """Start; after a session ended, first back to the routine and its safety words."""
+        if self.pages.currentWidget() is self.session_view and self.routine is not None:
+            self.choose_routine(self.routine.id)
+        else:
+            self.start_session()
 
     def start_session(self) -> Session | None:
         if self.controller.active or self.routine is None:

@@ -49,6 +49,7 @@ class SessionView(QWidget):
         self.status.setFont(scaled_font(1.3, bold=True))
         self.status.setAccessibleName("Session state")
         self.status.setToolTip("Paused, stopping or finished")
+        self.status.setMinimumHeight(self.status.fontMetrics().height())  # no jumps
 
         self.diagram = LegDiagram()
 
@@ -80,7 +81,7 @@ class StepList(QListWidget):
         self.setAccessibleName("Steps")
         self.setToolTip("The steps of the session; the current one is marked ▶")
         self.setFont(scaled_font(1.05))
-        self.setMinimumWidth(260)
+        self.setMinimumWidth(190)
         self.setWordWrap(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._spans: tuple[StepSpan, ...] = ()
