@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -68,7 +70,7 @@ class ControlBar(QWidget):
         layout.addLayout(bar)
         layout.addLayout(buttons)
         self._total = 0.0
-        self._shown: tuple[int, str] = (-1, "")
+        self._shown: tuple[int, int] = (-1, -1)
         self.set_state(None)
 
     def set_total(self, seconds: float) -> None:
@@ -76,14 +78,15 @@ class ControlBar(QWidget):
         self.set_position(0.0)
 
     def set_position(self, seconds: float) -> None:
+        """Called every frame: only an actual change (a permille, a second) touches Qt."""
         total = max(self._total, 1e-9)
         value = round(1000 * min(1.0, seconds / total))
-        text = f"{clock_text(self._total - seconds)} left of {clock_text(self._total)}"
-        if (value, text) == self._shown:
+        left = math.ceil(self._total - seconds - 1e-9)
+        if (value, left) == self._shown:
             return
-        self._shown = (value, text)
+        self._shown = (value, left)
         self.progress.setValue(value)
-        self.time_left.setText(text)
+        self.time_left.setText(f"{clock_text(left)} left of {clock_text(self._total)}")
 
     def set_state(self, state: State | None) -> None:
         active = state in (State.RUNNING, State.PAUSED)

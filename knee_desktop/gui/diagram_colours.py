@@ -18,6 +18,8 @@ class DiagramColours:
     accent: QColor  # the working foot, the working leg
     faint: QColor  # guide path, the resting leg, the ring's track
     ring: QColor  # the countdown ring
+    trail_old: QColor  # the toes' recent path, older half (opaque: no alpha blending)
+    trail_new: QColor  # and newer half
 
     @property
     def dark(self) -> bool:
@@ -35,4 +37,12 @@ def colours_for(palette: QPalette) -> DiagramColours:
         ring = QColor("#7a2e00")
     faint = QColor(text)
     faint.setAlphaF(0.28)
-    return DiagramColours(background, text, accent, faint, ring)
+    return DiagramColours(background, text, accent, faint, ring,
+                          blend(accent, background, 0.2), blend(accent, background, 0.5))
+
+
+def blend(colour: QColor, under: QColor, share: float) -> QColor:
+    """``colour`` laid over ``under`` at ``share`` opacity, as one opaque colour."""
+    return QColor.fromRgbF(share * colour.redF() + (1 - share) * under.redF(),
+                           share * colour.greenF() + (1 - share) * under.greenF(),
+                           share * colour.blueF() + (1 - share) * under.blueF())

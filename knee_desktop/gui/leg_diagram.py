@@ -11,10 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QBrush,
-    QColor,
     QFont,
     QPainter,
     QPainterPath,
@@ -22,6 +21,7 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
     QPolygonF,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -78,13 +78,6 @@ def describe(pose: Pose) -> str:
     return f"{leg}{KIND_WORDS.get(pose.kind, pose.step_title)}."
 
 
-def blend(colour: QColor, under: QColor, share: float) -> QColor:
-    """``colour`` laid over ``under`` at ``share`` opacity, as one opaque colour."""
-    return QColor.fromRgbF(*(share * a + (1 - share) * b for a, b in (
-        (colour.redF(), under.redF()), (colour.greenF(), under.greenF()),
-        (colour.blueF(), under.blueF()))))
-
-
 def caption_text(pose: Pose) -> str:
     """The line above the foot: which foot, doing what."""
     leg = f"{pose.leg.upper()} FOOT" if pose.leg else ""
@@ -110,8 +103,15 @@ class LegDiagram(QWidget):
                         "The small figure marks which leg is working.")
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.paints = 0  # painted frames, for the benchmark and the tests
+        # caches: the static layer, the layout per size, colours per palette, foot shapes;
+        # ``_env`` changes whenever size, palette or font do, invalidating the first three
         self._cache: QPixmap | None = None
         self._cache_key: tuple[object, ...] = ()
+        self._env = 0
+        self._layout: tuple[int, DiagramLayout] | None = None
+        self._colours: tuple[int, DiagramColours] | None = None
+        self._feet: dict[tuple[int, int], QPainterPath] = {}
+        self._described_key: tuple[object, ...] = ()
         self._update_description()
 
     def sizeHint(self) -> QSize:
@@ -122,13 +122,40 @@ class LegDiagram(QWidget):
         return self._pose
 
     def _update_description(self) -> None:
-        text = describe(self._pose)
+        pose = self._pose
+        key = (pose.kind, pose.leg, pose.movement, pose.rep, pose.seconds_left, pose.count_in,
+               pose.step_title)
+        if key == self._described_key:
+            return
+        self._described_key = key
+        text = describe(pose)
         if text != self._described:
             self._described = text
             self.setAccessibleDescription(text)
 
     # ---- geometry (also used by the tests) -------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._env += 1
+        super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange,
+                            QEvent.Type.StyleChange):
+            self._env += 1
+            self.update()
+        super().changeEvent(event)
+
+    def colours(self) -> DiagramColours:
+        if self._colours is None or self._colours[0] != self._env:
+            self._colours = (self._env, colours_for(self.palette()))
+        return self._colours[1]
+
     def diagram_layout(self) -> DiagramLayout:
+        if self._layout is None or self._layout[0] != self._env:
+            self._layout = (self._env, self._compute_layout())
+        return self._layout[1]
+
+    def _compute_layout(self) -> DiagramLayout:
         w, h = float(self.width()), float(self.height())
         margin = max(6.0, 0.02 * min(w, h))
         full = QRectF(margin, margin, w - 2 * margin, h - 2 * margin)
@@ -165,8 +192,7 @@ class LegDiagram(QWidget):
     # its trail and the ring cover, now and in the previous frame.
     def _static_key(self, pose: Pose) -> tuple[object, ...]:
         return (caption_text(pose), pose.leg, pose.movement, pose.kind in ("press", "find"),
-                self.width(), self.height(), self.devicePixelRatioF(),
-                self.palette().cacheKey(), self.font().key())
+                self._env, self.devicePixelRatioF())
 
     def _dirty_rect(self, pose: Pose, lay: DiagramLayout) -> QRectF:
         length = lay.length
@@ -219,7 +245,7 @@ class LegDiagram(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         self.paints += 1
-        colours = colours_for(self.palette())
+        colours = self.colours()
         lay = self.diagram_layout()
         static = self._static_layer(lay, colours)
         pose = self._pose
@@ -303,10 +329,10 @@ class LegDiagram(QWidget):
         points = [self.to_widget(pt, lay) for pt in (*self._pose.trail, self._pose.toe)]
         width = max(2.0, lay.length * 0.04)
         half = len(points) // 2
-        for part, share in ((points[: half + 1], 0.2), (points[half:], 0.5)):
+        for part, share in ((points[: half + 1], 0.2), (points[half:], 0.5)):  # opaque colours
             if len(part) < 2:
                 continue
-            colour = blend(c.accent, c.background, share)  # opaque: no alpha blending
+            colour = c.trail_new if share > 0.3 else c.trail_old
             p.setPen(QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
                           Qt.PenJoinStyle.RoundJoin))
             p.drawPolyline(QPolygonF(part))
@@ -321,13 +347,7 @@ class LegDiagram(QWidget):
         p.rotate(tilt)
         p.scale(mirror, 1.0)
         w = lay.length
-        sole = QPainterPath()
-        sole.moveTo(-0.12 * w, 0.0)
-        sole.cubicTo(-0.16 * w, -0.35 * reach, -0.22 * w, -0.65 * reach,
-                     -0.2 * w, -0.84 * reach)
-        sole.cubicTo(-0.18 * w, -0.96 * reach, 0.1 * w, -1.02 * reach, 0.19 * w, -0.9 * reach)
-        sole.cubicTo(0.22 * w, -0.7 * reach, 0.15 * w, -0.35 * reach, 0.12 * w, 0.0)
-        sole.cubicTo(0.1 * w, 0.07 * w, -0.1 * w, 0.07 * w, -0.12 * w, 0.0)
+        sole = self._sole(w, reach)
         p.setPen(QPen(c.text, max(1.5, w * 0.015)))
         p.setBrush(QBrush(c.accent))
         p.drawPath(sole)
@@ -339,6 +359,25 @@ class LegDiagram(QWidget):
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QBrush(c.text))
         p.drawEllipse(lay.pivot, w * 0.03, w * 0.03)
+
+    def _sole(self, w: float, reach: float) -> QPainterPath:
+        """The sole's outline for a foot of length ``w`` reaching ``reach`` (cached: during
+        a sweep only the rotation changes)."""
+        key = (round(w * 4), round(reach * 4))
+        sole = self._feet.get(key)
+        if sole is None:
+            if len(self._feet) > 64:
+                self._feet.clear()
+            sole = QPainterPath()
+            sole.moveTo(-0.12 * w, 0.0)
+            sole.cubicTo(-0.16 * w, -0.35 * reach, -0.22 * w, -0.65 * reach,
+                         -0.2 * w, -0.84 * reach)
+            sole.cubicTo(-0.18 * w, -0.96 * reach, 0.1 * w, -1.02 * reach,
+                         0.19 * w, -0.9 * reach)
+            sole.cubicTo(0.22 * w, -0.7 * reach, 0.15 * w, -0.35 * reach, 0.12 * w, 0.0)
+            sole.cubicTo(0.1 * w, 0.07 * w, -0.1 * w, 0.07 * w, -0.12 * w, 0.0)
+            self._feet[key] = sole
+        return sole
 
     def _paint_ring(self, p: QPainter, lay: DiagramLayout, c: DiagramColours) -> None:
         pose = self._pose
