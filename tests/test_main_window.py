@@ -314,3 +314,21 @@ def test_command_line_start(qtbot, voice, inhibitor):
     window.close()
     assert window.controller.state is State.STOPPED
     assert inhibitor.calls == ["inhibit", "release"]
+
+
+def test_frames_at_display_rate_only_while_something_moves(window, clock):
+    window.start_session()
+    ctl = window.controller
+    go_to(window, clock, 1.0)
+    ctl._tick()
+    assert ctl.animating and ctl._frames.interval() >= 100  # words only: ticks for the clock
+    rep = next(e for e in window.timeline.events if e.kind == "rep")
+    walk_to(window, clock, rep.t - 0.3, step=0.5)
+    ctl._tick()
+    assert ctl._frames.interval() == ctl._frame_ms  # the foot moves: every frame
+    still = next(e for e in window.timeline.events if e.kind == "still")
+    walk_to(window, clock, still.t + 1.0, step=0.5)
+    ctl._tick()
+    assert ctl._frames.interval() == ctl._frame_ms  # the ring counts down
+    ctl.toggle_pause()
+    assert not ctl.animating  # paused: no timer

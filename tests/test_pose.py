@@ -141,3 +141,25 @@ def test_press_steps_count_the_hold(tmp_path):
     pose = poser(press.t + 2)
     assert pose.kind == "press" and pose.seconds_left == 10 and pose.rep == 1
     assert poser(press.t + press.duration + 0.5).kind == "find"
+
+
+def test_still_until_tells_when_the_picture_next_changes(timeline):
+    poser = Poser(timeline)
+    first = reps_of(timeline, "sweep-left")[0]
+    step = timeline.steps[first.step]
+    # during the spoken instruction the foot waits upright until the first repetition
+    assert poser.still_until(step.start + 0.2) == pytest.approx(first.move_start)
+    # while it moves, it changes all the time
+    assert poser.still_until(first.t) == first.t
+    still = next(e for e in timeline.events if e.kind == "still")
+    assert poser.still_until(still.t + 1) == still.t + 1  # the ring counts down
+    counts = [e for e in timeline.events if e.kind == "count"]
+    assert poser.still_until(counts[0].t + 0.1) == pytest.approx(counts[1].t)
+    assert poser.still_until(1.0) == pytest.approx(counts[0].t)  # lead-in words
+    # whatever the moment, the picture at t and just before still_until(t) is the same
+    t = 0.0
+    while t < timeline.duration:
+        until = poser.still_until(t)
+        if until > t + 0.02:
+            assert poser(t) == poser(until - 0.01), t
+        t += 0.37

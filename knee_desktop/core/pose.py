@@ -141,6 +141,30 @@ class Poser:
             return Pose("end", None, step_title=span.title)  # no leg is working now
         return Pose("instruction", span.leg, step_title=span.title)
 
+    def still_until(self, t: float) -> float:
+        """The timeline position until which the picture stays as it is at ``t``: ``t``
+        itself while something moves (a repetition, a countdown ring), else the next
+        change (the next count-in number, the first repetition, the next step).
+
+        The frame driver sleeps until then instead of repainting the same picture.
+        """
+        if not self._steps:
+            return t
+        t = min(max(0.0, t), self.timeline.duration)
+        pose = self(t)
+        if pose.kind in ("move", "still", "rest", "press"):
+            return t
+        index = max(0, bisect.bisect_right(self._step_starts, t) - 1)
+        span = self._steps[index]
+        until = span.end
+        for event in self._events.get(span.index, []):
+            if event.t > t and event.kind in ("count", "still", "rest", "press"):
+                until = min(until, event.t)
+        starts = [s for s in self._rep_starts.get(span.index, []) if s > t]
+        if starts:
+            until = min(until, starts[0])
+        return max(t, min(until, self.timeline.duration))
+
     # ---- per kind of step ------------------------------------------------------------
     def _lead_in(self, span: StepSpan, events: list[Event], t: float) -> Pose:
         for event in reversed(events):

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from knee_desktop.core.clock import Clock
 from knee_desktop.core.loader import Catalog
-from knee_desktop.core.pose import Poser
 from knee_desktop.core.routine import Routine
 from knee_desktop.core.session import Cue, Session, State
 from knee_desktop.core.settings import PlanSettings
@@ -70,7 +69,6 @@ class MainWindow(QMainWindow):
         self.controller = SessionController(self.voice, clock, inhibitor, self)
         self.routine: Routine | None = None
         self.timeline: Timeline | None = None
-        self._poser: Poser | None = None
         self._extra: dict[str, Routine] = {}
 
         self.setFont(scaled_font())
@@ -188,7 +186,6 @@ class MainWindow(QMainWindow):
             return measured if measured is not None else estimate(text)
 
         self.timeline = compile_timeline(self.routine, self.plan_settings, speech)
-        self._poser = Poser(self.timeline)
         self.steps.set_steps(self.timeline.steps)
         self.controls.set_total(self.timeline.duration)
         self.session_view.set_instruction(self.timeline.title)
@@ -199,8 +196,9 @@ class MainWindow(QMainWindow):
 
     # ---- following the session ---------------------------------------------------------
     def _on_frame(self, position: float) -> None:
-        if self._poser is not None:
-            self.session_view.diagram.set_pose(self._poser(position))
+        poser = self.controller.poser
+        if poser is not None:
+            self.session_view.diagram.set_pose(poser(position))
         self.controls.set_position(position)
 
     def _on_cue(self, cue: Cue) -> None:

@@ -1,5 +1,6 @@
 """One session at a time: the core Session, its CueScheduler, the voice, the screen saver,
-and the display-rate frame timer that runs only while the session moves.
+and the frame timer: at the display's rate while the foot or a countdown ring moves, once
+a second for the time left while nothing moves, and not at all unless a session runs.
 
 This is the one place where session observers are attached (``observers``), so the
 history recorder, or anything else that follows a session, hooks in here.
@@ -8,12 +9,14 @@ history recorder, or anything else that follows a session, hooks in here.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 
 from knee_desktop.core.clock import Clock, MonotonicClock
+from knee_desktop.core.pose import Poser
 from knee_desktop.core.session import Cue, Session, State
 from knee_desktop.core.timeline import StepSpan, Timeline
 from knee_desktop.gui.inhibit import ScreenSaverInhibitor
@@ -60,7 +63,9 @@ class SessionController(QObject):
         self._frames = QTimer(self)
         self._frames.setObjectName("frame-timer")
         self._frames.setTimerType(Qt.TimerType.PreciseTimer)
-        self._frames.timeout.connect(self.emit_frame)
+        self._frames.timeout.connect(self._tick)
+        self._frame_ms = 16
+        self.poser: Poser | None = None
 
     # ---- reading ---------------------------------------------------------------------
     @property
@@ -96,6 +101,8 @@ class SessionController(QObject):
         scheduler.state_changed.connect(self._on_state)
         scheduler.step_started.connect(self._on_step_started)
         self.session, self.scheduler = session, scheduler
+        self.poser = Poser(timeline)
+        self._frame_ms = frame_interval_ms()
         for observer in self.observers:
             observer(session, scheduler)
         self.started.emit(session)
@@ -115,7 +122,7 @@ class SessionController(QObject):
                 self._say(LAST_STEP)
                 return
             self.scheduler.skip()
-            self.emit_frame()
+            self._tick()
 
     def repeat(self) -> None:
         if self.scheduler and self.active:
@@ -181,11 +188,26 @@ class SessionController(QObject):
     def _on_step_started(self, span: StepSpan) -> None:
         self.step_started.emit(span)
 
-    def _on_state(self, state: State) -> None:
-        if state is State.RUNNING:
-            self._frames.start(frame_interval_ms())
-        else:
+    def _tick(self) -> None:
+        self.emit_frame()
+        self._pace()
+
+    def _pace(self) -> None:
+        """Re-arm the frame timer: every display frame while something moves; otherwise
+        sleep until the picture next changes or the time left shows the next second."""
+        session, poser = self.session, self.poser
+        if session is None or poser is None or session.state is not State.RUNNING:
             self._frames.stop()
+            return
+        pos = self.position()
+        left = session.timeline.duration - pos
+        to_second = left - math.floor(left - 1e-9)
+        wait = min(poser.still_until(pos) - pos, to_second + 0.005)
+        frame = self._frame_ms / 1000.0
+        self._frames.start(self._frame_ms if wait < 1.5 * frame else math.ceil(wait * 1000))
+
+    def _on_state(self, state: State) -> None:
+        self._pace()
         self.emit_frame()
         self.state_changed.emit(state)
         if state in (State.FINISHED, State.STOPPED):
