@@ -332,3 +332,17 @@ def test_frames_at_display_rate_only_while_something_moves(window, clock):
     assert ctl._frames.interval() == ctl._frame_ms  # the ring counts down
     ctl.toggle_pause()
     assert not ctl.animating  # paused: no timer
+
+
+def test_thigh_massage_counts_presses_and_holds(window, clock, voice):
+    window.routine_panel.picker.setCurrentIndex(window.routine_panel.picker.findData(
+        "thigh-massage"))
+    assert window.routine.id == "thigh-massage"
+    assert "sharp pain" in window.routine_panel.safety.text()
+    window.start_session()
+    press = next(e for e in window.timeline.events if e.kind == "press")
+    walk_to(window, clock, press.t + 2.0, step=0.5)
+    assert window.session_view.count.text() == "1 of 3"
+    assert window.session_view.instruction.text() == press.text
+    pose = window.session_view.diagram.pose()
+    assert pose.kind == "press" and pose.seconds_left == 10

@@ -1,7 +1,8 @@
 """The main window: puts the panels together and follows the session controller.
 
 Seams for the rest of the app:
-- ``voice_factory``: called once, when the first session needs a voice;
+- ``voice_factory``: called once, when the window is made (``--silent``: SilentVoice; the
+  real voice otherwise, wired in ``gui/app.py: voice_factory_for``); closed with the window;
 - ``controller.observers``: callables ``(session, scheduler)`` attached when a session
   starts (the history recorder);
 - ``session_ended``: a session finished or was stopped (the knee-feel question);
@@ -204,17 +205,20 @@ class MainWindow(QMainWindow):
     def _on_cue(self, cue: Cue) -> None:
         event = cue.event
         if event.kind == "rep":
-            step = self.timeline.steps[event.step] if self.timeline else None
-            total = step.reps if step and step.reps else event.rep
-            self.session_view.set_count(f"{event.rep} of {total}")
+            self.session_view.set_count(f"{event.rep} of {self._reps_in(event.step)}")
         elif event.kind == "count":
             self.session_view.set_count(str(event.rep))
         elif event.kind == "press":
-            self.session_view.set_count(f"{event.rep}")
+            self.session_view.set_count(f"{event.rep} of {self._reps_in(event.step)}")
+            self.session_view.set_instruction(event.text or "")
         elif event.text:
             self.session_view.set_instruction(event.text)
             if event.kind in ("still", "rest", "switch", "end"):
                 self.session_view.set_count("")
+
+    def _reps_in(self, step: int) -> int | str:
+        span = self.timeline.steps[step] if self.timeline else None
+        return span.reps if span is not None and span.reps else "?"
 
     def _on_step(self, span: StepSpan) -> None:
         self.steps.set_current(span.index)
