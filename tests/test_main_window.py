@@ -94,7 +94,7 @@ def test_start_speaks_the_lead_in_and_counts_in(window, clock, voice, inhibitor)
     assert inhibitor.calls == ["inhibit"]
     assert voice.prepared and voice.played[0] == "Windshield wiper and foot circles."
     five = next(e for e in window.timeline.events if e.kind == "count")
-    walk_to(window, clock, five.t + 0.1, step=0.5)
+    walk_to(window, clock, five.t + 0.1)
     assert window.session_view.count.text() == "5"
     assert window.session_view.diagram.pose().count_in == 5
     assert voice.played[-1] == "Five."
@@ -104,10 +104,11 @@ def test_start_speaks_the_lead_in_and_counts_in(window, clock, voice, inhibitor)
 def test_diagram_reads_the_session_clock(window, clock):
     window.start_session()
     rep = next(e for e in window.timeline.events if e.kind == "rep")
-    walk_to(window, clock, rep.t, step=0.5)
+    walk_to(window, clock, rep.t)
     pose = window.session_view.diagram.pose()
     assert pose.kind == "move" and pose.movement == "sweep-left"
     assert pose.tilt == pytest.approx(-35.0, abs=0.01)
+    walk_to(window, clock, rep.t + 0.02)  # the count is handed out on its beat
     assert window.session_view.count.text() == "1 of 3"
     assert window.controller.animating
 
@@ -323,11 +324,11 @@ def test_frames_at_display_rate_only_while_something_moves(window, clock):
     ctl._tick()
     assert ctl.animating and ctl._frames.interval() >= 100  # words only: ticks for the clock
     rep = next(e for e in window.timeline.events if e.kind == "rep")
-    walk_to(window, clock, rep.t - 0.3, step=0.5)
+    walk_to(window, clock, rep.t - 0.3)
     ctl._tick()
     assert ctl._frames.interval() == ctl._frame_ms  # the foot moves: every frame
     still = next(e for e in window.timeline.events if e.kind == "still")
-    walk_to(window, clock, still.t + 1.0, step=0.5)
+    walk_to(window, clock, still.t + 1.0)
     ctl._tick()
     assert ctl._frames.interval() == ctl._frame_ms  # the ring counts down
     ctl.toggle_pause()
@@ -341,7 +342,7 @@ def test_thigh_massage_counts_presses_and_holds(window, clock, voice):
     assert "sharp pain" in window.routine_panel.safety.text()
     window.start_session()
     press = next(e for e in window.timeline.events if e.kind == "press")
-    walk_to(window, clock, press.t + 2.0, step=0.5)
+    walk_to(window, clock, press.t + 2.0)
     assert window.session_view.count.text() == "1 of 3"
     assert window.session_view.instruction.text() == press.text
     pose = window.session_view.diagram.pose()
