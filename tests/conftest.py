@@ -10,6 +10,12 @@ import pytest
 # Must be set before any QApplication exists (pytest-qt creates it lazily).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# PySide6 6.12.0 on Python 3.11 drops a reference to None on every void Qt call (see
+# knee_desktop/gui/refcount_guard.py): protect every test, whichever Qt module it uses.
+from knee_desktop.gui.refcount_guard import protect_singletons
+
+protect_singletons()
+
 REPO = Path(__file__).resolve().parent.parent
 
 
