@@ -62,3 +62,11 @@ clean:
 .PHONY: bench-history
 bench-history: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) bench/history.py
+.PHONY: screenshots bench-window
+# The real window under its own Xvfb at several moments of a session: PNGs in screenshots/.
+screenshots: $(STAMP)
+	$(PY) bench/screenshots.py --out screenshots
+
+# CPU of the whole app during a session and at idle, and launch-to-window time (medians).
+bench-window: $(STAMP)
+	$(PY) bench/window.py

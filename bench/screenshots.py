@@ -1,63 +1,185 @@
-"""Screenshots of the Settings and About dialogs, offscreen, into screenshots/ (not committed).
+"""`make screenshots`: the real window under Xvfb at several moments of a session.
 
-    .venv/bin/python bench/screenshots.py
+Starts its own Xvfb (``-displayfd`` picks a free display), runs itself inside it with a
+fake clock stepped to chosen timeline positions, grabs the window from the X server, and
+saves PNGs in ``screenshots/``. Stops the Xvfb it started, by its pid.
+
+    python bench/screenshots.py [--out screenshots] [--only NAME ...]
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import argparse
 import os
+import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-_home = tempfile.mkdtemp(prefix="knee-shots-")
-for _var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-    os.environ[_var] = f"{_home}/{_var.lower()}"
+REPO = Path(__file__).resolve().parent.parent
 
-from PySide6.QtCore import QTimer  # noqa: E402
 
-from knee_desktop.core.user_settings import Reminder, UserSettings  # noqa: E402
-from knee_desktop.gui.about import AboutDialog  # noqa: E402
-from knee_desktop.gui.app import make_app  # noqa: E402
-from knee_desktop.gui.settings_dialog import SettingsDialog  # noqa: E402
+def start_xvfb(size: str = "1280x860x24") -> tuple[subprocess.Popen[bytes], str]:
+    read, write = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", size,
+                             "-nolisten", "tcp"], pass_fds=(write,),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()
+    if not number:
+        xvfb.kill()
+        raise RuntimeError("Xvfb did not start")
+    return xvfb, f":{number}"
 
-OUT = Path(__file__).resolve().parent.parent / "screenshots"
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
+
+
+def run_under_xvfb(argv: list[str]) -> int:
+    xvfb, display = start_xvfb()
+    try:
+        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
+        env.pop("WAYLAND_DISPLAY", None)
+        return subprocess.run([sys.executable, __file__, "--child", *argv], env=env,
+                              check=False, timeout=300).returncode
+    finally:
+        stop(xvfb)
+
+
+# ---- inside Xvfb ----------------------------------------------------------------------------
+def child(out: Path, only: list[str]) -> int:
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from knee_desktop.core.clock import FakeClock
+    from knee_desktop.core.loader import load_catalog
+    from knee_desktop.core.settings import PlanSettings
+    from knee_desktop.gui.app import make_app
+    from knee_desktop.gui.main_window import MainWindow
+    from knee_desktop.voice.base import SilentVoice
+
+    class NoInhibit:
+        def inhibit(self) -> bool:
+            return False
+
+        def release(self) -> None:
+            pass
+
+    app = make_app()
+    app.setStyle("Fusion")
+    light = QPalette(app.palette())
+    clock = FakeClock()
+    window = MainWindow(load_catalog(), SilentVoice, clock=clock,
+                        settings=PlanSettings(reps=10),
+                        inhibitor=NoInhibit())  # type: ignore[arg-type]
+    window.resize(1200, 800)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    out.mkdir(parents=True, exist_ok=True)
+
+    def walk_to(t: float) -> None:
+        ctl = window.controller
+        while ctl.active and ctl.position() < t - 1e-6:
+            clock.advance(min(0.1, t - ctl.position()))
+            ctl.sync()
+
+    def shot(name: str) -> None:
+        if only and name not in only:
+            return
+        window.controller.emit_frame()
+        QTest.qWait(60)  # let the event loop paint
+        screen = window.screen()
+        image = screen.grabWindow(window.winId())
+        path = out / f"{name}.png"
+        image.save(str(path))
+        print(path)
+
+    def dark() -> None:
+        p = QPalette()
+        for role, colour in ((QPalette.ColorRole.Window, "#202124"),
+                             (QPalette.ColorRole.WindowText, "#f1f3f4"),
+                             (QPalette.ColorRole.Base, "#171717"),
+                             (QPalette.ColorRole.AlternateBase, "#2a2a2a"),
+                             (QPalette.ColorRole.Text, "#f1f3f4"),
+                             (QPalette.ColorRole.Button, "#303134"),
+                             (QPalette.ColorRole.ButtonText, "#f1f3f4"),
+                             (QPalette.ColorRole.Highlight, "#8ab4f8"),
+                             (QPalette.ColorRole.HighlightedText, "#202124"),
+                             (QPalette.ColorRole.ToolTipBase, "#303134"),
+                             (QPalette.ColorRole.ToolTipText, "#f1f3f4")):
+            p.setColor(role, QColor(colour))
+        for role in (QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText,
+                     QPalette.ColorRole.Text):
+            p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#80868b"))
+        QApplication.setPalette(p)
+
+    shot("01-choose-routine")
+    window.start_session()
+    timeline = window.timeline
+    assert timeline is not None
+    events = timeline.events
+
+    def first(kind: str, **match: object) -> float:
+        return next(e for e in events if e.kind == kind
+                    and all(getattr(e, k) == v for k, v in match.items())).t
+
+    walk_to(first("count", rep=3) + 0.2)
+    shot("02-count-in")
+    rep = next(e for e in events if e.kind == "rep" and e.movement == "sweep-left" and e.rep == 4)
+    walk_to(rep.t)
+    shot("03-sweep-left-on-the-count")
+    walk_to(first("still") + 3.6)
+    shot("04-still-pause")
+    window.controller.toggle_pause()
+    shot("05-paused")
+    window.controller.toggle_pause()
+    both = next(e for e in events if e.kind == "rep" and e.movement == "sweep-both"
+                and e.rep == 3)
+    walk_to(both.move_start + 0.2 * both.duration)
+    shot("06-whole-wiper")
+    circle = next(e for e in events if e.kind == "rep" and e.movement == "circle-clockwise"
+                  and e.rep == 2)
+    walk_to(circle.move_start + 0.3 * circle.duration)
+    shot("07-circles")
+    walk_to(first("rest") + 6.0)
+    shot("08-lie-there-and-feel")
+    right = next(e for e in events if e.kind == "rep" and e.movement == "sweep-right"
+                 and e.leg == "right" and e.rep == 2)
+    walk_to(right.t - 0.2)
+    shot("09-right-leg-sweep-right")
+    dark()
+    ccw = next(e for e in events if e.kind == "rep" and e.movement == "circle-counterclockwise"
+               and e.leg == "right" and e.rep == 5)
+    walk_to(ccw.move_start + 0.6 * ccw.duration)
+    shot("10-dark-circles")
+    window.resize(640, 520)
+    QTest.qWait(60)
+    shot("11-dark-small-window")
+    QApplication.setPalette(light)
+    window.resize(1200, 800)
+    walk_to(timeline.duration + 0.5)
+    shot("12-finished")
+    window.close()
+    return 0
 
 
 def main() -> int:
-    OUT.mkdir(exist_ok=True)
-    app = make_app()
-    custom = UserSettings(rate=150, volume=0.8, reps=8, pause_seconds=12.0, sweep_seconds=2.5,
-                          leg="both", first_leg="right",
-                          reminder=Reminder(True, dt.time(18, 30), frozenset({0, 2, 4})))
-    dialogs = [("settings-defaults", SettingsDialog(UserSettings())),
-               ("settings-custom", SettingsDialog(custom, preview=lambda *a: None))]
-    about = AboutDialog(icon=app.windowIcon())
-    pending = {name for name, _ in dialogs}
-
-    def snap(name: str, dialog: SettingsDialog) -> None:
-        dialog.grab().save(str(OUT / f"{name}.png"))
-        dialog.lister.stop()
-        pending.discard(name)
-        if not pending:
-            about.show()
-            app.processEvents()
-            about.grab().save(str(OUT / "about.png"))
-            app.quit()
-
-    for name, dialog in dialogs:
-        dialog.show()
-        def later(*_a: object, n: str = name, d: SettingsDialog = dialog) -> None:
-            QTimer.singleShot(0, lambda: snap(n, d))
-
-        dialog.lister.listed.connect(later)
-        dialog.lister.failed.connect(later)
-    app.exec()
-    for path in sorted(OUT.glob("*.png")):
-        print(path)
-    return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "screenshots")
+    parser.add_argument("--only", nargs="*", default=[])
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(args.out, args.only)
+    return run_under_xvfb(["--out", str(args.out), *(["--only", *args.only] if args.only
+                                                      else [])])
 
 
 if __name__ == "__main__":

@@ -30,3 +30,28 @@ def user_routines(isolated_dirs: Path) -> Path:
     folder = isolated_dirs / ".config" / "knee-desktop" / "routines"
     folder.mkdir(parents=True)
     return folder
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_timers(monkeypatch: pytest.MonkeyPatch):
+    """Fail a test that leaves a QTimer running (napari's practice): an idle window and a
+    stopped session must use no timer at all."""
+    from PySide6.QtCore import QTimer
+
+    started: list[QTimer] = []
+    original = QTimer.start
+
+    def start(self: QTimer, *args: object) -> None:
+        started.append(self)
+        original(self, *args)
+
+    monkeypatch.setattr(QTimer, "start", start)
+    yield
+    running = []
+    for timer in started:
+        try:
+            if timer.isActive():
+                running.append(timer.objectName() or repr(timer))
+        except RuntimeError:  # already deleted: not running
+            pass
+    assert not running, f"the test left QTimers running: {running}"

@@ -40,6 +40,8 @@ def test_timer_is_precise_single_shot_and_armed_to_the_next_deadline(
     clock.advance(0.25)
     scheduler._fire()
     assert len(cues) == 2
+    scheduler.stop()
+    assert not scheduler.armed
 
 
 def test_pause_disarms_and_stop_leaves_no_timer_running(scheduler: CueScheduler) -> None:

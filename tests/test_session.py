@@ -212,3 +212,14 @@ def test_controls_before_start_do_nothing_and_start_twice_fails() -> None:
     session.start()
     with pytest.raises(RuntimeError):
         session.start()
+
+
+def test_a_finished_session_is_at_its_end() -> None:
+    session, clock, _ = make()
+    session.start()
+    while (deadline := session.next_deadline()) is not None:
+        clock.set(deadline)
+        session.poll()
+    assert session.state is State.FINISHED
+    assert session.position() == session.timeline.duration and session.progress() == 1.0
+    assert session.time_left() == 0.0

@@ -51,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     window.add_argument("--start", metavar="ROUTINE",
                         help="open the window and start ROUTINE at once (with the session "
                         "options below); passed on to the window if it is already open")
+    window.add_argument("--silent", action="store_true",
+                        help="no voice at all (the window still shows every cue)")
     window.add_argument("--tray", action="store_true",
                         help="start in the tray without a window (the daily reminder's "
                         "login entry uses this)")

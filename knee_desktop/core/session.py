@@ -172,6 +172,7 @@ class Session:
             self.cue.emit(cue)
             if event.kind == "end":
                 self._finish_step(completed=True, at=self.timeline.duration)
+                self._anchor_pos = self.timeline.duration
                 self._set_state(State.FINISHED)
         return out
 

@@ -6,10 +6,11 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from knee_desktop import APP_ID, __version__
 from knee_desktop.app_command import app_command
@@ -17,6 +18,10 @@ from knee_desktop.core import paths, user_settings
 from knee_desktop.core.reminder import set_autostart
 from knee_desktop.core.user_settings import Reminder
 from knee_desktop.gui.reminder import ReminderController
+from knee_desktop.voice.base import SilentVoice, Voice
+
+if TYPE_CHECKING:
+    from knee_desktop.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +94,38 @@ def apply_reminder(app: QApplication, controller: ReminderController,
         log.warning("could not update the login entry for the reminder: %s", exc)
 
 
+def voice_factory_for(args: argparse.Namespace) -> Callable[[], Voice]:
+    """Which voice the window gets. ``--silent``: none, knowingly."""
+    if getattr(args, "silent", False):
+        return SilentVoice
+    log.warning("knee-desktop: the real voice is not wired yet; running silently")
+    return SilentVoice
+
+
+def open_window(args: argparse.Namespace, saved: user_settings.UserSettings | None = None,
+                **kwargs: Any) -> MainWindow:
+    """Make and show the window; with ``--start ROUTINE`` the session starts as soon as the
+    window is up (its lead-in tells the user how to lie and counts in)."""
+    from knee_desktop.cli.options import settings_from_args
+    from knee_desktop.core.loader import load_catalog
+    from knee_desktop.gui.main_window import MainWindow
+
+    make_app()
+    base = saved.to_plan_settings() if saved is not None else None
+    settings = settings_from_args(args, base) if hasattr(args, "reps") else base
+    window = MainWindow(load_catalog(), voice_factory_for(args), settings=settings, **kwargs)
+    start = getattr(args, "start", None)
+    if start:
+        window.choose_routine(start)  # an unknown name raises before the window shows
+    window.show()
+    if start:
+        QTimer.singleShot(0, window.start_session)
+    return window
+
+
 def run_app(args: argparse.Namespace) -> int:
+    from knee_desktop.cli.options import settings_from_args
+    from knee_desktop.gui.desktop_wiring import wire_window
     from knee_desktop.gui.settings_dialog import show_settings_problems
     from knee_desktop.gui.single_instance import claim_or_hand_over
 
@@ -99,20 +135,21 @@ def run_app(args: argparse.Namespace) -> int:
         print("knee-desktop is already open: it was brought to the front.")
         return 0
 
-    # --- placeholder window: the real main window replaces this block ------------------
-    window = QMainWindow()
-    window.setWindowTitle("Knee routine")
-    label = QLabel("knee-desktop")
-    window.setCentralWidget(label)
-    window.resize(900, 640)
+    loaded = user_settings.load()
+    for line in loaded.messages:
+        log.warning("%s", line)
+    tray_only = bool(args.tray)
+    window = open_window(args if not tray_only else _without_start(args), loaded.settings)
+    if tray_only:
+        window.hide()
+    wiring = wire_window(window, loaded.settings)
 
     def act_on(launch: argparse.Namespace) -> None:
-        # The real window: select launch.start and begin it, with
-        # settings_from_args(launch, saved_settings().to_plan_settings()).
-        if launch.start:
-            label.setText(f"Would start {launch.start}")
-
-    # -------------------------------------------------------------------------------------
+        if launch.start and not window.controller.active:
+            base = wiring.settings.to_plan_settings()
+            window.set_plan_settings(settings_from_args(launch, base))
+            window.choose_routine(launch.start)
+            QTimer.singleShot(0, window.start_session)
 
     def handed_over(argv: list[str]) -> None:
         launch = parse_handed_over(argv)
@@ -122,16 +159,18 @@ def run_app(args: argparse.Namespace) -> int:
 
     instance.received.connect(handed_over)
     app.aboutToQuit.connect(instance.close)
-
-    loaded = user_settings.load()
-    for line in loaded.messages:
-        log.warning("%s", line)
     reminder = start_reminder(app, loaded.settings.reminder, lambda: bring_to_front(window))
-    if not (args.tray and reminder.tray is not None):
-        window.show()
-        act_on(args)
+    wiring.reminder = reminder
+    if tray_only and reminder.tray is None:
+        bring_to_front(window)  # no tray to live in: show the window after all
     if loaded.messages:
         show_settings_problems(window, loaded.messages)
     if args.quit_after_show:
         QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
     return app.exec()
+
+
+def _without_start(args: argparse.Namespace) -> argparse.Namespace:
+    copy = argparse.Namespace(**vars(args))
+    copy.start = None
+    return copy

@@ -1,0 +1,140 @@
+"""CPU of the whole app during a running session and at idle, and launch-to-window time.
+
+Runs the real window under its own Xvfb (xcb platform), in child processes:
+- launch: from process start to the window exposed on screen (median of 5);
+- running: a real session on the monotonic clock (silent voice), sweeping, measured from
+  /proc/self/stat (utime + stime, all threads) over 5-second slices (median and total);
+- idle: the window open with no session (no timer runs).
+
+    python bench/window.py [--seconds 25]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from screenshots import start_xvfb, stop
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: str = "self") -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+
+
+# ---- children (inside Xvfb) -------------------------------------------------------------------
+def child(mode: str, seconds: float, started: float) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtTest import QTest
+
+    from knee_desktop.core.loader import load_catalog
+    from knee_desktop.gui.app import make_app
+    from knee_desktop.gui.main_window import MainWindow
+    from knee_desktop.voice.base import SilentVoice
+
+    class NoInhibit:
+        def inhibit(self) -> bool:
+            return False
+
+        def release(self) -> None:
+            pass
+
+    from knee_desktop.gui.leg_diagram import LegDiagram
+
+    painting = [0.0]
+    paint = LegDiagram.paintEvent
+
+    def timed_paint(self: LegDiagram, event: object) -> None:
+        t = time.perf_counter()
+        paint(self, event)  # type: ignore[arg-type]
+        painting[0] += time.perf_counter() - t
+
+    LegDiagram.paintEvent = timed_paint  # type: ignore[method-assign]
+    app = make_app()
+    window = MainWindow(load_catalog(), SilentVoice, inhibitor=NoInhibit())  # type: ignore[arg-type]
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    if mode == "launch":
+        print(f"launch {time.monotonic() - started:.4f}", flush=True)
+        window.close()
+        return 0
+    if mode == "running":
+        window.start_session()
+        window.controller.skip()  # straight to the first movement: the foot moves
+    slices: list[float] = []
+    marks = [(time.monotonic(), cpu_seconds(), window.session_view.diagram.paints)]
+    warmup = 2.0
+
+    def sample() -> None:
+        now, cpu, paints = time.monotonic(), cpu_seconds(), window.session_view.diagram.paints
+        marks.append((now, cpu, paints))
+        if now - marks[0][0] >= warmup + seconds:
+            app.quit()
+
+    timer = QTimer()
+    timer.setObjectName("bench-sample")
+    timer.timeout.connect(sample)
+    timer.start(1000)
+    app.exec()
+    timer.stop()
+    base = next(m for m in marks if m[0] - marks[0][0] >= warmup - 0.01)
+    usable = [m for m in marks if m[0] >= base[0]]
+    for a, b in zip(usable[::5], usable[5::5], strict=False):
+        slices.append((b[1] - a[1]) / (b[0] - a[0]))
+    end = usable[-1]
+    total = (end[1] - base[1]) / (end[0] - base[0])
+    fps = (end[2] - base[2]) / (end[0] - base[0])
+    per_frame = painting[0] / max(1, window.session_view.diagram.paints) * 1000
+    print(f"{mode} median={statistics.median(slices) * 100:.2f}% total={total * 100:.2f}% "
+          f"frames={fps:.1f}/s paint={per_frame:.2f} ms/frame", flush=True)
+    window.close()
+    return 0
+
+
+def run_child(display: str, *args: str) -> str:
+    env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, __file__, "--child", *args,
+                           "--started", repr(started)], env=env, capture_output=True,
+                          text=True, timeout=300, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    return done.stdout.strip().splitlines()[-1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=25.0)
+    parser.add_argument("--child", choices=("launch", "running", "idle"))
+    parser.add_argument("--started", type=float, default=0.0)
+    args = parser.parse_args()
+    if args.child:
+        return child(args.child, args.seconds, args.started)
+    xvfb, display = start_xvfb()
+    try:
+        launches = [float(run_child(display, "launch").split()[1]) for _ in range(5)]
+        print(f"launch to window shown: median {statistics.median(launches) * 1000:.0f} ms "
+              f"(runs: {', '.join(f'{x * 1000:.0f}' for x in launches)})")
+        x0 = cpu_seconds(str(xvfb.pid))
+        t0 = time.monotonic()
+        print("session running:", run_child(display, "running", "--seconds",
+                                            str(args.seconds)))
+        print(f"  (Xvfb itself meanwhile: "
+              f"{(cpu_seconds(str(xvfb.pid)) - x0) / (time.monotonic() - t0) * 100:.2f}%)")
+        print("idle window:    ", run_child(display, "idle", "--seconds",
+                                            str(min(args.seconds, 10.0))))
+    finally:
+        stop(xvfb)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""Connect the main window to the rest of the app: history, knee feel, settings, about.
+
+The window exposes seams (menu actions, ``controller.observers``, ``before_session``,
+``session_ended``); this module is the one place that plugs the other parts into them.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from knee_desktop.core import user_settings as us
+from knee_desktop.core.feel import KneeFeel
+from knee_desktop.core.recorder import HistoryRecorder
+from knee_desktop.core.session import Session, State
+from knee_desktop.gui.about import AboutDialog
+from knee_desktop.gui.knee_feel import ask_knee_feel
+from knee_desktop.gui.scheduler import CueScheduler
+from knee_desktop.gui.settings_dialog import edit_settings
+
+if TYPE_CHECKING:
+    from knee_desktop.gui.history_window import HistoryWindow
+    from knee_desktop.gui.main_window import MainWindow
+    from knee_desktop.gui.reminder import ReminderController
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Wiring:
+    """What the window was wired to; kept so settings changes can reach it."""
+
+    window: MainWindow
+    settings: us.UserSettings
+    recorder: HistoryRecorder | None = None
+    feel_before: KneeFeel | None = None
+    history: HistoryWindow | None = None
+    reminder: ReminderController | None = None
+    problems: list[str] = field(default_factory=list)
+
+    # ---- history ---------------------------------------------------------------------
+    def ask_before(self) -> None:
+        """Before a session started from the window (not ``--start``): how do the knees feel?"""
+        self.feel_before = None
+        if self.settings.knee_feel:
+            self.feel_before = ask_knee_feel(self.window, when="before",
+                                             speak=self.window.voice.say)
+
+    def attach_recorder(self, session: Session, scheduler: CueScheduler) -> None:
+        feel = self.feel_before or KneeFeel(None)
+        self.feel_before = None
+        recorder = HistoryRecorder.attach(session, feel_before=feel.score, note=feel.note)
+        recorder.problem.connect(self.tell)
+        recorder.recovered.connect(self.tell)
+        recorder.notice.connect(self.tell)
+        self.recorder = recorder
+
+    def session_ended(self, session: Session) -> None:
+        recorder, self.recorder = self.recorder, None
+        if recorder is None:
+            return
+        if not self.settings.knee_feel:
+            self._done(recorder)
+            return
+        # Let the closing words finish before the voice asks the question.
+        wait = 0.5
+        if session.state is State.FINISHED:
+            closing = session.timeline.events[-1].text or ""
+            wait += self.window.voice.duration(closing) or 0.0
+        QTimer.singleShot(int(wait * 1000), lambda: self._ask_after(recorder))
+
+    def _ask_after(self, recorder: HistoryRecorder) -> None:
+        feel = ask_knee_feel(self.window, when="after", speak=self.window.voice.say)
+        if feel.score is not None or feel.note:
+            recorder.set_feel(after=feel.score, note=feel.note or None)
+        self._done(recorder)
+
+    def _done(self, recorder: HistoryRecorder) -> None:
+        recorder.detach()
+        if self.history is not None:
+            self.history.refresh()
+
+    def tell(self, message: str) -> None:
+        """Show and say it: the user may have their eyes closed."""
+        self.problems.append(message)
+        self.window.statusBar().showMessage(message)
+        self.window.voice.say(message)
+
+    def open_history(self) -> None:
+        from knee_desktop.gui.history_window import HistoryWindow
+
+        if self.history is None:
+            self.history = HistoryWindow()
+            self.history.setWindowTitle("History · Knee routine")
+            self.history.resize(1000, 700)
+        else:
+            self.history.refresh()
+        self.history.show()
+        self.history.raise_()
+        self.history.activateWindow()
+
+    # ---- settings and about --------------------------------------------------------------
+    def open_settings(self) -> None:
+        edit_settings(self.window, preview=None, on_saved=self.settings_saved)
+
+    def settings_saved(self, new: us.UserSettings, changes: us.Changes) -> None:
+        self.settings = new
+        if changes.replan:
+            self.window.set_plan_settings(new.to_plan_settings())
+        if changes.reminder and self.reminder is not None:
+            from knee_desktop.gui.app import apply_reminder
+
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                apply_reminder(app, self.reminder, new.reminder)
+
+    def open_about(self) -> None:
+        app = QApplication.instance()
+        icon = app.windowIcon() if isinstance(app, QApplication) else None
+        AboutDialog(self.window, icon=icon).open()
+
+
+def wire_window(window: MainWindow, settings: us.UserSettings) -> Wiring:
+    wiring = Wiring(window, settings)
+    window.before_session = wiring.ask_before
+    window.controller.observers.append(wiring.attach_recorder)
+    window.session_ended.connect(wiring.session_ended)
+    window.connect_action(window.history_action, wiring.open_history)
+    window.connect_action(window.settings_action, wiring.open_settings)
+    window.connect_action(window.about_action, wiring.open_about)
+    return wiring

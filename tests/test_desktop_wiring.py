@@ -1,0 +1,92 @@
+"""The window wired to the rest of the app: each session lands in the real history file,
+with the knee-feel answers from before and after, and the menu opens the other windows."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from window_helpers import FakeInhibitor, RecordingVoice
+
+from knee_desktop.core import user_settings as us
+from knee_desktop.core.clock import FakeClock
+from knee_desktop.core.feel import KneeFeel
+from knee_desktop.core.history import HistoryStore
+from knee_desktop.core.loader import load_catalog
+from knee_desktop.core.session import State
+from knee_desktop.core.settings import PlanSettings
+from knee_desktop.gui import desktop_wiring
+from knee_desktop.gui.main_window import MainWindow
+
+
+@pytest.fixture
+def wired(qtbot, monkeypatch: pytest.MonkeyPatch):
+    clock, voice = FakeClock(), RecordingVoice()
+    window = MainWindow(load_catalog(), lambda: voice, clock=clock,
+                        settings=PlanSettings(reps=2, lead_in_seconds=1, pause_seconds=1),
+                        inhibitor=FakeInhibitor())
+    qtbot.addWidget(window)
+    answers = {"before": KneeFeel(6, "stiff after the walk"), "after": KneeFeel(3)}
+    asked: list[str] = []
+
+    def ask(parent, *, when, speak=None):  # the dialog itself is tested in test_knee_feel*
+        asked.append(when)
+        return answers[when]
+
+    monkeypatch.setattr(desktop_wiring, "ask_knee_feel", ask)
+    wiring = desktop_wiring.wire_window(window, us.UserSettings())
+    window.show()
+    return window, clock, voice, wiring, asked
+
+
+def run_to_end(window: MainWindow, clock: FakeClock) -> None:
+    session = window.controller.session
+    assert session is not None
+    while session.state is State.RUNNING:
+        clock.advance(0.05)
+        window.controller.sync()
+
+
+def test_a_window_session_is_recorded_with_knee_feel_before_and_after(wired, qtbot) -> None:
+    window, clock, _voice, wiring, asked = wired
+    qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)
+    assert asked == ["before"] and wiring.recorder is not None
+    run_to_end(window, clock)
+    qtbot.waitUntil(lambda: asked == ["before", "after"], timeout=5000)
+    with HistoryStore() as store:
+        (record,) = store.sessions()
+    assert record.end_state == "completed" and record.routine_id == "windshield-wiper"
+    assert (record.feel_before, record.feel_after) == (6, 3)
+    assert record.note == "stiff after the walk"
+    assert window.timeline is not None
+    assert len(record.steps) == len(window.timeline.steps)
+    assert wiring.recorder is None
+
+
+def test_a_stopped_session_is_recorded_as_stopped(wired, qtbot) -> None:
+    window, clock, _voice, wiring, asked = wired
+    wiring.settings = us.UserSettings(knee_feel=False)
+    qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)
+    assert asked == []
+    clock.advance(3)
+    window.controller.sync()
+    window.controller.stop()
+    with HistoryStore() as store:
+        (record,) = store.sessions()
+    assert record.end_state == "stopped" and record.feel_before is None
+
+
+def test_menu_actions_open_history_and_about(wired, qtbot) -> None:
+    window, *_ = wired
+    for action in (window.history_action, window.settings_action, window.about_action):
+        assert action.isEnabled()
+    window.history_action.trigger()
+    wiring = wired[3]
+    assert wiring.history is not None and wiring.history.isVisible()
+    wiring.history.close()
+
+
+def test_a_history_problem_is_shown_and_said(wired) -> None:
+    window, _, voice, wiring, _ = wired
+    wiring.tell("Your history could not be saved: the disk is full.")
+    assert window.statusBar().currentMessage().startswith("Your history could not")
+    assert voice.said[-1].startswith("Your history could not")

@@ -1,0 +1,349 @@
+"""The window driven by the keyboard, on a fake clock, with a recording voice."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QListWidget,
+    QPlainTextEdit,
+    QProgressBar,
+)
+from window_helpers import FakeInhibitor, RecordingVoice
+
+from knee_desktop.cli.main import build_parser
+from knee_desktop.core.clock import FakeClock
+from knee_desktop.core.loader import load_catalog
+from knee_desktop.core.session import State
+from knee_desktop.core.settings import PlanSettings
+from knee_desktop.gui.leg_diagram import LegDiagram
+from knee_desktop.gui.main_window import MainWindow
+from knee_desktop.gui.session_controller import CONFIRM_STOP
+
+PAUSED = "Paused. Press space to go on."
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def voice() -> RecordingVoice:
+    return RecordingVoice()
+
+
+@pytest.fixture
+def inhibitor() -> FakeInhibitor:
+    return FakeInhibitor()
+
+
+@pytest.fixture
+def window(qtbot, clock, voice, inhibitor) -> MainWindow:
+    win = MainWindow(load_catalog(), lambda: voice, clock=clock,
+                     settings=PlanSettings(reps=3), inhibitor=inhibitor)  # type: ignore[arg-type]
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def go_to(window: MainWindow, clock: FakeClock, t: float) -> None:
+    """Step the fake clock to timeline position ``t`` and let the window catch up."""
+    session = window.controller.session
+    assert session is not None
+    clock.advance(max(0.0, t - session.position()))
+    window.controller.sync()
+
+
+def walk_to(window: MainWindow, clock: FakeClock, t: float, step: float = 0.05) -> None:
+    """Like go_to, in small steps, so no cue is late enough to be dropped."""
+    session = window.controller.session
+    assert session is not None
+    while session.position() < t - 1e-9:
+        clock.advance(min(step, t - session.position()))
+        window.controller.sync()
+
+
+def key(widget, k: Qt.Key, qtbot) -> None:
+    widget.setFocus()
+    qtbot.keyClick(widget, k)
+
+
+def test_safety_words_and_script_are_shown_before_a_session(window):
+    assert window.pages.currentWidget() is window.routine_panel
+    safety = window.routine_panel.safety.text()
+    assert "point of resistance" in safety
+    assert "not a replacement for your doctor" in safety
+    assert window.routine_panel.safety.isVisible()
+    script = window.routine_panel.script.toPlainText()
+    assert "Five … One" in script and "Wipe to the left, three times." in script
+    assert window.routine_panel.current_id() == "windshield-wiper"
+    assert window.steps.count() == len(window.timeline.steps)
+    assert not window.controller.animating  # idle: no timer at all
+
+
+def test_start_speaks_the_lead_in_and_counts_in(window, clock, voice, inhibitor):
+    window.controls.start.click()
+    assert window.controller.state is State.RUNNING
+    assert window.pages.currentWidget() is window.session_view
+    assert inhibitor.calls == ["inhibit"]
+    assert voice.prepared and voice.played[0] == "Windshield wiper and foot circles."
+    five = next(e for e in window.timeline.events if e.kind == "count")
+    walk_to(window, clock, five.t + 0.1)
+    assert window.session_view.count.text() == "5"
+    assert window.session_view.diagram.pose().count_in == 5
+    assert voice.played[-1] == "Five."
+    assert window.steps.current() == 0
+
+
+def test_diagram_reads_the_session_clock(window, clock):
+    window.start_session()
+    rep = next(e for e in window.timeline.events if e.kind == "rep")
+    walk_to(window, clock, rep.t)
+    pose = window.session_view.diagram.pose()
+    assert pose.kind == "move" and pose.movement == "sweep-left"
+    assert pose.tilt == pytest.approx(-35.0, abs=0.01)
+    walk_to(window, clock, rep.t + 0.02)  # the count is handed out on its beat
+    assert window.session_view.count.text() == "1 of 3"
+    assert window.controller.animating
+
+
+def test_space_pauses_and_resumes_whatever_has_focus(window, clock, voice, qtbot):
+    window.start_session()
+    go_to(window, clock, 3.0)
+    key(window.steps, Qt.Key.Key_Space, qtbot)
+    assert window.controller.state is State.PAUSED
+    assert voice.said[-1] == PAUSED
+    assert not window.controller.animating  # paused: nothing moves, no frame timer
+    assert "PAUSED" in window.session_view.status.text()
+    assert window.controls.pause.text().startswith("Resume")
+    # Space on a focused push button must not also click it
+    key(window.controls.skip, Qt.Key.Key_Space, qtbot)
+    assert window.controller.state is State.RUNNING
+    assert voice.said[-1] == "Resuming."
+    assert window.steps.current() == 0  # not skipped
+    assert window.controller.animating
+
+
+def test_r_repeats_the_last_cue(window, clock, voice, qtbot):
+    window.start_session()
+    go_to(window, clock, 0.5)
+    key(window.session_view.diagram, Qt.Key.Key_R, qtbot)
+    assert voice.played[-1] == "Windshield wiper and foot circles."
+    assert voice.played.count("Windshield wiper and foot circles.") == 2
+
+
+@pytest.mark.parametrize("k", [Qt.Key.Key_N, Qt.Key.Key_Right])
+def test_n_or_right_skips_to_the_next_step(window, voice, qtbot, k):
+    window.start_session()
+    key(window.controls.pause, k, qtbot)
+    assert window.steps.current() == 1
+    assert voice.said[-1] == "Skipping to wipe to the left."
+    assert "(now)" in window.steps.item(1).text()
+    assert window.steps.item(1).font().bold()
+    assert window.steps.item(0).text().startswith("✓")
+    key(window.steps, k, qtbot)
+    assert voice.said[-1] == "Skipping to still pause."
+
+
+def test_escape_asks_aloud_then_a_second_escape_stops(window, clock, voice, inhibitor,
+                                                       qtbot):
+    ended = []
+    window.session_ended.connect(ended.append)
+    window.start_session()
+    key(window.steps, Qt.Key.Key_Escape, qtbot)
+    assert window.controller.state is State.RUNNING
+    assert voice.said[-1] == CONFIRM_STOP == "Press escape again to stop."
+    assert "Esc again" in window.session_view.status.text()
+    clock.advance(1.0)
+    key(window.controls.repeat, Qt.Key.Key_Escape, qtbot)
+    assert window.controller.state is State.STOPPED
+    assert voice.said[-1] == "Session stopped."
+    assert inhibitor.calls == ["inhibit", "release"]
+    assert ended and ended[0] is window.controller.session
+    assert not window.controller.animating
+    assert window.controls.start.isEnabled()
+    window.controls.start.click()  # back to the routine and its safety words, not a restart
+    assert window.pages.currentWidget() is window.routine_panel
+    assert window.controller.state is State.STOPPED
+    window.controls.start.click()
+    assert window.controller.state is State.RUNNING
+    window.controller.stop()
+
+
+def test_a_late_second_escape_only_asks_again(window, clock, voice, qtbot):
+    window.start_session()
+    key(window.steps, Qt.Key.Key_Escape, qtbot)
+    clock.advance(6.0)
+    key(window.steps, Qt.Key.Key_Escape, qtbot)
+    assert window.controller.state is State.RUNNING
+    assert voice.said[-2:] == [CONFIRM_STOP, CONFIRM_STOP]
+    # another control in between cancels the request
+    key(window.steps, Qt.Key.Key_R, qtbot)
+    key(window.steps, Qt.Key.Key_Escape, qtbot)
+    assert window.controller.state is State.RUNNING
+
+
+def test_held_down_keys_count_once(window, voice):
+    window.start_session()
+    for repeat in (False, True, True):
+        event = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Space,
+                          Qt.KeyboardModifier.NoModifier, " ", repeat)
+        QApplication.sendEvent(window.steps, event)
+    assert window.controller.state is State.PAUSED
+    assert voice.said == [PAUSED]
+    window.controller.toggle_pause()
+
+
+def test_keys_do_nothing_special_without_a_session(window, voice, qtbot):
+    key(window.routine_panel.script, Qt.Key.Key_Space, qtbot)
+    key(window.steps, Qt.Key.Key_N, qtbot)
+    key(window.steps, Qt.Key.Key_Escape, qtbot)
+    assert window.controller.session is None
+    assert voice.log == []
+
+
+def test_skip_at_the_last_step_says_so(window, voice):
+    window.start_session()
+    for _ in range(len(window.timeline.steps) - 1):
+        window.controller.skip()
+    window.controller.skip()
+    assert voice.said[-1] == "This is the last step."
+
+
+def test_finishing_releases_everything(window, clock, voice, inhibitor):
+    ended = []
+    window.session_ended.connect(ended.append)
+    window.start_session()
+    go_to(window, clock, window.timeline.duration + 1)
+    assert window.controller.state is State.FINISHED
+    assert voice.played[-1].startswith("That is the end of the session.")
+    assert inhibitor.calls == ["inhibit", "release"]
+    assert ended
+    assert "FINISHED" in window.session_view.status.text()
+    assert window.session_view.diagram.pose().kind == "end"
+    assert window.controls.progress.value() == 1000
+    assert not window.controller.animating
+    assert window.controller.scheduler is not None and not window.controller.scheduler.armed
+
+
+def test_progress_and_time_left_follow_the_session(window, clock):
+    window.start_session()
+    total = window.timeline.duration
+    go_to(window, clock, total / 2)
+    assert 480 <= window.controls.progress.value() <= 520
+    left = total - total / 2
+    assert window.controls.time_left.text().startswith(f"{int(left // 60)}:")
+
+
+def test_buttons_follow_the_state(window, qtbot):
+    c = window.controls
+    assert c.start.isEnabled() and not c.pause.isEnabled() and not c.stop.isEnabled()
+    c.start.click()
+    assert not c.start.isEnabled() and c.pause.isEnabled() and c.stop.isEnabled()
+    assert not window.routine_panel.picker.isEnabled()
+    c.pause.click()
+    assert window.controller.state is State.PAUSED
+    c.pause.click()
+    c.skip.click()
+    assert window.steps.current() == 1
+    c.stop.click()  # a click is deliberate: no second confirmation
+    assert window.controller.state is State.STOPPED
+    assert window.routine_panel.picker.isEnabled()
+
+
+def test_observers_are_attached_when_a_session_starts(window):
+    seen = []
+    window.controller.observers.append(lambda session, scheduler: seen.append(
+        (session.state, scheduler)))
+    started = []
+    window.session_started.connect(started.append)
+    session = window.start_session()
+    assert seen == [(State.READY, window.controller.scheduler)]  # before the first cue
+    assert started == [session]
+
+
+def test_menu_actions_are_seams(window):
+    for action in (window.history_action, window.settings_action, window.about_action):
+        assert not action.isEnabled() and action.toolTip()
+    called = []
+    window.connect_action(window.history_action, lambda: called.append(1))
+    window.history_action.trigger()
+    assert called == [1] and window.history_action.isEnabled()
+
+
+def test_every_control_is_named_and_explained(window):
+    kinds = (QAbstractButton, QComboBox, QListWidget, QProgressBar, QPlainTextEdit,
+             LegDiagram)
+    controls = [w for kind in kinds for w in window.findChildren(kind)
+                if w.objectName() not in ("", "qt_scrollarea_viewport")
+                and not w.objectName().startswith("qt_")]
+    assert len(controls) >= 10
+    for widget in controls:
+        assert widget.accessibleName(), widget.objectName()
+        assert widget.toolTip(), widget.objectName()
+    for label in (window.session_view.instruction, window.session_view.count,
+                  window.session_view.status, window.controls.time_left):
+        assert label.accessibleName() and label.toolTip()
+    base = window.font().pointSizeF()
+    assert window.session_view.instruction.font().pointSizeF() >= 1.9 * base
+    assert window.session_view.count.font().pointSizeF() >= 2.9 * base
+
+
+def test_settings_change_the_plan(window):
+    window.set_plan_settings(PlanSettings(reps=5, leg="left"))
+    assert "5 repetitions" in window.routine_panel.plan.text()
+    assert all(s.leg in (None, "left") for s in window.timeline.steps)
+
+
+def test_command_line_start(qtbot, voice, inhibitor):
+    from knee_desktop.gui.app import open_window
+
+    args = build_parser().parse_args(["--start", "windshield-wiper", "--reps", "5", "--silent"])
+    assert args.start == "windshield-wiper" and args.reps == 5 and args.silent
+    window = open_window(args, inhibitor=inhibitor)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.controller.active)
+    assert window.timeline.settings.reps == 5
+    assert window.routine.id == "windshield-wiper"
+    assert inhibitor.calls == ["inhibit"]
+    window.close()
+    assert window.controller.state is State.STOPPED
+    assert inhibitor.calls == ["inhibit", "release"]
+
+
+def test_frames_at_display_rate_only_while_something_moves(window, clock):
+    window.start_session()
+    ctl = window.controller
+    go_to(window, clock, 1.0)
+    ctl._tick()
+    assert ctl.animating and ctl._frames.interval() >= 100  # words only: ticks for the clock
+    rep = next(e for e in window.timeline.events if e.kind == "rep")
+    walk_to(window, clock, rep.t - 0.3)
+    ctl._tick()
+    assert ctl._frames.interval() == ctl._frame_ms  # the foot moves: every frame
+    still = next(e for e in window.timeline.events if e.kind == "still")
+    walk_to(window, clock, still.t + 1.0)
+    ctl._tick()
+    assert ctl._frames.interval() == ctl._frame_ms  # the ring counts down
+    ctl.toggle_pause()
+    assert not ctl.animating  # paused: no timer
+
+
+def test_thigh_massage_counts_presses_and_holds(window, clock, voice):
+    window.routine_panel.picker.setCurrentIndex(window.routine_panel.picker.findData(
+        "thigh-massage"))
+    assert window.routine.id == "thigh-massage"
+    assert "sharp pain" in window.routine_panel.safety.text()
+    window.start_session()
+    press = next(e for e in window.timeline.events if e.kind == "press")
+    walk_to(window, clock, press.t + 2.0)
+    assert window.session_view.count.text() == "1 of 3"
+    assert window.session_view.instruction.text() == press.text
+    pose = window.session_view.diagram.pose()
+    assert pose.kind == "press" and pose.seconds_left == 10

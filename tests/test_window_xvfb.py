@@ -1,0 +1,31 @@
+"""The real window under Xvfb: shown on an X server, grabbed from it, saved as PNG."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+SCRIPT = Path(__file__).resolve().parent.parent / "bench" / "screenshots.py"
+
+
+@pytest.mark.xvfb
+@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb (Debian package xvfb)")
+def test_real_window_under_xvfb_saves_screenshots(tmp_path):
+    shots = ["01-choose-routine", "03-sweep-left-on-the-count", "04-still-pause"]
+    done = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path),
+                           "--only", *shots], capture_output=True, text=True, timeout=240,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    for name in shots:
+        image = QImage(str(tmp_path / f"{name}.png"))
+        assert not image.isNull(), name
+        assert image.width() >= 1000 and image.height() >= 700
+        # not a blank grab: many distinct colours
+        colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
+                   for y in range(0, image.height(), 7)}
+        assert len(colours) > 20, name
