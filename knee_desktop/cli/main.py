@@ -8,13 +8,13 @@ import sys
 from collections.abc import Sequence
 
 from knee_desktop import __version__
-from knee_desktop.cli import plan_cmd, routines_cmd
+from knee_desktop.cli import export_cmd, plan_cmd, routines_cmd, run_cmd
 from knee_desktop.core.errors import KneeError
 
 log = logging.getLogger("knee_desktop")
 
 # Each command module has register(subparsers); add new commands here.
-COMMANDS = [routines_cmd, plan_cmd]
+COMMANDS = [routines_cmd, plan_cmd, run_cmd, export_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:
