@@ -45,7 +45,9 @@ BUFFER_SECONDS = 0.12  # Qt's buffer: how long the GUI thread may stall without 
 FEED_MS = 10
 MARGIN_SECONDS = 0.06  # how late a cue's timer may fire and still be placed exactly
 ENVELOPE_SECONDS = 2.0
-READY_TIMEOUT = 3.0
+READY_TIMEOUT = 5.0
+SETTLE_SECONDS = 0.6  # after the stream starts, before its timing is trusted
+MEASURE_SECONDS = 0.4
 
 
 class AudioUnavailable(RuntimeError):
@@ -147,17 +149,25 @@ class AudioOutput(QObject):
                                    f"(nothing was taken from it within {READY_TIMEOUT:g} s).")
 
     def _wait_running(self, timeout: float) -> bool:
-        """Run the event loop until the server has been taking data for a while (its
-        start-up burst is over), so the first cue is placed as exactly as every other."""
+        """Run the event loop until the stream is in its steady state.
+
+        When a stream starts, the server takes a burst of data to fill its own buffer, so
+        for a moment ``consumed`` runs far ahead of the sound; measured here, a first cue
+        placed with those values was heard 280 ms late. So: wait for the first data to be
+        taken, let the burst pass, forget what was measured so far, then measure afresh."""
         loop = QEventLoop()
         started = self.clock.now()
-        first: list[float] = []
+        marks: list[float] = []  # [first data taken, envelope restarted]
 
         def check() -> None:
             now = self.clock.now()
-            if self._env and not first:
-                first.append(now)
-            if self._failed or now - started > timeout or (first and now - first[0] > 0.3):
+            if self._env and not marks:
+                marks.append(now)
+            elif len(marks) == 1 and now - marks[0] > SETTLE_SECONDS:
+                self._env.clear()
+                marks.append(now)
+            if self._failed or now - started > timeout or (
+                    len(marks) == 2 and self._env and now - marks[1] > MEASURE_SECONDS):
                 loop.quit()
 
         poll = QTimer()
@@ -166,7 +176,7 @@ class AudioOutput(QObject):
         poll.start(10)
         loop.exec()
         poll.stop()
-        return bool(first) and not self._failed and self.clock.now() - first[0] > 0.3
+        return len(marks) == 2 and bool(self._env) and not self._failed
 
     def close(self) -> None:
         self._feeder.stop()
