@@ -147,6 +147,8 @@ class MonitorRecorder:
                 self._proc.wait()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        if self._proc is not None and self._proc.stdout is not None:
+            self._proc.stdout.close()
         raw = b"".join(self._chunks)
         samples = array.array("h")
         samples.frombytes(raw[: len(raw) - len(raw) % 2])

@@ -124,6 +124,7 @@ def run(args: argparse.Namespace) -> int:
             voice.source = source
             for note in notes:
                 print(note, file=sys.stderr)
+            voice.open_output()
         else:
             from knee_desktop.core.timeline import compile_timeline
 
@@ -132,6 +133,10 @@ def run(args: argparse.Namespace) -> int:
     except KneeError:
         voice.close()
         raise
+    except AudioUnavailable as exc:
+        voice.close()
+        print(f"knee-desktop: {exc}", file=sys.stderr)
+        return EXIT_NO_AUDIO
 
     session = Session(timeline, MonotonicClock(), lookahead=voice.latency)
     scheduler = CueScheduler(session)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import array
 import collections
-import math
 import os
 from dataclasses import dataclass
 
@@ -95,6 +94,12 @@ class AudioOutput(QObject):
         self._active: list[tuple[int, array.array[int]]] = []  # (start frame, samples)
         self._env: collections.deque[tuple[float, float]] = collections.deque()
         self._underruns = 0
+        self._last_base: float | None = None
+        # When a stream starts (or restarts after running dry), the server first takes a
+        # burst of data to fill its own buffer, so for a moment ``consumed`` runs far ahead
+        # of the sound: measured here, a first cue placed with those values was heard
+        # 280 ms late. Nothing is measured until SETTLE_SECONDS after data starts flowing.
+        self._settle_until: float | None = None
         self._feeder = QTimer(self)
         self._feeder.setObjectName("audio-feeder")
         self._feeder.setTimerType(Qt.TimerType.PreciseTimer)
@@ -112,19 +117,22 @@ class AudioOutput(QObject):
         """How early a cue must be handed over to be placed exactly on its beat."""
         return BUFFER_SECONDS + self.pipeline + MARGIN_SECONDS
 
+    def probe(self) -> None:
+        """Raise :class:`AudioUnavailable` now if there is no output at all (cheap: the
+        stream itself is opened later, right before the session)."""
+        if self.device is None and not audio_outputs():
+            raise AudioUnavailable(
+                "No audio output was found (no sound server or sound card is "
+                "available), so you would not hear the cues.")
+
     def open(self) -> None:
         """Open the default output and start the stream; wait until it really runs.
 
         Raises :class:`AudioUnavailable` with a message for the user."""
         if self._sink is not None:
             return
-        device = self.device
-        if device is None:
-            if not audio_outputs():
-                raise AudioUnavailable(
-                    "No audio output was found (no sound server or sound card is "
-                    "available), so you would not hear the cues.")
-            device = QMediaDevices.defaultAudioOutput()
+        self.probe()
+        device = self.device or QMediaDevices.defaultAudioOutput()
         fmt = QAudioFormat()
         fmt.setSampleRate(RATE)
         fmt.setChannelCount(1)
@@ -149,25 +157,12 @@ class AudioOutput(QObject):
                                    f"(nothing was taken from it within {READY_TIMEOUT:g} s).")
 
     def _wait_running(self, timeout: float) -> bool:
-        """Run the event loop until the stream is in its steady state.
-
-        When a stream starts, the server takes a burst of data to fill its own buffer, so
-        for a moment ``consumed`` runs far ahead of the sound; measured here, a first cue
-        placed with those values was heard 280 ms late. So: wait for the first data to be
-        taken, let the burst pass, forget what was measured so far, then measure afresh."""
+        """Run the event loop until the stream's timing is measured in its steady state."""
         loop = QEventLoop()
         started = self.clock.now()
-        marks: list[float] = []  # [first data taken, envelope restarted]
 
         def check() -> None:
-            now = self.clock.now()
-            if self._env and not marks:
-                marks.append(now)
-            elif len(marks) == 1 and now - marks[0] > SETTLE_SECONDS:
-                self._env.clear()
-                marks.append(now)
-            if self._failed or now - started > timeout or (
-                    len(marks) == 2 and self._env and now - marks[1] > MEASURE_SECONDS):
+            if self._failed or self.clock.now() - started > timeout or self.settled:
                 loop.quit()
 
         poll = QTimer()
@@ -176,7 +171,12 @@ class AudioOutput(QObject):
         poll.start(10)
         loop.exec()
         poll.stop()
-        return len(marks) == 2 and bool(self._env) and not self._failed
+        return self.settled and not self._failed
+
+    @property
+    def settled(self) -> bool:
+        """The timing has been measured for a while since the stream (re)started."""
+        return bool(self._env) and self._env[-1][0] - self._env[0][0] >= MEASURE_SECONDS
 
     def close(self) -> None:
         self._feeder.stop()
@@ -189,10 +189,12 @@ class AudioOutput(QObject):
 
     # ---- the timing model ------------------------------------------------------------
     def base(self) -> float | None:
-        """Clock time at which frame 0 was taken by the server (lower envelope)."""
+        """Clock time at which frame 0 was taken by the server (lower envelope); while
+        the stream settles after a gap, the last value measured before it."""
         if not self._env:
-            return None
-        return min(v for _, v in self._env)
+            return self._last_base
+        self._last_base = min(v for _, v in self._env)
+        return self._last_base
 
     def heard_time(self, frame: int) -> float | None:
         base = self.base()
@@ -208,11 +210,11 @@ class AudioOutput(QObject):
         if heard_at is None:
             frame = first_free
         else:
-            frame = max(first_free, math.ceil((heard_at - self.pipeline - base) * RATE))
+            frame = max(first_free, round((heard_at - self.pipeline - base) * RATE))
         heard = base + frame / RATE + self.pipeline
         if clip.samples:
             self._active.append((frame, clip.samples))
-        late = 0.0 if heard_at is None else max(0.0, heard - heard_at)
+        late = 0.0 if heard_at is None or heard - heard_at < 1 / RATE else heard - heard_at
         return Scheduled(frame, heard, late)
 
     def cancel(self) -> None:
@@ -237,6 +239,7 @@ class AudioOutput(QObject):
             # Qt's buffer ran dry: the stream slipped, the old timing no longer holds.
             self._underruns += 1
             self._env.clear()
+            self._settle_until = None
         data = self._pending
         frames = (free - len(data)) // 2
         if frames > 0:
@@ -251,7 +254,9 @@ class AudioOutput(QObject):
             self._pending = data[taken:]
         now = self.clock.now()
         consumed = self._written - (size - sink.bytesFree()) // 2
-        if consumed > 0:
+        if consumed > 0 and self._settle_until is None:
+            self._settle_until = now + SETTLE_SECONDS
+        if consumed > 0 and self._settle_until is not None and now >= self._settle_until:
             self._env.append((now, now - consumed / RATE))
             while self._env and self._env[0][0] < now - ENVELOPE_SECONDS:
                 self._env.popleft()

@@ -9,6 +9,7 @@ answer has a timeout, so a hung or crashed engine is killed and reported, never 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import json
@@ -145,14 +146,14 @@ class Worker:
         return (self.proc.stderr.read() or "no details").strip()[-300:]
 
     def close(self) -> None:
-        if self.proc.poll() is None:
-            if self.proc.stdin:
-                self.proc.stdin.close()
-            try:
-                self.proc.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        if self.proc.stdin:
+            with contextlib.suppress(OSError):
+                self.proc.stdin.close()  # the worker's signal to finish
+        try:
+            self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
         for stream in (self.proc.stdout, self.proc.stderr):
             if stream:
                 stream.close()

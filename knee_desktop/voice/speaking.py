@@ -17,6 +17,9 @@ from knee_desktop.voice.player import AudioOutput, AudioUnavailable
 from knee_desktop.voice.render import SpeechCache, SpeechUnavailable, VoiceSettings
 from knee_desktop.voice.tones import ToneSet
 
+NO_OUTPUT_ADVICE = ("Check that a sound server (PulseAudio or PipeWire) is running and a "
+                    "speaker is connected, or start the session in silent mode with --silent.")
+
 
 class ClipSource(Protocol):
     def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None: ...
@@ -44,7 +47,17 @@ class ClipVoice(Voice):
 
     def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
         self.source.prepare(phrases, progress)
-        self.output.open()
+        self.open_output()
+
+    def open_output(self) -> None:
+        """Start the output stream: last, right before the session, so that nothing
+        blocks the event loop between its timing being measured and the first cue.
+        Raises :class:`AudioUnavailable`."""
+        try:
+            self.output.open()
+        except AudioUnavailable as exc:
+            self.output.close()
+            raise AudioUnavailable(f"{exc} {NO_OUTPUT_ADVICE}") from exc
         self._first = True
 
     def _clip(self, text: str, kind: str) -> Clip:
@@ -99,7 +112,8 @@ class VoiceChoice:
 
 def choose_voice(silent: bool = False, settings: VoiceSettings | None = None,
                  output_factory: Callable[[], AudioOutput] = AudioOutput) -> VoiceChoice:
-    """The voice for a session, and what the user must be told about it.
+    """The voice for a session, and what the user must be told about it. The output
+    is only probed here; :meth:`ClipVoice.open_output` starts it.
 
     Raises :class:`AudioUnavailable` when there is no audio output and silent mode was not
     chosen: the session must not start with the user unaware that nothing will be heard.
@@ -117,10 +131,7 @@ def choose_voice(silent: bool = False, settings: VoiceSettings | None = None,
                      "pair when it ends.")
         source = ToneSet()
     try:
-        output.open()
+        output.probe()
     except AudioUnavailable as exc:
-        output.close()
-        raise AudioUnavailable(f"{exc} Check that a sound server (PulseAudio or PipeWire) is "
-                               "running and a speaker is connected, or start the session "
-                               "in silent mode with --silent.") from exc
+        raise AudioUnavailable(f"{exc} {NO_OUTPUT_ADVICE}") from exc
     return VoiceChoice(ClipVoice(source, output), notes)
