@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test deps system-deps lint typecheck pytest clean
+.PHONY: run test deps system-deps lint typecheck pytest clean bench-cues bench-cues-quick
 
 run: deps
 	$(VENV)/bin/knee-desktop
@@ -30,6 +30,14 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(PY) -m pytest
+
+# Cue timing, heard vs due, for the app and a naive pyttsx3 loop: a full two-leg session
+# (about 8 minutes each, so ~17 minutes). bench-cues-quick: a short one-leg session.
+bench-cues: $(STAMP)
+	$(PY) -m bench.cue_timing
+
+bench-cues-quick: $(STAMP)
+	$(PY) -m bench.cue_timing --quick
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -76,9 +76,10 @@ class PrivatePulse:
         if self.pid is not None:
             try:
                 os.kill(self.pid, signal.SIGTERM)
+                pause = threading.Event()
                 for _ in range(200):
                     os.kill(self.pid, 0)
-                    time.sleep(0.01)
+                    pause.wait(0.01)
                 os.kill(self.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
@@ -107,6 +108,7 @@ class MonitorRecorder:
         self._stamps: list[tuple[float, int]] = []  # (arrival, bytes received so far)
         self._proc: subprocess.Popen[bytes] | None = None
         self._thread: threading.Thread | None = None
+        self._first = threading.Event()
 
     def start(self) -> MonitorRecorder:
         self._proc = subprocess.Popen(
@@ -116,10 +118,7 @@ class MonitorRecorder:
             env=self.pulse.env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
         self._thread = threading.Thread(target=self._read, name="parec-reader", daemon=True)
         self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._stamps and time.monotonic() < deadline:
-            time.sleep(0.005)
-        if not self._stamps:
+        if not self._first.wait(10):
             self.stop()
             raise PulseUnavailable("parec recorded nothing")
         return self
@@ -136,6 +135,7 @@ class MonitorRecorder:
             total += len(data)
             self._chunks.append(data)
             self._stamps.append((now, total))
+            self._first.set()
 
     def stop(self) -> Recording:
         if self._proc is not None:

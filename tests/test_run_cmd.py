@@ -99,3 +99,30 @@ def test_export_audio_places_every_clip_at_its_time(tmp_path: Path) -> None:
         expected = cache.clip(event.text or "").samples
         assert clip.samples[at:at + 200] == expected[:200], event.text
         assert not any(clip.samples[at - 50:at]), f"silence before {event.text!r}"
+
+
+def test_ctrl_c_stops_the_session_cleanly(tmp_path: Path) -> None:
+    import signal
+
+    routine = tiny_routine(tmp_path)
+    log = tmp_path / "cues.jsonl"
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "knee_desktop", "run", str(routine),
+                             "--silent", "--cue-log", str(log)],
+                            env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # blocks until the first cue is spoken
+        assert "Tiny." in first
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, err
+    assert "Session stopped." in out
+    assert "Traceback" not in err
+    rows = [json.loads(line) for line in log.read_text().splitlines()]
+    assert rows and rows[-1]["kind"] != "end"  # it did not run to the end
