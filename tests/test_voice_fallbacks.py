@@ -104,3 +104,22 @@ def test_slow_speech_is_rendered_faster_until_the_counts_fit() -> None:
     assert notes and "faster" in notes[0]
     rep = next(e for e in timeline.events if e.kind == "rep")
     assert used.duration(rep.text or "") < 0.5
+
+
+def test_every_announcement_of_the_session_is_prepared_in_advance() -> None:
+    from knee_desktop.core.clock import FakeClock
+    from knee_desktop.core.session import Session
+    from knee_desktop.core.timeline import compile_timeline
+    from knee_desktop.voice.fit import announcements
+
+    timeline = compile_timeline(load_catalog().get("windshield-wiper"))
+    said: list[str] = []
+    session = Session(timeline, FakeClock())
+    session.announce.connect(said.append)
+    session.start()
+    session.pause()
+    session.resume()
+    while session.skip():
+        pass
+    session.stop()
+    assert said and set(said) <= set(announcements(timeline))

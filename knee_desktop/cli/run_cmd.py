@@ -46,18 +46,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 class Progress:
-    """Rendering progress on one terminal line (stderr)."""
+    """Rendering progress on stderr: one updating line on a terminal, else two lines."""
 
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
         self.shown = False
+        self.tty = stream.isatty()
 
     def __call__(self, done: int, total: int) -> None:
         if done >= total and not self.shown:
             return  # everything came from the cache: nothing worth a line
-        self.shown = True
-        end = "\n" if done >= total else ""
-        self.stream.write(f"\rPreparing the voice: {done}/{total} phrases{end}")
+        if not self.shown:
+            self.shown = True
+            if not self.tty:
+                self.stream.write(f"Preparing the voice: rendering {total - done} of {total} "
+                                  "phrases...\n")
+        if self.tty:
+            end = "\n" if done >= total else ""
+            self.stream.write(f"\rPreparing the voice: {done}/{total} phrases{end}")
+        elif done >= total:
+            self.stream.write("Preparing the voice: done.\n")
         self.stream.flush()
 
 
