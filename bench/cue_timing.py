@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -133,6 +134,10 @@ def run_naive(pulse: PrivatePulse, env: dict[str, str], events: list[tuple[float
     return recording, rows
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="a short one-leg session")
@@ -140,6 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--verbose", "-v", action="store_true", help="print every cue's latency")
     ap.add_argument("--keep", metavar="DIR", help="keep logs and recordings in DIR")
     opts = ap.parse_args(argv)
+    # Stop cleanly (daemon stopped by its pid) on Ctrl+C or kill, even when started in the
+    # background, where SIGINT comes ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _terminate)
     settings = QUICK if opts.quick else []
 
     work = Path(opts.keep or tempfile.mkdtemp(prefix="knee-bench-"))

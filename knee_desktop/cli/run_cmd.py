@@ -104,7 +104,16 @@ class CueLog:
         self.file.close()
 
 
+# Qt's multimedia start-up lines that say nothing to a user ("Couldn't load pipewire-0.3
+# library" when PulseAudio is used, the FFmpeg version): kept off the terminal unless the
+# user set their own rules.
+QUIET_QT = "qt.multimedia.symbolsresolver=false;qt.multimedia.ffmpeg=false"
+
+
 def run(args: argparse.Namespace) -> int:
+    import os
+
+    os.environ.setdefault("QT_LOGGING_RULES", QUIET_QT)
     # Qt is imported here so that `plan` and `routines` stay light.
     from PySide6.QtCore import QCoreApplication, QTimer
 
