@@ -200,8 +200,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\napp meets the targets: {'yes' if ok else 'NO'}")
         return 0 if ok else 1
     finally:
+        pid = pulse.pid
         pulse.stop()
-        print(f"stopped PulseAudio pid {pulse.pid if pulse.pid else '(done)'}; files in {work}")
+        print(f"stopped PulseAudio pid {pid}; files in {work}")
 
 
 if __name__ == "__main__":

@@ -112,9 +112,14 @@ def test_a_late_cue_plays_at_once_and_says_how_late(out) -> None:  # type: ignor
 def test_an_underrun_restarts_the_timing(out) -> None:  # type: ignore[no-untyped-def]
     o, sink, clock = out
     run_for(o, sink, clock, 1.0)
+    before = o.base()
     clock.advance(1.0)  # the GUI thread stalled for a second: the buffer ran dry
     sink.take(10**6)
     o._feed()
     assert o.underruns == 1
-    run_for(o, sink, clock, 0.5)
-    assert o.base() is not None
+    run_for(o, sink, clock, 0.3)
+    assert not o.settled and o.base() == before  # settling: the last value stands in
+    run_for(o, sink, clock, 1.0)
+    after = o.base()
+    # The stream stopped when its 120 ms of buffer ran out: a slip of 1 s - 0.12 s.
+    assert o.settled and after is not None and after == pytest.approx(before + 0.88, abs=0.02)

@@ -238,6 +238,7 @@ class AudioOutput(QObject):
         if self._written and free >= size and not self._pending:
             # Qt's buffer ran dry: the stream slipped, the old timing no longer holds.
             self._underruns += 1
+            self.base()  # keep the last value for while the stream settles again
             self._env.clear()
             self._settle_until = None
         data = self._pending
