@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
 .PHONY: run test deps system-deps lint typecheck pytest clean bundle bundle-test lint-packaging icons
+.PHONY: bench-cues bench-cues-quick
 
 run: deps
 	$(VENV)/bin/knee-desktop
@@ -55,6 +56,13 @@ lint-packaging:
 # Re-render the PNG icons after editing assets/io.github.kneedesktop.KneeDesktop.svg.
 icons: $(STAMP)
 	$(PY) packaging/render_icons.py
+# Cue timing, heard vs due, for the app and a naive pyttsx3 loop: a full two-leg session
+# (about 8 minutes each, so ~17 minutes). bench-cues-quick: a short one-leg session.
+bench-cues: $(STAMP)
+	$(PY) -m bench.cue_timing
+
+bench-cues-quick: $(STAMP)
+	$(PY) -m bench.cue_timing --quick
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

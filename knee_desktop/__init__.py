@@ -3,3 +3,4 @@
 __version__ = "0.1.0"
 APP_NAME = "knee-desktop"
 APP_ID = "io.github.kneedesktop.KneeDesktop"
+

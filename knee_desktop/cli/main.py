@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from knee_desktop import __version__
-from knee_desktop.cli import history_cmd, plan_cmd, routines_cmd, voices_cmd
+from knee_desktop.cli import (
+    export_cmd,
+    history_cmd,
+    plan_cmd,
+    routines_cmd,
+    run_cmd,
+    voices_cmd,
+)
 from knee_desktop.cli.options import add_session_options
 from knee_desktop.core import paths
 from knee_desktop.core.errors import KneeError
@@ -22,7 +29,7 @@ from knee_desktop.logging_setup import setup_logging
 log = logging.getLogger("knee_desktop")
 
 # Each command module has register(subparsers); add new commands here.
-COMMANDS = [routines_cmd, plan_cmd, history_cmd, voices_cmd]
+COMMANDS = [routines_cmd, plan_cmd, run_cmd, export_cmd, history_cmd, voices_cmd]
 
 EPILOG = """\
 examples:

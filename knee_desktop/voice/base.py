@@ -35,6 +35,13 @@ class Voice(ABC):
         """Start playing a prepared phrase now. ``kind`` is the timeline event kind, for
         voices that use tones instead of words."""
 
+    def play_at(self, text: str, kind: str, heard_at: float) -> float | None:
+        """Play a prepared phrase so that it is *heard* at clock time ``heard_at`` (it is
+        called :attr:`latency` seconds early). Returns when it will be heard, if known.
+        Voices that cannot place sound in time just play it now."""
+        self.play(text, kind)
+        return None
+
     def say(self, text: str) -> None:
         """Speak an untimed phrase (a control's confirmation); may render it first."""
         self.play(text)

@@ -1,0 +1,209 @@
+"""Cue timing benchmark: when is each cue *heard*, against when it was due?
+
+Starts a private PulseAudio with a null sink, runs the real app's voice-only session
+(``knee-desktop run --cue-log``) into it while ``parec`` records the sink's monitor, finds
+each cue's heard onset on the ``time.monotonic()`` clock (see :mod:`bench.pulse_lab` for
+how the recording is aligned), and prints per-cue latency (heard − due) with its median,
+p95 jitter, max and drift. Then, in the same run and into the same sink, a naive loop that
+speaks each cue live with pyttsx3 ``say()`` + ``runAndWait()`` at its time, measured alike.
+
+    python -m bench.cue_timing            # a full two-leg session at default settings
+    python -m bench.cue_timing --quick    # a short one, for development
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.pulse_lab import MonitorRecorder, PrivatePulse, Recording
+
+REPO = Path(__file__).resolve().parent.parent
+QUICK = ["--reps", "3", "--pause", "2", "--leg", "left", "--lead-in", "3"]
+THRESHOLD = 300  # = knee_desktop.voice.clip.SOUND_LEVEL: the null sink's silence is exact 0
+TARGETS = {"median": 10.0, "p95 jitter": 10.0, "max": 30.0, "drift": 5.0}
+
+
+@dataclass
+class Result:
+    name: str
+    latencies: list[float]  # ms, heard - due, in cue order
+    missed: list[str]
+    first: float | None
+
+    def stats(self) -> dict[str, float]:
+        lat = self.latencies
+        if not lat:
+            return {}
+        med = statistics.median(lat)
+        dev = sorted(abs(x - med) for x in lat)
+        p95 = dev[min(len(dev) - 1, round(0.95 * (len(dev) - 1)))]
+        k = min(10, len(lat))
+        return {"cues": len(lat), "median": med, "p95 jitter": p95,
+                "max": max(abs(x) for x in lat), "first": lat[0],
+                "drift": lat[-1] - lat[0],
+                "drift (median of last 10 - first 10)":
+                    statistics.median(lat[-k:]) - statistics.median(lat[:k])}
+
+
+def find_onsets(rec: Recording, cues: list[tuple[float, str, float]], name: str,
+                early: float = 0.1, late: float = 1.5) -> Result:
+    """``cues``: (due, text, expected offset of the first loud sample in the clip)."""
+    lat: list[float] = []
+    missed: list[str] = []
+    floor = 0
+    for due, text, offset in cues:
+        lo = max(floor, rec.index_of(due - early))
+        hi = rec.index_of(due + late)
+        heard = rec.first_loud(lo, min(hi, len(rec.samples)), THRESHOLD)
+        if heard is None:
+            missed.append(text)
+            continue
+        lat.append((heard - offset - due) * 1000)
+        # The next search starts after this clip has fallen silent for 20 ms.
+        floor = _silence_after(rec, rec.index_of(heard))
+    return Result(name, lat, missed, lat[0] if lat else None)
+
+
+def _silence_after(rec: Recording, i: int, quiet: int = 441) -> int:
+    s = rec.samples
+    run = 0
+    while i < len(s):
+        run = run + 1 if -THRESHOLD < s[i] < THRESHOLD else 0
+        if run >= quiet:
+            return i
+        i += 1
+    return i
+
+
+def _print(result: Result, ppm: float, spread: float, verbose: bool) -> dict[str, float]:
+    st = result.stats()
+    print(f"\n== {result.name}: {len(result.latencies)} cues heard, "
+          f"{len(result.missed)} not heard")
+    if verbose:
+        print("   per-cue latency, ms: " + " ".join(f"{x:.1f}" for x in result.latencies))
+    for key, value in st.items():
+        target = TARGETS.get(key)
+        mark = "" if target is None else ("  ok" if abs(value) <= target else
+                                          f"  (target {target:g})")
+        print(f"   {key:40} {value:8.1f}{'' if key == 'cues' else ' ms'}{mark}")
+    if result.missed:
+        print(f"   not heard: {result.missed[:5]}{' …' if len(result.missed) > 5 else ''}")
+    print(f"   (alignment: sink clock {ppm:+.0f} ppm vs monotonic, fit spread "
+          f"{spread * 1000:.2f} ms)")
+    return st
+
+
+def run_app(pulse: PrivatePulse, env: dict[str, str], args: list[str], log: Path) -> Recording:
+    rec = MonitorRecorder(pulse).start()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "knee_desktop", "run", "windshield-wiper",
+                               *args, "--cue-log", str(log), "--quiet"],
+                              env=env, cwd=REPO, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, check=False)
+    finally:
+        recording = rec.stop()
+    if proc.returncode != 0:
+        raise SystemExit(f"the app failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return recording
+
+
+def run_naive(pulse: PrivatePulse, env: dict[str, str], events: list[tuple[float, str]]
+              ) -> tuple[Recording, list[dict[str, object]]]:
+    rec = MonitorRecorder(pulse).start()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "bench.naive_loop"],
+                              input=json.dumps(events), env=env, cwd=REPO,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              check=False)
+    finally:
+        recording = rec.stop()
+    rows = []
+    for line in proc.stderr.splitlines():
+        if line.startswith("{"):
+            rows.append(json.loads(line))
+    return recording, rows
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="a short one-leg session")
+    ap.add_argument("--no-naive", action="store_true", help="skip the naive pyttsx3 loop")
+    ap.add_argument("--verbose", "-v", action="store_true", help="print every cue's latency")
+    ap.add_argument("--keep", metavar="DIR", help="keep logs and recordings in DIR")
+    opts = ap.parse_args(argv)
+    # Stop cleanly (daemon stopped by its pid) on Ctrl+C or kill, even when started in the
+    # background, where SIGINT comes ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _terminate)
+    settings = QUICK if opts.quick else []
+
+    work = Path(opts.keep or tempfile.mkdtemp(prefix="knee-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    pulse = PrivatePulse(("test",)).start()
+    load = os.getloadavg()
+    print(f"private PulseAudio pid {pulse.pid}; load average {load[0]:.2f} {load[1]:.2f} "
+          f"{load[2]:.2f} on {os.cpu_count()} cores")
+    try:
+        env = pulse.env()
+        env["XDG_CACHE_HOME"] = str(work / "cache")  # a cold cache: rendering is part of it
+        env["PYTHONPATH"] = str(REPO)
+        log = work / "cues.jsonl"
+        t0 = time.monotonic()
+        app_rec = run_app(pulse, env, settings, log)
+        rows = [json.loads(line) for line in log.read_text().splitlines()]
+        print(f"app session: {time.monotonic() - t0:.0f} s wall, {len(rows)} cues logged")
+
+        sys.path.insert(0, str(REPO))
+        os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
+        from knee_desktop.voice.render import SpeechCache
+
+        cache = SpeechCache()
+        spoken = [r for r in rows if r["text"]]
+        cache.prepare([r["text"] for r in spoken])
+        cues = []
+        for r in spoken:
+            clip = cache.clip(r["text"])
+            first = clip.first_sound(THRESHOLD) or 0
+            cues.append((r["due"], r["text"], first / 22050))
+        app = find_onsets(app_rec, cues, "app (pre-rendered clips, one QAudioSink stream)")
+        predicted = [(r["heard"] - r["due"]) * 1000 for r in spoken if r.get("heard")]
+        app_stats = _print(app, app_rec.ppm, app_rec.align_spread, opts.verbose)
+        if predicted:
+            print(f"   (the player's own prediction of heard - due: median "
+                  f"{statistics.median(predicted):.2f} ms)")
+
+        if not opts.no_naive:
+            events = [(r["t"], r["text"]) for r in spoken]
+            t0 = time.monotonic()
+            naive_rec, naive_rows = run_naive(pulse, env, events)
+            print(f"\nnaive loop: {time.monotonic() - t0:.0f} s wall, {len(naive_rows)} cues")
+            ncues = [(float(str(r["due"])), str(r["text"]), 0.0) for r in naive_rows
+                     if "due" in r]
+            naive = find_onsets(naive_rec, ncues, "naive loop (pyttsx3 say() + runAndWait())")
+            _print(naive, naive_rec.ppm, naive_rec.align_spread, opts.verbose)
+        ok = app_stats and all(abs(app_stats[k]) <= v for k, v in TARGETS.items()) \
+            and not app.missed
+        print(f"\napp meets the targets: {'yes' if ok else 'NO'}")
+        return 0 if ok else 1
+    finally:
+        pid = pulse.pid
+        pulse.stop()
+        print(f"stopped PulseAudio pid {pid}; files in {work}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""A private PulseAudio server with a null sink, a recorder of its monitor aligned to
+``time.monotonic()``, and an onset detector: the lab bench of the audio tests and of
+``bench/cue_timing.py``.
+
+Alignment. The null sink plays on the system's monotonic clock (PulseAudio's rtclock), so
+sample ``n`` of the monitor recording was rendered at ``t0 + n / rate`` for one unknown
+``t0``. ``parec`` hands us the recording in small fragments; each fragment arrives (we
+stamp it with ``time.monotonic()``) a little *after* its last sample was rendered, never
+before. So ``arrival - n_end / rate`` is an upper bound of ``t0`` for every fragment, and
+its minimum over thousands of fragments is a tight estimate (the spread above it is the
+delivery delay, reported as ``align_spread``). Nothing needs a marker sound whose own
+latency would be unknown.
+"""
+
+from __future__ import annotations
+
+import array
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+RATE = 22050
+
+
+class PulseUnavailable(RuntimeError):
+    pass
+
+
+@dataclass
+class PrivatePulse:
+    """``pulseaudio`` on its own runtime dir with null sinks; stopped by its pid."""
+
+    sinks: tuple[str, ...] = ("test",)
+    runtime: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="knee-pa-")))
+    pid: int | None = None
+
+    @property
+    def server(self) -> str:
+        return f"unix:{self.runtime}/pulse/native"
+
+    def env(self, base: dict[str, str] | None = None) -> dict[str, str]:
+        env = dict(os.environ if base is None else base)
+        env.update(XDG_RUNTIME_DIR=str(self.runtime), PULSE_SERVER=self.server,
+                   PULSE_SINK=self.sinks[0])
+        env.pop("PULSE_COOKIE", None)
+        return env
+
+    def start(self) -> PrivatePulse:
+        exe = shutil.which("pulseaudio")
+        if exe is None:
+            raise PulseUnavailable("pulseaudio is not installed (apt-get install pulseaudio)")
+        self.runtime.chmod(0o700)
+        args = [exe, "-n", "--daemonize=yes", "--exit-idle-time=-1", "--use-pid-file=yes",
+                "--disallow-exit", f"--log-target=file:{self.runtime}/pulse.log",
+                "--load=module-native-protocol-unix"]
+        args += [f"--load=module-null-sink sink_name={name} rate={RATE}" for name in self.sinks]
+        env = self.env()
+        env["HOME"] = str(self.runtime)  # its cookie and state stay in the private dir
+        proc = subprocess.run(args, env=env, cwd=self.runtime, capture_output=True, text=True,
+                              timeout=20, check=False)
+        pidfile = self.runtime / "pulse" / "pid"
+        if proc.returncode != 0 or not pidfile.exists():
+            raise PulseUnavailable(f"pulseaudio did not start: {proc.stderr.strip()}")
+        self.pid = int(pidfile.read_text().split()[0])
+        return self
+
+    def stop(self) -> None:
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+                pause = threading.Event()
+                for _ in range(200):
+                    os.kill(self.pid, 0)
+                    pause.wait(0.01)
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.pid = None
+        shutil.rmtree(self.runtime, ignore_errors=True)
+
+
+@contextmanager
+def private_pulse(*sinks: str) -> Iterator[PrivatePulse]:
+    pulse = PrivatePulse(sinks or ("test",)).start()
+    try:
+        yield pulse
+    finally:
+        pulse.stop()
+
+
+class MonitorRecorder:
+    """``parec`` on a sink's monitor, read in a thread that stamps every fragment."""
+
+    def __init__(self, pulse: PrivatePulse, sink: str | None = None,
+                 fragment_ms: int = 2) -> None:
+        self.pulse = pulse
+        self.sink = sink or pulse.sinks[0]
+        self.fragment_ms = fragment_ms
+        self._chunks: list[bytes] = []
+        self._stamps: list[tuple[float, int]] = []  # (arrival, bytes received so far)
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._thread: threading.Thread | None = None
+        self._first = threading.Event()
+
+    def start(self) -> MonitorRecorder:
+        self._proc = subprocess.Popen(
+            ["parec", "-d", f"{self.sink}.monitor", "--raw", "--format=s16le",
+             f"--rate={RATE}", "--channels=1", f"--latency-msec={self.fragment_ms}",
+             "--process-time-msec=1"],
+            env=self.pulse.env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
+        self._thread = threading.Thread(target=self._read, name="parec-reader", daemon=True)
+        self._thread.start()
+        if not self._first.wait(10):
+            self.stop()
+            raise PulseUnavailable("parec recorded nothing")
+        return self
+
+    def _read(self) -> None:
+        assert self._proc is not None and self._proc.stdout is not None
+        fd = self._proc.stdout.fileno()
+        total = 0
+        while True:
+            data = os.read(fd, 65536)
+            now = time.monotonic()
+            if not data:
+                return
+            total += len(data)
+            self._chunks.append(data)
+            self._stamps.append((now, total))
+            self._first.set()
+
+    def stop(self) -> Recording:
+        if self._proc is not None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        if self._proc is not None and self._proc.stdout is not None:
+            self._proc.stdout.close()
+        raw = b"".join(self._chunks)
+        samples = array.array("h")
+        samples.frombytes(raw[: len(raw) - len(raw) % 2])
+        t0, spr, ppm = align([(t, b // 2) for t, b in self._stamps])
+        return Recording(samples, t0, spr, ppm)
+
+
+def align(stamps: list[tuple[float, int]], window: float = 2.0) -> tuple[float, float, float]:
+    """Fit ``T(n) = t0 + n / (RATE * (1 + ppm / 1e6))`` under the arrival stamps.
+
+    Returns ``(t0, spread, ppm)``. The sink's sample clock is not exactly the monotonic
+    clock (PulseAudio's null sink runs ~100 ppm fast here: it rounds each block to whole
+    microseconds), so the rate is fitted too: the minimum of ``arrival - n / RATE`` in
+    each ``window`` seconds, then a least-squares line through those minima.
+    """
+    settled = [s for s in stamps if s[0] > stamps[0][0] + 0.5] or stamps
+    start = settled[0][0]
+    minima: dict[int, tuple[float, int]] = {}
+    for t, n in settled:
+        key = int((t - start) // window)
+        v = t - n / RATE
+        if key not in minima or v < minima[key][0] - minima[key][1] / RATE:
+            minima[key] = (t, n)
+    pts = [(n, t) for t, n in minima.values()]
+    if len(pts) < 3:
+        t0 = min(t - n / RATE for t, n in settled)
+        return t0, 0.0, 0.0
+    mean_n = sum(n for n, _ in pts) / len(pts)
+    mean_t = sum(t for _, t in pts) / len(pts)
+    var = sum((n - mean_n) ** 2 for n, _ in pts)
+    k = sum((n - mean_n) * (t - mean_t) for n, t in pts) / var  # seconds per sample
+    t0 = mean_t - k * mean_n
+    t0 += min(t - (t0 + k * n) for n, t in pts)  # under every window's minimum
+    residual = sorted(t - (t0 + k * n) for t, n in settled)
+    ppm = (1 / (k * RATE) - 1) * 1e6
+    return t0, residual[len(residual) // 2], ppm
+
+
+@dataclass
+class Recording:
+    samples: array.array[int]
+    t0: float  # time.monotonic() at which sample 0 was rendered by the sink
+    align_spread: float  # median delivery delay above the fit: how loose the alignment is
+    ppm: float = 0.0  # how much faster the sink's sample clock runs than time.monotonic()
+
+    def time_of(self, index: float) -> float:
+        return self.t0 + index / (RATE * (1 + self.ppm / 1e6))
+
+    def index_of(self, t: float) -> int:
+        return round((t - self.t0) * RATE * (1 + self.ppm / 1e6))
+
+    def peak(self) -> int:
+        return max((abs(x) for x in self.samples), default=0)
+
+    def onset_after(self, t: float, window: float = 1.0, threshold: int = 800) -> float | None:
+        """First sample louder than ``threshold`` in ``[t - window, t + window]``, as a
+        monotonic time, provided the audio just before it was quiet."""
+        lo = max(0, self.index_of(t - window))
+        hi = min(len(self.samples), self.index_of(t + window))
+        return self.first_loud(lo, hi, threshold)
+
+    def first_loud(self, lo: int, hi: int, threshold: int = 800) -> float | None:
+        s = self.samples
+        for i in range(lo, hi):
+            if abs(s[i]) >= threshold:
+                return self.time_of(i)
+        return None
+
+
+@contextmanager
+def recording(pulse: PrivatePulse, sink: str | None = None) -> Iterator[list[Recording]]:
+    """Record a sink's monitor for the duration of the block; the result lands in the list."""
+    out: list[Recording] = []
+    rec = MonitorRecorder(pulse, sink).start()
+    try:
+        yield out
+    finally:
+        out.append(rec.stop())

@@ -1,0 +1,44 @@
+"""`knee-desktop export-audio ROUTINE OUT.wav`: the whole guided session as one WAV file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from knee_desktop.cli.options import add_session_options, settings_from_args
+from knee_desktop.core.loader import load_catalog
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("export-audio", help="write the whole guided session as one WAV file",
+                       description="Write the whole guided session as one WAV file (22050 Hz "
+                       "mono), each phrase at its time, to follow on a phone or any player.")
+    p.add_argument("routine", help="a routine id (see `knee-desktop routines`) or a .toml file")
+    p.add_argument("out", metavar="OUT.wav", help="the file to write")
+    add_session_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from knee_desktop.cli.run_cmd import Progress
+    from knee_desktop.voice.export import export_session
+    from knee_desktop.voice.fit import fit_speech
+    from knee_desktop.voice.render import SpeechCache, SpeechUnavailable
+    from knee_desktop.voice.tones import ToneSet
+
+    routine = load_catalog().get(args.routine)
+    settings = settings_from_args(args)
+    source: SpeechCache | ToneSet
+    try:
+        source = SpeechCache()
+    except SpeechUnavailable as exc:
+        print(f"{exc} The file will have tones instead of words.", file=sys.stderr)
+        source = ToneSet()
+    timeline, source, notes = fit_speech(routine, settings, source, Progress(sys.stderr))
+    for note in notes:
+        print(note, file=sys.stderr)
+    out = Path(args.out)
+    clip = export_session(timeline, source, out)
+    print(f"Wrote {out}: {clip.seconds / 60:.1f} minutes, {len(timeline.speech())} phrases.")
+    return 0

@@ -1,0 +1,128 @@
+"""`knee-desktop run` and `export-audio` as the user runs them: subprocesses, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.pulse_lab import MonitorRecorder, PrivatePulse
+from knee_desktop.core.loader import load_catalog
+from knee_desktop.core.timeline import compile_timeline
+from knee_desktop.voice.clip import RATE, read_wav
+from knee_desktop.voice.render import SpeechCache
+from tests.audio_fixtures import pulse  # noqa: F401 - a fixture
+from tests.tiny_routine import tiny_routine
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def knee(*args: str, env: dict[str, str] | None = None,
+         timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    full = dict(os.environ if env is None else env)
+    full["PYTHONPATH"] = str(REPO)
+    return subprocess.run([sys.executable, "-m", "knee_desktop", *args], env=full, cwd=REPO,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def test_run_silent_writes_a_cue_log(tmp_path: Path) -> None:
+    routine = tiny_routine(tmp_path)
+    log = tmp_path / "cues.jsonl"
+    proc = knee("run", str(routine), "--silent", "--cue-log", str(log))
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in log.read_text().splitlines()]
+    timeline = compile_timeline(load_catalog().get(str(routine)))
+    assert [r["kind"] for r in rows] == [e.kind for e in timeline.events]
+    assert [r["text"] for r in rows] == [e.text for e in timeline.events]
+    start = rows[0]["due"]
+    for row, event in zip(rows, timeline.events, strict=True):
+        assert row["due"] == pytest.approx(start + event.t, abs=0.002)
+        assert row["played"] <= row["due"] + 0.15  # handed over in time, never later
+    assert "Done." in proc.stdout  # each cue printed as it is spoken
+    assert "Silent mode" in proc.stderr
+
+
+def test_run_without_audio_output_refuses_unless_silent(tmp_path: Path) -> None:
+    routine = tiny_routine(tmp_path)
+    env = dict(os.environ, PULSE_SERVER=f"unix:{tmp_path}/no-such-server",
+               XDG_RUNTIME_DIR=str(tmp_path))
+    proc = knee("run", str(routine), env=env)
+    assert proc.returncode == 3
+    assert "No audio output" in proc.stderr and "--silent" in proc.stderr
+
+
+@pytest.mark.audio
+def test_run_is_heard_on_the_beat(tmp_path: Path, pulse: PrivatePulse) -> None:  # noqa: F811
+    """Real speech, played by the real app into a private PulseAudio null sink, recorded
+    with parec: every cue is heard, each within a few milliseconds of its due time."""
+    routine = tiny_routine(tmp_path)
+    log = tmp_path / "cues.jsonl"
+    rec = MonitorRecorder(pulse).start()
+    try:
+        proc = knee("run", str(routine), "--cue-log", str(log), env=pulse.env(), timeout=120)
+    finally:
+        recording = rec.stop()
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in log.read_text().splitlines() if line]
+    cache = SpeechCache()
+    cache.prepare([r["text"] for r in rows if r["text"]])
+    assert recording.peak() > 3000, "something was heard"
+    floor = 0
+    for row in rows:
+        if not row["text"]:
+            continue
+        lead = (cache.clip(row["text"]).first_sound() or 0) / RATE
+        lo = max(floor, recording.index_of(row["due"] - 0.1))
+        heard = recording.first_loud(lo, recording.index_of(row["due"] + 1.0), 300)
+        assert heard is not None, f"{row['text']!r} was not heard"
+        assert abs(heard - lead - row["due"]) < 0.015, (row["text"], heard - row["due"])
+        floor = recording.index_of(heard + cache.duration(row["text"]) - 0.01)
+
+
+def test_export_audio_places_every_clip_at_its_time(tmp_path: Path) -> None:
+    routine = tiny_routine(tmp_path)
+    out = tmp_path / "session.wav"
+    proc = knee("export-audio", str(routine), str(out))
+    assert proc.returncode == 0, proc.stderr
+    clip = read_wav(out)
+    cache = SpeechCache()
+    timeline = compile_timeline(load_catalog().get(str(routine)), speech=lambda t: 0.0)
+    cache.prepare(timeline.phrases())
+    timeline = compile_timeline(load_catalog().get(str(routine)), speech=cache.duration)
+    assert clip.seconds >= timeline.duration
+    for event in timeline.speech():
+        at = round(event.t * RATE)
+        expected = cache.clip(event.text or "").samples
+        assert clip.samples[at:at + 200] == expected[:200], event.text
+        assert not any(clip.samples[at - 50:at]), f"silence before {event.text!r}"
+
+
+def test_ctrl_c_stops_the_session_cleanly(tmp_path: Path) -> None:
+    import signal
+
+    routine = tiny_routine(tmp_path)
+    log = tmp_path / "cues.jsonl"
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "knee_desktop", "run", str(routine),
+                             "--silent", "--cue-log", str(log)],
+                            env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # blocks until the first cue is spoken
+        assert "Tiny." in first
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, err
+    assert "Session stopped." in out
+    assert "Traceback" not in err
+    rows = [json.loads(line) for line in log.read_text().splitlines()]
+    assert rows and rows[-1]["kind"] != "end"  # it did not run to the end

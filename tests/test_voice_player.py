@@ -1,0 +1,125 @@
+"""The output stream's timing model and mixer, against a fake sink stepped by a fake clock."""
+
+from __future__ import annotations
+
+import array
+
+import pytest
+
+from knee_desktop.core.clock import FakeClock
+from knee_desktop.voice import player
+from knee_desktop.voice.clip import RATE, Clip
+from knee_desktop.voice.player import AudioOutput
+
+
+class FakeSink:
+    """Takes ``RATE`` frames a second from a buffer of ``size`` bytes, in bursts."""
+
+    def __init__(self, clock: FakeClock, size: int) -> None:
+        self.clock = clock
+        self.size = size
+        self.queued = 0
+        self.data = bytearray()  # everything the "server" took, in order
+        self.taken_at = clock.now()
+
+    def bufferSize(self) -> int:
+        return self.size
+
+    def bytesFree(self) -> int:
+        return self.size - self.queued
+
+    def error(self) -> object:
+        return player.QtAudio.Error.NoError
+
+    def take(self, frames: int) -> None:
+        self.queued -= min(self.queued, 2 * frames)
+
+
+class FakeIO:
+    def __init__(self, sink: FakeSink) -> None:
+        self.sink = sink
+
+    def write(self, data: bytes) -> int:
+        n = min(len(data), self.sink.bytesFree())
+        self.sink.queued += n
+        self.sink.data += data[:n]
+        return n
+
+
+@pytest.fixture
+def out(qapp: object) -> tuple[AudioOutput, FakeSink, FakeClock]:
+    clock = FakeClock()
+    o = AudioOutput(clock=clock)
+    sink = FakeSink(clock, 2 * round(player.BUFFER_SECONDS * RATE))
+    o._sink, o._io = sink, FakeIO(sink)  # type: ignore[assignment]
+    return o, sink, clock
+
+
+def run_for(o: AudioOutput, sink: FakeSink, clock: FakeClock, seconds: float,
+            burst: int = 441) -> None:
+    """Feed every 10 ms; the sink takes ``burst`` frames whenever a burst is due."""
+    played = 0.0
+    for _ in range(round(seconds / 0.01)):
+        clock.advance(0.01)
+        played += 0.01 * RATE
+        while played >= burst:
+            sink.take(burst)
+            played -= burst
+        o._feed()
+
+
+def test_clip_lands_on_the_frame_heard_at_its_time(out) -> None:  # type: ignore[no-untyped-def]
+    o, sink, clock = out
+    o.pipeline = 0.03
+    run_for(o, sink, clock, 2.0)
+    base = o.base()
+    assert base is not None
+    click = Clip(array.array("h", [10000] * 20))
+    due = clock.now() + o.lookahead
+    placed = o.schedule(click, due)
+    assert placed is not None and placed.late == 0
+    assert abs(placed.heard - due) < 1 / RATE
+    run_for(o, sink, clock, 1.0)
+    samples = array.array("h")
+    samples.frombytes(bytes(sink.data))
+    assert samples.index(10000) == placed.frame
+    # The frame's heard time follows from the measured base and the pipeline.
+    assert abs(base + placed.frame / RATE + 0.03 - due) < 1 / RATE
+
+
+def test_overlapping_clips_are_mixed(out) -> None:  # type: ignore[no-untyped-def]
+    o, sink, clock = out
+    run_for(o, sink, clock, 1.0)
+    at = clock.now() + o.lookahead
+    a = o.schedule(Clip(array.array("h", [1000] * 100)), at)
+    o.schedule(Clip(array.array("h", [2000] * 100)), at + 50 / RATE)
+    run_for(o, sink, clock, 1.0)
+    samples = array.array("h")
+    samples.frombytes(bytes(sink.data))
+    assert a is not None
+    assert samples[a.frame] == 1000
+    assert samples[a.frame + 60] == 3000
+    assert samples[a.frame + 120] == 2000
+
+
+def test_a_late_cue_plays_at_once_and_says_how_late(out) -> None:  # type: ignore[no-untyped-def]
+    o, sink, clock = out
+    run_for(o, sink, clock, 1.0)
+    placed = o.schedule(Clip(array.array("h", [500] * 10)), clock.now())
+    assert placed is not None and placed.late > 0.1
+
+
+def test_an_underrun_restarts_the_timing(out) -> None:  # type: ignore[no-untyped-def]
+    o, sink, clock = out
+    run_for(o, sink, clock, 1.0)
+    before = o.base()
+    clock.advance(1.0)  # the GUI thread stalled for a second: the buffer ran dry
+    sink.take(10**6)
+    o._feed()
+    assert o.underruns == 1
+    run_for(o, sink, clock, 0.3)
+    assert not o.settled and o.base() == before  # settling: the last value stands in
+    run_for(o, sink, clock, 1.0)
+    after = o.base()
+    # The stream stopped when its 120 ms of buffer ran out: a slip of 1 s - 0.12 s.
+    assert o.settled and after is not None and after == pytest.approx(before + 0.88, abs=0.02)

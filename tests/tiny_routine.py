@@ -1,0 +1,43 @@
+"""A routine short enough to run whole in a test: a few seconds of real cues."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+TINY = '''
+schema = 1
+id = "tiny"
+title = "Tiny"
+summary = "A few counts for tests."
+instructions = "Count."
+safety = []
+setup = []
+per_leg = false
+switch_say = "Other leg."
+closing = "Done."
+
+[defaults]
+reps = 3
+pause_seconds = 1
+sweep_seconds = 1.0
+circle_seconds = 1.0
+lead_in_seconds = 0
+
+[[steps]]
+type = "move"
+title = "Sweep"
+movement = "sweep-left"
+say = "Go."
+
+[[steps]]
+type = "still"
+title = "Still"
+say = "Still."
+end_say = "Move."
+'''
+
+
+def tiny_routine(folder: Path) -> Path:
+    path = folder / "tiny.toml"
+    path.write_text(TINY, encoding="utf-8")
+    return path
