@@ -15,6 +15,7 @@ latency would be unknown.
 from __future__ import annotations
 
 import array
+import gc
 import os
 import shutil
 import signal
@@ -111,6 +112,9 @@ class MonitorRecorder:
         self._first = threading.Event()
 
     def start(self) -> MonitorRecorder:
+        # Collect now, on the caller's (GUI) thread: a collection that runs later in the
+        # reader thread must not find Qt objects in cycles; Qt objects die on their thread.
+        gc.collect()
         self._proc = subprocess.Popen(
             ["parec", "-d", f"{self.sink}.monitor", "--raw", "--format=s16le",
              f"--rate={RATE}", "--channels=1", f"--latency-msec={self.fragment_ms}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -55,3 +56,12 @@ def no_leftover_timers(monkeypatch: pytest.MonkeyPatch):
         except RuntimeError:  # already deleted: not running
             pass
     assert not running, f"the test left QTimers running: {running}"
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_main_thread():
+    """Free each test's Qt objects on the main thread. Left in reference cycles, they could
+    be collected later by whichever thread allocates (a recorder thread of the audio tests),
+    and a Qt object destroyed on a foreign thread crashes the process."""
+    yield
+    gc.collect()

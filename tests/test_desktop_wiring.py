@@ -90,3 +90,39 @@ def test_a_history_problem_is_shown_and_said(wired) -> None:
     wiring.tell("Your history could not be saved: the disk is full.")
     assert window.statusBar().currentMessage().startswith("Your history could not")
     assert voice.said[-1].startswith("Your history could not")
+
+
+def test_no_audio_output_is_said_at_once_and_start_asks_first(qtbot, monkeypatch) -> None:
+    import argparse
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from knee_desktop.gui.app import voice_factory_for
+    from knee_desktop.voice.base import NoAudioVoice
+
+    monkeypatch.delenv("PULSE_SERVER", raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", "/nonexistent")  # no audio server to be found
+    voice = voice_factory_for(argparse.Namespace(silent=False))()
+    assert isinstance(voice, NoAudioVoice) and "audio" in voice.reason.lower()
+    window = MainWindow(load_catalog(), lambda: voice, clock=FakeClock(),
+                        settings=PlanSettings(reps=2), inhibitor=FakeInhibitor())
+    qtbot.addWidget(window)
+    wiring = desktop_wiring.wire_window(window, us.UserSettings(knee_feel=False))
+    assert window.statusBar().currentMessage() == voice.reason
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
+    window.show()
+    qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)
+    assert window.controller.session is None  # "No": nothing started
+    qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)
+    assert window.controller.active and wiring.silent_ok
+    window.controller.stop()
+
+
+def test_silent_flag_gives_a_silent_voice_without_asking() -> None:
+    import argparse
+
+    from knee_desktop.gui.app import voice_factory_for
+    from knee_desktop.voice.base import SilentVoice
+
+    assert isinstance(voice_factory_for(argparse.Namespace(silent=True))(), SilentVoice)

@@ -18,7 +18,7 @@ from knee_desktop.core import paths, user_settings
 from knee_desktop.core.reminder import set_autostart
 from knee_desktop.core.user_settings import Reminder
 from knee_desktop.gui.reminder import ReminderController
-from knee_desktop.voice.base import SilentVoice, Voice
+from knee_desktop.voice.base import NoAudioVoice, SilentVoice, Voice
 
 if TYPE_CHECKING:
     from knee_desktop.gui.main_window import MainWindow
@@ -94,12 +94,27 @@ def apply_reminder(app: QApplication, controller: ReminderController,
         log.warning("could not update the login entry for the reminder: %s", exc)
 
 
-def voice_factory_for(args: argparse.Namespace) -> Callable[[], Voice]:
-    """Which voice the window gets. ``--silent``: none, knowingly."""
+def voice_factory_for(args: argparse.Namespace,
+                      saved: user_settings.UserSettings | None = None) -> Callable[[], Voice]:
+    """Which voice the window gets: pre-rendered speech (or tones) played on the beat;
+    ``--silent``: none, knowingly; no audio output: a :class:`NoAudioVoice` that says why."""
     if getattr(args, "silent", False):
         return SilentVoice
-    log.warning("knee-desktop: the real voice is not wired yet; running silently")
-    return SilentVoice
+
+    def make() -> Voice:
+        from knee_desktop.voice.player import AudioUnavailable
+        from knee_desktop.voice.speaking import choose_voice, voice_settings
+
+        try:
+            choice = choose_voice(settings=voice_settings(saved) if saved else None,
+                                  tones=saved.tones if saved else False)
+        except AudioUnavailable as exc:
+            log.warning("%s", exc)
+            return NoAudioVoice(str(exc))
+        choice.voice.notes.extend(choice.notes)
+        return choice.voice
+
+    return make
 
 
 def open_window(args: argparse.Namespace, saved: user_settings.UserSettings | None = None,
@@ -113,12 +128,13 @@ def open_window(args: argparse.Namespace, saved: user_settings.UserSettings | No
     make_app()
     base = saved.to_plan_settings() if saved is not None else None
     settings = settings_from_args(args, base) if hasattr(args, "reps") else base
-    window = MainWindow(load_catalog(), voice_factory_for(args), settings=settings, **kwargs)
+    window = MainWindow(load_catalog(), voice_factory_for(args, saved), settings=settings,
+                        **kwargs)
     start = getattr(args, "start", None)
     if start:
         window.choose_routine(start)  # an unknown name raises before the window shows
     window.show()
-    if start:
+    if start and not isinstance(window.voice, NoAudioVoice):
         QTimer.singleShot(0, window.start_session)
     return window
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from knee_desktop.core import user_settings as us
 from knee_desktop.core.feel import KneeFeel
@@ -21,6 +21,7 @@ from knee_desktop.gui.about import AboutDialog
 from knee_desktop.gui.knee_feel import ask_knee_feel
 from knee_desktop.gui.scheduler import CueScheduler
 from knee_desktop.gui.settings_dialog import edit_settings
+from knee_desktop.voice.base import NoAudioVoice
 
 if TYPE_CHECKING:
     from knee_desktop.gui.history_window import HistoryWindow
@@ -41,14 +42,25 @@ class Wiring:
     history: HistoryWindow | None = None
     reminder: ReminderController | None = None
     problems: list[str] = field(default_factory=list)
+    silent_ok: bool = False  # the user agreed to a session with no sound
 
     # ---- history ---------------------------------------------------------------------
-    def ask_before(self) -> None:
-        """Before a session started from the window (not ``--start``): how do the knees feel?"""
+    def ask_before(self) -> bool:
+        """Before a session started from the window (not ``--start``): can it be heard, and
+        how do the knees feel? False: do not start."""
         self.feel_before = None
+        if isinstance(self.window.voice, NoAudioVoice) and not self.silent_ok:
+            answer = QMessageBox.question(
+                self.window, "No sound",
+                f"{self.window.voice.reason}\n\nStart without any voice? You would have to "
+                "watch the screen.")
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+            self.silent_ok = True
         if self.settings.knee_feel:
             self.feel_before = ask_knee_feel(self.window, when="before",
                                              speak=self.window.voice.say)
+        return True
 
     def attach_recorder(self, session: Session, scheduler: CueScheduler) -> None:
         feel = self.feel_before or KneeFeel(None)
@@ -132,4 +144,12 @@ def wire_window(window: MainWindow, settings: us.UserSettings) -> Wiring:
     window.connect_action(window.history_action, wiring.open_history)
     window.connect_action(window.settings_action, wiring.open_settings)
     window.connect_action(window.about_action, wiring.open_about)
+    voice = window.voice
+    before = voice.reason if isinstance(voice, NoAudioVoice) else " ".join(voice.notes)
+    if before:  # said on screen at once: no one hears a warning once their eyes are closed
+        box = QMessageBox(QMessageBox.Icon.Warning, "About the voice", before,
+                          QMessageBox.StandardButton.Ok, window)
+        box.setAccessibleName("About the voice")
+        box.open()
+        window.statusBar().showMessage(before)
     return wiring

@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         self.timeline: Timeline | None = None
         self._extra: dict[str, Routine] = {}
         # Called before a session started with the Start button (not --start): the
-        # knee-feel question goes here.
+        # knee-feel question goes here. Returning False cancels the start.
         self.before_session: Callable[[], object] | None = None
 
         self.setFont(scaled_font())
@@ -177,8 +177,9 @@ class MainWindow(QMainWindow):
         if self.pages.currentWidget() is self.session_view and self.routine is not None:
             self.choose_routine(self.routine.id)
         else:
-            if self.before_session is not None and not self.controller.active:
-                self.before_session()
+            if (self.before_session is not None and not self.controller.active
+                    and self.before_session() is False):
+                return
             self.start_session()
 
     def start_session(self) -> Session | None:

@@ -172,15 +172,16 @@ class SessionController(QObject):
             self.stop_armed.emit(False)
 
     def _on_cue(self, cue: Cue) -> None:
+        # Handed out voice.latency early: placed so it is *heard* at cue.due.
         if cue.event.text:
             self.spoken.emit(cue.event.text)
-            self.voice.play(cue.event.text, cue.event.kind)
+            self.voice.play_at(cue.event.text, cue.event.kind, cue.due)
         self.cue.emit(cue)
 
     def _on_repeated(self, cue: Cue) -> None:
         if cue.event.text:
             self.spoken.emit(cue.event.text)
-            self.voice.play(cue.event.text, cue.event.kind)
+            self.voice.play_at(cue.event.text, cue.event.kind, cue.due)
 
     def _on_step_started(self, span: StepSpan) -> None:
         self.step_started.emit(span)

@@ -19,6 +19,7 @@ class Voice(ABC):
 
     def __init__(self) -> None:
         self.problem: Hook[[str]] = Hook()
+        self.notes: list[str] = []  # to tell the user before a session (e.g. tones instead)
 
     @property
     def latency(self) -> float:
@@ -52,6 +53,22 @@ class Voice(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook, nothing to release by default
         """Release the audio output."""
+
+
+class NoAudioVoice(Voice):
+    """Stands in when no sound can be played: nothing is heard, and ``reason`` says why.
+    A session may start with it only after the user chose silence knowingly."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+    def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
+        if progress:
+            progress(len(phrases), len(phrases))
+
+    def play(self, text: str, kind: str = "say") -> None:
+        pass
 
 
 class SilentVoice(Voice):
