@@ -72,29 +72,27 @@ class Wiring:
         self.recorder = recorder
 
     def session_ended(self, session: Session) -> None:
+        """Let the last words finish, ask how the knees feel, then release the output."""
         recorder, self.recorder = self.recorder, None
-        if recorder is None:
-            return
-        if not self.settings.knee_feel:
-            self._done(recorder)
-            return
-        # Let the closing words finish before the voice asks the question.
-        wait = 0.5
+        wait = 1.5  # "Session stopped."
         if session.state is State.FINISHED:
             closing = session.timeline.events[-1].text or ""
-            wait += self.window.voice.duration(closing) or 0.0
-        QTimer.singleShot(int(wait * 1000), lambda: self._ask_after(recorder))
+            wait = 0.5 + (self.window.voice.duration(closing) or 0.0)
+        QTimer.singleShot(int(wait * 1000), lambda: self._after(session, recorder))
 
-    def _ask_after(self, recorder: HistoryRecorder) -> None:
-        feel = ask_knee_feel(self.window, when="after", speak=self.window.voice.say)
-        if feel.score is not None or feel.note:
-            recorder.set_feel(after=feel.score, note=feel.note or None)
-        self._done(recorder)
-
-    def _done(self, recorder: HistoryRecorder) -> None:
-        recorder.detach()
+    def _after(self, session: Session, recorder: HistoryRecorder | None) -> None:
+        if recorder is not None:
+            if self.settings.knee_feel:
+                feel = ask_knee_feel(self.window, when="after", speak=self.window.voice.say)
+                if feel.score is not None or feel.note:
+                    recorder.set_feel(after=feel.score, note=feel.note or None)
+            recorder.detach()
         if self.history is not None:
             self.history.refresh()
+        if not self.window.controller.active:
+            # An idle window keeps no audio stream (and no feeding timer) open; the next
+            # session's prepare() opens it again.
+            self.window.voice.close()
 
     def tell(self, message: str) -> None:
         """Show and say it: the user may have their eyes closed."""
