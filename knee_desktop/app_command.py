@@ -10,3 +10,14 @@ def app_command(*args: str) -> list[str]:
     if getattr(sys, "frozen", False):
         return [sys.executable, *args]
     return [sys.executable, "-m", "knee_desktop", *args]
+
+
+RENDER_WORKER_FLAG = "--speech-render-worker"
+
+
+def render_worker_command() -> list[str]:
+    """The speech worker process: a module of this package, or in a bundle (where
+    ``sys.executable`` is the app itself) the bundle's executable with a hidden flag."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, RENDER_WORKER_FLAG]
+    return [sys.executable, "-m", "knee_desktop.voice.render_worker"]

@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.pulse_lab import MonitorRecorder, PrivatePulse
 from knee_desktop import __version__
+from tests.audio_fixtures import pulse  # noqa: F401 - a fixture
+from tests.tiny_routine import tiny_routine
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -57,3 +60,26 @@ def test_window_opens_with_start():
     result = bundle("--start", "windshield-wiper", "--quit-after-show")
     assert result.returncode == 0, result.stderr
     assert "shown" in result.stdout
+
+
+@pytest.mark.audio
+def test_bundled_run_is_heard(tmp_path: Path, pulse: PrivatePulse) -> None:  # noqa: F811
+    """The bundle renders real speech and plays it: a short session into a private
+    PulseAudio null sink, recorded with parec; every spoken cue is heard."""
+    routine = tiny_routine(tmp_path)
+    log = tmp_path / "cues.jsonl"
+    rec = MonitorRecorder(pulse).start()
+    try:
+        env = {**pulse.env(), "QT_QPA_PLATFORM": "offscreen"}
+        proc = subprocess.run([str(BUNDLE), "run", str(routine), "--cue-log", str(log)],
+                              capture_output=True, text=True, env=env, timeout=120)
+    finally:
+        recording = rec.stop()
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in log.read_text().splitlines() if line]
+    spoken = [r for r in rows if r["text"]]
+    assert spoken and recording.peak() > 3000
+    for row in spoken:
+        start = recording.index_of(row["due"] - 0.05)
+        assert recording.first_loud(start, recording.index_of(row["due"] + 0.5), 300) \
+            is not None, f"{row['text']!r} was not heard"

@@ -16,7 +16,6 @@ import json
 import os
 import select
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from knee_desktop.app_command import render_worker_command
 from knee_desktop.core import paths
 from knee_desktop.voice.clip import Clip, ClipError, check_clip, read_wav, write_wav
 
@@ -89,7 +89,7 @@ class Worker:
 
     def __init__(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "knee_desktop.voice.render_worker"],
+            render_worker_command(),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True, bufsize=1, env=os.environ.copy())
         self._buf = ""
