@@ -2,8 +2,10 @@
 
 Runs the real window under its own Xvfb (xcb platform), in child processes:
 - launch: from process start to the window exposed on screen (median of 5);
-- running: a real session on the monotonic clock (silent voice), sweeping, measured from
-  /proc/self/stat (utime + stime, all threads) over 5-second slices (median and total);
+- running: a real session on the monotonic clock, sweeping, measured from
+  /proc/self/stat (utime + stime, all threads) over 5-second slices (median and total),
+  once with a silent voice and once with the real voice (pre-rendered speech and its
+  continuous audio stream) playing into a private PulseAudio null sink;
 - idle: the window open with no session (no timer runs).
 
     python bench/window.py [--seconds 25]
@@ -31,7 +33,7 @@ def cpu_seconds(pid: str = "self") -> float:
 
 
 # ---- children (inside Xvfb) -------------------------------------------------------------------
-def child(mode: str, seconds: float, started: float) -> int:
+def child(mode: str, seconds: float, started: float, real_voice: bool = False) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtTest import QTest
 
@@ -59,7 +61,12 @@ def child(mode: str, seconds: float, started: float) -> int:
 
     LegDiagram.paintEvent = timed_paint  # type: ignore[method-assign]
     app = make_app()
-    window = MainWindow(load_catalog(), SilentVoice, inhibitor=NoInhibit())  # type: ignore[arg-type]
+    voice_factory = SilentVoice
+    if real_voice:
+        from knee_desktop.gui.app import voice_factory_for
+
+        voice_factory = voice_factory_for(argparse.Namespace(silent=False))  # type: ignore[assignment]
+    window = MainWindow(load_catalog(), voice_factory, inhibitor=NoInhibit())  # type: ignore[arg-type]
     window.show()
     QTest.qWaitForWindowExposed(window)
     if mode == "launch":
@@ -99,8 +106,8 @@ def child(mode: str, seconds: float, started: float) -> int:
     return 0
 
 
-def run_child(display: str, *args: str) -> str:
-    env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
+def run_child(display: str, *args: str, env_extra: dict[str, str] | None = None) -> str:
+    env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", **(env_extra or {}))
     started = time.monotonic()
     done = subprocess.run([sys.executable, __file__, "--child", *args,
                            "--started", repr(started)], env=env, capture_output=True,
@@ -115,9 +122,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=25.0)
     parser.add_argument("--child", choices=("launch", "running", "idle"))
     parser.add_argument("--started", type=float, default=0.0)
+    parser.add_argument("--real-voice", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        return child(args.child, args.seconds, args.started)
+        return child(args.child, args.seconds, args.started, args.real_voice)
     xvfb, display = start_xvfb()
     try:
         launches = [float(run_child(display, "launch").split()[1]) for _ in range(5)]
@@ -129,6 +137,16 @@ def main() -> int:
                                             str(args.seconds)))
         print(f"  (Xvfb itself meanwhile: "
               f"{(cpu_seconds(str(xvfb.pid)) - x0) / (time.monotonic() - t0) * 100:.2f}%)")
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from bench.pulse_lab import PrivatePulse
+
+        pulse = PrivatePulse(("test",)).start()
+        try:
+            print("session running, real voice:", run_child(
+                display, "running", "--real-voice", "--seconds", str(args.seconds),
+                env_extra=pulse.env({})))
+        finally:
+            pulse.stop()
         print("idle window:    ", run_child(display, "idle", "--seconds",
                                             str(min(args.seconds, 10.0))))
     finally:
