@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from knee_desktop.gui.history_window import HistoryWindow
     from knee_desktop.gui.main_window import MainWindow
     from knee_desktop.gui.reminder import ReminderController
+    from knee_desktop.voice.preview import VoicePreview
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ class Wiring:
     reminder: ReminderController | None = None
     problems: list[str] = field(default_factory=list)
     silent_ok: bool = False  # the user agreed to a session with no sound
+    preview: VoicePreview | None = None
 
     # ---- history ---------------------------------------------------------------------
     def ask_before(self) -> bool:
@@ -115,7 +117,16 @@ class Wiring:
 
     # ---- settings and about --------------------------------------------------------------
     def open_settings(self) -> None:
-        edit_settings(self.window, preview=None, on_saved=self.settings_saved)
+        from knee_desktop.voice.preview import VoicePreview
+
+        if self.preview is None:
+            self.preview = VoicePreview(self._preview_tempo, self.tell, self.window)
+        edit_settings(self.window, preview=self.preview, on_saved=self.settings_saved)
+
+    def _preview_tempo(self) -> float:
+        """Seconds between the sample counts: the sweep tempo the next session would use."""
+        timeline = self.window.timeline
+        return timeline.settings.sweep_seconds if timeline is not None else 2.0
 
     def settings_saved(self, new: us.UserSettings, changes: us.Changes) -> None:
         self.settings = new
