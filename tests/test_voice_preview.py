@@ -1,32 +1,55 @@
-"""The settings dialog's Preview speaks a sample count at the tempo, really heard."""
+"""The settings dialog's Preview speaks a sample count at the tempo, really heard.
+
+Run in a child process: QtMultimedia looks for the audio server once per process, and
+this test process has long since looked when no server was there."""
 
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from bench.pulse_lab import RATE, MonitorRecorder, PrivatePulse
-from knee_desktop.voice.preview import VoicePreview
 from tests.audio_fixtures import pulse  # noqa: F401 - a fixture
+
+REPO = Path(__file__).resolve().parent.parent
+CHILD = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from knee_desktop.voice.preview import VoicePreview
+
+app = QApplication([])
+problems = []
+preview = VoicePreview(lambda: 1.5, problems.append)
+preview("One. Two. Three. Four.", "", 200, 1.0)
+if preview.voice is None:
+    print("FAILED", problems)
+    sys.exit(1)
+poll = QTimer()
+poll.timeout.connect(lambda: app.quit() if preview.voice is None else None)
+poll.start(50)
+QTimer.singleShot(15000, app.quit)
+app.exec()
+print("problems", problems)
+"""
 
 
 @pytest.mark.audio
-def test_preview_counts_are_heard_one_tempo_apart(
-    qtbot, monkeypatch: pytest.MonkeyPatch, pulse: PrivatePulse  # noqa: F811
-) -> None:
-    for key, value in pulse.env({}).items():
-        monkeypatch.setenv(key, value)
-    problems: list[str] = []
-    preview = VoicePreview(lambda: 1.5, problems.append)
+def test_preview_counts_are_heard_one_tempo_apart(tmp_path: Path,
+                                                  pulse: PrivatePulse) -> None:  # noqa: F811
+    env = {**pulse.env(), "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
     rec = MonitorRecorder(pulse).start()
     try:
-        preview("One. Two. Three. Four.", "", 200, 1.0)
-        assert preview.voice is not None, problems
-        qtbot.waitUntil(lambda: preview.voice is None, timeout=15000)
+        proc = subprocess.run([sys.executable, "-c", CHILD], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60, check=False)
     finally:
         recording = rec.stop()
-    assert problems == []
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "problems []" in proc.stdout
     # an onset: a loud sample after at least 0.25 s of quiet
     onsets: list[float] = []
     quiet = int(0.25 * RATE)
