@@ -92,7 +92,11 @@ def test_start_speaks_the_lead_in_and_counts_in(window, clock, voice, inhibitor)
     assert window.controller.state is State.RUNNING
     assert window.pages.currentWidget() is window.session_view
     assert inhibitor.calls == ["inhibit"]
-    assert voice.prepared and voice.played[0] == "Windshield wiper and foot circles."
+    assert voice.played[0] == "Windshield wiper and foot circles."
+    # every confirmation a control may speak is rendered with the cues, before the start
+    from knee_desktop.core.session import announcements
+
+    assert set(announcements(window.timeline)) | {CONFIRM_STOP} <= set(voice.prepared)
     five = next(e for e in window.timeline.events if e.kind == "count")
     walk_to(window, clock, five.t + 0.1)
     assert window.session_view.count.text() == "5"

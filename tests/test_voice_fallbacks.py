@@ -108,9 +108,8 @@ def test_slow_speech_is_rendered_faster_until_the_counts_fit() -> None:
 
 def test_every_announcement_of_the_session_is_prepared_in_advance() -> None:
     from knee_desktop.core.clock import FakeClock
-    from knee_desktop.core.session import Session
+    from knee_desktop.core.session import Session, announcements
     from knee_desktop.core.timeline import compile_timeline
-    from knee_desktop.voice.fit import announcements
 
     timeline = compile_timeline(load_catalog().get("windshield-wiper"))
     said: list[str] = []

@@ -121,9 +121,8 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QCoreApplication, QTimer
 
     from knee_desktop.gui.scheduler import CueScheduler
-    from knee_desktop.voice.fit import fit_speech
     from knee_desktop.voice.player import AudioUnavailable
-    from knee_desktop.voice.speaking import ClipVoice, choose_voice, voice_settings
+    from knee_desktop.voice.speaking import choose_voice, voice_settings
 
     routine = load_catalog().get(args.routine)
     saved = saved_settings()
@@ -140,18 +139,9 @@ def run(args: argparse.Namespace) -> int:
     for note in choice.notes:
         print(note, file=sys.stderr)
     try:
-        if isinstance(voice, ClipVoice):
-            timeline, source, notes = fit_speech(routine, settings, voice.source,
-                                                 Progress(sys.stderr))
-            voice.source = source
-            for note in notes:
-                print(note, file=sys.stderr)
-            voice.open_output()
-        else:
-            from knee_desktop.core.timeline import compile_timeline
-
-            timeline = compile_timeline(routine, settings)
-            voice.prepare(timeline.phrases())
+        timeline, notes = voice.plan(routine, settings, Progress(sys.stderr))
+        for note in notes:
+            print(note, file=sys.stderr)
     except KneeError:
         voice.close()
         raise

@@ -15,6 +15,20 @@ from knee_desktop.core.hooks import Hook
 from knee_desktop.core.timeline import Event, StepSpan, Timeline
 
 COUNTED = ("rep", "press")
+# What the session says when the user pauses, resumes, skips or stops.
+PAUSED_SAY = "Paused. Press space to go on."
+RESUMING_SAY = "Resuming."
+STOPPED_SAY = "Session stopped."
+
+
+def skip_say(span: StepSpan) -> str:
+    return f"Skipping to {span.title.lower()}."
+
+
+def announcements(timeline: Timeline) -> list[str]:
+    """Everything :class:`Session` may announce for this timeline, so a voice can render
+    it with the cues and no control waits for the speech engine."""
+    return [PAUSED_SAY, RESUMING_SAY, STOPPED_SAY, *(skip_say(s) for s in timeline.steps[1:])]
 
 
 class State(StrEnum):
@@ -183,7 +197,7 @@ class Session:
         self._anchor_pos = self.position()
         self._pause_started = now
         self._set_state(State.PAUSED)
-        self.announce.emit("Paused. Press space to go on.")
+        self.announce.emit(PAUSED_SAY)
         return True
 
     def resume(self) -> bool:
@@ -201,7 +215,7 @@ class Session:
                 pos = upcoming.move_start
         self._hold(pos, now)
         self._set_state(State.RUNNING)
-        self.announce.emit("Resuming.")
+        self.announce.emit(RESUMING_SAY)
         return True
 
     def toggle_pause(self) -> bool:
@@ -216,7 +230,7 @@ class Session:
         self._next = next(i for i, e in enumerate(self.timeline.events) if e.step >= target.index)
         self._hold(target.start, self.clock.now())
         self._enter_step(target.index, natural=False)
-        self.announce.emit(f"Skipping to {target.title.lower()}.")
+        self.announce.emit(skip_say(target))
         return target
 
     def repeat(self) -> Cue | None:
@@ -239,7 +253,7 @@ class Session:
         self._anchor_pos = pos
         self._finish_step(completed=False, at=pos)
         self._set_state(State.STOPPED)
-        self.announce.emit("Session stopped.")
+        self.announce.emit(STOPPED_SAY)
         return True
 
     # ---- inside ----------------------------------------------------------------------

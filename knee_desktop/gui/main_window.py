@@ -28,20 +28,21 @@ from PySide6.QtWidgets import (
 )
 
 from knee_desktop.core.clock import Clock
+from knee_desktop.core.errors import KneeError
 from knee_desktop.core.loader import Catalog
 from knee_desktop.core.routine import Routine
 from knee_desktop.core.session import Cue, Session, State
 from knee_desktop.core.settings import PlanSettings
 from knee_desktop.core.timeline import StepSpan, Timeline, compile_timeline
-from knee_desktop.core.timeline import estimate_speech_seconds as estimate
 from knee_desktop.gui.controls import ControlBar
 from knee_desktop.gui.inhibit import ScreenSaverInhibitor
 from knee_desktop.gui.keys import SessionKeys
 from knee_desktop.gui.routine_panel import RoutinePanel
-from knee_desktop.gui.session_controller import SessionController
+from knee_desktop.gui.session_controller import CONTROLLER_PHRASES, SessionController
 from knee_desktop.gui.session_panel import SessionView, StepList
 from knee_desktop.gui.text import scaled_font
 from knee_desktop.voice.base import Voice
+from knee_desktop.voice.player import AudioUnavailable
 
 SAFETY_LINE = ("Move only to a point of resistance, never to a point of pain. "
                "Not a replacement for your doctor.")
@@ -185,14 +186,14 @@ class MainWindow(QMainWindow):
     def start_session(self) -> Session | None:
         if self.controller.active or self.routine is None:
             return None
-        rough = compile_timeline(self.routine, self.plan_settings)
-        self.voice.prepare(rough.phrases())
-
-        def speech(text: str) -> float:
-            measured = self.voice.duration(text)
-            return measured if measured is not None else estimate(text)
-
-        self.timeline = compile_timeline(self.routine, self.plan_settings, speech)
+        try:
+            self.timeline, notes = self.voice.plan(self.routine, self.plan_settings,
+                                                   extra=CONTROLLER_PHRASES)
+        except (KneeError, AudioUnavailable) as exc:
+            self._on_voice_problem(str(exc))
+            return None
+        for note in notes:
+            self._on_voice_problem(note)
         self.steps.set_steps(self.timeline.steps)
         self.controls.set_total(self.timeline.duration)
         self.session_view.set_instruction(self.timeline.title)

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 STOP_CONFIRM_SECONDS = 5.0  # a second Esc within this long stops the session
 CONFIRM_STOP = "Press escape again to stop."
 LAST_STEP = "This is the last step."
+CONTROLLER_PHRASES = (CONFIRM_STOP, LAST_STEP)  # rendered before a session with its cues
 Observer = Callable[[Session, CueScheduler], None]
 
 

@@ -10,6 +10,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 
 from knee_desktop.core.hooks import Hook
+from knee_desktop.core.routine import Routine
+from knee_desktop.core.session import announcements
+from knee_desktop.core.settings import PlanSettings
+from knee_desktop.core.timeline import Timeline, compile_timeline, estimate_speech_seconds
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -30,6 +34,20 @@ class Voice(ABC):
     @abstractmethod
     def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
         """Make every phrase ready to play at once (render, cache, open the output)."""
+
+    def plan(self, routine: Routine, settings: PlanSettings, progress: Progress | None = None,
+             extra: Sequence[str] = ()) -> tuple[Timeline, list[str]]:
+        """Get a session ready: prepare every phrase it may say (cues, the session's
+        announcements, ``extra``) and compile its timeline with their lengths. Returns the
+        timeline and notes for the user. Raises KneeError when the speech cannot fit."""
+        rough = compile_timeline(routine, settings)
+        self.prepare(rough.phrases() + announcements(rough) + list(extra), progress)
+
+        def speech(text: str) -> float:
+            measured = self.duration(text)
+            return measured if measured is not None else estimate_speech_seconds(text)
+
+        return compile_timeline(routine, settings, speech), []
 
     @abstractmethod
     def play(self, text: str, kind: str = "say") -> None:

@@ -9,11 +9,12 @@ not fit, the session stops before it starts with a message naming the tempo that
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from knee_desktop.core.errors import KneeError
 from knee_desktop.core.routine import Routine
+from knee_desktop.core.session import announcements
 from knee_desktop.core.settings import PlanSettings
 from knee_desktop.core.timeline import (
     Overlap,
@@ -34,27 +35,20 @@ class DoesNotFit(KneeError):
     """Some phrase cannot be said before the next one is due."""
 
 
-def announcements(timeline: Timeline) -> list[str]:
-    """What the session may say when the user pauses, resumes, skips or stops (see
-    :class:`~knee_desktop.core.session.Session`): rendered with the cues, so that no
-    control has to wait for the speech engine."""
-    fixed = ["Paused. Press space to go on.", "Resuming.", "Session stopped."]
-    return fixed + [f"Skipping to {span.title.lower()}." for span in timeline.steps[1:]]
-
-
 def fit_speech(routine: Routine, settings: PlanSettings, source: SpeechCache | ToneSet,
                progress: Progress | None = None,
                retry: Callable[[int], SpeechCache] | None = None,
+               extra: Sequence[str] = (),
                ) -> tuple[Timeline, SpeechCache | ToneSet, list[str]]:
-    """Prepare every phrase (and the controls' announcements) and compile the timeline
-    with their real lengths.
+    """Prepare every phrase (the controls' announcements and ``extra`` phrases too) and
+    compile the timeline with their real lengths.
 
     Returns the timeline, the source actually used (a faster-rate cache if the rate had to
     go up) and notes for the user. ``retry(rate)`` makes a cache at another rate; by
     default the cache's own settings with that rate.
     """
     planned = compile_timeline(routine, settings)
-    phrases = planned.phrases() + announcements(planned)
+    phrases = planned.phrases() + announcements(planned) + list(extra)
     notes: list[str] = []
     if isinstance(source, ToneSet):
         timeline = compile_timeline(routine, settings, speech=estimate_speech_seconds)

@@ -18,6 +18,9 @@ from knee_desktop.voice.render import SpeechCache, SpeechUnavailable, VoiceSetti
 from knee_desktop.voice.tones import ToneSet
 
 if TYPE_CHECKING:
+    from knee_desktop.core.routine import Routine
+    from knee_desktop.core.settings import PlanSettings
+    from knee_desktop.core.timeline import Timeline
     from knee_desktop.core.user_settings import UserSettings
 
 NO_OUTPUT_ADVICE = ("Check that a sound server (PulseAudio or PipeWire) is running and a "
@@ -51,6 +54,15 @@ class ClipVoice(Voice):
     def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
         self.source.prepare(phrases, progress)
         self.open_output()
+
+    def plan(self, routine: Routine, settings: PlanSettings, progress: Progress | None = None,
+             extra: Sequence[str] = ()) -> tuple[Timeline, list[str]]:
+        from knee_desktop.voice.fit import fit_speech
+
+        timeline, self.source, notes = fit_speech(routine, settings, self.source, progress,
+                                                  extra=extra)
+        self.open_output()
+        return timeline, notes
 
     def open_output(self) -> None:
         """Start the output stream: last, right before the session, so that nothing
