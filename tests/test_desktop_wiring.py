@@ -126,3 +126,21 @@ def test_silent_flag_gives_a_silent_voice_without_asking() -> None:
     from knee_desktop.voice.base import SilentVoice
 
     assert isinstance(voice_factory_for(argparse.Namespace(silent=True))(), SilentVoice)
+
+
+def test_a_start_from_a_launch_never_begins_a_session_that_cannot_be_heard(qtbot) -> None:
+    from knee_desktop.gui.app import start_soon
+    from knee_desktop.voice.base import NoAudioVoice
+
+    for voice, starts in ((NoAudioVoice("No audio output was found."), False),
+                          (RecordingVoice(), True)):
+        window = MainWindow(load_catalog(), lambda v=voice: v, clock=FakeClock(),
+                            settings=PlanSettings(reps=2), inhibitor=FakeInhibitor())
+        qtbot.addWidget(window)
+        start_soon(window)
+        if starts:
+            qtbot.waitUntil(lambda w=window: w.controller.active, timeout=2000)
+            window.controller.stop()
+        else:
+            qtbot.wait(50)  # let a wrongly queued start run, if there were one
+            assert window.controller.session is None

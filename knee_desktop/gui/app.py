@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from knee_desktop import APP_ID, __version__
 from knee_desktop.app_command import app_command
 from knee_desktop.core import paths, user_settings
+from knee_desktop.core.errors import KneeError
 from knee_desktop.core.reminder import set_autostart
 from knee_desktop.core.user_settings import Reminder
 from knee_desktop.gui.reminder import ReminderController
@@ -117,10 +118,17 @@ def voice_factory_for(args: argparse.Namespace,
     return make
 
 
+def start_soon(window: MainWindow) -> None:
+    """Start the chosen routine once the event loop runs, unless nothing could be heard:
+    then the window already says why, and the user starts it knowingly with Start."""
+    if not isinstance(window.voice, NoAudioVoice):
+        QTimer.singleShot(0, window.start_session)
+
+
 def open_window(args: argparse.Namespace, saved: user_settings.UserSettings | None = None,
-                **kwargs: Any) -> MainWindow:
-    """Make and show the window; with ``--start ROUTINE`` the session starts as soon as the
-    window is up (its lead-in tells the user how to lie and counts in)."""
+                show: bool = True, **kwargs: Any) -> MainWindow:
+    """Make the window and show it; with ``--start ROUTINE`` the session starts as soon as
+    the window is up (its lead-in tells the user how to lie and counts in)."""
     from knee_desktop.cli.options import settings_from_args
     from knee_desktop.core.loader import load_catalog
     from knee_desktop.gui.main_window import MainWindow
@@ -133,9 +141,10 @@ def open_window(args: argparse.Namespace, saved: user_settings.UserSettings | No
     start = getattr(args, "start", None)
     if start:
         window.choose_routine(start)  # an unknown name raises before the window shows
-    window.show()
-    if start and not isinstance(window.voice, NoAudioVoice):
-        QTimer.singleShot(0, window.start_session)
+    if show:
+        window.show()
+    if start:
+        start_soon(window)
     return window
 
 
@@ -155,17 +164,22 @@ def run_app(args: argparse.Namespace) -> int:
     for line in loaded.messages:
         log.warning("%s", line)
     tray_only = bool(args.tray)
-    window = open_window(args if not tray_only else _without_start(args), loaded.settings)
-    if tray_only:
-        window.hide()
+    window = open_window(args if not tray_only else _without_start(args), loaded.settings,
+                         show=not tray_only)
     wiring = wire_window(window, loaded.settings)
 
     def act_on(launch: argparse.Namespace) -> None:
-        if launch.start and not window.controller.active:
+        """A second launch's ``--start``: a bad routine or option is said, not raised."""
+        if not launch.start or window.controller.active:
+            return
+        try:
             base = wiring.settings.to_plan_settings()
             window.set_plan_settings(settings_from_args(launch, base))
             window.choose_routine(launch.start)
-            QTimer.singleShot(0, window.start_session)
+        except KneeError as exc:
+            wiring.tell(str(exc))
+            return
+        start_soon(window)
 
     def handed_over(argv: list[str]) -> None:
         launch = parse_handed_over(argv)
