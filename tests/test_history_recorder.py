@@ -271,3 +271,22 @@ def test_session_without_a_lock_file_is_not_taken_for_a_crash_by_its_own_process
         assert [r.end_state for r in window.rows()] == [None]
     run_until(session, clock, None, session.timeline.duration + 1)
     assert [r.end_state for r in store.rows()] == ["completed"]
+
+
+def test_keep_after_keeps_an_answer_and_nothing_for_a_skipped_question(tmp_path: Path) -> None:
+    from knee_desktop.core.feel import KneeFeel
+
+    store = HistoryStore(tmp_path / "h.sqlite3", now_wall=Wall())
+    session, _ = make_session()
+    recorder = HistoryRecorder(store, session, feel_before=5, note="before")
+    session.start()
+    for skipped in (None, KneeFeel(None)):
+        recorder.keep_after(skipped)
+        (record,) = store.sessions()
+        assert (record.feel_after, record.note) == (None, "before")
+    recorder.keep_after(KneeFeel(2, "easier"))
+    (record,) = store.sessions()
+    assert (record.feel_before, record.feel_after, record.note) == (5, 2, "easier")
+    session.stop()
+    recorder.detach()
+    store.close()

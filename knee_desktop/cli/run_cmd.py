@@ -184,9 +184,7 @@ def finish_history(runner: Runner, ask_feel: bool) -> None:
     if recorder is None:
         return
     if ask_feel and runner.session.state is State.FINISHED:
-        feel = ask_feel_terminal("after")  # None when stdin is not a terminal
-        if feel is not None and (feel.score is not None or feel.note):
-            recorder.set_feel(after=feel.score, note=feel.note or None)
+        recorder.keep_after(ask_feel_terminal("after"))  # None when stdin is not a terminal
     recorder.detach()
 
 

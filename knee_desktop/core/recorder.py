@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from knee_desktop.core.feel import KneeFeel
 from knee_desktop.core.history import HistoryError, HistoryStore, SessionRecord, StepRecord
 from knee_desktop.core.hooks import Hook
 from knee_desktop.core.owner_lock import OwnerLock
@@ -128,6 +129,11 @@ class HistoryRecorder:
             self.record.note = note
         if self._begun:
             self._sync(lambda: self.store.update_session(self.record))
+
+    def keep_after(self, feel: KneeFeel | None) -> None:
+        """Keep the answer to the question after the session; nothing if it was skipped."""
+        if feel is not None and (feel.score is not None or feel.note):
+            self.set_feel(after=feel.score, note=feel.note or None)
 
     def retry(self) -> bool:
         """Try again to save what is not saved yet; True if everything is saved."""

@@ -7,7 +7,7 @@ The window exposes seams (menu actions, ``controller.observers``, ``before_sessi
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from knee_desktop.core import user_settings as us
 from knee_desktop.core.feel import KneeFeel
 from knee_desktop.core.recorder import HistoryRecorder
-from knee_desktop.core.session import Session, State
+from knee_desktop.core.session import STOPPED_SAY, Session, State
 from knee_desktop.gui.about import AboutDialog
 from knee_desktop.gui.knee_feel import ask_knee_feel
 from knee_desktop.gui.scheduler import CueScheduler
@@ -42,7 +42,6 @@ class Wiring:
     feel_before: KneeFeel | None = None
     history: HistoryWindow | None = None
     reminder: ReminderController | None = None
-    problems: list[str] = field(default_factory=list)
     silent_ok: bool = False  # the user agreed to a session with no sound
     preview: VoicePreview | None = None
 
@@ -76,29 +75,26 @@ class Wiring:
     def session_ended(self, session: Session) -> None:
         """Let the last words finish, ask how the knees feel, then release the output."""
         recorder, self.recorder = self.recorder, None
-        wait = 1.5  # "Session stopped."
-        if session.state is State.FINISHED:
-            closing = session.timeline.events[-1].text or ""
-            wait = 0.5 + (self.window.voice.duration(closing) or 0.0)
-        QTimer.singleShot(int(wait * 1000), lambda: self._after(session, recorder))
+        finished = session.state is State.FINISHED
+        last_words = (session.timeline.events[-1].text or "") if finished else STOPPED_SAY
+        wait = 0.5 + (self.window.voice.duration(last_words) or 0.0)
+        QTimer.singleShot(int(wait * 1000), lambda: self._after(recorder))
 
-    def _after(self, session: Session, recorder: HistoryRecorder | None) -> None:
+    def _after(self, recorder: HistoryRecorder | None) -> None:
         if recorder is not None:
             if self.settings.knee_feel:
-                feel = ask_knee_feel(self.window, when="after", speak=self.window.voice.say)
-                if feel.score is not None or feel.note:
-                    recorder.set_feel(after=feel.score, note=feel.note or None)
+                recorder.keep_after(ask_knee_feel(self.window, when="after",
+                                                  speak=self.window.voice.say))
             recorder.detach()
         if self.history is not None:
             self.history.refresh()
         if not self.window.controller.active:
             # An idle window keeps no audio stream (and no feeding timer) open; the next
-            # session's prepare() opens it again.
+            # session's voice.plan() opens it again.
             self.window.voice.close()
 
     def tell(self, message: str) -> None:
         """Show and say it: the user may have their eyes closed."""
-        self.problems.append(message)
         self.window.statusBar().showMessage(message)
         self.window.voice.say(message)
 
