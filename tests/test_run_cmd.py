@@ -89,7 +89,11 @@ def test_export_audio_places_every_clip_at_its_time(tmp_path: Path) -> None:
     proc = knee("export-audio", str(routine), str(out))
     assert proc.returncode == 0, proc.stderr
     clip = read_wav(out)
-    cache = SpeechCache()
+    # the file speaks with the user's saved voice (here the default settings), like a session
+    from knee_desktop.core.user_settings import UserSettings
+    from knee_desktop.voice.speaking import voice_settings
+
+    cache = SpeechCache(voice_settings(UserSettings()))
     timeline = compile_timeline(load_catalog().get(str(routine)), speech=lambda t: 0.0)
     cache.prepare(timeline.phrases())
     timeline = compile_timeline(load_catalog().get(str(routine)), speech=cache.duration)
@@ -126,3 +130,20 @@ def test_ctrl_c_stops_the_session_cleanly(tmp_path: Path) -> None:
     assert "Traceback" not in err
     rows = [json.loads(line) for line in log.read_text().splitlines()]
     assert rows and rows[-1]["kind"] != "end"  # it did not run to the end
+
+
+def test_export_audio_takes_the_saved_settings_as_its_base(tmp_path: Path,
+                                                           isolated_dirs: Path) -> None:
+    from knee_desktop.core import paths, user_settings
+    from knee_desktop.core.settings import PlanSettings
+
+    user_settings.save(user_settings.UserSettings(reps=2, tones=True))
+    out = tmp_path / "saved.wav"
+    proc = knee("export-audio", "windshield-wiper", str(out), "--leg", "left",
+                "--lead-in", "0")
+    assert proc.returncode == 0, proc.stderr
+    expected = compile_timeline(load_catalog().get("windshield-wiper"),
+                                PlanSettings(reps=2, leg="left", lead_in_seconds=0))
+    assert f", {len(expected.speech())} phrases." in proc.stdout  # reps from the file
+    assert not (paths.cache_dir() / "speech").exists()  # tones chosen: nothing rendered
+    assert read_wav(out).seconds > 0

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from knee_desktop.cli.options import add_session_options, settings_from_args
+from knee_desktop.cli.options import add_session_options, saved_settings, settings_from_args
 from knee_desktop.core.loader import load_catalog
 
 
@@ -24,19 +24,14 @@ def run(args: argparse.Namespace) -> int:
     from knee_desktop.cli.run_cmd import Progress
     from knee_desktop.voice.export import export_session
     from knee_desktop.voice.fit import fit_speech
-    from knee_desktop.voice.render import SpeechCache, SpeechUnavailable
-    from knee_desktop.voice.tones import ToneSet
+    from knee_desktop.voice.speaking import speech_source, voice_settings
 
     routine = load_catalog().get(args.routine)
-    settings = settings_from_args(args)
-    source: SpeechCache | ToneSet
-    try:
-        source = SpeechCache()
-    except SpeechUnavailable as exc:
-        print(f"{exc} The file will have tones instead of words.", file=sys.stderr)
-        source = ToneSet()
-    timeline, source, notes = fit_speech(routine, settings, source, Progress(sys.stderr))
-    for note in notes:
+    saved = saved_settings()  # the base; the command line's options win for this file
+    settings = settings_from_args(args, saved.to_plan_settings())
+    source, notes = speech_source(voice_settings(saved), saved.tones)
+    timeline, source, fit_notes = fit_speech(routine, settings, source, Progress(sys.stderr))
+    for note in notes + fit_notes:
         print(note, file=sys.stderr)
     out = Path(args.out)
     clip = export_session(timeline, source, out)

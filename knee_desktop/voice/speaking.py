@@ -130,6 +130,20 @@ class VoiceChoice:
     notes: list[str] = field(default_factory=list)  # to tell the user before starting
 
 
+def speech_source(settings: VoiceSettings | None = None, tones: bool = False
+                  ) -> tuple[SpeechCache | ToneSet, list[str]]:
+    """Where the sounds come from: rendered speech, or tones when the user chose them or
+    no speech engine can be found (then the notes say so, naming the package)."""
+    if tones:  # the user chose tones instead of words
+        return ToneSet(), []
+    try:
+        return SpeechCache(settings), []
+    except SpeechUnavailable as exc:
+        return ToneSet(), [f"{exc} Until then, tones stand in for the words: a tick for each "
+                           "count, a falling pair of notes when a still pause starts and a "
+                           "rising pair when it ends."]
+
+
 def choose_voice(silent: bool = False, settings: VoiceSettings | None = None,
                  output_factory: Callable[[], AudioOutput] = AudioOutput,
                  tones: bool = False) -> VoiceChoice:
@@ -142,16 +156,7 @@ def choose_voice(silent: bool = False, settings: VoiceSettings | None = None,
     if silent:
         return VoiceChoice(SilentVoice(), ["Silent mode: no sound will be played."])
     output = output_factory()
-    notes: list[str] = []
-    source: SpeechCache | ToneSet
-    try:
-        # tones: the user chose tones instead of words
-        source = ToneSet() if tones else SpeechCache(settings)
-    except SpeechUnavailable as exc:
-        notes.append(f"{exc} Until then, tones stand in for the words: a tick for each "
-                     "count, a falling pair of notes when a still pause starts and a rising "
-                     "pair when it ends.")
-        source = ToneSet()
+    source, notes = speech_source(settings, tones)
     try:
         output.probe()
     except AudioUnavailable as exc:
