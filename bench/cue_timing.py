@@ -29,7 +29,7 @@ from bench.pulse_lab import MonitorRecorder, PrivatePulse, Recording
 
 REPO = Path(__file__).resolve().parent.parent
 QUICK = ["--reps", "3", "--pause", "2", "--leg", "left", "--lead-in", "3"]
-THRESHOLD = 300  # = knee_desktop.voice.clip.SOUND_LEVEL: the null sink's silence is exact 0
+THRESHOLD = 300  # = knee_desktop.speech.clip.SOUND_LEVEL: the null sink's silence is exact 0
 TARGETS = {"median": 10.0, "p95 jitter": 10.0, "max": 30.0, "drift": 5.0}
 
 
@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.path.insert(0, str(REPO))
         os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
-        from knee_desktop.voice.render import SpeechCache
+        from knee_desktop.speech.render import SpeechCache
 
         cache = SpeechCache()
         spoken = [r for r in rows if r["text"]]

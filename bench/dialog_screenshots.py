@@ -18,10 +18,10 @@ for _var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HO
 
 from PySide6.QtCore import QTimer  # noqa: E402
 
-from knee_desktop.core.user_settings import Reminder, UserSettings  # noqa: E402
-from knee_desktop.gui.about import AboutDialog  # noqa: E402
-from knee_desktop.gui.app import make_app  # noqa: E402
-from knee_desktop.gui.settings_dialog import SettingsDialog  # noqa: E402
+from knee_desktop.prefs.user_settings import Reminder, UserSettings  # noqa: E402
+from knee_desktop.ui.about import AboutDialog  # noqa: E402
+from knee_desktop.ui.app import make_app  # noqa: E402
+from knee_desktop.ui.settings_dialog import SettingsDialog  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 

@@ -27,13 +27,13 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from knee_desktop.core import history_io
-from knee_desktop.core.clock import FakeClock
-from knee_desktop.core.history import HistoryStore, SessionRecord, StepRecord
-from knee_desktop.core.loader import load_catalog
-from knee_desktop.core.recorder import HistoryRecorder
-from knee_desktop.core.session import Session, State
-from knee_desktop.core.timeline import compile_timeline
+from knee_desktop.history import io as history_io
+from knee_desktop.history.recorder import HistoryRecorder
+from knee_desktop.history.store import HistoryStore, SessionRecord, StepRecord
+from knee_desktop.plan.timeline import compile_timeline
+from knee_desktop.routine.loader import load_catalog
+from knee_desktop.session.clock import FakeClock
+from knee_desktop.session.engine import Session, State
 
 
 def make_records(n: int, seed: int = 1) -> list[SessionRecord]:
@@ -92,8 +92,8 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from knee_desktop.gui.app import make_app
-    from knee_desktop.gui.history_window import HistoryWindow
+    from knee_desktop.ui.app import make_app
+    from knee_desktop.ui.history_window import HistoryWindow
 
     app = make_app()
     tmp = Path(tempfile.mkdtemp(prefix="knee-history-bench-"))

@@ -58,12 +58,12 @@ def child(out: Path, only: list[str]) -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from knee_desktop.core.clock import FakeClock
-    from knee_desktop.core.loader import load_catalog
-    from knee_desktop.core.settings import PlanSettings
-    from knee_desktop.gui.app import make_app
-    from knee_desktop.gui.main_window import MainWindow
-    from knee_desktop.voice.base import SilentVoice
+    from knee_desktop.plan.settings import PlanSettings
+    from knee_desktop.routine.loader import load_catalog
+    from knee_desktop.session.clock import FakeClock
+    from knee_desktop.speech.base import SilentVoice
+    from knee_desktop.ui.app import make_app
+    from knee_desktop.ui.main_window import MainWindow
 
     class NoInhibit:
         def inhibit(self) -> bool:

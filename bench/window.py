@@ -37,10 +37,10 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
     from PySide6.QtCore import QTimer
     from PySide6.QtTest import QTest
 
-    from knee_desktop.core.loader import load_catalog
-    from knee_desktop.gui.app import make_app
-    from knee_desktop.gui.main_window import MainWindow
-    from knee_desktop.voice.base import SilentVoice
+    from knee_desktop.routine.loader import load_catalog
+    from knee_desktop.speech.base import SilentVoice
+    from knee_desktop.ui.app import make_app
+    from knee_desktop.ui.main_window import MainWindow
 
     class NoInhibit:
         def inhibit(self) -> bool:
@@ -49,7 +49,7 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
         def release(self) -> None:
             pass
 
-    from knee_desktop.gui.leg_diagram import LegDiagram
+    from knee_desktop.ui.leg_diagram import LegDiagram
 
     painting = [0.0]
     paint = LegDiagram.paintEvent
@@ -63,9 +63,10 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
     app = make_app()
     voice_factory = SilentVoice
     if real_voice:
-        from knee_desktop.gui.app import voice_factory_for
+        from knee_desktop.prefs.launch import LaunchOptions
+        from knee_desktop.ui.app import voice_factory_for
 
-        voice_factory = voice_factory_for(argparse.Namespace(silent=False))  # type: ignore[assignment]
+        voice_factory = voice_factory_for(LaunchOptions())  # type: ignore[assignment]
     window = MainWindow(load_catalog(), voice_factory, inhibitor=NoInhibit())  # type: ignore[arg-type]
     window.show()
     QTest.qWaitForWindowExposed(window)

@@ -2,6 +2,6 @@
 
 import sys
 
-from knee_desktop.cli.main import main
+from knee_desktop.main import main
 
 sys.exit(main())

@@ -6,12 +6,12 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta, timezone
 
-from knee_desktop.core.clock import FakeClock
-from knee_desktop.core.history import HistoryStore, SessionRecord, StepRecord
-from knee_desktop.core.loader import load_catalog
-from knee_desktop.core.session import Session, State
-from knee_desktop.core.settings import PlanSettings
-from knee_desktop.core.timeline import Timeline, compile_timeline
+from knee_desktop.history.store import HistoryStore, SessionRecord, StepRecord
+from knee_desktop.plan.settings import PlanSettings
+from knee_desktop.plan.timeline import Timeline, compile_timeline
+from knee_desktop.routine.loader import load_catalog
+from knee_desktop.session.clock import FakeClock
+from knee_desktop.session.engine import Session, State
 
 TZ = timezone(timedelta(hours=1))
 

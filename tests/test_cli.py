@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from knee_desktop.cli.main import main
+from knee_desktop.main import main
 
 
 def plan_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:  # type: ignore[type-arg]

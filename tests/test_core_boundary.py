@@ -1,4 +1,8 @@
-"""knee_desktop/core must stay free of Qt and pyttsx3 (design: a Qt-free core)."""
+"""The layers below the runtime stay free of Qt, and pyttsx3 lives only in speech.
+
+import-linter (`make lint`, .importlinter) checks the same contracts statically; this test
+also catches an import of Qt or pyttsx3 that happens at run time, by importing every module
+of the plain layers in a fresh interpreter."""
 
 from __future__ import annotations
 
@@ -7,8 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-CORE = Path(__file__).resolve().parent.parent / "knee_desktop" / "core"
+PACKAGE = Path(__file__).resolve().parent.parent / "knee_desktop"
+# The plain-Python layers, bottom up; speech may use pyttsx3 but not Qt.
+PLAIN = ("common", "routine", "plan", "session", "history", "prefs")
 FORBIDDEN = ("PySide6", "shiboken6", "pyttsx3")
+QT = ("PySide6", "shiboken6")
 
 
 def _imports(path: Path) -> set[str]:
@@ -22,16 +29,33 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-def test_no_core_module_imports_qt_or_speech() -> None:
-    files = sorted(CORE.rglob("*.py"))
-    assert len(files) >= 8
-    offenders = {str(f.relative_to(CORE)): sorted(_imports(f) & set(FORBIDDEN)) for f in files}
+def _files(*layers: str) -> list[Path]:
+    return sorted(f for layer in layers for f in (PACKAGE / layer).rglob("*.py"))
+
+
+def test_no_plain_module_imports_qt_or_speech() -> None:
+    files = _files(*PLAIN)
+    assert len(files) >= 20
+    offenders = {str(f.relative_to(PACKAGE)): sorted(_imports(f) & set(FORBIDDEN))
+                 for f in files}
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
-def test_importing_all_of_core_loads_neither_qt_nor_pyttsx3() -> None:
-    modules = [f"knee_desktop.core.{p.stem}" for p in sorted(CORE.glob("*.py"))
-               if p.stem != "__init__"]
+def test_speech_never_imports_qt() -> None:
+    offenders = {str(f.relative_to(PACKAGE)): sorted(_imports(f) & set(QT))
+                 for f in _files("speech")}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_only_speech_imports_pyttsx3() -> None:
+    users = {str(f.relative_to(PACKAGE)) for f in sorted(PACKAGE.rglob("*.py"))
+             if "pyttsx3" in _imports(f)}
+    assert users and all(u.startswith("speech/") for u in users), users
+
+
+def test_importing_the_plain_layers_loads_neither_qt_nor_pyttsx3() -> None:
+    modules = [".".join(("knee_desktop", *f.relative_to(PACKAGE).with_suffix("").parts))
+               for f in _files(*PLAIN)]
     code = (
         "import importlib, sys\n"
         f"for m in {modules!r}: importlib.import_module(m)\n"

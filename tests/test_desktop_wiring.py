@@ -7,15 +7,16 @@ import pytest
 from PySide6.QtCore import Qt
 from window_helpers import FakeInhibitor, RecordingVoice
 
-from knee_desktop.core import user_settings as us
-from knee_desktop.core.clock import FakeClock
-from knee_desktop.core.feel import KneeFeel
-from knee_desktop.core.history import HistoryStore
-from knee_desktop.core.loader import load_catalog
-from knee_desktop.core.session import State
-from knee_desktop.core.settings import PlanSettings
-from knee_desktop.gui import desktop_wiring
-from knee_desktop.gui.main_window import MainWindow
+from knee_desktop.history.feel import KneeFeel
+from knee_desktop.history.store import HistoryStore
+from knee_desktop.plan.settings import PlanSettings
+from knee_desktop.prefs import user_settings as us
+from knee_desktop.prefs.launch import LaunchOptions
+from knee_desktop.routine.loader import load_catalog
+from knee_desktop.session.clock import FakeClock
+from knee_desktop.session.engine import State
+from knee_desktop.ui import wiring as desktop_wiring
+from knee_desktop.ui.main_window import MainWindow
 
 
 @pytest.fixture
@@ -93,16 +94,14 @@ def test_a_history_problem_is_shown_and_said(wired) -> None:
 
 
 def test_no_audio_output_is_said_at_once_and_start_asks_first(qtbot, monkeypatch) -> None:
-    import argparse
-
     from PySide6.QtWidgets import QMessageBox
 
-    from knee_desktop.gui.app import voice_factory_for
-    from knee_desktop.voice.base import NoAudioVoice
+    from knee_desktop.speech.base import NoAudioVoice
+    from knee_desktop.ui.app import voice_factory_for
 
     monkeypatch.delenv("PULSE_SERVER", raising=False)
     monkeypatch.setenv("XDG_RUNTIME_DIR", "/nonexistent")  # no audio server to be found
-    voice = voice_factory_for(argparse.Namespace(silent=False))()
+    voice = voice_factory_for(LaunchOptions())()
     assert isinstance(voice, NoAudioVoice) and "audio" in voice.reason.lower()
     window = MainWindow(load_catalog(), lambda: voice, clock=FakeClock(),
                         settings=PlanSettings(reps=2), inhibitor=FakeInhibitor())
@@ -120,17 +119,15 @@ def test_no_audio_output_is_said_at_once_and_start_asks_first(qtbot, monkeypatch
 
 
 def test_silent_flag_gives_a_silent_voice_without_asking() -> None:
-    import argparse
+    from knee_desktop.speech.base import SilentVoice
+    from knee_desktop.ui.app import voice_factory_for
 
-    from knee_desktop.gui.app import voice_factory_for
-    from knee_desktop.voice.base import SilentVoice
-
-    assert isinstance(voice_factory_for(argparse.Namespace(silent=True))(), SilentVoice)
+    assert isinstance(voice_factory_for(LaunchOptions(silent=True))(), SilentVoice)
 
 
 def test_a_start_from_a_launch_never_begins_a_session_that_cannot_be_heard(qtbot) -> None:
-    from knee_desktop.gui.app import start_soon
-    from knee_desktop.voice.base import NoAudioVoice
+    from knee_desktop.speech.base import NoAudioVoice
+    from knee_desktop.ui.app import start_soon
 
     for voice, starts in ((NoAudioVoice("No audio output was found."), False),
                           (RecordingVoice(), True)):

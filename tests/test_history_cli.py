@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from history_util import fake_history
 
-from knee_desktop.cli.main import main
-from knee_desktop.core.history import HistoryStore, SessionRecord, StepRecord, default_path
+from knee_desktop.history.store import HistoryStore, SessionRecord, StepRecord, default_path
+from knee_desktop.main import main
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_bad_import_file_is_named_with_its_problem(tmp_path: Path, content: str,
 
 
 def test_sql_export_matches_the_python_reference(tmp_path: Path) -> None:
-    from knee_desktop.core.history_io import session_json
+    from knee_desktop.history.io import session_json
 
     with HistoryStore(tmp_path / "h.sqlite3") as store:
         fake_history(store, days=30)

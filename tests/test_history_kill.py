@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from knee_desktop.core.history import HistoryStore, default_path
+from knee_desktop.history.store import HistoryStore, default_path
 
 REPO = Path(__file__).resolve().parent.parent
 HAS_RUN = importlib.util.find_spec("knee_desktop.cli.run_cmd") is not None

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from history_util import Wall, make_session, run_until
 
-from knee_desktop.core.history import HistoryStore
-from knee_desktop.core.recorder import HistoryRecorder
-from knee_desktop.core.session import State
+from knee_desktop.history.recorder import HistoryRecorder
+from knee_desktop.history.store import HistoryStore
+from knee_desktop.session.engine import State
 
 
 def stored(path: Path) -> list[tuple[object, ...]]:
@@ -274,7 +274,7 @@ def test_session_without_a_lock_file_is_not_taken_for_a_crash_by_its_own_process
 
 
 def test_keep_after_keeps_an_answer_and_nothing_for_a_skipped_question(tmp_path: Path) -> None:
-    from knee_desktop.core.feel import KneeFeel
+    from knee_desktop.history.feel import KneeFeel
 
     store = HistoryStore(tmp_path / "h.sqlite3", now_wall=Wall())
     session, _ = make_session()

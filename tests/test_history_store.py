@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from history_util import TZ, Wall, fake_history
 
-from knee_desktop.core import history_schema
-from knee_desktop.core.history import (
+from knee_desktop.history import schema as history_schema
+from knee_desktop.history.store import (
     HistoryError,
     HistoryStore,
     SessionRecord,

@@ -11,8 +11,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from knee_desktop.core.history import HistoryStore
-from knee_desktop.gui.history_window import HistoryWindow
+from knee_desktop.history.store import HistoryStore
+from knee_desktop.ui.history_window import HistoryWindow
 
 TODAY = datetime(2026, 11, 23, 18, 0, tzinfo=TZ)
 

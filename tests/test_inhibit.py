@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from knee_desktop.gui.inhibit import ScreenSaverInhibitor
+from knee_desktop.desktop.inhibit import ScreenSaverInhibitor
 
 HELPER = Path(__file__).parent / "helpers" / "dbus_inhibit_check.py"
 
@@ -35,7 +35,7 @@ def test_inhibit_and_release_on_a_private_session_bus(tmp_path):
 
 def test_no_session_bus_is_a_logged_no_op(monkeypatch, caplog, qapp):
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/knee-desktop-bus")
-    caplog.set_level(logging.INFO, logger="knee_desktop.gui.inhibit")
+    caplog.set_level(logging.INFO, logger="knee_desktop.desktop.inhibit")
     inhibitor = ScreenSaverInhibitor()
     assert inhibitor.inhibit() is False
     assert not inhibitor.active

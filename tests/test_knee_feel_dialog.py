@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from knee_desktop.core.feel import KneeFeel
-from knee_desktop.gui import knee_feel
-from knee_desktop.gui.knee_feel import KneeFeelDialog
+from knee_desktop.history.feel import KneeFeel
+from knee_desktop.ui import knee_feel
+from knee_desktop.ui.knee_feel import KneeFeelDialog
 
 
 @pytest.fixture

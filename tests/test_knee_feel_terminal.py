@@ -7,7 +7,7 @@ import io
 import pytest
 
 from knee_desktop.cli.feel import ask_feel_terminal
-from knee_desktop.core.feel import KneeFeel, spoken_answer, spoken_question
+from knee_desktop.history.feel import KneeFeel, spoken_answer, spoken_question
 
 
 class Tty(io.StringIO):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QColor, QImage
 
-from knee_desktop.core.loader import load_catalog
-from knee_desktop.core.pose import Pose, Poser
-from knee_desktop.core.settings import PlanSettings
-from knee_desktop.core.timeline import Timeline, compile_timeline
-from knee_desktop.gui.diagram_colours import colours_for
-from knee_desktop.gui.leg_diagram import LegDiagram, describe
+from knee_desktop.plan.pose import Pose, Poser
+from knee_desktop.plan.settings import PlanSettings
+from knee_desktop.plan.timeline import Timeline, compile_timeline
+from knee_desktop.routine.loader import load_catalog
+from knee_desktop.ui.diagram_colours import colours_for
+from knee_desktop.ui.leg_diagram import LegDiagram, describe
 
 
 @pytest.fixture(scope="module")

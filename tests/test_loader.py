@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from knee_desktop.core import paths
-from knee_desktop.core.errors import KneeError, RoutineError
-from knee_desktop.core.loader import load_catalog, load_routine_file, parse_routine
-from knee_desktop.core.routine import MoveStep, PressStep, RestStep, StillStep
+from knee_desktop.common import paths
+from knee_desktop.common.errors import KneeError, RoutineError
+from knee_desktop.routine.loader import load_catalog, load_routine_file, parse_routine
+from knee_desktop.routine.model import MoveStep, PressStep, RestStep, StillStep
 
 GOOD = """\
 id = "mini"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import logging
 
-from knee_desktop.cli.main import main
-from knee_desktop.logging_setup import BACKUPS, MAX_BYTES, log_file, setup_logging
+from knee_desktop.common.logging_setup import BACKUPS, MAX_BYTES, log_file, setup_logging
+from knee_desktop.main import main
 
 
 def ours() -> list[logging.Handler]:

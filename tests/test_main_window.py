@@ -15,14 +15,14 @@ from PySide6.QtWidgets import (
 )
 from window_helpers import FakeInhibitor, RecordingVoice
 
-from knee_desktop.cli.main import build_parser
-from knee_desktop.core.clock import FakeClock
-from knee_desktop.core.loader import load_catalog
-from knee_desktop.core.session import State
-from knee_desktop.core.settings import PlanSettings
-from knee_desktop.gui.leg_diagram import LegDiagram
-from knee_desktop.gui.main_window import MainWindow
-from knee_desktop.gui.session_controller import CONFIRM_STOP
+from knee_desktop.cli.main import parse_launch
+from knee_desktop.plan.settings import PlanSettings
+from knee_desktop.routine.loader import load_catalog
+from knee_desktop.session.clock import FakeClock
+from knee_desktop.session.engine import State
+from knee_desktop.ui.leg_diagram import LegDiagram
+from knee_desktop.ui.main_window import MainWindow
+from knee_desktop.ui.session_controller import CONFIRM_STOP
 
 PAUSED = "Paused. Press space to go on."
 
@@ -94,7 +94,7 @@ def test_start_speaks_the_lead_in_and_counts_in(window, clock, voice, inhibitor)
     assert inhibitor.calls == ["inhibit"]
     assert voice.played[0] == "Windshield wiper and foot circles."
     # every confirmation a control may speak is rendered with the cues, before the start
-    from knee_desktop.core.session import announcements
+    from knee_desktop.session.engine import announcements
 
     assert set(announcements(window.timeline)) | {CONFIRM_STOP} <= set(voice.prepared)
     five = next(e for e in window.timeline.events if e.kind == "count")
@@ -306,11 +306,12 @@ def test_settings_change_the_plan(window):
 
 
 def test_command_line_start(qtbot, voice, inhibitor):
-    from knee_desktop.gui.app import open_window
+    from knee_desktop.ui.app import open_window
 
-    args = build_parser().parse_args(["--start", "windshield-wiper", "--reps", "5", "--silent"])
-    assert args.start == "windshield-wiper" and args.reps == 5 and args.silent
-    window = open_window(args, inhibitor=inhibitor)
+    options = parse_launch(["--start", "windshield-wiper", "--reps", "5", "--silent"])
+    assert options is not None
+    assert options.start == "windshield-wiper" and options.overrides.reps == 5 and options.silent
+    window = open_window(options, inhibitor=inhibitor)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.controller.active)
     assert window.timeline.settings.reps == 5

@@ -28,7 +28,7 @@ def test_installed_wheel_finds_its_routines(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
                     "--target", str(target), str(wheel)], check=True, timeout=300,
                    capture_output=True)
-    code = ("from knee_desktop.core import paths, loader; "
+    code = ("from knee_desktop.common import paths; from knee_desktop.routine import loader; "
             "print(paths.shipped_routines_dir()); print(sorted(loader.load_catalog().routines))")
     env = {**os.environ, "PYTHONPATH": str(target)}
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -6,10 +6,10 @@ import math
 
 import pytest
 
-from knee_desktop.core.loader import load_catalog
-from knee_desktop.core.pose import SWEEP_DEGREES, Poser, movement_path, toe_at
-from knee_desktop.core.settings import PlanSettings
-from knee_desktop.core.timeline import Timeline, compile_timeline
+from knee_desktop.plan.pose import SWEEP_DEGREES, Poser, movement_path, toe_at
+from knee_desktop.plan.settings import PlanSettings
+from knee_desktop.plan.timeline import Timeline, compile_timeline
+from knee_desktop.routine.loader import load_catalog
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLabel
 
 from knee_desktop import __version__
-from knee_desktop.core.user_settings import Reminder
-from knee_desktop.gui.about import DOCTOR, SAFETY, AboutDialog
-from knee_desktop.gui.reminder import ReminderController
-from knee_desktop.logging_setup import log_file
+from knee_desktop.common.logging_setup import log_file
+from knee_desktop.desktop.tray import ReminderController
+from knee_desktop.prefs.user_settings import Reminder
+from knee_desktop.ui.about import DOCTOR, SAFETY, AboutDialog
 
 
 class WallClock:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from knee_desktop.core.reminder import (
+from knee_desktop.prefs.reminder import (
     autostart_entry,
     autostart_path,
     is_due,

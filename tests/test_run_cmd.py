@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from bench.pulse_lab import MonitorRecorder, PrivatePulse
-from knee_desktop.core.loader import load_catalog
-from knee_desktop.core.timeline import compile_timeline
-from knee_desktop.voice.clip import RATE, read_wav
-from knee_desktop.voice.render import SpeechCache
+from knee_desktop.plan.timeline import compile_timeline
+from knee_desktop.routine.loader import load_catalog
+from knee_desktop.speech.clip import RATE, read_wav
+from knee_desktop.speech.render import SpeechCache
 from tests.audio_fixtures import pulse  # noqa: F401 - a fixture
 from tests.tiny_routine import tiny_routine
 
@@ -90,8 +90,8 @@ def test_export_audio_places_every_clip_at_its_time(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     clip = read_wav(out)
     # the file speaks with the user's saved voice (here the default settings), like a session
-    from knee_desktop.core.user_settings import UserSettings
-    from knee_desktop.voice.speaking import voice_settings
+    from knee_desktop.prefs.user_settings import UserSettings
+    from knee_desktop.runtime.voice import voice_settings
 
     cache = SpeechCache(voice_settings(UserSettings()))
     timeline = compile_timeline(load_catalog().get(str(routine)), speech=lambda t: 0.0)
@@ -134,8 +134,9 @@ def test_ctrl_c_stops_the_session_cleanly(tmp_path: Path) -> None:
 
 def test_export_audio_takes_the_saved_settings_as_its_base(tmp_path: Path,
                                                            isolated_dirs: Path) -> None:
-    from knee_desktop.core import paths, user_settings
-    from knee_desktop.core.settings import PlanSettings
+    from knee_desktop.common import paths
+    from knee_desktop.plan.settings import PlanSettings
+    from knee_desktop.prefs import user_settings
 
     user_settings.save(user_settings.UserSettings(reps=2, tones=True))
     out = tmp_path / "saved.wav"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from knee_desktop.core.clock import FakeClock
-from knee_desktop.core.loader import load_catalog
-from knee_desktop.core.session import Session, State
-from knee_desktop.core.settings import PlanSettings
-from knee_desktop.core.timeline import compile_timeline
-from knee_desktop.gui.scheduler import CueScheduler
+from knee_desktop.plan.settings import PlanSettings
+from knee_desktop.plan.timeline import compile_timeline
+from knee_desktop.routine.loader import load_catalog
+from knee_desktop.runtime.scheduler import CueScheduler
+from knee_desktop.session.clock import FakeClock
+from knee_desktop.session.engine import Session, State
 
 
 @pytest.fixture

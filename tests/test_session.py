@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from knee_desktop.core.clock import FakeClock
-from knee_desktop.core.loader import load_catalog
-from knee_desktop.core.session import Cue, Session, State, StepResult
-from knee_desktop.core.settings import PlanSettings
-from knee_desktop.core.timeline import Event, Timeline, compile_timeline
+from knee_desktop.plan.settings import PlanSettings
+from knee_desktop.plan.timeline import Event, Timeline, compile_timeline
+from knee_desktop.routine.loader import load_catalog
+from knee_desktop.session.clock import FakeClock
+from knee_desktop.session.engine import Cue, Session, State, StepResult
 
 
 class Recorder:

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
     QTimeEdit,
 )
 
-from knee_desktop.core import user_settings as us
-from knee_desktop.core.user_settings import Reminder, UserSettings
-from knee_desktop.gui.settings_dialog import PREVIEW_TEXT, SettingsDialog
+from knee_desktop.prefs import user_settings as us
+from knee_desktop.prefs.user_settings import Reminder, UserSettings
+from knee_desktop.ui.settings_dialog import PREVIEW_TEXT, SettingsDialog
 
 VOICES = {"default": "gmw/en", "voices": [
     {"id": "gmw/en", "name": "English (Great Britain)", "languages": ["en-gb"], "gender": "Male"},

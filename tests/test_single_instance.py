@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QDir
 
-from knee_desktop.gui.single_instance import SingleInstance, send_to_running, server_name
-from knee_desktop.logging_setup import log_file
+from knee_desktop.common.logging_setup import log_file
+from knee_desktop.desktop.single_instance import SingleInstance, send_to_running, server_name
 
 APP = [sys.executable, "-m", "knee_desktop"]
 

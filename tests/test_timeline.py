@@ -7,16 +7,16 @@ from itertools import groupby, pairwise
 
 import pytest
 
-from knee_desktop.core.errors import SettingsError
-from knee_desktop.core.loader import load_catalog
-from knee_desktop.core.settings import PlanSettings
-from knee_desktop.core.timeline import (
+from knee_desktop.common.errors import SettingsError
+from knee_desktop.plan.settings import PlanSettings
+from knee_desktop.plan.timeline import (
     BEAT_PHASE,
     Timeline,
     compile_timeline,
     estimate_speech_seconds,
     overlaps,
 )
+from knee_desktop.routine.loader import load_catalog
 
 GUIDE_ORDER = ["sweep-left", "sweep-right", "sweep-both", "circle-clockwise",
                "circle-counterclockwise"]

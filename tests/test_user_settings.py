@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from knee_desktop.cli.main import main
-from knee_desktop.core import user_settings as us
-from knee_desktop.core.errors import SettingsError
-from knee_desktop.core.settings import PlanSettings
-from knee_desktop.core.user_settings import Reminder, UserSettings
+from knee_desktop.common.errors import SettingsError
+from knee_desktop.main import main
+from knee_desktop.plan.settings import PlanSettings
+from knee_desktop.prefs import user_settings as us
+from knee_desktop.prefs.user_settings import Reminder, UserSettings
 
 NOW = dt.datetime(2026, 1, 24, 8, 15, 0)
 
@@ -164,14 +164,14 @@ def test_plan_says_when_the_saved_settings_were_damaged(capsys):
 
 
 def test_start_options_override_the_saved_settings_too():
-    from knee_desktop.cli.main import build_parser
+    from knee_desktop.cli.main import build_parser, parse_launch
     from knee_desktop.cli.options import settings_from_args
-    from knee_desktop.gui.app import parse_handed_over
 
     base = UserSettings(reps=4, pause_seconds=6.0, leg="left").to_plan_settings()
     args = build_parser().parse_args(["--start", "windshield-wiper", "--reps", "3"])
     assert args.start == "windshield-wiper"
     assert settings_from_args(args, base) == PlanSettings(reps=3, pause_seconds=6.0, leg="left")
-    handed = parse_handed_over(["--start", "thigh-massage", "--leg", "right"])
-    assert handed is not None and settings_from_args(handed, base).leg == "right"
-    assert parse_handed_over(["--reps", "many"]) is None  # never exits the running app
+    handed = parse_launch(["--start", "thigh-massage", "--leg", "right"])
+    assert handed is not None and handed.overrides.apply(base).leg == "right"
+    assert handed.start == "thigh-massage"
+    assert parse_launch(["--reps", "many"]) is None  # never exits the running app

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from knee_desktop.core.loader import load_catalog
-from knee_desktop.core.settings import PlanSettings
-from knee_desktop.voice import player
-from knee_desktop.voice.base import SilentVoice
-from knee_desktop.voice.fit import DoesNotFit, fit_speech
-from knee_desktop.voice.player import AudioOutput, AudioUnavailable
-from knee_desktop.voice.render import SpeechCache, VoiceSettings
-from knee_desktop.voice.speaking import ClipVoice, choose_voice
-from knee_desktop.voice.tones import KIND_TONE, STILL, STILL_END, TICK, ToneSet
+from knee_desktop.plan.settings import PlanSettings
+from knee_desktop.routine.loader import load_catalog
+from knee_desktop.runtime import audio_output as player
+from knee_desktop.runtime.audio_output import AudioOutput, AudioUnavailable
+from knee_desktop.runtime.voice import ClipVoice, choose_voice
+from knee_desktop.speech.base import SilentVoice
+from knee_desktop.speech.fit import DoesNotFit, fit_speech
+from knee_desktop.speech.render import SpeechCache, VoiceSettings
+from knee_desktop.speech.tones import KIND_TONE, STILL, STILL_END, TICK, ToneSet
 
 
 class OpenedOutput(AudioOutput):
@@ -107,9 +107,9 @@ def test_slow_speech_is_rendered_faster_until_the_counts_fit() -> None:
 
 
 def test_every_announcement_of_the_session_is_prepared_in_advance() -> None:
-    from knee_desktop.core.clock import FakeClock
-    from knee_desktop.core.session import Session, announcements
-    from knee_desktop.core.timeline import compile_timeline
+    from knee_desktop.plan.timeline import compile_timeline
+    from knee_desktop.session.clock import FakeClock
+    from knee_desktop.session.engine import Session, announcements
 
     timeline = compile_timeline(load_catalog().get("windshield-wiper"))
     said: list[str] = []

@@ -6,10 +6,10 @@ import array
 
 import pytest
 
-from knee_desktop.core.clock import FakeClock
-from knee_desktop.voice import player
-from knee_desktop.voice.clip import RATE, Clip
-from knee_desktop.voice.player import AudioOutput
+from knee_desktop.runtime import audio_output as player
+from knee_desktop.runtime.audio_output import AudioOutput
+from knee_desktop.session.clock import FakeClock
+from knee_desktop.speech.clip import RATE, Clip
 
 
 class FakeSink:

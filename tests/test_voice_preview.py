@@ -20,7 +20,7 @@ CHILD = """
 import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from knee_desktop.voice.preview import VoicePreview
+from knee_desktop.runtime.preview import VoicePreview
 
 app = QApplication([])
 problems = []

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from knee_desktop.voice import render
-from knee_desktop.voice.clip import RATE, Clip, ClipError, check_clip, read_wav
-from knee_desktop.voice.render import SpeechCache, SpeechUnavailable, VoiceSettings, Worker
+from knee_desktop.speech import render
+from knee_desktop.speech.clip import RATE, Clip, ClipError, check_clip, read_wav
+from knee_desktop.speech.render import SpeechCache, SpeechUnavailable, VoiceSettings, Worker
 
 PHRASES = ["One.", "Seven.", "Pause. Be still for ten seconds."]
 

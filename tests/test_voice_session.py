@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from knee_desktop.core.clock import FakeClock
-from knee_desktop.core.loader import load_catalog
-from knee_desktop.core.session import Cue, Session, State
-from knee_desktop.core.settings import PlanSettings
-from knee_desktop.core.timeline import Event, StepSpan, Timeline, compile_timeline
-from knee_desktop.voice.base import Voice
+from knee_desktop.plan.settings import PlanSettings
+from knee_desktop.plan.timeline import Event, StepSpan, Timeline, compile_timeline
+from knee_desktop.routine.loader import load_catalog
+from knee_desktop.session.clock import FakeClock
+from knee_desktop.session.engine import Cue, Session, State
+from knee_desktop.speech.base import Voice
 
 LATENCY = 0.215
 
@@ -163,8 +163,8 @@ def tiny_timeline(gap: float) -> Timeline:
 
 
 def test_qt_scheduler_fires_every_cue_in_order_on_time(qtbot) -> None:  # type: ignore[no-untyped-def]
-    from knee_desktop.core.clock import MonotonicClock
-    from knee_desktop.gui.scheduler import CueScheduler
+    from knee_desktop.runtime.scheduler import CueScheduler
+    from knee_desktop.session.clock import MonotonicClock
 
     session = Session(tiny_timeline(0.05), MonotonicClock(), lookahead=0.02)
     scheduler = CueScheduler(session)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from knee_desktop.voice.base import Progress, Voice
+from knee_desktop.speech.base import Progress, Voice
 
 
 class RecordingVoice(Voice):

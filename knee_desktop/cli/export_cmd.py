@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from knee_desktop.cli.options import add_session_options, saved_settings, settings_from_args
-from knee_desktop.core.loader import load_catalog
+from knee_desktop.routine.loader import load_catalog
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,9 +22,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from knee_desktop.cli.run_cmd import Progress
-    from knee_desktop.voice.export import export_session
-    from knee_desktop.voice.fit import fit_speech
-    from knee_desktop.voice.speaking import speech_source, voice_settings
+    from knee_desktop.runtime.voice import speech_source, voice_settings
+    from knee_desktop.speech.export import export_session
+    from knee_desktop.speech.fit import fit_speech
 
     routine = load_catalog().get(args.routine)
     saved = saved_settings()  # the base; the command line's options win for this file

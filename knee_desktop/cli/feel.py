@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from knee_desktop.core.feel import QUESTION, SCALE, KneeFeel, When
+from knee_desktop.history.feel import QUESTION, SCALE, KneeFeel, When
 
 
 def ask_feel_terminal(when: When = "after", stdin: TextIO | None = None,

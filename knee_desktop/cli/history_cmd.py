@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from knee_desktop.core import history_io
-from knee_desktop.core.history import HistoryStore, current_streak, default_path
+from knee_desktop.history import io as history_io
+from knee_desktop.history.store import HistoryStore, current_streak, default_path
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -1,4 +1,5 @@
-"""Entry point: `knee-desktop [COMMAND]`. With no command, the window opens."""
+"""The command line: `knee-desktop [COMMAND]`. With no command, the entry point
+(:mod:`knee_desktop.main`) opens the window with the :class:`LaunchOptions` parsed here."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from knee_desktop import __version__
@@ -21,10 +22,11 @@ from knee_desktop.cli import (
     run_cmd,
     voices_cmd,
 )
-from knee_desktop.cli.options import add_session_options
-from knee_desktop.core import paths
-from knee_desktop.core.errors import KneeError
-from knee_desktop.logging_setup import setup_logging
+from knee_desktop.cli.options import add_session_options, overrides_from_args
+from knee_desktop.common import paths
+from knee_desktop.common.errors import KneeError
+from knee_desktop.common.logging_setup import setup_logging
+from knee_desktop.prefs.launch import LaunchOptions
 
 log = logging.getLogger("knee_desktop")
 
@@ -80,19 +82,40 @@ def _quiet_stdout() -> None:
         pass
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def launch_options(args: argparse.Namespace, argv: Sequence[str] = ()) -> LaunchOptions:
+    """What the window needs of a parsed command line."""
+    return LaunchOptions(start=args.start, silent=args.silent, tray=args.tray,
+                         overrides=overrides_from_args(args), argv=tuple(argv),
+                         quit_after_show=args.quit_after_show)
+
+
+def parse_launch(argv: Sequence[str]) -> LaunchOptions | None:
+    """Arguments from a second launch, parsed like our own; ``None`` if they are not valid
+    (argparse would exit, and that must never end the running window)."""
+    try:
+        args = build_parser().parse_args(list(argv))
+    except SystemExit:
+        log.warning("ignored bad arguments from another launch: %s", list(argv))
+        return None
+    return launch_options(args, argv)
+
+
+# Opens the window: (options, parse_launch for later launches) -> exit code.
+OpenWindow = Callable[[LaunchOptions, Callable[[Sequence[str]], LaunchOptions | None]], int]
+
+
+def main(argv: Sequence[str] | None = None, open_window: OpenWindow | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
-    args.argv = argv  # the raw arguments, handed to an already running window
     log_path = setup_logging(args.verbose)
     log.debug("knee-desktop %s, argv %s, log %s", __version__, argv, log_path)
     func = getattr(args, "func", None)
     try:
         if func is None:
-            from knee_desktop.gui.app import run_app
-
-            return run_app(args)
+            if open_window is None:
+                parser.error("no command given (the window opens from knee_desktop.main)")
+            return open_window(launch_options(args, argv), parse_launch)
         return int(func(args))
     except KneeError as exc:
         log.info("error for the user: %s", exc)

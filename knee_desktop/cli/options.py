@@ -6,12 +6,13 @@ import argparse
 import logging
 import sys
 
-from knee_desktop.core.loader import Catalog, load_catalog
-from knee_desktop.core.routine import Routine
-from knee_desktop.core.settings import PlanSettings
-from knee_desktop.core.timeline import Timeline, compile_timeline
-from knee_desktop.core.user_settings import UserSettings
-from knee_desktop.core.user_settings import load as load_user_settings
+from knee_desktop.plan.settings import PlanSettings
+from knee_desktop.plan.timeline import Timeline, compile_timeline
+from knee_desktop.prefs.launch import SessionOverrides
+from knee_desktop.prefs.user_settings import UserSettings
+from knee_desktop.prefs.user_settings import load as load_user_settings
+from knee_desktop.routine.loader import Catalog, load_catalog
+from knee_desktop.routine.model import Routine
 
 log = logging.getLogger(__name__)
 
@@ -31,23 +32,17 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
                         dest="first_leg", help="with --leg both: which leg goes first")
 
 
+def overrides_from_args(args: argparse.Namespace) -> SessionOverrides:
+    """The session options given on this command line, as plain data."""
+    return SessionOverrides(reps=args.reps, pause_seconds=args.pause, tempo=args.tempo,
+                            lead_in_seconds=args.lead_in, leg=args.leg,
+                            first_leg=args.first_leg)
+
+
 def settings_from_args(args: argparse.Namespace,
                        base: PlanSettings | None = None) -> PlanSettings:
     """The command line's options on top of ``base`` (the saved settings)."""
-    s = base or PlanSettings()
-    changes: dict[str, object] = {}
-    if args.reps is not None:
-        changes["reps"] = args.reps
-    if args.pause is not None:
-        changes["pause_seconds"] = args.pause
-    if args.lead_in is not None:
-        changes["lead_in_seconds"] = args.lead_in
-    if args.leg is not None:
-        changes["leg"] = args.leg
-    if args.first_leg is not None:
-        changes["first_leg"] = args.first_leg
-    s = PlanSettings(**{**s.__dict__, **changes}).with_tempo(args.tempo)
-    return s.validate()
+    return overrides_from_args(args).apply(base)
 
 
 def saved_settings() -> UserSettings:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from knee_desktop.core import paths
-from knee_desktop.core.loader import load_catalog
-from knee_desktop.core.timeline import compile_timeline
+from knee_desktop.common import paths
+from knee_desktop.plan.timeline import compile_timeline
+from knee_desktop.routine.loader import load_catalog
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -21,14 +21,14 @@ from types import FrameType
 from typing import IO, TYPE_CHECKING, Any
 
 from knee_desktop.cli.options import add_session_options, saved_settings, settings_from_args
-from knee_desktop.core.clock import MonotonicClock
-from knee_desktop.core.errors import KneeError
-from knee_desktop.core.loader import load_catalog
-from knee_desktop.core.session import Cue, Session, State
-from knee_desktop.core.timeline import Timeline
+from knee_desktop.common.errors import KneeError
+from knee_desktop.plan.timeline import Timeline
+from knee_desktop.routine.loader import load_catalog
+from knee_desktop.session.clock import MonotonicClock
+from knee_desktop.session.engine import Cue, Session, State
 
 if TYPE_CHECKING:
-    from knee_desktop.core.recorder import HistoryRecorder
+    from knee_desktop.history.recorder import HistoryRecorder
 
 EXIT_NO_AUDIO = 3
 TAIL_SECONDS = 0.5  # after the last cue is heard, before quitting
@@ -120,9 +120,9 @@ def run(args: argparse.Namespace) -> int:
     # Qt is imported here so that `plan` and `routines` stay light.
     from PySide6.QtCore import QCoreApplication, QTimer
 
-    from knee_desktop.gui.scheduler import CueScheduler
-    from knee_desktop.voice.player import AudioUnavailable
-    from knee_desktop.voice.speaking import choose_voice, voice_settings
+    from knee_desktop.runtime.audio_output import AudioUnavailable
+    from knee_desktop.runtime.scheduler import CueScheduler
+    from knee_desktop.runtime.voice import choose_voice, voice_settings
 
     routine = load_catalog().get(args.routine)
     saved = saved_settings()
@@ -273,7 +273,7 @@ class Runner:
 def attach_observers(session: Session, scheduler: Any, runner: Runner,
                      args: argparse.Namespace) -> None:
     """Every observer of a voice-only session is attached here, and only here."""
-    from knee_desktop.core.recorder import HistoryRecorder
+    from knee_desktop.history.recorder import HistoryRecorder
 
     # The history is written as the session goes; `run` never asks the "before" question
     # (the user is already lying down). A problem is printed and said: eyes are closed.

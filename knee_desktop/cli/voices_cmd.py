@@ -7,50 +7,10 @@ so a speech engine that hangs can never freeze the window.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
-
-@dataclass(frozen=True)
-class Voice:
-    id: str
-    name: str
-    languages: tuple[str, ...]
-    gender: str | None = None
-
-    @classmethod
-    def from_json(cls, data: dict[str, object]) -> Voice:
-        langs = data.get("languages") or []
-        return cls(id=str(data["id"]), name=str(data.get("name") or data["id"]),
-                   languages=tuple(str(x) for x in langs) if isinstance(langs, list) else (),
-                   gender=str(data["gender"]) if data.get("gender") else None)
-
-    @property
-    def label(self) -> str:
-        langs = ", ".join(self.languages)
-        return f"{self.name} ({langs})" if langs else self.name
-
-
-def _language(value: object) -> str:
-    if isinstance(value, bytes):  # some espeak builds: b"\x05en-gb" (priority byte + code)
-        value = value[1:].decode("ascii", "replace") if value[:1] < b" " else value.decode()
-    return str(value)
-
-
-def list_voices() -> tuple[list[Voice], str]:
-    """The voices pyttsx3 offers, and the id of its default voice."""
-    import pyttsx3  # only here: importing it costs time and needs the speech libraries
-
-    with contextlib.redirect_stdout(io.StringIO()):  # drivers print chatter on stdout
-        engine = pyttsx3.init()
-        raw = engine.getProperty("voices") or []
-        default = str(engine.getProperty("voice") or "")
-    voices = [Voice(id=str(v.id), name=str(v.name or v.id),
-                    languages=tuple(_language(lang) for lang in (v.languages or [])),
-                    gender=str(v.gender) if v.gender else None) for v in raw]
-    return voices, default
+from knee_desktop.speech.voices import list_voices
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -51,7 +51,7 @@ def main() -> int:
         assert fake.stdout.readline().strip() == "ready"
         from PySide6.QtCore import QCoreApplication
 
-        from knee_desktop.gui.inhibit import ScreenSaverInhibitor
+        from knee_desktop.desktop.inhibit import ScreenSaverInhibitor
 
         app = QCoreApplication([])
         inhibitor = ScreenSaverInhibitor()

@@ -1,0 +1,1 @@
+"""Desktop integration: single instance, screen-saver inhibit, tray and reminder."""

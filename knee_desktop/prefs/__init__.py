@@ -1,0 +1,1 @@
+"""The user's saved settings and the daily reminder's schedule. Plain Python."""

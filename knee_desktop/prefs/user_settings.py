@@ -1,0 +1,396 @@
+"""The saved settings: one readable TOML file in the user config dir.
+
+``settings.toml`` holds what the user set up once: the voice, the session's tempo and pauses,
+which leg, the knee-feel question, tones instead of speech and the daily reminder. A key that is
+left out means "the default" (for the session numbers: the routine's own value, e.g. 10
+repetitions and 10-second pauses for the windshield wiper).
+
+Loading never fails: a file that cannot be read, or a value that is out of range, falls back to
+the default with a message for the user, and the file as it was is kept aside under a
+timestamped name (``settings.toml.damaged-20260124-081500``) before anything writes over it.
+Saving is atomic (a temporary file, then a rename), so a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import tempfile
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from knee_desktop.common import limits, paths
+from knee_desktop.common.errors import SettingsError
+from knee_desktop.plan.settings import LIMITS, LegChoice, PlanSettings
+from knee_desktop.routine.model import Leg
+
+FILE_NAME = "settings.toml"
+SCHEMA = 1
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+# Fields whose change means the spoken clips must be rendered again.
+SPEECH_FIELDS = frozenset({"voice", "rate", "volume", "tones"})
+# Fields whose change means the session must be planned again (the timeline's times and words
+# change; the voice layer then renders only phrases it has not cached yet).
+PLAN_FIELDS = frozenset({"reps", "pause_seconds", "sweep_seconds", "circle_seconds",
+                         "lead_in_seconds", "leg", "first_leg", "knee_feel"})
+REMINDER_FIELDS = frozenset({"reminder"})
+
+RATE_RANGE = (int(limits.RATE.lo), int(limits.RATE.hi))  # words per minute
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """The opt-in daily reminder: off unless the user turns it on."""
+
+    enabled: bool = False
+    time: dt.time = dt.time(9, 0)
+    weekdays: frozenset[int] = frozenset(range(7))  # 0 = Monday, as datetime.weekday()
+
+    def weekday_names(self) -> list[str]:
+        return [WEEKDAYS[d] for d in sorted(self.weekdays)]
+
+
+@dataclass(frozen=True)
+class UserSettings:
+    """Everything the settings dialog edits. ``None`` means "the routine's own value"."""
+
+    voice: str = ""  # a pyttsx3 voice id; "" = the engine's default voice
+    rate: int = 170  # words per minute: a little calmer than pyttsx3's 200
+    volume: float = 1.0  # 0.0 … 1.0
+    tones: bool = False  # tones instead of speech for counts and pauses
+    reps: int | None = None
+    pause_seconds: float | None = None
+    sweep_seconds: float | None = None
+    circle_seconds: float | None = None
+    lead_in_seconds: float | None = None
+    leg: LegChoice = "both"
+    first_leg: Leg = "left"
+    knee_feel: bool = True  # ask "how does your knee feel?" at the end
+    reminder: Reminder = field(default_factory=Reminder)
+
+    def to_plan_settings(self) -> PlanSettings:
+        """The session part, as the base that command-line options override."""
+        return PlanSettings(reps=self.reps, pause_seconds=self.pause_seconds,
+                            sweep_seconds=self.sweep_seconds,
+                            circle_seconds=self.circle_seconds,
+                            lead_in_seconds=self.lead_in_seconds,
+                            leg=self.leg, first_leg=self.first_leg)
+
+    def validate(self) -> UserSettings:
+        """Raise :class:`SettingsError` naming the first setting that is out of range."""
+        for name in _KEYS:
+            _check(name, getattr(self, name))
+        return self
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Which settings differ between two :class:`UserSettings`, and what that costs.
+
+    ``rerender_speech``: voice, rate, volume or tones changed, so every clip is stale.
+    ``replan``: the session's numbers changed; plan again, and render only the phrases that
+    are new (the clip cache is keyed by text, voice, rate and volume).
+    """
+
+    fields: frozenset[str]
+
+    @property
+    def rerender_speech(self) -> bool:
+        return bool(self.fields & SPEECH_FIELDS)
+
+    @property
+    def replan(self) -> bool:
+        return bool(self.fields & PLAN_FIELDS)
+
+    @property
+    def reminder(self) -> bool:
+        return bool(self.fields & REMINDER_FIELDS)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+
+def changes(old: UserSettings, new: UserSettings) -> Changes:
+    """The fields that differ between ``old`` and ``new``."""
+    return Changes(frozenset(f.name for f in fields(UserSettings)
+                             if getattr(old, f.name) != getattr(new, f.name)))
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    settings: UserSettings
+    messages: tuple[str, ...] = ()  # one line each, for the user
+    kept_aside: Path | None = None  # where the damaged file went, if it was damaged
+
+
+def settings_path() -> Path:
+    return paths.config_dir() / FILE_NAME
+
+
+# --- validation ------------------------------------------------------------------------------
+
+def _number(lo: float, hi: float, *, whole: bool = False, unit: str = " seconds",
+            optional: bool = True) -> Callable[[object], str | None]:
+    def check(value: object) -> str | None:
+        if value is None and optional:
+            return None
+        kind = "a whole number" if whole else "a number"
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"expected {kind} from {lo:g} to {hi:g}{unit}, got {value!r}"
+        if whole and not float(value).is_integer():
+            return f"expected a whole number from {lo:g} to {hi:g}, got {value!r}"
+        if not lo <= value <= hi:
+            return f"expected {lo:g} to {hi:g}{unit}, got {value:g}"
+        return None
+    return check
+
+
+def _one_of(*choices: str) -> Callable[[object], str | None]:
+    def check(value: object) -> str | None:
+        if value in choices:
+            return None
+        return f"expected {', '.join(choices[:-1])} or {choices[-1]}, got {value!r}"
+    return check
+
+
+def _type(kind: type, what: str) -> Callable[[object], str | None]:
+    def check(value: object) -> str | None:
+        if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+            return None
+        return f"expected {what}, got {value!r}"
+    return check
+
+
+def _reminder_check(value: object) -> str | None:
+    if not isinstance(value, Reminder):
+        return f"expected a [reminder] table, got {value!r}"
+    if not isinstance(value.enabled, bool):
+        return f"enabled: expected true or false, got {value.enabled!r}"
+    bad = [d for d in value.weekdays if not (isinstance(d, int) and 0 <= d <= 6)]
+    if bad:
+        return f"days: expected days from {WEEKDAYS[0]} to {WEEKDAYS[-1]}, got {bad!r}"
+    return None
+
+
+_CHECKS: dict[str, Callable[[object], str | None]] = {
+    "voice": _type(str, 'a voice id in quotes (or "" for the default voice)'),
+    "rate": _number(*RATE_RANGE, whole=True, unit=" words per minute", optional=False),
+    "volume": _number(limits.VOLUME.lo, limits.VOLUME.hi, unit="", optional=False),
+    "tones": _type(bool, "true or false"),
+    "reps": _number(*LIMITS["reps"], whole=True, unit=""),
+    "pause_seconds": _number(*LIMITS["pause_seconds"]),
+    "sweep_seconds": _number(*LIMITS["sweep_seconds"]),
+    "circle_seconds": _number(*LIMITS["circle_seconds"]),
+    "lead_in_seconds": _number(*LIMITS["lead_in_seconds"]),
+    "leg": _one_of("left", "right", "both"),
+    "first_leg": _one_of("left", "right"),
+    "knee_feel": _type(bool, "true or false"),
+    "reminder": _reminder_check,
+}
+_KEYS = tuple(_CHECKS)
+
+
+def _check(name: str, value: object) -> None:
+    problem = _CHECKS[name](value)
+    if problem:
+        raise SettingsError(f"{name}: {problem}.")
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def _parse_time(value: object) -> dt.time:
+    if isinstance(value, dt.time):
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            hours, minutes = value.split(":")
+            if len(minutes) == 2:
+                return dt.time(int(hours), int(minutes))
+    raise SettingsError(f'reminder time: expected a time like "09:00", got {value!r}.')
+
+
+def _parse_reminder(table: object, problems: list[str]) -> Reminder:
+    default = Reminder()
+    if not isinstance(table, Mapping):
+        problems.append(f"reminder: expected a [reminder] table, got {table!r}; "
+                        "the reminder stays off.")
+        return default
+    values: dict[str, Any] = {}
+    enabled = table.get("enabled", default.enabled)
+    if isinstance(enabled, bool):
+        values["enabled"] = enabled
+    else:
+        problems.append(f"reminder enabled: expected true or false, got {enabled!r}; "
+                        "the reminder stays off.")
+    if "time" in table:
+        try:
+            values["time"] = _parse_time(table["time"])
+        except SettingsError as exc:
+            problems.append(f"{exc} Using {default.time:%H:%M}.")
+    if "days" in table:
+        days = table["days"]
+        names = [str(d).lower()[:3] for d in days] if isinstance(days, list) else None
+        if names is None or any(n not in WEEKDAYS for n in names):
+            problems.append(f"reminder days: expected a list like [\"mon\", \"wed\"], "
+                            f"got {days!r}; using every day.")
+        else:
+            values["weekdays"] = frozenset(WEEKDAYS.index(n) for n in names)
+    for key in table:
+        if key not in ("enabled", "time", "days"):
+            problems.append(f"reminder: unknown setting {key!r} ignored.")
+    return replace(default, **values)
+
+
+def parse(data: Mapping[str, object]) -> tuple[UserSettings, list[str]]:
+    """Settings from a parsed TOML table, and one message per value that was not usable.
+
+    Each bad value falls back to its default; the other values are kept.
+    """
+    problems: list[str] = []
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "schema":
+            if value != SCHEMA:
+                problems.append(f"schema: this version reads schema {SCHEMA}, got {value!r}.")
+            continue
+        if key == "reminder":
+            values["reminder"] = _parse_reminder(value, problems)
+            continue
+        if key not in _CHECKS:
+            problems.append(f"unknown setting {key!r} ignored.")
+            continue
+        problem = _CHECKS[key](value)
+        if problem:
+            problems.append(f"{key}: {problem}; using the default.")
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            # TOML writes 10 and 10.0 alike for people; keep the dataclass's types.
+            values[key] = int(value) if key in ("rate", "reps") else float(value)
+        else:
+            values[key] = value
+    return UserSettings(**values), problems
+
+
+def _keep_aside(path: Path, now: dt.datetime) -> Path:
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    path.rename(target)
+    return target
+
+
+def load(path: Path | None = None, *, now: dt.datetime | None = None) -> LoadResult:
+    """The saved settings; defaults if there is no file.
+
+    A damaged file (not TOML, or a value out of range) is moved aside to a timestamped name,
+    the usable values are kept and saved back, and the messages say what happened.
+    """
+    path = path or settings_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return LoadResult(UserSettings())
+    except OSError as exc:
+        return LoadResult(UserSettings(), (f"Could not read your settings file {path}: "
+                                           f"{exc.strerror or exc}. Using the defaults.",))
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        settings, problems = UserSettings(), [f"it is not a readable TOML file ({exc})"]
+    else:
+        settings, problems = parse(data)
+    if not problems:
+        return LoadResult(settings)
+    messages = [f"Your settings file {path} has problems:"]
+    messages += [f"  {p}" for p in problems]
+    try:
+        aside = _keep_aside(path, now or dt.datetime.now())
+    except OSError as exc:
+        messages.append(f"It could not be kept aside ({exc.strerror or exc}); it was left as it "
+                        "is and will not be written over this time.")
+        return LoadResult(settings, tuple(messages))
+    messages.append(f"The file as it was is kept in {aside}; the other settings were kept.")
+    try:
+        save(settings, path)
+    except OSError as exc:
+        messages.append(f"The repaired settings could not be saved: {exc.strerror or exc}.")
+    return LoadResult(settings, tuple(messages), aside)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        escaped = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in escaped)
+        return f'"{escaped}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {value!r} as TOML")
+
+
+_COMMENTS = {
+    "voice": 'pyttsx3 voice id (see `knee-desktop voices`); "" = the default voice',
+    "rate": f"speech rate, words per minute ({RATE_RANGE[0]}-{RATE_RANGE[1]})",
+    "volume": "speech volume, 0.0 to 1.0",
+    "tones": "true: tones instead of spoken counts",
+    "reps": "repetitions of each movement",
+    "pause_seconds": "seconds of each still pause",
+    "sweep_seconds": "seconds per windshield-wiper sweep",
+    "circle_seconds": "seconds per foot circle",
+    "lead_in_seconds": "seconds before the first movement",
+    "leg": "left, right or both",
+    "first_leg": "with leg = both: which leg goes first",
+    "knee_feel": "ask how your knee feels at the end",
+}
+
+
+def dumps(settings: UserSettings) -> str:
+    """The settings as commented TOML; values left to the routine are written as comments."""
+    settings.validate()
+    lines = ["# knee-desktop settings. Edit with care, or use Settings in the app.",
+             "# A line left out (or commented out) means the default.",
+             f"schema = {SCHEMA}", ""]
+    for name, comment in _COMMENTS.items():
+        value = getattr(settings, name)
+        if value is None:
+            lines.append(f"# {name} = (the routine's own)  # {comment}")
+        else:
+            lines.append(f"{name} = {_toml_value(value)}  # {comment}")
+    r = settings.reminder
+    lines += ["", "[reminder]  # a daily notification; nothing runs in the background when off",
+              f"enabled = {_toml_value(r.enabled)}",
+              f'time = "{r.time:%H:%M}"',
+              f"days = {_toml_value(r.weekday_names())}", ""]
+    return "\n".join(lines)
+
+
+def save(settings: UserSettings, path: Path | None = None) -> Path:
+    """Write the settings atomically: a temporary file beside it, then a rename."""
+    path = path or settings_path()
+    text = dumps(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return path
+

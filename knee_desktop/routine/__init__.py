@@ -1,0 +1,1 @@
+"""Routines: the model, the TOML loader and its checks. Plain Python."""

@@ -1,0 +1,367 @@
+"""Load and validate routine files (TOML).
+
+Every problem becomes a :class:`RoutineError` naming the file, the line, the field and
+what was expected. See docs/routines.md for the format.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+from knee_desktop.common import paths
+from knee_desktop.common.errors import KneeError, RoutineError
+from knee_desktop.routine.model import (
+    MOVEMENTS,
+    Defaults,
+    Movement,
+    MoveStep,
+    PressStep,
+    RestStep,
+    Routine,
+    SayStep,
+    Step,
+    StillStep,
+)
+
+SCHEMA = 1
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+T = TypeVar("T")
+
+_TOP_KEYS = {
+    "schema", "id", "title", "summary", "instructions", "safety", "setup", "per_leg",
+    "switch_say", "closing", "defaults", "steps",
+}
+_DEFAULT_LIMITS: dict[str, tuple[type, float, float, str]] = {
+    "reps": (int, 1, 100, "a whole number from 1 to 100"),
+    "pause_seconds": (float, 0.5, 3600, "seconds, more than 0 and at most 3600 (an hour)"),
+    "sweep_seconds": (float, 0.5, 30, "seconds per sweep, from 0.5 to 30"),
+    "circle_seconds": (float, 0.5, 30, "seconds per circle, from 0.5 to 30"),
+    "lead_in_seconds": (float, 0, 60, "seconds, from 0 to 60"),
+}
+# Which {placeholders} each kind of text may use.
+_LEG = {"leg"}
+_STEP_FIELDS: dict[str, dict[str, set[str] | None]] = {
+    # field -> allowed placeholders (None: not a text field)
+    "say": {"title": set(), "say": _LEG},
+    "move": {"title": set(), "say": _LEG | {"reps"}, "movement": None, "reps": None},
+    "still": {"title": set(), "say": _LEG | {"seconds"}, "end_say": _LEG, "seconds": None},
+    "rest": {"title": set(), "say": _LEG | {"seconds"}, "end_say": _LEG, "seconds": None},
+    "press": {
+        "title": set(),
+        "say": _LEG | {"presses", "seconds"},
+        "press_say": _LEG | {"n", "seconds"},
+        "release_say": _LEG,
+        "hold_seconds": None,
+        "find_seconds": None,
+        "presses": None,
+    },
+}
+
+
+def _key_lines(text: str) -> dict[tuple[str | int, ...], int]:
+    """Map (table, [index,] key) paths to the line where they are written.
+
+    tomllib reports line numbers only for syntax errors; this lets a validation error
+    point at the line too. Keys inside multi-line strings are not mistaken for keys.
+    """
+    lines: dict[tuple[str | int, ...], int] = {}
+    counters: dict[str, int] = {}
+    prefix: tuple[str | int, ...] = ()
+    in_multiline = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        quotes = line.count('"""') + line.count("'''")
+        if in_multiline:
+            in_multiline = quotes % 2 == 0
+            continue
+        if m := re.match(r"^\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]", line):
+            name = m.group(1)
+            counters[name] = counters.get(name, 0) + 1
+            prefix = (name, counters[name])
+            lines.setdefault(prefix, number)
+        elif m := re.match(r"^\[\s*([A-Za-z0-9_.-]+)\s*\]", line):
+            prefix = (m.group(1),)
+            lines.setdefault(prefix, number)
+        elif m := re.match(r"^([A-Za-z0-9_-]+)\s*=", line):
+            lines.setdefault((*prefix, m.group(1)), number)
+        if quotes % 2 == 1:
+            in_multiline = True
+    return lines
+
+
+@dataclass
+class _Ctx:
+    path: Path
+    lines: dict[tuple[str | int, ...], int]
+
+    def fail(self, where: tuple[str | int, ...], problem: str) -> RoutineError:
+        line = None
+        for n in range(len(where), 0, -1):
+            line = self.lines.get(where[:n])
+            if line is not None:
+                break
+        return RoutineError(self.path, problem, line=line, field=_field_name(where) or None)
+
+
+def _field_name(where: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in where:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _get(
+    ctx: _Ctx,
+    table: dict[str, Any],
+    where: tuple[str | int, ...],
+    key: str,
+    check: Callable[[Any], T | None],
+    expected: str,
+    default: T | None = None,
+    required: bool = True,
+) -> T:
+    if key not in table:
+        if default is not None or not required:
+            return cast(T, default)
+        raise ctx.fail((*where, key), f"missing; expected {expected}")
+    value = check(table[key])
+    if value is None:
+        raise ctx.fail((*where, key), f"expected {expected}, got {table[key]!r}")
+    return value
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _number(kind: type, lo: float, hi: float) -> Callable[[Any], float | None]:
+    def check(value: Any) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        if kind is int and not isinstance(value, int):
+            return None
+        return value if lo <= value <= hi and (lo > 0 or value >= 0) else None
+
+    return check
+
+
+def _positive(hi: float) -> Callable[[Any], float | None]:
+    inner = _number(float, 0, hi)
+
+    def check(value: Any) -> float | None:
+        got = inner(value)
+        return got if got is not None and got > 0 else None
+
+    return check
+
+
+def _text_list(value: Any) -> tuple[str, ...] | None:
+    if not isinstance(value, list) or not all(_text(v) for v in value):
+        return None
+    return tuple(v.strip() for v in value)
+
+
+def _check_keys(ctx: _Ctx, table: dict[str, Any], where: tuple[str | int, ...],
+                allowed: Iterable[str]) -> None:
+    known = set(allowed)
+    for key in table:
+        if key not in known:
+            raise ctx.fail(
+                (*where, key),
+                f"unknown key; expected one of: {', '.join(sorted(known))}",
+            )
+
+
+def _check_template(ctx: _Ctx, where: tuple[str | int, ...], text: str,
+                    allowed: set[str]) -> None:
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError as exc:
+        raise ctx.fail(where, f"a lone {{ or }} in the text ({exc}); write {{{{ or }}}}") from None
+    unknown = names - allowed
+    if unknown:
+        can = ", ".join("{" + a + "}" for a in sorted(allowed)) or "no placeholders"
+        bad = ", ".join("{" + u + "}" for u in sorted(unknown))
+        raise ctx.fail(where, f"unknown placeholder {bad}; this text may use {can}")
+
+
+def _load_step(ctx: _Ctx, index: int, table: Any) -> Step:
+    where: tuple[str | int, ...] = ("steps", index)
+    if not isinstance(table, dict):
+        raise ctx.fail(where, "expected a table ([[steps]])")
+    kinds = ", ".join(_STEP_FIELDS)
+    kind = _get(ctx, table, where, "type", _text, f"one of: {kinds}")
+    if kind not in _STEP_FIELDS:
+        raise ctx.fail((*where, "type"), f"unknown step type {kind!r}; expected one of: {kinds}")
+    fields = _STEP_FIELDS[kind]
+    _check_keys(ctx, table, where, {"type", *fields})
+    texts: dict[str, str] = {}
+    for name, allowed in fields.items():
+        if allowed is None:
+            continue
+        optional = name == "end_say" or (kind == "say" and name == "title")
+        value = _get(ctx, table, where, name, _text, "a non-empty string",
+                     required=not optional)
+        if value is not None:
+            _check_template(ctx, (*where, name), value, allowed)
+            texts[name] = value
+    title = texts.get("title", "")
+    if kind == "say":
+        return SayStep(title=title or texts["say"][:40], say=texts["say"])
+    if kind == "move":
+        movement = _get(ctx, table, where, "movement",
+                        lambda v: v if v in MOVEMENTS else None,
+                        f"one of: {', '.join(MOVEMENTS)}")
+        reps = _get(ctx, table, where, "reps", _number(int, 1, 100),
+                    "a whole number from 1 to 100", required=False)
+        return MoveStep(title=title, say=texts["say"], movement=cast(Movement, movement),
+                        reps=None if reps is None else int(reps))
+    if kind in ("still", "rest"):
+        seconds = _get(ctx, table, where, "seconds", _positive(3600),
+                       "seconds, more than 0 and at most 3600 (an hour)",
+                       required=kind == "rest")
+        end = texts.get("end_say", "")
+        if kind == "still":
+            return StillStep(title=title, say=texts["say"], end_say=end, seconds=seconds)
+        return RestStep(title=title, say=texts["say"], end_say=end, seconds=float(seconds))
+    hold = _get(ctx, table, where, "hold_seconds", _positive(600),
+                "seconds, more than 0 and at most 600")
+    find = _get(ctx, table, where, "find_seconds", _number(float, 0, 600),
+                "seconds, from 0 to 600")
+    presses = _get(ctx, table, where, "presses", _number(int, 1, 100),
+                   "a whole number from 1 to 100", required=False)
+    return PressStep(title=title, say=texts["say"], press_say=texts["press_say"],
+                     release_say=texts["release_say"], hold_seconds=float(hold),
+                     find_seconds=float(find), presses=None if presses is None else int(presses))
+
+
+def _load_defaults(ctx: _Ctx, table: Any) -> Defaults:
+    if table is None:
+        return Defaults()
+    if not isinstance(table, dict):
+        raise ctx.fail(("defaults",), "expected a table ([defaults])")
+    _check_keys(ctx, table, ("defaults",), _DEFAULT_LIMITS)
+    values: dict[str, float] = {}
+    for key, (kind, lo, hi, expected) in _DEFAULT_LIMITS.items():
+        check = _positive(hi) if key == "pause_seconds" else _number(kind, lo, hi)
+        got = _get(ctx, table, ("defaults",), key, check, expected, required=False)
+        if got is not None:
+            values[key] = got
+    return Defaults(**values)  # type: ignore[arg-type]
+
+
+def parse_routine(text: str, path: Path) -> Routine:
+    """Validate one routine file's text; raise :class:`RoutineError` on the first problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        line = int(m.group(1)) if m else None
+        if line is None and "end of document" in msg:
+            line = max(1, len(text.splitlines()))
+        problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
+        col = f" (column {m.group(2)})" if m else ""
+        raise RoutineError(path, f"not valid TOML: {problem}{col}", line=line) from None
+    ctx = _Ctx(path, _key_lines(text))
+    _check_keys(ctx, data, (), _TOP_KEYS)
+    schema = data.get("schema", SCHEMA)
+    if schema != SCHEMA:
+        raise ctx.fail(("schema",), f"expected {SCHEMA} (this version's format), got {schema!r}")
+    rid = _get(ctx, data, (), "id", lambda v: v if isinstance(v, str) and _ID_RE.match(v) else None,
+               "lower-case letters, digits and dashes, like \"windshield-wiper\"")
+    title = _get(ctx, data, (), "title", _text, "a non-empty string")
+    per_leg = _get(ctx, data, (), "per_leg", lambda v: v if isinstance(v, bool) else None,
+                   "true or false", required=False)
+    switch = _get(ctx, data, (), "switch_say", _text, "a non-empty string",
+                  required=bool(per_leg))
+    if switch:
+        _check_template(ctx, ("switch_say",), switch, {"leg"})
+    raw_steps = data.get("steps")
+    if not isinstance(raw_steps, list) or not raw_steps:
+        raise ctx.fail(("steps",), "missing; expected at least one [[steps]] table")
+    steps = tuple(_load_step(ctx, i, s) for i, s in enumerate(raw_steps, start=1))
+    setup = _get(ctx, data, (), "setup", _text_list, "a list of non-empty strings",
+                 required=False) or ()
+    for i, text in enumerate(setup, start=1):
+        _check_template(ctx, ("setup", i), text, {"leg"})
+    return Routine(
+        id=rid,
+        title=title,
+        summary=_get(ctx, data, (), "summary", _text, "a non-empty string", required=False) or "",
+        instructions=_get(ctx, data, (), "instructions", _text, "a non-empty string",
+                          required=False) or "",
+        safety=_get(ctx, data, (), "safety", _text_list, "a list of non-empty strings",
+                    required=False) or (),
+        setup=setup,
+        per_leg=bool(per_leg),
+        switch_say=switch or "",
+        closing=_get(ctx, data, (), "closing", _text, "a non-empty string",
+                     required=False) or "The session is over. Well done.",
+        steps=steps,
+        defaults=_load_defaults(ctx, data.get("defaults")),
+        source=path,
+    )
+
+
+def load_routine_file(path: Path) -> Routine:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise RoutineError(path, "not UTF-8 text; save the file as UTF-8") from None
+    except OSError as exc:
+        raise RoutineError(path, f"cannot be read ({exc.strerror or exc})") from None
+    return parse_routine(text, path)
+
+
+@dataclass
+class Catalog:
+    """The routines found: the good ones by id, and one error per bad file."""
+
+    routines: dict[str, Routine] = field(default_factory=dict)
+    problems: list[RoutineError] = field(default_factory=list)
+
+    def get(self, name: str) -> Routine:
+        """A routine by id or by the path of a .toml file; a clear error otherwise."""
+        if name.endswith(".toml") or "/" in name:
+            return load_routine_file(Path(name))
+        if name in self.routines:
+            return self.routines[name]
+        for problem in self.problems:
+            if problem.path.stem == name:
+                raise problem
+        known = ", ".join(sorted(self.routines)) or "none"
+        raise KneeError(f"No routine called {name!r}. Known routines: {known}. "
+                        "Run `knee-desktop routines` to list them.")
+
+
+def load_catalog(dirs: Iterable[Path] | None = None) -> Catalog:
+    """Load the shipped routines, then the user's; a user file with the same id wins."""
+    if dirs is None:
+        dirs = (paths.shipped_routines_dir(), paths.user_routines_dir())
+    catalog = Catalog()
+    for folder in dirs:
+        if not folder.is_dir():
+            continue
+        seen: dict[str, Path] = {}
+        for path in sorted(folder.glob("*.toml")):
+            try:
+                routine = load_routine_file(path)
+            except RoutineError as exc:
+                catalog.problems.append(exc)
+                continue
+            if routine.id in seen:
+                line = _key_lines(path.read_text(encoding="utf-8")).get(("id",))
+                catalog.problems.append(RoutineError(
+                    path, f'the id "{routine.id}" is already used by {seen[routine.id].name}; '
+                    "expected a unique id", field="id", line=line))
+                continue
+            seen[routine.id] = path
+            catalog.routines[routine.id] = routine
+    return catalog

@@ -1,0 +1,288 @@
+"""Play clips through QtMultimedia on one always-running output stream, sample-exact.
+
+One :class:`QAudioSink` (push mode, 22050 Hz mono 16-bit) is opened before the session and
+fed from the GUI thread every few milliseconds, silence when nothing plays. Because the
+stream never stops, frame ``f`` of it is heard at ``base + f / RATE + pipeline``:
+
+- ``base`` is measured all the time: after each feed, ``now - consumed / RATE`` where
+  ``consumed`` is the frames Qt has handed to the sound server (written minus what is still
+  in Qt's buffer). That value jumps up as the server takes data in bursts, so the lower
+  envelope over the last two seconds is used; it also follows the device's own clock rate
+  (PulseAudio's null sink runs ~130 ppm fast against ``time.monotonic()`` here).
+- ``pipeline`` is the time from the server taking data to it being heard: the server's
+  stream buffer and the device. Qt does not report it; it was measured against ``parec``
+  (``bench/cue_timing.py``) as 34.7 ms for Qt 6.12 on PulseAudio 16, the same with 50, 100
+  and 200 ms Qt buffers. ``KNEE_DESKTOP_OUTPUT_LATENCY_MS`` overrides it for another system.
+
+A clip asked to be heard at time ``t`` is mixed in starting at the frame heard at ``t``. The
+session hands cues out :attr:`AudioOutput.lookahead` early (more than Qt's buffer plus the
+pipeline), so that frame has not been written yet and timer jitter does not matter.
+"""
+
+from __future__ import annotations
+
+import array
+import collections
+import os
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QEventLoop,
+    QIODevice,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices, QtAudio
+
+from knee_desktop.session.clock import Clock, MonotonicClock
+from knee_desktop.speech.clip import RATE, Clip, mix_into
+
+PIPELINE_SECONDS = 0.0347  # measured, see the module docstring
+BUFFER_SECONDS = 0.12  # Qt's buffer: how long the GUI thread may stall without a gap
+FEED_MS = 10
+MARGIN_SECONDS = 0.06  # how late a cue's timer may fire and still be placed exactly
+ENVELOPE_SECONDS = 2.0
+READY_TIMEOUT = 5.0
+SETTLE_SECONDS = 0.6  # after the stream starts, before its timing is trusted
+MEASURE_SECONDS = 0.4
+
+
+class AudioUnavailable(RuntimeError):
+    """No audio output: the message says so in words for the user."""
+
+
+def audio_outputs() -> list[QAudioDevice]:
+    return list(QMediaDevices.audioOutputs())
+
+
+def pipeline_seconds() -> float:
+    env = os.environ.get("KNEE_DESKTOP_OUTPUT_LATENCY_MS")
+    if env:
+        try:
+            return float(env) / 1000.0
+        except ValueError:
+            pass
+    return PIPELINE_SECONDS
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """Where a clip went: its first frame on the stream and when that is heard."""
+
+    frame: int
+    heard: float
+    late: float  # seconds later than asked (0 when placed exactly)
+
+
+class AudioOutput(QObject):
+    """One running output stream with a mixer; clips are placed at sample positions."""
+
+    failed = Signal(str)
+
+    def __init__(self, device: QAudioDevice | None = None, clock: Clock | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.clock = clock or MonotonicClock()
+        self.device = device
+        self.pipeline = pipeline_seconds()
+        self._sink: QAudioSink | None = None
+        self._io: QIODevice | None = None
+        self._written = 0  # frames written to Qt since open
+        self._pending = b""  # bytes Qt did not take yet
+        self._active: list[tuple[int, array.array[int]]] = []  # (start frame, samples)
+        self._env: collections.deque[tuple[float, float]] = collections.deque()
+        self._underruns = 0
+        self._last_base: float | None = None
+        # When a stream starts (or restarts after running dry), the server first takes a
+        # burst of data to fill its own buffer, so for a moment ``consumed`` runs far ahead
+        # of the sound: measured here, a first cue placed with those values was heard
+        # 280 ms late. Nothing is measured until SETTLE_SECONDS after data starts flowing.
+        self._settle_until: float | None = None
+        self._feeder = QTimer(self)
+        self._feeder.setObjectName("audio-feeder")
+        self._feeder.setTimerType(Qt.TimerType.PreciseTimer)
+        self._feeder.setInterval(FEED_MS)
+        self._feeder.timeout.connect(self._feed)
+        self._failed = False
+
+    # ---- opening -------------------------------------------------------------------
+    @property
+    def is_open(self) -> bool:
+        return self._sink is not None
+
+    @property
+    def lookahead(self) -> float:
+        """How early a cue must be handed over to be placed exactly on its beat."""
+        return BUFFER_SECONDS + self.pipeline + MARGIN_SECONDS
+
+    def probe(self) -> None:
+        """Raise :class:`AudioUnavailable` now if there is no output at all (cheap: the
+        stream itself is opened later, right before the session)."""
+        if self.device is None and not audio_outputs():
+            raise AudioUnavailable(
+                "No audio output was found (no sound server or sound card is "
+                "available), so you would not hear the cues.")
+
+    def open(self) -> None:
+        """Open the default output and start the stream; wait until it really runs.
+
+        Raises :class:`AudioUnavailable` with a message for the user."""
+        if self._sink is not None:
+            return
+        self.probe()
+        device = self.device or QMediaDevices.defaultAudioOutput()
+        fmt = QAudioFormat()
+        fmt.setSampleRate(RATE)
+        fmt.setChannelCount(1)
+        fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+        if not device.isFormatSupported(fmt):
+            raise AudioUnavailable(f"The audio output {device.description()!r} cannot play "
+                                   f"{RATE} Hz mono sound.")
+        sink = QAudioSink(device, fmt, self)
+        sink.setBufferSize(2 * round(BUFFER_SECONDS * RATE))
+        io = sink.start()
+        if io is None or sink.error() != QtAudio.Error.NoError:
+            error = sink.error()
+            sink.deleteLater()
+            raise AudioUnavailable(f"The audio output {device.description()!r} could not be "
+                                   f"opened ({error.name}).")
+        self._sink, self._io = sink, io
+        self._feed()
+        self._feeder.start()
+        if not self._wait_running(READY_TIMEOUT):
+            self.close()
+            raise AudioUnavailable(f"The audio output {device.description()!r} does not play "
+                                   f"(nothing was taken from it within {READY_TIMEOUT:g} s).")
+
+    def _wait_running(self, timeout: float) -> bool:
+        """Run the event loop until the stream's timing is measured in its steady state."""
+        loop = QEventLoop()
+        started = self.clock.now()
+
+        def check() -> None:
+            if self._failed or self.clock.now() - started > timeout or self.settled:
+                loop.quit()
+
+        poll = QTimer()
+        poll.setObjectName("audio-ready-poll")
+        poll.timeout.connect(check)
+        poll.start(10)
+        loop.exec()
+        poll.stop()
+        return self.settled and not self._failed
+
+    @property
+    def settled(self) -> bool:
+        """The timing has been measured for a while since the stream (re)started."""
+        return bool(self._env) and self._env[-1][0] - self._env[0][0] >= MEASURE_SECONDS
+
+    def close(self) -> None:
+        self._feeder.stop()
+        if self._sink is not None:
+            self._sink.stop()
+            self._sink.deleteLater()
+        self._sink = None
+        self._io = None
+        self._active.clear()
+
+    # ---- the timing model ------------------------------------------------------------
+    def base(self) -> float | None:
+        """Clock time at which frame 0 was taken by the server (lower envelope); while
+        the stream settles after a gap, the last value measured before it."""
+        if not self._env:
+            return self._last_base
+        self._last_base = min(v for _, v in self._env)
+        return self._last_base
+
+    def heard_time(self, frame: int) -> float | None:
+        base = self.base()
+        return None if base is None else base + frame / RATE + self.pipeline
+
+    def schedule(self, clip: Clip, heard_at: float | None = None) -> Scheduled | None:
+        """Mix ``clip`` in so that it starts being heard at ``heard_at`` (None: as soon as
+        possible). Returns where it went, or None if the output is not running."""
+        base = self.base()
+        if self._sink is None or base is None:
+            return None
+        first_free = self._written + len(self._pending) // 2
+        if heard_at is None:
+            frame = first_free
+        else:
+            frame = max(first_free, round((heard_at - self.pipeline - base) * RATE))
+        heard = base + frame / RATE + self.pipeline
+        if clip.samples:
+            self._active.append((frame, clip.samples))
+        late = 0.0 if heard_at is None or heard - heard_at < 1 / RATE else heard - heard_at
+        return Scheduled(frame, heard, late)
+
+    def cancel(self) -> None:
+        """Silence everything playing or scheduled (e.g. on stop)."""
+        self._active.clear()
+
+    @property
+    def underruns(self) -> int:
+        return self._underruns
+
+    # ---- feeding ---------------------------------------------------------------------
+    def _feed(self) -> None:
+        sink, io = self._sink, self._io
+        if sink is None or io is None:
+            return
+        self._check(sink)
+        if self._failed:
+            return
+        free = sink.bytesFree()
+        size = sink.bufferSize()
+        if self._written and free >= size and not self._pending:
+            # Qt's buffer ran dry: the stream slipped, the old timing no longer holds.
+            self._underruns += 1
+            self.base()  # keep the last value for while the stream settles again
+            self._env.clear()
+            self._settle_until = None
+        data = self._pending
+        frames = (free - len(data)) // 2
+        if frames > 0:
+            data += self._render(self._written + len(data) // 2, frames)
+        if data:
+            taken = io.write(data)
+            if taken < 0:
+                self._fail("The audio output stopped accepting sound.")
+                return
+            taken -= taken % 2
+            self._written += taken // 2
+            self._pending = data[taken:]
+        now = self.clock.now()
+        consumed = self._written - (size - sink.bytesFree()) // 2
+        if consumed > 0 and self._settle_until is None:
+            self._settle_until = now + SETTLE_SECONDS
+        if consumed > 0 and self._settle_until is not None and now >= self._settle_until:
+            self._env.append((now, now - consumed / RATE))
+            while self._env and self._env[0][0] < now - ENVELOPE_SECONDS:
+                self._env.popleft()
+
+    def _render(self, start: int, frames: int) -> bytes:
+        out = array.array("h", bytes(2 * frames))
+        keep = []
+        for at, samples in self._active:
+            if at < start + frames:
+                mix_into(out, samples, at - start)
+            if at + len(samples) > start + frames:
+                keep.append((at, samples))
+        self._active = keep
+        return out.tobytes()
+
+    def _check(self, sink: QAudioSink) -> None:
+        # Polled from the feeder: PySide6 6.12 cannot deliver QAudioSink.stateChanged to a
+        # Python slot ("QAudio::State cannot be converted") and then crashes.
+        error = sink.error()
+        if error in (QtAudio.Error.OpenError, QtAudio.Error.IOError, QtAudio.Error.FatalError):
+            self._fail(f"The audio output failed ({error.name}): the cues can no longer be "
+                       "heard.")
+
+    def _fail(self, message: str) -> None:
+        if not self._failed:
+            self._failed = True
+            self.failed.emit(message)
+

@@ -1,0 +1,164 @@
+"""The real voices: pre-rendered speech, or generated tones, played by :class:`AudioOutput`.
+
+:func:`choose_voice` picks one at start-up and says why in words the user will read before
+the session starts (no speech engine: tones and the package to install; no audio output:
+refuse unless silent mode was chosen).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from knee_desktop.runtime.audio_output import AudioOutput, AudioUnavailable
+from knee_desktop.speech.base import Progress, SilentVoice, Voice
+from knee_desktop.speech.clip import Clip, ClipError
+from knee_desktop.speech.render import SpeechCache, SpeechUnavailable, VoiceSettings
+from knee_desktop.speech.tones import ToneSet
+
+if TYPE_CHECKING:
+    from knee_desktop.plan.settings import PlanSettings
+    from knee_desktop.plan.timeline import Timeline
+    from knee_desktop.prefs.user_settings import UserSettings
+    from knee_desktop.routine.model import Routine
+
+NO_OUTPUT_ADVICE = ("Check that a sound server (PulseAudio or PipeWire) is running and a "
+                    "speaker is connected, or start the session in silent mode with --silent.")
+
+
+class ClipSource(Protocol):
+    def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None: ...
+
+    def duration(self, text: str) -> float: ...
+
+
+class ClipVoice(Voice):
+    """Plays clips from a speech cache or a tone set on one :class:`AudioOutput`."""
+
+    def __init__(self, source: SpeechCache | ToneSet, output: AudioOutput) -> None:
+        super().__init__()
+        self.source = source
+        self.output = output
+        self._first = True
+        output.failed.connect(self._on_failed)
+
+    @property
+    def speaks(self) -> bool:
+        return isinstance(self.source, SpeechCache)
+
+    @property
+    def latency(self) -> float:
+        return self.output.lookahead
+
+    def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
+        self.source.prepare(phrases, progress)
+        self.open_output()
+
+    def plan(self, routine: Routine, settings: PlanSettings, progress: Progress | None = None,
+             extra: Sequence[str] = ()) -> tuple[Timeline, list[str]]:
+        from knee_desktop.speech.fit import fit_speech
+
+        timeline, self.source, notes = fit_speech(routine, settings, self.source, progress,
+                                                  extra=extra)
+        self.open_output()
+        return timeline, notes
+
+    def open_output(self) -> None:
+        """Start the output stream: last, right before the session, so that nothing
+        blocks the event loop between its timing being measured and the first cue.
+        Raises :class:`AudioUnavailable`."""
+        try:
+            self.output.open()
+        except AudioUnavailable as exc:
+            self.output.close()
+            raise AudioUnavailable(f"{exc} {NO_OUTPUT_ADVICE}") from exc
+        self._first = True
+
+    def _clip(self, text: str, kind: str) -> Clip:
+        if isinstance(self.source, ToneSet):
+            clip = self.source.clip(text, kind, first=self._first)
+        else:
+            if text not in self.source:
+                self.source.prepare([text])
+            clip = self.source.clip(text)
+        self._first = False
+        return clip
+
+    def play(self, text: str, kind: str = "say") -> None:
+        self.play_at(text, kind, None)
+
+    def play_at(self, text: str, kind: str, heard_at: float | None) -> float | None:
+        try:
+            clip = self._clip(text, kind)
+        except (ClipError, KeyError) as exc:
+            self.problem.emit(f"Could not say {text!r}: {exc}")
+            return None
+        placed = self.output.schedule(clip, heard_at)
+        if placed is None:
+            self.problem.emit("The audio output is not running: a cue was not played.")
+            return None
+        return placed.heard
+
+    def say(self, text: str) -> None:
+        self.play_at(text, "say", None)
+
+    def duration(self, text: str) -> float | None:
+        try:
+            return self.source.duration(text)
+        except KeyError:
+            return None
+
+    def stop_sound(self) -> None:
+        self.output.cancel()
+
+    def close(self) -> None:
+        self.output.close()
+
+    def _on_failed(self, message: str) -> None:
+        self.problem.emit(message)
+
+
+def voice_settings(saved: UserSettings) -> VoiceSettings:
+    """The speech part of the saved settings."""
+    return VoiceSettings(voice=saved.voice or None, rate=saved.rate, volume=saved.volume)
+
+
+@dataclass
+class VoiceChoice:
+    voice: Voice
+    notes: list[str] = field(default_factory=list)  # to tell the user before starting
+
+
+def speech_source(settings: VoiceSettings | None = None, tones: bool = False
+                  ) -> tuple[SpeechCache | ToneSet, list[str]]:
+    """Where the sounds come from: rendered speech, or tones when the user chose them or
+    no speech engine can be found (then the notes say so, naming the package)."""
+    if tones:  # the user chose tones instead of words
+        return ToneSet(), []
+    try:
+        return SpeechCache(settings), []
+    except SpeechUnavailable as exc:
+        return ToneSet(), [f"{exc} Until then, tones stand in for the words: a tick for each "
+                           "count, a falling pair of notes when a still pause starts and a "
+                           "rising pair when it ends."]
+
+
+def choose_voice(silent: bool = False, settings: VoiceSettings | None = None,
+                 output_factory: Callable[[], AudioOutput] = AudioOutput,
+                 tones: bool = False) -> VoiceChoice:
+    """The voice for a session, and what the user must be told about it. The output
+    is only probed here; :meth:`ClipVoice.open_output` starts it.
+
+    Raises :class:`AudioUnavailable` when there is no audio output and silent mode was not
+    chosen: the session must not start with the user unaware that nothing will be heard.
+    """
+    if silent:
+        return VoiceChoice(SilentVoice(), ["Silent mode: no sound will be played."])
+    output = output_factory()
+    source, notes = speech_source(settings, tones)
+    try:
+        output.probe()
+    except AudioUnavailable as exc:
+        raise AudioUnavailable(f"{exc} {NO_OUTPUT_ADVICE}") from exc
+    return VoiceChoice(ClipVoice(source, output), notes)

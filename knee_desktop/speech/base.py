@@ -1,0 +1,104 @@
+"""What the rest of the app needs from a voice, whatever makes the sound.
+
+Implementations: SilentVoice (``--silent``), and the real ones in this package (pre-rendered
+pyttsx3 speech played with QtMultimedia, or generated tones when no speech engine exists).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+
+from knee_desktop.common.hooks import Hook
+from knee_desktop.plan.settings import PlanSettings
+from knee_desktop.plan.timeline import Timeline, compile_timeline, estimate_speech_seconds
+from knee_desktop.routine.model import Routine
+from knee_desktop.session.engine import announcements
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+class Voice(ABC):
+    """Plays prepared phrases on demand. ``problem`` reports failures in words for the user."""
+
+    def __init__(self) -> None:
+        self.problem: Hook[[str]] = Hook()
+        self.notes: list[str] = []  # to tell the user before a session (e.g. tones instead)
+
+    @property
+    def latency(self) -> float:
+        """Seconds from :meth:`play` to the sound being heard; the scheduler starts cues
+        this much early."""
+        return 0.0
+
+    @abstractmethod
+    def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
+        """Make every phrase ready to play at once (render, cache, open the output)."""
+
+    def plan(self, routine: Routine, settings: PlanSettings, progress: Progress | None = None,
+             extra: Sequence[str] = ()) -> tuple[Timeline, list[str]]:
+        """Get a session ready: prepare every phrase it may say (cues, the session's
+        announcements, ``extra``) and compile its timeline with their lengths. Returns the
+        timeline and notes for the user. Raises KneeError when the speech cannot fit."""
+        rough = compile_timeline(routine, settings)
+        self.prepare(rough.phrases() + announcements(rough) + list(extra), progress)
+
+        def speech(text: str) -> float:
+            measured = self.duration(text)
+            return measured if measured is not None else estimate_speech_seconds(text)
+
+        return compile_timeline(routine, settings, speech), []
+
+    @abstractmethod
+    def play(self, text: str, kind: str = "say") -> None:
+        """Start playing a prepared phrase now. ``kind`` is the timeline event kind, for
+        voices that use tones instead of words."""
+
+    def play_at(self, text: str, kind: str, heard_at: float) -> float | None:
+        """Play a prepared phrase so that it is *heard* at clock time ``heard_at`` (it is
+        called :attr:`latency` seconds early). Returns when it will be heard, if known.
+        Voices that cannot place sound in time just play it now."""
+        self.play(text, kind)
+        return None
+
+    def say(self, text: str) -> None:
+        """Speak an untimed phrase (a control's confirmation); may render it first."""
+        self.play(text)
+
+    def duration(self, text: str) -> float | None:
+        """How long a prepared phrase sounds, in seconds, if known."""
+        return None
+
+    def close(self) -> None:  # noqa: B027 - optional hook, nothing to release by default
+        """Release the audio output."""
+
+
+class NoAudioVoice(Voice):
+    """Stands in when no sound can be played: nothing is heard, and ``reason`` says why.
+    A session may start with it only after the user chose silence knowingly."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+    def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
+        if progress:
+            progress(len(phrases), len(phrases))
+
+    def play(self, text: str, kind: str = "say") -> None:
+        pass
+
+
+class SilentVoice(Voice):
+    """No sound at all, for ``--silent``: the user chose it knowingly."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.played: list[str] = []
+
+    def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
+        if progress:
+            progress(len(phrases), len(phrases))
+
+    def play(self, text: str, kind: str = "say") -> None:
+        self.played.append(text)

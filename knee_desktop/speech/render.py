@@ -1,0 +1,246 @@
+"""Render every phrase of a session to a WAV cache, in a worker process, and load it.
+
+Cache: ``cache_dir()/speech/<key>.wav``, the key a hash of the text, voice, rate, volume,
+pyttsx3 version and espeak-ng version; the stored clip is already checked and trimmed, so
+a warm cache only reads files. A cold cache starts one worker process
+(:mod:`knee_desktop.speech.render_worker`) that renders one phrase per ``runAndWait``; every
+answer has a timeout, so a hung or crashed engine is killed and reported, never waited on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import hashlib
+import json
+import os
+import select
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from knee_desktop.common import paths
+from knee_desktop.common.app_command import render_worker_command
+from knee_desktop.speech.clip import Clip, ClipError, check_clip, read_wav, write_wav
+
+Progress = Callable[[int, int], None]
+
+ESPEAK_PACKAGE = "libespeak-ng1"
+START_TIMEOUT = 15.0  # seconds for the worker to import pyttsx3 and start espeak
+PHRASE_TIMEOUT = 10.0  # seconds for one phrase
+RETRIES = 4  # renders of one phrase before giving up on it
+
+
+class SpeechUnavailable(RuntimeError):
+    """No speech engine: the message names what to install."""
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    voice: str | None = None  # an espeak voice id; None = the engine's default
+    rate: int = 200  # words a minute
+    volume: float = 1.0
+
+
+def espeak_version() -> str:
+    """The espeak-ng library's version, without starting a speech engine.
+
+    Raises :class:`SpeechUnavailable` naming the package when the library is missing.
+    """
+    names = ["libespeak-ng.so.1", "libespeak.so.1"]
+    override = os.environ.get("KNEE_DESKTOP_ESPEAK_LIB")  # tests: simulate a missing one
+    if override is not None:
+        names = [override]
+    for name in names:
+        try:
+            lib = ctypes.CDLL(name)
+        except OSError:
+            continue
+        info = lib.espeak_Info
+        info.restype = ctypes.c_char_p
+        info.argtypes = [ctypes.c_void_p]
+        raw = info(None)
+        return raw.decode("utf-8", "replace") if raw else "unknown"
+    raise SpeechUnavailable(
+        f"No speech engine: the espeak-ng library was not found. Install the package "
+        f"{ESPEAK_PACKAGE} (for example: sudo apt-get install {ESPEAK_PACKAGE} espeak-ng-data)."
+    )
+
+
+def engine_version() -> str:
+    try:
+        pyttsx3 = metadata.version("pyttsx3")
+    except metadata.PackageNotFoundError as exc:
+        raise SpeechUnavailable("No speech engine: the Python package pyttsx3 is not "
+                                "installed (pip install pyttsx3).") from exc
+    return f"pyttsx3 {pyttsx3}; espeak-ng {espeak_version()}"
+
+
+def speech_dir() -> Path:
+    return paths.cache_dir() / "speech"
+
+
+class Worker:
+    """One speech worker process, answering one request at a time with a timeout."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            render_worker_command(),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, bufsize=1, env=os.environ.copy())
+        self._buf = ""
+        hello = self._answer(START_TIMEOUT)
+        if "error" in hello:
+            self.close()
+            raise SpeechUnavailable(
+                f"No speech engine: pyttsx3 could not start ({hello['error']}). Install the "
+                f"package {ESPEAK_PACKAGE} (sudo apt-get install {ESPEAK_PACKAGE} "
+                f"espeak-ng-data).")
+
+    def render(self, text: str, path: Path, settings: VoiceSettings) -> None:
+        assert self.proc.stdin is not None
+        req = {"text": text, "path": str(path), "voice": settings.voice,
+               "rate": settings.rate, "volume": settings.volume}
+        try:
+            self.proc.stdin.write(json.dumps(req) + "\n")
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError) as exc:
+            raise ClipError(f"the speech worker died ({self._stderr()})") from exc
+        reply = self._answer(PHRASE_TIMEOUT)
+        if "error" in reply:
+            raise ClipError(f"rendering {text!r} failed: {reply['error']}")
+
+    def _answer(self, timeout: float) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        deadline = time.monotonic() + timeout
+        while "\n" not in self._buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.close()
+                raise ClipError(f"the speech engine did not answer within {timeout:g} s "
+                                "(hung); it was stopped")
+            ready, _, _ = select.select([fd], [], [], left)
+            if ready:
+                chunk = os.read(fd, 65536).decode("utf-8", "replace")
+                if not chunk:
+                    code = self.proc.wait()
+                    raise ClipError(f"the speech engine crashed (exit {code}): "
+                                    f"{self._stderr()}")
+                self._buf += chunk
+        line, self._buf = self._buf.split("\n", 1)
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def _stderr(self) -> str:
+        if self.proc.poll() is None or self.proc.stderr is None:
+            return "no details"
+        return (self.proc.stderr.read() or "no details").strip()[-300:]
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            with contextlib.suppress(OSError):
+                self.proc.stdin.close()  # the worker's signal to finish
+        try:
+            self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream:
+                stream.close()
+
+
+class SpeechCache:
+    """Rendered, checked and trimmed clips of phrases, on disk and in memory."""
+
+    def __init__(self, settings: VoiceSettings | None = None, folder: Path | None = None,
+                 worker_factory: Callable[[], Worker] = Worker) -> None:
+        self.settings = settings or VoiceSettings()
+        self.folder = folder or speech_dir()
+        self.version = engine_version()  # raises SpeechUnavailable first, before any work
+        self._worker_factory = worker_factory
+        self._clips: dict[str, Clip] = {}
+        self.rendered = 0  # phrases rendered (not from the cache) by the last prepare()
+        self.retries = 0  # renders that came out broken and were done again
+
+    def key(self, text: str) -> str:
+        s = self.settings
+        ident = json.dumps([text, s.voice, s.rate, round(s.volume, 3), self.version])
+        return hashlib.sha256(ident.encode("utf-8")).hexdigest()[:32]
+
+    def path(self, text: str) -> Path:
+        return self.folder / f"{self.key(text)}.wav"
+
+    def clip(self, text: str) -> Clip:
+        return self._clips[text]
+
+    def __contains__(self, text: str) -> bool:
+        return text in self._clips
+
+    def duration(self, text: str) -> float:
+        return self._clips[text].seconds
+
+    def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
+        """Load every phrase from the cache, rendering the missing ones in one worker."""
+        todo: list[str] = []
+        unique = list(dict.fromkeys(phrases))
+        for text in unique:
+            if text in self._clips:
+                continue
+            try:
+                self._clips[text] = read_wav(self.path(text))
+            except ClipError:
+                todo.append(text)
+        done = len(unique) - len(todo)
+        if progress:
+            progress(done, len(unique))
+        self.rendered = 0
+        if not todo:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        worker = self._worker_factory()
+        try:
+            for text in todo:
+                self._clips[text] = self._render_one(worker, text)
+                self.rendered += 1
+                done += 1
+                if progress:
+                    progress(done, len(unique))
+        finally:
+            worker.close()
+
+    def _render_one(self, worker: Worker, text: str) -> Clip:
+        """Render, check, trim and store one phrase.
+
+        pyttsx3 2.99's espeak driver can write an empty WAV (seen here when rate and volume
+        were set again before every phrase; the worker now sets them only when they change):
+        such a clip fails the check and is rendered again, a few times at most.
+        """
+        raw = self.folder / f"{self.key(text)}.raw.wav"
+        problem: ClipError | None = None
+        for _attempt in range(RETRIES):
+            try:
+                worker.render(text, raw, self.settings)
+                clip = read_wav(raw).trimmed()
+                check_clip(text, clip)
+            except ClipError as exc:
+                problem = exc
+                self.retries += 1
+                if not worker.alive:
+                    raise
+                continue
+            finally:
+                raw.unlink(missing_ok=True)
+            write_wav(self.path(text), clip)
+            return clip
+        assert problem is not None
+        raise problem

@@ -1,0 +1,192 @@
+"""Start the Qt application and open the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QWidget
+
+from knee_desktop import APP_ID, __version__
+from knee_desktop.common import paths
+from knee_desktop.common.app_command import app_command
+from knee_desktop.common.errors import KneeError
+from knee_desktop.desktop.tray import ReminderController
+from knee_desktop.prefs import user_settings
+from knee_desktop.prefs.launch import LaunchOptions
+from knee_desktop.prefs.reminder import set_autostart
+from knee_desktop.prefs.user_settings import Reminder
+from knee_desktop.speech.base import NoAudioVoice, SilentVoice, Voice
+
+if TYPE_CHECKING:
+    from knee_desktop.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("knee-desktop")
+    app.setApplicationDisplayName("Knee routine")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def app_icon() -> QIcon:
+    """The installed theme icon if there is one, else the shipped PNGs (and the SVG)."""
+    icon = QIcon()
+    hicolor = paths.assets_dir() / "icons" / "hicolor"
+    for size in ICON_SIZES:
+        png = hicolor / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
+        if png.is_file():
+            icon.addFile(str(png))
+    return QIcon.fromTheme(APP_ID, icon)
+
+
+def bring_to_front(window: QWidget) -> None:
+    """Show, un-minimize and raise (a Wayland compositor may only flash it in the task bar)."""
+    window.show()
+    if window.isMinimized():
+        window.showNormal()
+    window.raise_()
+    window.activateWindow()
+
+
+def start_reminder(app: QApplication, reminder: Reminder,
+                   open_window: Callable[[], None]) -> ReminderController:
+    """The daily reminder, following the saved settings (it does nothing while off).
+
+    With the reminder on and a tray available, closing the window leaves the app in the
+    tray; call :func:`apply_reminder` again after the settings change.
+    """
+    controller = ReminderController(app.windowIcon(), parent=app)
+    controller.open_requested.connect(open_window)
+    apply_reminder(app, controller, reminder)
+    return controller
+
+
+def apply_reminder(app: QApplication, controller: ReminderController,
+                   reminder: Reminder) -> None:
+    controller.apply(reminder)
+    app.setQuitOnLastWindowClosed(controller.tray is None)
+    try:
+        set_autostart(reminder.enabled, app_command("--tray"))
+    except OSError as exc:
+        log.warning("could not update the login entry for the reminder: %s", exc)
+
+
+def voice_factory_for(options: LaunchOptions,
+                      saved: user_settings.UserSettings | None = None) -> Callable[[], Voice]:
+    """Which voice the window gets: pre-rendered speech (or tones) played on the beat;
+    ``--silent``: none, knowingly; no audio output: a :class:`NoAudioVoice` that says why."""
+    if options.silent:
+        return SilentVoice
+
+    def make() -> Voice:
+        from knee_desktop.runtime.audio_output import AudioUnavailable
+        from knee_desktop.runtime.voice import choose_voice, voice_settings
+
+        try:
+            choice = choose_voice(settings=voice_settings(saved) if saved else None,
+                                  tones=saved.tones if saved else False)
+        except AudioUnavailable as exc:
+            log.warning("%s", exc)
+            return NoAudioVoice(str(exc))
+        choice.voice.notes.extend(choice.notes)
+        return choice.voice
+
+    return make
+
+
+def start_soon(window: MainWindow) -> None:
+    """Start the chosen routine once the event loop runs, unless nothing could be heard:
+    then the window already says why, and the user starts it knowingly with Start."""
+    if not isinstance(window.voice, NoAudioVoice):
+        QTimer.singleShot(0, window.start_session)
+
+
+def open_window(options: LaunchOptions, saved: user_settings.UserSettings | None = None,
+                show: bool = True, **kwargs: Any) -> MainWindow:
+    """Make the window and show it; with ``--start ROUTINE`` the session starts as soon as
+    the window is up (its lead-in tells the user how to lie and counts in)."""
+    from knee_desktop.routine.loader import load_catalog
+    from knee_desktop.ui.main_window import MainWindow
+
+    make_app()
+    base = saved.to_plan_settings() if saved is not None else None
+    settings = options.overrides.apply(base)
+    window = MainWindow(load_catalog(), voice_factory_for(options, saved), settings=settings,
+                        **kwargs)
+    start = options.start
+    if start:
+        window.choose_routine(start)  # an unknown name raises before the window shows
+    if show:
+        window.show()
+    if start:
+        start_soon(window)
+    return window
+
+
+def run_app(options: LaunchOptions,
+            parse_launch: Callable[[Sequence[str]], LaunchOptions | None]) -> int:
+    """Open the window (or hand ``options`` to the one already open) and run until quit.
+    ``parse_launch`` reads a later launch's arguments."""
+    from knee_desktop.desktop.single_instance import claim_or_hand_over
+    from knee_desktop.ui.settings_dialog import show_settings_problems
+    from knee_desktop.ui.wiring import wire_window
+
+    app = make_app()
+    instance = claim_or_hand_over(list(options.argv))
+    if instance is None:
+        print("knee-desktop is already open: it was brought to the front.")
+        return 0
+
+    loaded = user_settings.load()
+    for line in loaded.messages:
+        log.warning("%s", line)
+    tray_only = options.tray
+    window = open_window(options if not tray_only else options.without_start(),
+                         loaded.settings,
+                         show=not tray_only)
+    wiring = wire_window(window, loaded.settings)
+
+    def act_on(launch: LaunchOptions) -> None:
+        """A second launch's ``--start``: a bad routine or option is said, not raised."""
+        if not launch.start or window.controller.active:
+            return
+        try:
+            base = wiring.settings.to_plan_settings()
+            window.set_plan_settings(launch.overrides.apply(base))
+            window.choose_routine(launch.start)
+        except KneeError as exc:
+            wiring.tell(str(exc))
+            return
+        start_soon(window)
+
+    def handed_over(argv: list[str]) -> None:
+        launch = parse_launch(argv)
+        bring_to_front(window)
+        if launch is not None:
+            act_on(launch)
+
+    instance.received.connect(handed_over)
+    app.aboutToQuit.connect(instance.close)
+    reminder = start_reminder(app, loaded.settings.reminder, lambda: bring_to_front(window))
+    wiring.reminder = reminder
+    if tray_only and reminder.tray is None:
+        bring_to_front(window)  # no tray to live in: show the window after all
+    if loaded.messages:
+        show_settings_problems(window, loaded.messages)
+    if options.quit_after_show:
+        QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
+    return app.exec()

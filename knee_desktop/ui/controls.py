@@ -1,0 +1,102 @@
+"""Progress, time left and the session buttons. Each button names its key."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from knee_desktop.session.engine import State
+from knee_desktop.ui.text import clock_text, scaled_font
+
+
+def _button(text: str, name: str, tip: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setAccessibleName(name.replace("-", " ").capitalize())
+    button.setToolTip(tip)
+    button.setMinimumHeight(max(44, button.fontMetrics().height() * 2 + 8))
+    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    return button
+
+
+class ControlBar(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("control-bar")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("progress")
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("%p% done")
+        self.progress.setAccessibleName("Session progress")
+        self.progress.setToolTip("How much of the session is done")
+        self.time_left = QLabel("")
+        self.time_left.setObjectName("time-left")
+        self.time_left.setAccessibleName("Time left")
+        self.time_left.setToolTip("Time left in the session, and its whole length")
+        self.time_left.setFont(scaled_font(1.3, bold=True))
+        self.time_left.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+        self.start = _button("Start", "start", "Start the session (the voice guides you)")
+        self.pause = _button("Pause (Space)", "pause",
+                             "Pause or go on. Key: Space, whatever has focus")
+        self.skip = _button("Skip (N / →)", "skip", "Skip to the next step. Keys: N or →")
+        self.repeat = _button("Repeat cue (R)", "repeat", "Say the last cue again. Key: R")
+        self.stop = _button("Stop (Esc Esc)", "stop",
+                            "Stop the session. Key: Esc, then Esc again to confirm")
+
+        strong = self.start.font()
+        strong.setBold(True)
+        self.start.setFont(strong)
+        self.start.setDefault(True)
+        bar = QHBoxLayout()
+        bar.addWidget(self.progress, 1)
+        bar.addWidget(self.time_left)
+        buttons = QHBoxLayout()
+        for button in (self.start, self.pause, self.skip, self.repeat, self.stop):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addLayout(buttons)
+        self._total = 0.0
+        self._shown: tuple[int, int] = (-1, -1)
+        self.set_state(None)
+
+    def set_total(self, seconds: float) -> None:
+        self._total = seconds
+        self.set_position(0.0)
+
+    def set_position(self, seconds: float) -> None:
+        """Called every frame: only an actual change (a permille, a second) touches Qt."""
+        total = max(self._total, 1e-9)
+        value = round(1000 * min(1.0, seconds / total))
+        left = math.ceil(self._total - seconds - 1e-9)
+        if (value, left) == self._shown:
+            return
+        self._shown = (value, left)
+        self.progress.setValue(value)
+        self.time_left.setText(f"{clock_text(left)} left of {clock_text(self._total)}")
+
+    def set_state(self, state: State | None) -> None:
+        active = state in (State.RUNNING, State.PAUSED)
+        self.start.setEnabled(not active)
+        ended = state in (State.FINISHED, State.STOPPED)
+        self.start.setText("Back to routines" if ended else "Start")
+        self.start.setAccessibleName("Back to routines" if ended else "Start")
+        self.start.setToolTip("Choose a routine and read the safety words again" if ended
+                              else "Start the session (the voice guides you)")
+        for button in (self.pause, self.skip, self.repeat, self.stop):
+            button.setEnabled(active)
+        self.pause.setText("Resume (Space)" if state is State.PAUSED else "Pause (Space)")
+        self.pause.setAccessibleName("Resume" if state is State.PAUSED else "Pause")

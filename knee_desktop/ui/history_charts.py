@@ -1,0 +1,189 @@
+"""The history's charts (QtCharts) and its calendar of active days.
+
+Both charts get their numbers already aggregated per week by SQL (:meth:`HistoryStore.weekly`),
+so they cost the same for one month of use or ten years.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtCharts import (
+    QBarSeries,
+    QBarSet,
+    QCategoryAxis,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QScatterSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QDate, QMargins, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QTextCharFormat
+from PySide6.QtWidgets import QCalendarWidget, QWidget
+
+from knee_desktop.history.store import Week
+
+SESSIONS_COLOUR = QColor("#5b8fc7")
+MINUTES_COLOUR = QColor("#d9822b")
+BEFORE_COLOUR = QColor("#8d8d8d")
+AFTER_COLOUR = QColor("#2e7d32")
+ACTIVE_DAY = QColor("#cfe8d0")
+MAX_LABELS = 9
+
+
+def week_labels(weeks: Sequence[Week]) -> dict[int, str]:
+    """Labels for a few weeks only (the current one always): {index: "2 Mar"}."""
+    step = max(1, -(-len(weeks) // MAX_LABELS))
+    labels: dict[int, str] = {}
+    for i, w in enumerate(weeks):
+        if (len(weeks) - 1 - i) % step == 0:
+            text = f"{w.monday.day} {w.monday:%b}"
+            if text in labels.values() or (labels and w.monday.month == 1 and
+                                           w.monday.day <= 7 * step):
+                text += f" {w.monday:%Y}"
+            labels[i] = text
+    return labels
+
+
+class _Chart(QChartView):
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        chart = QChart()
+        chart.setTitle(title)
+        font = QFont(chart.titleFont())
+        font.setBold(True)
+        chart.setTitleFont(font)
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        super().__init__(chart, parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumSize(320, 220)
+
+    def _clear(self) -> QChart:
+        chart = self.chart()
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        return chart
+
+    def _x_axis(self, weeks: Sequence[Week]) -> QCategoryAxis:
+        """Week i is at x = i; a date under a few of them (a bar axis would need a label
+        under every bar, and elides them all at 26 weeks)."""
+        axis = QCategoryAxis()
+        axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        axis.setRange(-0.5, max(len(weeks), 1) - 0.5)
+        axis.setStartValue(-0.5)
+        for i, text in week_labels(weeks).items():
+            axis.append(text, float(i))
+        axis.setGridLineVisible(False)
+        font = QFont(axis.labelsFont())
+        font.setPointSizeF(max(6.5, font.pointSizeF() * 0.85))
+        axis.setLabelsFont(font)
+        return axis
+
+
+class WeeklyChart(_Chart):
+    """Sessions per week (bars, left axis) and minutes of exercise (line, right axis)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Sessions and minutes per week", parent)
+        self.setObjectName("weekly-chart")
+
+    def set_weeks(self, weeks: Sequence[Week]) -> None:
+        chart = self._clear()
+        bars = QBarSet("Sessions")
+        bars.setColor(SESSIONS_COLOUR)
+        bars.setBorderColor(SESSIONS_COLOUR)
+        bars.append([float(w.sessions) for w in weeks])
+        series = QBarSeries()
+        series.setBarWidth(0.7)
+        series.append(bars)
+        minutes = QLineSeries()
+        minutes.setName("Minutes")
+        minutes.setPen(QPen(MINUTES_COLOUR, 2))
+        for i, w in enumerate(weeks):
+            minutes.append(float(i), float(w.minutes or 0.0))
+        chart.addSeries(series)
+        chart.addSeries(minutes)
+
+        x = self._x_axis(weeks)
+        left = QValueAxis()
+        left.setLabelFormat("%d")
+        left.setRange(0, max(4, max((w.sessions for w in weeks), default=0)))
+        left.setTickCount(5)
+        left.setTitleText("sessions")
+        left.applyNiceNumbers()
+        right = QValueAxis()
+        right.setLabelFormat("%d")
+        right.setRange(0, max(10.0, max((w.minutes or 0 for w in weeks), default=0) * 1.1))
+        right.setTitleText("minutes")
+        right.setGridLineVisible(False)
+        right.applyNiceNumbers()
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(left, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(right, Qt.AlignmentFlag.AlignRight)
+        series.attachAxis(x)
+        series.attachAxis(left)
+        minutes.attachAxis(x)
+        minutes.attachAxis(right)
+
+
+class FeelChart(_Chart):
+    """Average knee feel per week, before and after the sessions (0 = no pain)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Knee feel, weekly average (0 = no pain)", parent)
+        self.setObjectName("feel-chart")
+
+    def set_weeks(self, weeks: Sequence[Week]) -> None:
+        chart = self._clear()
+        x = self._x_axis(weeks)
+        y = QValueAxis()
+        y.setRange(0, 10)
+        y.setTickCount(6)
+        y.setLabelFormat("%d")
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        for name, colour, field, style in (
+                ("Before", BEFORE_COLOUR, "feel_before", Qt.PenStyle.DashLine),
+                ("After", AFTER_COLOUR, "feel_after", Qt.PenStyle.SolidLine)):
+            line = QLineSeries()
+            line.setName(name)
+            line.setPen(QPen(colour, 2, style))
+            dots = QScatterSeries()
+            dots.setMarkerSize(6)
+            dots.setColor(colour)
+            dots.setBorderColor(colour)
+            for i, w in enumerate(weeks):
+                value: float | None = getattr(w, field)
+                if value is not None:  # weeks without an answer are left out, not zero
+                    line.append(float(i), float(value))
+                    dots.append(float(i), float(value))
+            for series in (line, dots):
+                chart.addSeries(series)
+                series.attachAxis(x)
+                series.attachAxis(y)
+            chart.legend().markers(dots)[0].setVisible(False)
+
+
+class ActiveDaysCalendar(QCalendarWidget):
+    """A month calendar with the days you exercised shaded."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("active-days")
+        self.setGridVisible(False)
+        self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        self.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        self._format = QTextCharFormat()
+        self._format.setBackground(QBrush(ACTIVE_DAY))
+        self._format.setFontWeight(QFont.Weight.Bold)
+        self.days: set[date] = set()
+
+    def set_days(self, days: Sequence[date]) -> None:
+        self.setDateTextFormat(QDate(), QTextCharFormat())  # clears every day's format
+        self.days = set(days)
+        for d in days:
+            self.setDateTextFormat(QDate(d.year, d.month, d.day), self._format)

@@ -1,0 +1,316 @@
+"""The history window: every session in a sortable table, its details, a streak, a calendar
+of active days and weekly charts. Embeddable (a QWidget) or a window of its own.
+
+Everything is read from the store in a few SQL queries (one table scan, two aggregates);
+the table model formats only the rows on screen, so years of use open as fast as a week.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from knee_desktop.history.store import (
+    HistoryError,
+    HistoryStore,
+    Row,
+    SessionRecord,
+    current_streak,
+)
+from knee_desktop.ui.history_charts import ActiveDaysCalendar, FeelChart, WeeklyChart
+from knee_desktop.ui.history_model import (
+    HistoryTableModel,
+    completion_text,
+    duration_text,
+    legs_text,
+)
+
+RANGES = (("Last 3 months", 13), ("Last 6 months", 26), ("Last year", 52),
+          ("Last 2 years", 104))
+
+
+class HistoryWindow(QWidget):
+    """``deleted(int)`` is emitted with the id of a session the user deleted."""
+
+    deleted = Signal(int)
+
+    def __init__(self, store: HistoryStore | None = None, parent: QWidget | None = None,
+                 *, today: date | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("history")
+        self.setWindowTitle("Session history")
+        self.store = store or HistoryStore()
+        self._today = today
+        self.confirm_box: QMessageBox | None = None
+
+        self.summary = QLabel()
+        self.summary.setObjectName("summary")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("QLabel { background: #fff4d6; color: #5a3d00;"
+                                  " padding: 6px; border-radius: 4px; }")
+        self.banner.hide()
+        self.range = QComboBox()
+        self.range.setObjectName("range")
+        for label, weeks in RANGES:
+            self.range.addItem(label, weeks)
+        self.range.setCurrentIndex(1)
+        self.range.currentIndexChanged.connect(self._refresh_charts)
+        self.delete_button = QPushButton("Delete session…")
+        self.delete_button.setObjectName("delete")
+        self.delete_button.setEnabled(False)
+        self.delete_button.clicked.connect(self.ask_delete)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(QLabel("Charts:"))
+        top.addWidget(self.range)
+
+        self.model = HistoryTableModel(parent=self)
+        self.table = QTableView()
+        self.table.setObjectName("sessions")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        rows = self.table.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        char = self.fontMetrics().horizontalAdvance("0")
+        for column, width in enumerate((21, 18, 10, 8, 34, 9)):
+            self.table.setColumnWidth(column, width * char)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        QShortcut(QKeySequence.StandardKey.Delete, self.table, self.ask_delete)
+
+        self.details = QTextBrowser()
+        self.details.setObjectName("details")
+        self.details.setOpenLinks(False)
+        details_box = QWidget()
+        details_layout = QVBoxLayout(details_box)
+        details_layout.setContentsMargins(0, 0, 0, 0)
+        details_layout.addWidget(self.details, 1)
+        details_layout.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignRight)
+
+        self.calendar = ActiveDaysCalendar()
+        self.weekly_chart = WeeklyChart()
+        self.feel_chart = FeelChart()
+        charts = QWidget()
+        charts_layout = QHBoxLayout(charts)
+        charts_layout.setContentsMargins(0, 0, 0, 0)
+        charts_layout.addWidget(self.calendar, 0, Qt.AlignmentFlag.AlignTop)
+        charts_layout.addWidget(self.weekly_chart, 1)
+        charts_layout.addWidget(self.feel_chart, 1)
+
+        upper = QSplitter(Qt.Orientation.Horizontal)
+        upper.addWidget(self.table)
+        upper.addWidget(details_box)
+        upper.setStretchFactor(0, 5)
+        upper.setStretchFactor(1, 3)
+        upper.setSizes([800, 480])
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(upper)
+        split.addWidget(charts)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addWidget(split, 1)
+        self.resize(1280, 820)
+        self.refresh()
+
+    # ---- reading the store -----------------------------------------------------------
+    def today(self) -> date:
+        return self._today or self.store.now_wall().date()
+
+    def refresh(self) -> None:
+        """Read everything again (after a session, an import, a delete)."""
+        selected = self.selected_id()
+        try:
+            rows = self.store.rows()
+            days = self.store.active_days()
+        except HistoryError as exc:
+            rows, days = [], []
+            self._tell(str(exc))
+        self.model.set_rows(rows)
+        self.calendar.set_days(days)
+        self._summarise(rows, days)
+        self._refresh_charts()
+        if self.store.messages:
+            self._tell(" ".join(self.store.messages))
+        if rows:
+            self.select(selected if selected is not None and self.model.row_of(selected) >= 0
+                        else self.model.row_at(0).id)
+        else:
+            self._show_details(None)
+
+    def _refresh_charts(self) -> None:
+        weeks = int(self.range.currentData())
+        try:
+            per_week = self.store.weekly(weeks, today=self.today())
+        except HistoryError as exc:
+            per_week = []
+            self._tell(str(exc))
+        self.weekly_chart.set_weeks(per_week)
+        self.feel_chart.set_weeks(per_week)
+
+    def _summarise(self, rows: list[Row], days: list[date]) -> None:
+        if not rows:
+            self.summary.setText("<b>No sessions yet.</b> Each session you do is kept here.")
+            return
+        streak = current_streak(days, self.today())
+        hours = sum(r.exercise_seconds for r in rows) / 3600
+        streak_text = (f"<b>Current streak: {streak} day{'s' if streak != 1 else ''} in a row</b>"
+                       if streak else "<b>No streak right now</b> – a session today starts one")
+        self.summary.setText(
+            f"{streak_text} &nbsp;·&nbsp; {len(rows)} session{'s' if len(rows) != 1 else ''}"
+            f" &nbsp;·&nbsp; {hours:.1f} hours of exercise &nbsp;·&nbsp; "
+            f"{len(days)} active day{'s' if len(days) != 1 else ''}")
+
+    def _tell(self, message: str) -> None:
+        self.banner.setText(message)
+        self.banner.show()
+
+    # ---- selection and details ---------------------------------------------------------
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()).id if rows else None
+
+    def select(self, session_id: int) -> None:
+        row = self.model.row_of(session_id)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def _selection_changed(self, _new: QItemSelection, _old: QItemSelection) -> None:
+        sid = self.selected_id()
+        self.delete_button.setEnabled(sid is not None)
+        record = None
+        if sid is not None:
+            try:
+                record = self.store.session(sid)
+            except HistoryError as exc:
+                self._tell(str(exc))
+        self._show_details(record)
+
+    def _show_details(self, rec: SessionRecord | None) -> None:
+        if rec is None:
+            self.details.setHtml("<p style='color:#6b6b6b'>Choose a session to see its steps."
+                                 "</p>")
+            return
+        self.details.setHtml(details_html(rec, self.model.row_at(
+            self.model.row_of(rec.id)) if rec.id is not None and
+            self.model.row_of(rec.id) >= 0 else None))
+
+    # ---- deleting ----------------------------------------------------------------------
+    def ask_delete(self) -> None:
+        """Ask for confirmation (a window-modal box, so nothing blocks), then delete."""
+        sid = self.selected_id()
+        if sid is None:
+            return
+        row = self.model.row_at(self.model.row_of(sid))
+        box = QMessageBox(QMessageBox.Icon.Warning, "Delete session",
+                          f"Delete the session of {row.started:%A %d %B %Y at %H:%M} "
+                          f"({row.title})?", parent=self)
+        box.setInformativeText("Its steps, knee feel and note are deleted too. This cannot "
+                               "be undone.")
+        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.setObjectName("confirm-delete")
+        self.confirm_box = box
+
+        def finished() -> None:
+            self.confirm_box = None
+            box.deleteLater()
+            if box.clickedButton() is delete:
+                self.delete_session(sid)
+        box.finished.connect(finished)
+        box.open()
+
+    def delete_session(self, session_id: int) -> None:
+        try:
+            self.store.delete(session_id)
+        except HistoryError as exc:
+            self._tell(str(exc))
+            return
+        row = self.model.row_of(session_id)
+        self.model.remove_session(session_id)
+        self.deleted.emit(session_id)
+        if self.model.rowCount():
+            self.select(self.model.row_at(min(row, self.model.rowCount() - 1)).id)
+        self._summarise_from_store()
+
+    def _summarise_from_store(self) -> None:
+        try:
+            days = self.store.active_days()
+        except HistoryError:
+            return
+        self.calendar.set_days(days)
+        self._summarise([self.model.row_at(i) for i in range(self.model.rowCount())], days)
+        self._refresh_charts()
+
+
+def details_html(rec: SessionRecord, row: Row | None) -> str:
+    """The details panel: what was done, the pauses, the knee feel and the note."""
+    e = html.escape
+    parts = [f"<h3 style='margin-bottom:2px'>{rec.started:%A %d %B %Y, %H:%M}</h3>",
+             f"<p style='margin-top:0'>{e(rec.title)}<br>"]
+    facts = [completion_text(row) if row else (rec.end_state or "in progress").capitalize(),
+             f"exercise {duration_text(rec.exercise_seconds)}",
+             f"paused {duration_text(rec.paused_seconds)}"]
+    if row is not None:
+        facts.append(f"legs: {legs_text(row)}")
+    parts.append(" · ".join(e(f) for f in facts) + "</p>")
+    if rec.feel_before is not None or rec.feel_after is not None:
+        def show(v: int | None) -> str:
+            return "not asked" if v is None else f"{v}/10"
+        parts.append(f"<p><b>Knees:</b> {show(rec.feel_before)} before → "
+                     f"{show(rec.feel_after)} after</p>")
+    if rec.note:
+        parts.append(f"<p><b>Note:</b> {e(rec.note)}</p>")
+    parts.append("<table cellspacing='0' cellpadding='3'>"
+                 "<tr style='background:#eeeeee'><th align='left'>Step</th>"
+                 "<th align='left'>Leg</th><th align='right'>Reps</th>"
+                 "<th align='right'>Time</th><th></th></tr>")
+    for s in rec.steps:
+        reps = f"{s.reps_done}/{s.reps_planned}" if s.reps_planned else ""
+        mark = "✓" if s.completed else "skipped" if s is not rec.steps[-1] or \
+            rec.end_state == "completed" else "stopped"
+        colour = "" if s.completed else " style='color:#9a5b00'"
+        parts.append(f"<tr{colour}><td>{e(s.title)}</td><td>{e(s.leg or '')}</td>"
+                     f"<td align='right'>{reps}</td><td align='right'>"
+                     f"{duration_text(s.seconds)}</td><td>{mark}</td></tr>")
+    if not rec.steps:
+        parts.append("<tr><td colspan='5' style='color:#6b6b6b'>No step finished.</td></tr>")
+    parts.append("</table>")
+    return "".join(parts)

@@ -1,0 +1,210 @@
+"""The "How do your knees feel?" dialog: 0-10 by number keys or buttons, Enter skips.
+
+Keys, designed for someone lying down with eyes closed:
+- 0, 2-9 answer at once;
+- 1 waits a moment for a 0 (then it is 10); Enter, any other key or a pause of
+  :data:`ONE_WAIT_MS` makes it 1;
+- Enter with nothing chosen skips; Escape skips too.
+With a mouse: click a number (it is only chosen), type a note if you like, then Save.
+The voice asks the question when the dialog opens and says the answer back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from knee_desktop.history.feel import (
+    QUESTION,
+    SCALE,
+    KneeFeel,
+    When,
+    spoken_answer,
+    spoken_question,
+)
+
+Speak = Callable[[str], None]
+ONE_WAIT_MS = 1200
+
+# From green (no pain) through amber to red: the buttons' lower edge, and the chosen one.
+_COLOURS = ["#2e7d32", "#558b2f", "#7c9a1e", "#9e9d24", "#c0a000", "#d39200", "#e07b00",
+            "#e65100", "#d84315", "#c62828", "#a31515"]
+
+
+class KneeFeelDialog(QDialog):
+    """Ask once; ``answered(KneeFeel)`` is emitted and the dialog closes. After it closed,
+    :attr:`feel` is the answer (``score=None``: skipped)."""
+
+    answered = Signal(object)  # KneeFeel
+
+    def __init__(self, parent: QWidget | None = None, *, when: When = "after",
+                 speak: Speak | None = None, note: str = "") -> None:
+        super().__init__(parent)
+        self.setObjectName("knee-feel")
+        self.setWindowTitle("Knee feel")
+        self.when = when
+        self.speak = speak
+        self.feel: KneeFeel | None = None
+        self._pending_one = False
+        self._one_timer = QTimer(self)
+        self._one_timer.setObjectName("knee-feel-one")
+        self._one_timer.setSingleShot(True)
+        self._one_timer.setInterval(ONE_WAIT_MS)
+        self._one_timer.timeout.connect(self._one_timed_out)
+
+        title = QLabel(QUESTION)
+        title.setObjectName("question")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        title.setFont(font)
+        moment = "Before the session" if when == "before" else "After the session"
+        scale = QLabel(f"{moment}. {SCALE}.")
+
+        self.buttons = QButtonGroup(self)
+        self.buttons.setExclusive(True)
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        for n in range(11):
+            b = QPushButton(str(n))
+            b.setCheckable(True)
+            b.setAutoDefault(False)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the dialog, not a button
+            b.setMinimumSize(40, 40)
+            b.setAccessibleName(f"{n} of 10")
+            c = _COLOURS[n]
+            b.setStyleSheet(
+                f"QPushButton {{ border: 1px solid #b8b8b8; border-bottom: 4px solid {c};"
+                " border-radius: 4px; background: #fafafa; font-size: 15px; }"
+                f"QPushButton:checked {{ background: {c}; color: white; font-weight: bold; }}")
+            self.buttons.addButton(b, n)
+            row.addWidget(b)
+        self.buttons.idClicked.connect(self._clicked)
+
+        self.note = QLineEdit(note)
+        self.note.setPlaceholderText("A note, if you like: how it felt, what you changed")
+        hint = QLabel("Press 0–9 to answer, or 1 then 0 for 10. Enter skips.")
+        hint.setObjectName("hint")
+        hint.setStyleSheet("QLabel { color: #555555; }")
+
+        self.skip_button = QPushButton("Skip")
+        self.skip_button.setAutoDefault(False)
+        self.skip_button.clicked.connect(self.skip)
+        self.save_button = QPushButton("Save")
+        self.save_button.setAutoDefault(False)
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self._save_clicked)
+        actions = QHBoxLayout()
+        actions.addWidget(hint, 1)
+        actions.addWidget(self.skip_button)
+        actions.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(scale)
+        layout.addLayout(row)
+        layout.addWidget(self.note)
+        layout.addLayout(actions)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    # ---- asking and answering ----------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.setFocus()
+        if self.speak is not None and self.feel is None:
+            self.speak(spoken_question(self.when))
+
+    def answer(self, score: int | None) -> None:
+        """Close with ``score`` (None: skipped) and the note as typed."""
+        if self.feel is not None:
+            return
+        self._one_timer.stop()
+        self._pending_one = False
+        self.feel = KneeFeel(score, self.note.text().strip())
+        if self.speak is not None:
+            self.speak(spoken_answer(self.feel))
+        self.answered.emit(self.feel)
+        if score is None:
+            self.reject()
+        else:
+            self.accept()
+
+    def skip(self) -> None:
+        self.answer(None)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self._pending_one:
+                self.answer(1)
+            else:
+                self.answer(self.buttons.checkedId() if self.buttons.checkedId() >= 0
+                            else None)
+            return
+        if key == Qt.Key.Key_Escape:
+            self.skip()
+            return
+        if Qt.Key.Key_0 <= key <= Qt.Key.Key_9:
+            self._digit(key - Qt.Key.Key_0)
+            return
+        if self._pending_one:  # any other key settles a pending 1
+            self.answer(1)
+            return
+        super().keyPressEvent(event)
+
+    def _digit(self, d: int) -> None:
+        if self._pending_one:
+            self.answer(10 if d == 0 else 1)
+        elif d == 1:
+            self._pending_one = True
+            self._check(1)
+            self._one_timer.start()
+        else:
+            self.answer(d)
+
+    def _one_timed_out(self) -> None:
+        if self._pending_one:
+            self.answer(1)
+
+    def _clicked(self, n: int) -> None:
+        self._one_timer.stop()
+        self._pending_one = False
+        self.save_button.setEnabled(True)
+        self.save_button.setDefault(True)
+
+    def _save_clicked(self) -> None:
+        self.answer(self.buttons.checkedId() if self.buttons.checkedId() >= 0 else None)
+
+    def _check(self, n: int) -> None:
+        button = self.buttons.button(n)
+        if button is not None:
+            button.setChecked(True)
+
+    def done(self, result: int) -> None:
+        self._one_timer.stop()
+        if self.feel is None:  # closed by the window manager: a skip
+            self.feel = KneeFeel(None, self.note.text().strip())
+            self.answered.emit(self.feel)
+        super().done(result)
+
+
+def ask_knee_feel(parent: QWidget | None = None, *, when: When = "after",
+                  speak: Speak | None = None) -> KneeFeel:
+    """Ask and wait (a modal dialog); ``score`` is None if skipped."""
+    dialog = KneeFeelDialog(parent, when=when, speak=speak)
+    dialog.exec()
+    feel = dialog.feel or KneeFeel(None)
+    dialog.deleteLater()
+    return feel

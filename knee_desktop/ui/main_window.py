@@ -1,0 +1,258 @@
+"""The main window: puts the panels together and follows the session controller.
+
+Seams for the rest of the app:
+- ``voice_factory``: called once, when the window is made (``--silent``: SilentVoice; the
+  real voice otherwise, wired in ``gui/app.py: voice_factory_for``); closed with the window;
+- ``controller.observers``: callables ``(session, scheduler)`` attached when a session
+  starts (the history recorder);
+- ``session_ended``: a session finished or was stopped (the knee-feel question);
+- ``history_action``, ``settings_action``, ``about_action``: menu actions, disabled until
+  :meth:`connect_action` gives them something to do;
+- :meth:`set_plan_settings`: the saved settings (or the command line's) for new sessions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from knee_desktop.common.errors import KneeError
+from knee_desktop.desktop.inhibit import ScreenSaverInhibitor
+from knee_desktop.plan.settings import PlanSettings
+from knee_desktop.plan.timeline import StepSpan, Timeline, compile_timeline
+from knee_desktop.routine.loader import Catalog
+from knee_desktop.routine.model import Routine
+from knee_desktop.runtime.audio_output import AudioUnavailable
+from knee_desktop.session.clock import Clock
+from knee_desktop.session.engine import Cue, Session, State
+from knee_desktop.speech.base import Voice
+from knee_desktop.ui.controls import ControlBar
+from knee_desktop.ui.keys import SessionKeys
+from knee_desktop.ui.routine_panel import RoutinePanel
+from knee_desktop.ui.session_controller import CONTROLLER_PHRASES, SessionController
+from knee_desktop.ui.session_panel import SessionView, StepList
+from knee_desktop.ui.text import scaled_font
+
+SAFETY_LINE = ("Move only to a point of resistance, never to a point of pain. "
+               "Not a replacement for your doctor.")
+DEFAULT_ROUTINE = "windshield-wiper"  # the guide's own routine comes up first
+STATE_WORDS = {
+    State.PAUSED: "PAUSED: press Space to go on",
+    State.FINISHED: "FINISHED: well done",
+    State.STOPPED: "STOPPED",
+}
+
+
+class MainWindow(QMainWindow):
+    session_started = Signal(object)  # Session
+    session_ended = Signal(object)  # Session, finished or stopped
+
+    def __init__(self, catalog: Catalog, voice_factory: Callable[[], Voice], *,
+                 clock: Clock | None = None, settings: PlanSettings | None = None,
+                 inhibitor: ScreenSaverInhibitor | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("main-window")
+        self.setWindowTitle("Knee routine")
+        self.catalog = catalog
+        self.plan_settings = settings or PlanSettings()
+        self.voice = voice_factory()  # the lead wires the real voice; tests pass a fake
+        self.controller = SessionController(self.voice, clock, inhibitor, self)
+        self.routine: Routine | None = None
+        self.timeline: Timeline | None = None
+        self._extra: dict[str, Routine] = {}
+        # Called before a session started with the Start button (not --start): the
+        # knee-feel question goes here. Returning False cancels the start.
+        self.before_session: Callable[[], object] | None = None
+
+        self.setFont(scaled_font())
+
+        self.routine_panel = RoutinePanel(list(catalog.routines.values()))
+        self.session_view = SessionView()
+        self.steps = StepList()
+        self.controls = ControlBar()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.routine_panel)
+        self.pages.addWidget(self.session_view)
+        safety = QLabel(SAFETY_LINE)
+        safety.setObjectName("safety-line")
+        safety.setWordWrap(True)
+        safety.setAccessibleName("Safety reminder")
+        safety.setToolTip("From the guide the routine comes from")
+
+        middle = QHBoxLayout()
+        middle.addWidget(self.pages, 3)
+        middle.addWidget(self.steps, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(middle, 1)
+        layout.addWidget(self.controls)
+        layout.addWidget(safety)
+        self.setCentralWidget(central)
+        self._build_menu()
+
+        self.routine_panel.routine_chosen.connect(self.choose_routine)
+        c = self.controls
+        c.start.clicked.connect(self._start_clicked)
+        c.pause.clicked.connect(self.controller.toggle_pause)
+        c.skip.clicked.connect(self.controller.skip)
+        c.repeat.clicked.connect(self.controller.repeat)
+        c.stop.clicked.connect(self.controller.stop)
+        ctl = self.controller
+        ctl.frame.connect(self._on_frame)
+        ctl.cue.connect(self._on_cue)
+        ctl.step_started.connect(self._on_step)
+        ctl.state_changed.connect(self._on_state)
+        ctl.stop_armed.connect(self._on_stop_armed)
+        ctl.started.connect(self.session_started)
+        ctl.ended.connect(self.session_ended)
+        self.voice.problem.connect(self._on_voice_problem)
+        self.keys = SessionKeys(self, ctl)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.keys)
+        self.resize(1100, 760)
+        first = DEFAULT_ROUTINE if DEFAULT_ROUTINE in catalog.routines \
+            else self.routine_panel.current_id()
+        self.choose_routine(first)
+
+    # ---- seams -------------------------------------------------------------------------
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu("&Routine")
+        self.history_action = QAction("&History…", self)
+        self.settings_action = QAction("&Settings…", self)
+        self.about_action = QAction("&About", self)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        for action, tip in ((self.history_action, "Past sessions and how your knee felt"),
+                            (self.settings_action, "Repetitions, pauses, tempo, voice"),
+                            (self.about_action, "About knee-desktop")):
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+            action.setEnabled(False)
+        menu.addAction(self.history_action)
+        menu.addAction(self.settings_action)
+        menu.addSeparator()
+        menu.addAction(quit_action)
+        self.menuBar().addMenu("&Help").addAction(self.about_action)
+
+    def connect_action(self, action: QAction, slot: Callable[[], object]) -> None:
+        action.triggered.connect(slot)
+        action.setEnabled(True)
+
+    def set_plan_settings(self, settings: PlanSettings) -> None:
+        self.plan_settings = settings.validate()
+        if not self.controller.active and self.routine is not None:
+            self.choose_routine(self.routine.id)
+
+    # ---- before a session -------------------------------------------------------------
+    def choose_routine(self, routine_id: str) -> None:
+        if self.controller.active:
+            return
+        routine = self._extra.get(routine_id) or self.catalog.get(routine_id)
+        self.routine = routine
+        if not self.routine_panel.select(routine.id):
+            self._extra[routine.id] = routine  # a routine file named on the command line
+            self.routine_panel.add(routine)
+        self.timeline = compile_timeline(self.routine, self.plan_settings)
+        self.routine_panel.show_routine(self.routine, self.timeline)
+        self.steps.set_steps(self.timeline.steps)
+        self.controls.set_total(self.timeline.duration)
+        self.pages.setCurrentWidget(self.routine_panel)
+        self.controls.set_state(None)
+
+    def _start_clicked(self) -> None:
+        """Start; after a session ended, first back to the routine and its safety words."""
+        if self.pages.currentWidget() is self.session_view and self.routine is not None:
+            self.choose_routine(self.routine.id)
+        else:
+            if (self.before_session is not None and not self.controller.active
+                    and self.before_session() is False):
+                return
+            self.start_session()
+
+    def start_session(self) -> Session | None:
+        if self.controller.active or self.routine is None:
+            return None
+        try:
+            self.timeline, notes = self.voice.plan(self.routine, self.plan_settings,
+                                                   extra=CONTROLLER_PHRASES)
+        except (KneeError, AudioUnavailable) as exc:
+            self._on_voice_problem(str(exc))
+            return None
+        for note in notes:
+            self._on_voice_problem(note)
+        self.steps.set_steps(self.timeline.steps)
+        self.controls.set_total(self.timeline.duration)
+        self.session_view.set_instruction(self.timeline.title)
+        self.session_view.set_count("")
+        self.session_view.set_status("")
+        self.pages.setCurrentWidget(self.session_view)
+        return self.controller.start(self.timeline)
+
+    # ---- following the session ---------------------------------------------------------
+    def _on_frame(self, position: float) -> None:
+        poser = self.controller.poser
+        if poser is not None:
+            self.session_view.diagram.set_pose(poser(position))
+        self.controls.set_position(position)
+
+    def _on_cue(self, cue: Cue) -> None:
+        event = cue.event
+        if event.kind == "rep":
+            self.session_view.set_count(f"{event.rep} of {self._reps_in(event.step)}")
+        elif event.kind == "count":
+            self.session_view.set_count(str(event.rep))
+        elif event.kind == "press":
+            self.session_view.set_count(f"{event.rep} of {self._reps_in(event.step)}")
+            self.session_view.set_instruction(event.text or "")
+        elif event.text:
+            self.session_view.set_instruction(event.text)
+            if event.kind in ("still", "rest", "switch", "end"):
+                self.session_view.set_count("")
+
+    def _reps_in(self, step: int) -> int | str:
+        span = self.timeline.steps[step] if self.timeline else None
+        return span.reps if span is not None and span.reps else "?"
+
+    def _on_step(self, span: StepSpan) -> None:
+        self.steps.set_current(span.index)
+        self.session_view.set_instruction(span.title)
+        self.session_view.set_count("")
+
+    def _on_state(self, state: State) -> None:
+        self.controls.set_state(state)
+        self.session_view.set_status(STATE_WORDS.get(state, ""))
+        self.routine_panel.picker.setEnabled(state not in (State.RUNNING, State.PAUSED))
+        if state is State.FINISHED:
+            self.steps.set_current(len(self.timeline.steps) if self.timeline else 0)
+
+    def _on_stop_armed(self, armed: bool) -> None:
+        session = self.controller.session
+        if armed:
+            self.session_view.set_status("Press Esc again to stop")
+        elif session is not None:
+            self.session_view.set_status(STATE_WORDS.get(session.state, ""))
+
+    def _on_voice_problem(self, text: str) -> None:
+        self.statusBar().showMessage(text)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.controller.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.keys)
+        self.voice.close()
+        super().closeEvent(event)

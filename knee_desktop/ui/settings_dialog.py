@@ -1,0 +1,444 @@
+"""The Settings dialog: voice, tempo and pauses, which leg, the knee question, the reminder.
+
+The installed voices come from ``knee-desktop voices --json`` run in a worker process
+(:class:`VoiceLister`) with a time limit: a speech engine that hangs cannot freeze the window.
+Each of voice, rate and volume has a Preview button that calls the injected
+``preview(text, voice, rate, volume)``; without one, the buttons are disabled and say why.
+
+On Save the dialog writes the settings file and emits :attr:`SettingsDialog.saved` with the
+new settings and the :class:`~knee_desktop.prefs.user_settings.Changes`, so the caller
+re-renders speech only when the voice changed and re-plans only when the session changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QObject, QProcess, Qt, QTime, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from knee_desktop.common.app_command import app_command
+from knee_desktop.common.errors import KneeError
+from knee_desktop.plan.settings import LIMITS
+from knee_desktop.prefs import user_settings as us
+from knee_desktop.prefs.user_settings import Reminder, UserSettings
+from knee_desktop.routine.model import Defaults
+from knee_desktop.speech.voices import Voice
+
+log = logging.getLogger(__name__)
+
+Preview = Callable[[str, str, int, float], object]
+"""``preview(text, voice_id, rate_wpm, volume_0_to_1)``: speak ``text`` once, without blocking."""
+
+PREVIEW_TEXT = "One. Two. Three. Four."
+ROUTINE_OWN = "Routine's own"
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+VOICE_TIMEOUT_MS = 20_000
+
+
+class VoiceLister(QObject):
+    """Runs ``knee-desktop voices --json`` in a worker process, with a time limit."""
+
+    listed = Signal(list, str)  # [Voice], the default voice's id
+    failed = Signal(str)  # a sentence for the user
+
+    def __init__(self, command: Sequence[str] | None = None,
+                 timeout_ms: int = VOICE_TIMEOUT_MS, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._command = list(command or app_command("voices", "--json"))
+        self._timeout_ms = timeout_ms
+        self._process = QProcess(self)
+        self._process.finished.connect(self._on_finished)
+        self._process.errorOccurred.connect(self._on_error)
+        self._timer = QTimer(self)
+        self._timer.setObjectName("voice-list-timeout")
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._on_timeout)
+        self._done = False
+
+    def start(self) -> None:
+        self._done = False
+        self._process.start(self._command[0], self._command[1:])
+        self._timer.start(self._timeout_ms)
+
+    def stop(self) -> None:
+        """Kill the worker if it still runs (call before the dialog goes away)."""
+        self._timer.stop()
+        self._done = True
+        if self._process.state() != QProcess.ProcessState.NotRunning:
+            self._process.kill()
+            self._process.waitForFinished(2000)
+
+    def _finish(self) -> bool:
+        if self._done:
+            return False
+        self._done = True
+        self._timer.stop()
+        return True
+
+    def _on_timeout(self) -> None:
+        if self._finish():
+            self._process.kill()
+            self._process.waitForFinished(2000)
+            self.failed.emit(f"The speech engine did not list its voices within "
+                             f"{self._timeout_ms / 1000:g} seconds.")
+
+    def _on_error(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart and self._finish():
+            self.failed.emit("The speech engine could not be started.")
+
+    def _on_finished(self, code: int, status: QProcess.ExitStatus) -> None:
+        if not self._finish():
+            return
+        out = bytes(self._process.readAllStandardOutput().data()).decode("utf-8", "replace")
+        err = bytes(self._process.readAllStandardError().data()).decode("utf-8", "replace")
+        try:
+            if status != QProcess.ExitStatus.NormalExit or code != 0:
+                raise ValueError(err.strip().splitlines()[-1] if err.strip() else f"exit {code}")
+            data = json.loads(out[out.index("{"):])
+            voices = [Voice.from_json(v) for v in data["voices"]]
+            default = str(data.get("default") or "")
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("voice list failed: %s", exc)
+            self.failed.emit(f"The speech engine gave no voices ({exc}).")
+            return
+        self.listed.emit(voices, default)
+
+
+def _describe(widget: QWidget, name: str, tip: str) -> QWidget:
+    widget.setAccessibleName(name)
+    widget.setToolTip(tip)
+    return widget
+
+
+class SettingsDialog(QDialog):
+    saved = Signal(object, object)  # the new UserSettings, the Changes from the old ones
+
+    def __init__(self, settings: UserSettings, preview: Preview | None = None,
+                 parent: QWidget | None = None, *,
+                 voice_command: Sequence[str] | None = None,
+                 voice_timeout_ms: int = VOICE_TIMEOUT_MS) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setAccessibleName("Settings")
+        self._original = settings
+        self._preview = preview
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._voice_group())
+        layout.addWidget(self._session_group())
+        layout.addWidget(self._reminder_group())
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel
+                                        | QDialogButtonBox.StandardButton.RestoreDefaults)
+        for button, name, tip in (
+            (QDialogButtonBox.StandardButton.Save, "Save",
+             "Save these settings; they apply to the next session"),
+            (QDialogButtonBox.StandardButton.Cancel, "Cancel", "Close without saving"),
+            (QDialogButtonBox.StandardButton.RestoreDefaults, "Restore defaults",
+             "Put every setting back to its default (not saved until you press Save)"),
+        ):
+            _describe(self.buttons.button(button), name, tip)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
+            lambda: self.set_settings(UserSettings()))
+        layout.addWidget(self.buttons)
+
+        self.set_settings(settings)
+        self.lister = VoiceLister(voice_command, voice_timeout_ms, self)
+        self.lister.listed.connect(self._on_voices)
+        self.lister.failed.connect(self._on_voices_failed)
+        self.finished.connect(lambda _result: self.lister.stop())
+        self.lister.start()
+
+    # --- building ------------------------------------------------------------------------
+
+    def _preview_button(self, what: str) -> QPushButton:
+        button = QPushButton("Preview")
+        button.setAccessibleName(f"Preview the {what}")
+        if self._preview is None:
+            button.setEnabled(False)
+            button.setToolTip("Preview is not available in this version of the app.")
+        else:
+            button.setToolTip(f"Speak a sample count with this {what}")
+            button.clicked.connect(self.preview)
+        return button
+
+    def _voice_group(self) -> QGroupBox:
+        box = QGroupBox("Voice")
+        form = QFormLayout(box)
+        self.voice = QComboBox()
+        self.voice.setMinimumContentsLength(40)
+        self.voice.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        _describe(self.voice, "Voice", "The voice that speaks the cues, with its language")
+        self.voice_status = QLabel("Looking for the installed voices…")
+        self.voice_status.setAccessibleName("Voice list status")
+        self.voice_status.setWordWrap(True)
+        self.rate = QSpinBox()
+        self.rate.setRange(*us.RATE_RANGE)
+        self.rate.setSingleStep(10)
+        self.rate.setSuffix(" words per minute")
+        _describe(self.rate, "Speech rate", "How fast the voice speaks (the engine's usual "
+                  "speed is 200 words per minute)")
+        self.volume = QSpinBox()
+        self.volume.setRange(0, 100)
+        self.volume.setSingleStep(5)
+        self.volume.setSuffix(" %")
+        _describe(self.volume, "Volume", "How loud the voice is, from 0 to 100 percent")
+        self.tones = QCheckBox("Tones instead of speech for the counts")
+        _describe(self.tones, "Tones instead of speech",
+                  "Play a short tone on each count instead of speaking the number")
+
+        for label, widget, what in (("&Voice:", self.voice, "voice"),
+                                    ("&Rate:", self.rate, "speech rate"),
+                                    ("V&olume:", self.volume, "volume")):
+            row = QHBoxLayout()
+            row.addWidget(widget, 1)
+            row.addWidget(self._preview_button(what))
+            buddy = QLabel(label)
+            buddy.setBuddy(widget)
+            form.addRow(buddy, row)
+        form.addRow("", self.voice_status)
+        form.addRow("", self.tones)
+        return box
+
+    def _optional(self, spin: QAbstractSpinBox, name: str, tip: str,
+                  usual: str) -> QAbstractSpinBox:
+        """A spin box whose lowest value reads "Routine's own" (meaning: not set)."""
+        spin.setSpecialValueText(f"{ROUTINE_OWN} (usually {usual})")
+        spin.setAccelerated(True)
+        return _describe(spin, name, f"{tip}. At the bottom of the range: the routine's "
+                         "own value.")  # type: ignore[return-value]
+
+    @staticmethod
+    def _seconds(key: str, step: float) -> QDoubleSpinBox:
+        lo, hi = LIMITS[key]
+        spin = QDoubleSpinBox()
+        spin.setDecimals(1)
+        spin.setRange(lo - step, hi)  # the extra step below is "Routine's own"
+        spin.setSingleStep(step)
+        spin.setSuffix(" s")
+        return spin
+
+    def _session_group(self) -> QGroupBox:
+        box = QGroupBox("Session")
+        form = QFormLayout(box)
+        self.sweep = self._seconds("sweep_seconds", 0.1)
+        d = Defaults()
+        self._optional(self.sweep, "Seconds per sweep",
+                       "How long one windshield-wiper sweep takes", f"{d.sweep_seconds:g} s")
+        self.circle = self._seconds("circle_seconds", 0.1)
+        self._optional(self.circle, "Seconds per circle", "How long one foot circle takes",
+                       f"{d.circle_seconds:g} s")
+        self.pause = self._seconds("pause_seconds", 0.5)
+        self._optional(self.pause, "Still pause",
+                       "How long each still pause lasts (the guide says 10 seconds)",
+                       f"{d.pause_seconds:g} s")
+        self.reps = QSpinBox()
+        self.reps.setRange(0, int(LIMITS["reps"][1]))  # 0: "Routine's own"
+        self._optional(self.reps, "Repetitions",
+                       "How many sweeps or circles of each kind (the guide says 10)",
+                       f"{d.reps}")
+        self.lead_in = self._seconds("lead_in_seconds", 1)
+        self._optional(self.lead_in, "Lead-in", "Seconds to get ready before the first move",
+                       f"{d.lead_in_seconds:g} s")
+        self.leg = QComboBox()
+        for text, value in (("Both legs", "both"), ("Left leg only", "left"),
+                            ("Right leg only", "right")):
+            self.leg.addItem(text, value)
+        _describe(self.leg, "Legs", "Exercise both legs, or only one")
+        self.first_leg = QComboBox()
+        self.first_leg.addItem("Left leg first", "left")
+        self.first_leg.addItem("Right leg first", "right")
+        _describe(self.first_leg, "First leg", "With both legs: which leg goes first")
+        self.leg.currentIndexChanged.connect(
+            lambda _i: self.first_leg.setEnabled(self.leg.currentData() == "both"))
+        self.knee_feel = QCheckBox("Ask how my knee feels after each session")
+        _describe(self.knee_feel, "Knee-feel question",
+                  "At the end, ask how your knee feels and keep the answer in the history")
+        for label, widget in (("S&weep:", self.sweep), ("&Circle:", self.circle),
+                              ("&Still pause:", self.pause), ("Re&petitions:", self.reps),
+                              ("&Lead-in:", self.lead_in), ("Le&gs:", self.leg),
+                              ("&First leg:", self.first_leg)):
+            form.addRow(label, widget)
+        form.addRow("", self.knee_feel)
+        return box
+
+    def _reminder_group(self) -> QGroupBox:
+        box = QGroupBox("Daily reminder")
+        outer = QVBoxLayout(box)
+        self.reminder_on = QCheckBox("Remind me to do the routine")
+        _describe(self.reminder_on, "Daily reminder",
+                  "Show a notification at this time on the days you pick. While it is on, a "
+                  "tray icon stays and the app starts in the tray when you log in.")
+        self.reminder_time = QTimeEdit()
+        self.reminder_time.setDisplayFormat("HH:mm")
+        _describe(self.reminder_time, "Reminder time", "When the reminder appears")
+        row = QHBoxLayout()
+        row.addWidget(self.reminder_on)
+        row.addWidget(QLabel("at"))
+        row.addWidget(self.reminder_time)
+        row.addStretch(1)
+        outer.addLayout(row)
+        days = QHBoxLayout()
+        self.days: list[QCheckBox] = []
+        for name in DAY_NAMES:
+            day = QCheckBox(name[:3])
+            _describe(day, f"Remind on {name}", f"Show the reminder on {name}s")
+            self.days.append(day)
+            days.addWidget(day)
+        days.addStretch(1)
+        outer.addLayout(days)
+        self.reminder_note = QLabel()
+        self.reminder_note.setAccessibleName("Reminder note")
+        self.reminder_note.setWordWrap(True)
+        outer.addWidget(self.reminder_note)
+        self.reminder_on.toggled.connect(self._reminder_enabled)
+        return box
+
+    def _reminder_enabled(self, on: bool) -> None:
+        self.reminder_note.setText(
+            "While the reminder is on, a tray icon stays and the app starts in the tray when "
+            "you log in." if on else "Nothing runs in the background while the reminder is off.")
+        self.reminder_time.setEnabled(on)
+        for day in self.days:
+            day.setEnabled(on)
+
+    # --- values --------------------------------------------------------------------------
+
+    def set_settings(self, s: UserSettings) -> None:
+        self._select_voice(s.voice)
+        self.rate.setValue(s.rate)
+        self.volume.setValue(round(s.volume * 100))
+        self.tones.setChecked(s.tones)
+        for spin, value in ((self.sweep, s.sweep_seconds), (self.circle, s.circle_seconds),
+                            (self.pause, s.pause_seconds), (self.lead_in, s.lead_in_seconds)):
+            spin.setValue(spin.minimum() if value is None else value)
+        self.reps.setValue(0 if s.reps is None else s.reps)
+        self.leg.setCurrentIndex(self.leg.findData(s.leg))
+        self.first_leg.setCurrentIndex(self.first_leg.findData(s.first_leg))
+        self.first_leg.setEnabled(s.leg == "both")
+        self.knee_feel.setChecked(s.knee_feel)
+        r = s.reminder
+        self.reminder_on.setChecked(r.enabled)
+        self.reminder_time.setTime(QTime(r.time.hour, r.time.minute))
+        for i, day in enumerate(self.days):
+            day.setChecked(i in r.weekdays)
+        self._reminder_enabled(r.enabled)
+
+    def settings(self) -> UserSettings:
+        """The settings as the controls show them (validated)."""
+
+        def seconds(spin: QDoubleSpinBox) -> float | None:
+            lo = spin.minimum() + spin.singleStep()
+            return None if spin.value() < lo - 1e-9 else round(spin.value(), 1)
+
+        t = self.reminder_time.time()
+        return UserSettings(
+            voice=str(self.voice.currentData() or ""),
+            rate=self.rate.value(),
+            volume=self.volume.value() / 100,
+            tones=self.tones.isChecked(),
+            reps=self.reps.value() or None,
+            pause_seconds=seconds(self.pause),
+            sweep_seconds=seconds(self.sweep),
+            circle_seconds=seconds(self.circle),
+            lead_in_seconds=seconds(self.lead_in),
+            leg=self.leg.currentData(),
+            first_leg=self.first_leg.currentData(),
+            knee_feel=self.knee_feel.isChecked(),
+            reminder=Reminder(enabled=self.reminder_on.isChecked(),
+                              time=dt.time(t.hour(), t.minute()),
+                              weekdays=frozenset(i for i, d in enumerate(self.days)
+                                                 if d.isChecked())),
+        ).validate()
+
+    def accept(self) -> None:
+        try:
+            new = self.settings()
+            us.save(new)
+        except (KneeError, OSError) as exc:
+            QMessageBox.warning(self, "Settings not saved", f"The settings were not saved: {exc}")
+            return
+        self.saved.emit(new, us.changes(self._original, new))
+        super().accept()
+
+    def preview(self) -> None:
+        if self._preview is None:
+            return
+        self._preview(PREVIEW_TEXT, str(self.voice.currentData() or ""), self.rate.value(),
+                      self.volume.value() / 100)
+
+    # --- voices --------------------------------------------------------------------------
+
+    def _select_voice(self, voice_id: str) -> None:
+        index = self.voice.findData(voice_id)
+        if index < 0:
+            self.voice.addItem(f"{voice_id or 'Default voice'}", voice_id)
+            index = self.voice.count() - 1
+        self.voice.setCurrentIndex(index)
+
+    def _on_voices(self, voices: list[Voice], default: str) -> None:
+        chosen = str(self.voice.currentData() or "")
+        self.voice.clear()
+        default_voice = next((v for v in voices if v.id == default), None)
+        self.voice.addItem("Default voice" + (f": {default_voice.label}" if default_voice
+                                              else ""), "")
+        for v in sorted(voices, key=lambda v: v.name.lower()):
+            self.voice.addItem(v.label, v.id)
+        if chosen and self.voice.findData(chosen) < 0:
+            self.voice.addItem(f"{chosen} (not installed)", chosen)
+        self._select_voice(chosen)
+        self.voice_status.setText(f"{len(voices)} voices installed.")
+
+    def _on_voices_failed(self, message: str) -> None:
+        self.voice_status.setText(f"{message} Your chosen voice is kept.")
+
+
+def edit_settings(parent: QWidget | None = None, preview: Preview | None = None,
+                  on_saved: Callable[[UserSettings, us.Changes], object] | None = None
+                  ) -> SettingsDialog:
+    """Open the dialog (non-blocking) on the saved settings; ``on_saved`` gets the result."""
+    result = us.load()
+    dialog = SettingsDialog(result.settings, preview, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if on_saved is not None:
+        dialog.saved.connect(on_saved)
+    dialog.open()
+    if result.messages:
+        show_settings_problems(dialog, result.messages)
+    return dialog
+
+
+def show_settings_problems(parent: QWidget, messages: Sequence[str]) -> QMessageBox:
+    """Say (without blocking) that the settings file was damaged and where it was kept."""
+    box = QMessageBox(QMessageBox.Icon.Information, "Settings repaired",
+                      "Some of your settings could not be used, so their defaults apply.",
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setInformativeText("\n".join(messages))
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setAccessibleName("Settings repaired")
+    box.open()
+    return box

@@ -1,1 +1,0 @@
-"""Speech and sound: rendering phrases to clips, and playing them on the beat."""

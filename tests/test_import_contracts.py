@@ -1,0 +1,55 @@
+"""`make lint` runs import-linter over .importlinter: the layers of docs/architecture.md.
+Here a copy of the package gets one forbidden import, and lint-imports must fail on it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+LINT = Path(sys.executable).with_name("lint-imports")
+
+
+def _lint(root: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run([str(LINT), "--no-cache", "--config", str(root / ".importlinter")],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "knee_desktop", tmp_path / "knee_desktop",
+                    ignore=shutil.ignore_patterns("__pycache__", "_data"))
+    shutil.copy(REPO / ".importlinter", tmp_path / ".importlinter")
+    return tmp_path
+
+
+def _add(root: Path, module: str, line: str) -> None:
+    path = root / "knee_desktop" / module
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
+
+
+def test_the_tree_keeps_every_contract(copy: Path) -> None:
+    result = _lint(copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 kept, 0 broken" in result.stdout
+
+
+@pytest.mark.parametrize(("module", "line", "contract"), [
+    ("ui/text.py", "import knee_desktop.cli.options", "Layers"),
+    ("cli/plan_cmd.py", "import knee_desktop.ui.text", "Layers"),
+    ("session/engine.py", "import knee_desktop.history.store", "Layers"),
+    ("plan/pose.py", "import PySide6.QtCore", "No Qt below the runtime layer"),
+    ("runtime/voice.py", "import pyttsx3", "pyttsx3 only inside speech"),
+])
+def test_a_forbidden_import_fails_lint(copy: Path, module: str, line: str,
+                                       contract: str) -> None:
+    _add(copy, module, line)
+    result = _lint(copy)
+    assert result.returncode != 0
+    assert f"{contract}" in result.stdout and "BROKEN" in result.stdout
