@@ -60,7 +60,7 @@ def child(out: Path, only: list[str]) -> int:
 
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.routine.loader import load_catalog
-    from knee_desktop.session.clock import FakeClock
+    from knee_desktop.runtime.timers import FakeTimers
     from knee_desktop.speech.base import SilentVoice
     from knee_desktop.ui.app import make_app
     from knee_desktop.ui.main_window import MainWindow
@@ -75,8 +75,8 @@ def child(out: Path, only: list[str]) -> int:
     app = make_app()
     app.setStyle("Fusion")
     light = QPalette(app.palette())
-    clock = FakeClock()
-    window = MainWindow(load_catalog(), SilentVoice, clock=clock,
+    timers = FakeTimers()
+    window = MainWindow(load_catalog(), SilentVoice, timers=timers,
                         settings=PlanSettings(reps=10),
                         inhibitor=NoInhibit())  # type: ignore[arg-type]
     window.resize(1200, 800)
@@ -85,10 +85,9 @@ def child(out: Path, only: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     def walk_to(t: float) -> None:
-        ctl = window.controller
-        while ctl.active and ctl.position() < t - 1e-6:
-            clock.advance(min(0.1, t - ctl.position()))
-            ctl.sync()
+        driver = window.driver
+        if driver.session is not None and driver.active:
+            timers.advance(max(0.0, driver.session.time_of(t) - timers.clock.now()))
 
     def shot(name: str) -> None:
         if only and name not in only:
@@ -137,9 +136,9 @@ def child(out: Path, only: list[str]) -> int:
     shot("03-sweep-left-on-the-count")
     walk_to(first("still") + 3.6)
     shot("04-still-pause")
-    window.controller.toggle_pause()
+    window.driver.toggle_pause()
     shot("05-paused")
-    window.controller.toggle_pause()
+    window.driver.toggle_pause()
     both = next(e for e in events if e.kind == "rep" and e.movement == "sweep-both"
                 and e.rep == 3)
     walk_to(both.move_start + 0.2 * both.duration)

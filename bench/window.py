@@ -76,7 +76,7 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
         return 0
     if mode == "running":
         window.start_session()
-        window.controller.skip()  # straight to the first movement: the foot moves
+        window.driver.skip()  # straight to the first movement: the foot moves
     slices: list[float] = []
     marks = [(time.monotonic(), cpu_seconds(), window.session_view.diagram.paints)]
     warmup = 2.0

@@ -13,6 +13,7 @@ from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.prefs import user_settings as us
 from knee_desktop.prefs.launch import LaunchOptions
 from knee_desktop.routine.loader import load_catalog
+from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.clock import FakeClock
 from knee_desktop.session.engine import State
 from knee_desktop.ui import wiring as desktop_wiring
@@ -21,8 +22,8 @@ from knee_desktop.ui.main_window import MainWindow
 
 @pytest.fixture
 def wired(qtbot, monkeypatch: pytest.MonkeyPatch):
-    clock, voice = FakeClock(), RecordingVoice()
-    window = MainWindow(load_catalog(), lambda: voice, clock=clock,
+    timers, voice = FakeTimers(), RecordingVoice()
+    window = MainWindow(load_catalog(), lambda: voice, timers=timers,
                         settings=PlanSettings(reps=2, lead_in_seconds=1, pause_seconds=1),
                         inhibitor=FakeInhibitor())
     qtbot.addWidget(window)
@@ -36,23 +37,23 @@ def wired(qtbot, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(desktop_wiring, "ask_knee_feel", ask)
     wiring = desktop_wiring.wire_window(window, us.UserSettings())
     window.show()
-    return window, clock, voice, wiring, asked
+    return window, timers, voice, wiring, asked
 
 
-def run_to_end(window: MainWindow, clock: FakeClock) -> None:
-    session = window.controller.session
+def run_to_end(window: MainWindow, timers: FakeTimers) -> None:
+    session = window.driver.session
     assert session is not None
-    while session.state is State.RUNNING:
-        clock.advance(0.05)
-        window.controller.sync()
+    timers.advance_until(lambda: session.state is not State.RUNNING)
 
 
 def test_a_window_session_is_recorded_with_knee_feel_before_and_after(wired, qtbot) -> None:
-    window, clock, _voice, wiring, asked = wired
+    window, timers, _voice, wiring, asked = wired
     qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)
     assert asked == ["before"] and wiring.recorder is not None
-    run_to_end(window, clock)
-    qtbot.waitUntil(lambda: asked == ["before", "after"], timeout=5000)
+    run_to_end(window, timers)
+    assert asked == ["before"]  # not while the closing words are still being heard
+    timers.advance_until(lambda: not window.driver.ending)
+    assert asked == ["before", "after"]
     with HistoryStore() as store:
         (record,) = store.sessions()
     assert record.end_state == "completed" and record.routine_id == "windshield-wiper"
@@ -64,13 +65,12 @@ def test_a_window_session_is_recorded_with_knee_feel_before_and_after(wired, qtb
 
 
 def test_a_stopped_session_is_recorded_as_stopped(wired, qtbot) -> None:
-    window, clock, _voice, wiring, asked = wired
+    window, timers, _voice, wiring, asked = wired
     wiring.settings = us.UserSettings(knee_feel=False)
     qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)
     assert asked == []
-    clock.advance(3)
-    window.controller.sync()
-    window.controller.stop()
+    timers.advance(3)
+    window.driver.stop()
     with HistoryStore() as store:
         (record,) = store.sessions()
     assert record.end_state == "stopped" and record.feel_before is None
@@ -103,7 +103,7 @@ def test_no_audio_output_is_said_at_once_and_start_asks_first(qtbot, monkeypatch
     monkeypatch.setenv("XDG_RUNTIME_DIR", "/nonexistent")  # no audio server to be found
     voice = voice_factory_for(LaunchOptions())()
     assert isinstance(voice, NoAudioVoice) and "audio" in voice.reason.lower()
-    window = MainWindow(load_catalog(), lambda: voice, clock=FakeClock(),
+    window = MainWindow(load_catalog(), lambda: voice, timers=FakeTimers(),
                         settings=PlanSettings(reps=2), inhibitor=FakeInhibitor())
     qtbot.addWidget(window)
     wiring = desktop_wiring.wire_window(window, us.UserSettings(knee_feel=False))
@@ -112,10 +112,10 @@ def test_no_audio_output_is_said_at_once_and_start_asks_first(qtbot, monkeypatch
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
     window.show()
     qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)
-    assert window.controller.session is None  # "No": nothing started
+    assert window.driver.session is None  # "No": nothing started
     qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)
-    assert window.controller.active and wiring.silent_ok
-    window.controller.stop()
+    assert window.driver.active and wiring.silent_ok
+    window.driver.stop()
 
 
 def test_silent_flag_gives_a_silent_voice_without_asking() -> None:
@@ -136,8 +136,8 @@ def test_a_start_from_a_launch_never_begins_a_session_that_cannot_be_heard(qtbot
         qtbot.addWidget(window)
         start_soon(window)
         if starts:
-            qtbot.waitUntil(lambda w=window: w.controller.active, timeout=2000)
-            window.controller.stop()
+            qtbot.waitUntil(lambda w=window: w.driver.active, timeout=2000)
+            window.driver.stop()
         else:
             qtbot.wait(50)  # let a wrongly queued start run, if there were one
-            assert window.controller.session is None
+            assert window.driver.session is None

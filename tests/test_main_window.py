@@ -10,19 +10,22 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QListWidget,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
 )
 from window_helpers import FakeInhibitor, RecordingVoice
 
 from knee_desktop.cli.main import parse_launch
+from knee_desktop.history.feel import KneeFeel
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.routine.loader import load_catalog
+from knee_desktop.runtime.driver import CONFIRM_STOP
+from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.clock import FakeClock
 from knee_desktop.session.engine import State
 from knee_desktop.ui.leg_diagram import LegDiagram
 from knee_desktop.ui.main_window import MainWindow
-from knee_desktop.ui.session_controller import CONFIRM_STOP
 
 PAUSED = "Paused. Press space to go on."
 
@@ -30,6 +33,11 @@ PAUSED = "Paused. Press space to go on."
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture
+def timers(clock: FakeClock) -> FakeTimers:
+    return FakeTimers(clock)
 
 
 @pytest.fixture
@@ -43,8 +51,10 @@ def inhibitor() -> FakeInhibitor:
 
 
 @pytest.fixture
-def window(qtbot, clock, voice, inhibitor) -> MainWindow:
-    win = MainWindow(load_catalog(), lambda: voice, clock=clock,
+def window(qtbot, timers, voice, inhibitor, monkeypatch) -> MainWindow:
+    # closing a window mid-session asks first (tested on its own): here, the answer is yes
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    win = MainWindow(load_catalog(), lambda: voice, timers=timers,
                      settings=PlanSettings(reps=3), inhibitor=inhibitor)  # type: ignore[arg-type]
     qtbot.addWidget(win)
     win.show()
@@ -52,21 +62,15 @@ def window(qtbot, clock, voice, inhibitor) -> MainWindow:
     return win
 
 
-def go_to(window: MainWindow, clock: FakeClock, t: float) -> None:
-    """Step the fake clock to timeline position ``t`` and let the window catch up."""
-    session = window.controller.session
+def walk_to(window: MainWindow, timers: FakeTimers, t: float) -> None:
+    """Let the session's timers run until timeline position ``t``: every cue and every
+    frame on its own time, as the event loop would."""
+    session = window.driver.session
     assert session is not None
-    clock.advance(max(0.0, t - session.position()))
-    window.controller.sync()
+    timers.advance(max(0.0, session.time_of(t) - timers.clock.now()))
 
 
-def walk_to(window: MainWindow, clock: FakeClock, t: float, step: float = 0.05) -> None:
-    """Like go_to, in small steps, so no cue is late enough to be dropped."""
-    session = window.controller.session
-    assert session is not None
-    while session.position() < t - 1e-9:
-        clock.advance(min(step, t - session.position()))
-        window.controller.sync()
+go_to = walk_to
 
 
 def key(widget, k: Qt.Key, qtbot) -> None:
@@ -87,9 +91,9 @@ def test_safety_words_and_script_are_shown_before_a_session(window):
     assert not window.controller.animating  # idle: no timer at all
 
 
-def test_start_speaks_the_lead_in_and_counts_in(window, clock, voice, inhibitor):
+def test_start_speaks_the_lead_in_and_counts_in(window, timers, voice, inhibitor):
     window.controls.start.click()
-    assert window.controller.state is State.RUNNING
+    assert window.driver.state is State.RUNNING
     assert window.pages.currentWidget() is window.session_view
     assert inhibitor.calls == ["inhibit"]
     assert voice.played[0] == "Windshield wiper and foot circles."
@@ -98,45 +102,45 @@ def test_start_speaks_the_lead_in_and_counts_in(window, clock, voice, inhibitor)
 
     assert set(announcements(window.timeline)) | {CONFIRM_STOP} <= set(voice.prepared)
     five = next(e for e in window.timeline.events if e.kind == "count")
-    walk_to(window, clock, five.t + 0.1)
+    walk_to(window, timers, five.t + 0.1)
     assert window.session_view.count.text() == "5"
     assert window.session_view.diagram.pose().count_in == 5
     assert voice.played[-1] == "Five."
     assert window.steps.current() == 0
 
 
-def test_diagram_reads_the_session_clock(window, clock):
+def test_diagram_reads_the_session_timers(window, timers):
     window.start_session()
     rep = next(e for e in window.timeline.events if e.kind == "rep")
-    walk_to(window, clock, rep.t)
+    walk_to(window, timers, rep.t)
     pose = window.session_view.diagram.pose()
     assert pose.kind == "move" and pose.movement == "sweep-left"
     assert pose.tilt == pytest.approx(-35.0, abs=0.01)
-    walk_to(window, clock, rep.t + 0.02)  # the count is handed out on its beat
+    walk_to(window, timers, rep.t + 0.02)  # the count is handed out on its beat
     assert window.session_view.count.text() == "1 of 3"
     assert window.controller.animating
 
 
-def test_space_pauses_and_resumes_whatever_has_focus(window, clock, voice, qtbot):
+def test_space_pauses_and_resumes_whatever_has_focus(window, timers, voice, qtbot):
     window.start_session()
-    go_to(window, clock, 3.0)
+    go_to(window, timers, 3.0)
     key(window.steps, Qt.Key.Key_Space, qtbot)
-    assert window.controller.state is State.PAUSED
+    assert window.driver.state is State.PAUSED
     assert voice.said[-1] == PAUSED
     assert not window.controller.animating  # paused: nothing moves, no frame timer
     assert "PAUSED" in window.session_view.status.text()
     assert window.controls.pause.text().startswith("Resume")
     # Space on a focused push button must not also click it
     key(window.controls.skip, Qt.Key.Key_Space, qtbot)
-    assert window.controller.state is State.RUNNING
+    assert window.driver.state is State.RUNNING
     assert voice.said[-1] == "Resuming."
     assert window.steps.current() == 0  # not skipped
     assert window.controller.animating
 
 
-def test_r_repeats_the_last_cue(window, clock, voice, qtbot):
+def test_r_repeats_the_last_cue(window, timers, voice, qtbot):
     window.start_session()
-    go_to(window, clock, 0.5)
+    go_to(window, timers, 0.5)
     key(window.session_view.diagram, Qt.Key.Key_R, qtbot)
     assert voice.played[-1] == "Windshield wiper and foot circles."
     assert voice.played.count("Windshield wiper and foot circles.") == 2
@@ -155,42 +159,42 @@ def test_n_or_right_skips_to_the_next_step(window, voice, qtbot, k):
     assert voice.said[-1] == "Skipping to still pause."
 
 
-def test_escape_asks_aloud_then_a_second_escape_stops(window, clock, voice, inhibitor,
+def test_escape_asks_aloud_then_a_second_escape_stops(window, timers, voice, inhibitor,
                                                        qtbot):
     ended = []
     window.session_ended.connect(ended.append)
     window.start_session()
     key(window.steps, Qt.Key.Key_Escape, qtbot)
-    assert window.controller.state is State.RUNNING
+    assert window.driver.state is State.RUNNING
     assert voice.said[-1] == CONFIRM_STOP == "Press escape again to stop."
     assert "Esc again" in window.session_view.status.text()
-    clock.advance(1.0)
+    timers.advance(1.0)
     key(window.controls.repeat, Qt.Key.Key_Escape, qtbot)
-    assert window.controller.state is State.STOPPED
+    assert window.driver.state is State.STOPPED
     assert voice.said[-1] == "Session stopped."
     assert inhibitor.calls == ["inhibit", "release"]
-    assert ended and ended[0] is window.controller.session
+    assert ended and ended[0] is window.driver.session
     assert not window.controller.animating
     assert window.controls.start.isEnabled()
     window.controls.start.click()  # back to the routine and its safety words, not a restart
     assert window.pages.currentWidget() is window.routine_panel
-    assert window.controller.state is State.STOPPED
+    assert window.driver.state is State.STOPPED
     window.controls.start.click()
-    assert window.controller.state is State.RUNNING
-    window.controller.stop()
+    assert window.driver.state is State.RUNNING
+    window.driver.stop()
 
 
-def test_a_late_second_escape_only_asks_again(window, clock, voice, qtbot):
+def test_a_late_second_escape_only_asks_again(window, timers, voice, qtbot):
     window.start_session()
     key(window.steps, Qt.Key.Key_Escape, qtbot)
-    clock.advance(6.0)
+    timers.advance(6.0)
     key(window.steps, Qt.Key.Key_Escape, qtbot)
-    assert window.controller.state is State.RUNNING
+    assert window.driver.state is State.RUNNING
     assert voice.said[-2:] == [CONFIRM_STOP, CONFIRM_STOP]
     # another control in between cancels the request
     key(window.steps, Qt.Key.Key_R, qtbot)
     key(window.steps, Qt.Key.Key_Escape, qtbot)
-    assert window.controller.state is State.RUNNING
+    assert window.driver.state is State.RUNNING
 
 
 def test_held_down_keys_count_once(window, voice):
@@ -199,33 +203,33 @@ def test_held_down_keys_count_once(window, voice):
         event = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Space,
                           Qt.KeyboardModifier.NoModifier, " ", repeat)
         QApplication.sendEvent(window.steps, event)
-    assert window.controller.state is State.PAUSED
+    assert window.driver.state is State.PAUSED
     assert voice.said == [PAUSED]
-    window.controller.toggle_pause()
+    window.driver.toggle_pause()
 
 
 def test_keys_do_nothing_special_without_a_session(window, voice, qtbot):
     key(window.routine_panel.script, Qt.Key.Key_Space, qtbot)
     key(window.steps, Qt.Key.Key_N, qtbot)
     key(window.steps, Qt.Key.Key_Escape, qtbot)
-    assert window.controller.session is None
+    assert window.driver.session is None
     assert voice.log == []
 
 
 def test_skip_at_the_last_step_says_so(window, voice):
     window.start_session()
     for _ in range(len(window.timeline.steps) - 1):
-        window.controller.skip()
-    window.controller.skip()
+        window.driver.skip()
+    window.driver.skip()
     assert voice.said[-1] == "This is the last step."
 
 
-def test_finishing_releases_everything(window, clock, voice, inhibitor):
+def test_finishing_releases_everything(window, timers, voice, inhibitor):
     ended = []
     window.session_ended.connect(ended.append)
     window.start_session()
-    go_to(window, clock, window.timeline.duration + 1)
-    assert window.controller.state is State.FINISHED
+    go_to(window, timers, window.timeline.duration + 1)
+    assert window.driver.state is State.FINISHED
     assert voice.played[-1].startswith("That is the end of the session.")
     assert inhibitor.calls == ["inhibit", "release"]
     assert ended
@@ -233,13 +237,13 @@ def test_finishing_releases_everything(window, clock, voice, inhibitor):
     assert window.session_view.diagram.pose().kind == "end"
     assert window.controls.progress.value() == 1000
     assert not window.controller.animating
-    assert window.controller.scheduler is not None and not window.controller.scheduler.armed
+    assert window.driver.scheduler is not None and not window.driver.scheduler.armed
 
 
-def test_progress_and_time_left_follow_the_session(window, clock):
+def test_progress_and_time_left_follow_the_session(window, timers):
     window.start_session()
     total = window.timeline.duration
-    go_to(window, clock, total / 2)
+    go_to(window, timers, total / 2)
     assert 480 <= window.controls.progress.value() <= 520
     left = total - total / 2
     assert window.controls.time_left.text().startswith(f"{int(left // 60)}:")
@@ -252,24 +256,30 @@ def test_buttons_follow_the_state(window, qtbot):
     assert not c.start.isEnabled() and c.pause.isEnabled() and c.stop.isEnabled()
     assert not window.routine_panel.picker.isEnabled()
     c.pause.click()
-    assert window.controller.state is State.PAUSED
+    assert window.driver.state is State.PAUSED
     c.pause.click()
     c.skip.click()
     assert window.steps.current() == 1
     c.stop.click()  # a click is deliberate: no second confirmation
-    assert window.controller.state is State.STOPPED
+    assert window.driver.state is State.STOPPED
     assert window.routine_panel.picker.isEnabled()
 
 
-def test_observers_are_attached_when_a_session_starts(window):
+def test_the_recorder_is_attached_when_a_session_starts(window):
     seen = []
-    window.controller.observers.append(lambda session, scheduler: seen.append(
-        (session.state, scheduler)))
+
+    def recorder(session, feel):
+        seen.append((session.state, feel))
+        return None  # nothing to record here
+
+    window.driver.recorder_factory = recorder
     started = []
     window.session_started.connect(started.append)
+    window.feel_before = KneeFeel(4)
     session = window.start_session()
-    assert seen == [(State.READY, window.controller.scheduler)]  # before the first cue
+    assert seen == [(State.READY, KneeFeel(4))]  # before the first cue
     assert started == [session]
+    assert window.feel_before is None  # one answer, one session
 
 
 def test_menu_actions_are_seams(window):
@@ -313,41 +323,45 @@ def test_command_line_start(qtbot, voice, inhibitor):
     assert options.start == "windshield-wiper" and options.overrides.reps == 5 and options.silent
     window = open_window(options, inhibitor=inhibitor)
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: window.controller.active)
+    qtbot.waitUntil(lambda: window.driver.active)
     assert window.timeline.settings.reps == 5
     assert window.routine.id == "windshield-wiper"
     assert inhibitor.calls == ["inhibit"]
-    window.close()
-    assert window.controller.state is State.STOPPED
+    window.driver.stop()
+    assert window.driver.state is State.STOPPED
     assert inhibitor.calls == ["inhibit", "release"]
+    window.close()
 
 
-def test_frames_at_display_rate_only_while_something_moves(window, clock):
+def test_frames_at_display_rate_only_while_something_moves(window, timers):
     window.start_session()
     ctl = window.controller
-    go_to(window, clock, 1.0)
-    ctl._tick()
-    assert ctl.animating and ctl._frames.interval() >= 100  # words only: ticks for the clock
+
+    def next_frame() -> float:
+        due = timers.deadline("frame-timer")
+        assert due is not None
+        return due - timers.clock.now()
+
+    go_to(window, timers, 1.0)
+    assert ctl.animating and next_frame() >= 0.1  # words only: ticks for the clock
     rep = next(e for e in window.timeline.events if e.kind == "rep")
-    walk_to(window, clock, rep.t - 0.3)
-    ctl._tick()
-    assert ctl._frames.interval() == ctl._frame_ms  # the foot moves: every frame
+    walk_to(window, timers, rep.t - 0.3)
+    assert 0 < next_frame() <= ctl.frame_seconds + 1e-9  # the foot moves: every frame
     still = next(e for e in window.timeline.events if e.kind == "still")
-    walk_to(window, clock, still.t + 1.0)
-    ctl._tick()
-    assert ctl._frames.interval() == ctl._frame_ms  # the ring counts down
-    ctl.toggle_pause()
+    walk_to(window, timers, still.t + 1.0)
+    assert 0 < next_frame() <= ctl.frame_seconds + 1e-9  # the ring counts down
+    window.driver.toggle_pause()
     assert not ctl.animating  # paused: no timer
 
 
-def test_thigh_massage_counts_presses_and_holds(window, clock, voice):
+def test_thigh_massage_counts_presses_and_holds(window, timers, voice):
     window.routine_panel.picker.setCurrentIndex(window.routine_panel.picker.findData(
         "thigh-massage"))
     assert window.routine.id == "thigh-massage"
     assert "sharp pain" in window.routine_panel.safety.text()
     window.start_session()
     press = next(e for e in window.timeline.events if e.kind == "press")
-    walk_to(window, clock, press.t + 2.0)
+    walk_to(window, timers, press.t + 2.05)  # the frame painted after 2 s
     assert window.session_view.count.text() == "1 of 3"
     assert window.session_view.instruction.text() == press.text
     pose = window.session_view.diagram.pose()

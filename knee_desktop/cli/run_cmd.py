@@ -6,8 +6,9 @@ run its signal handler while Qt waits). ``--cue-log FILE`` writes one JSON objec
 cue: ``due`` (``time.monotonic()`` at which it should be heard), ``played`` (when it was
 handed to the player), ``heard`` (when the player placed it to be heard), ``kind``, ``text``.
 
-Observers of the session (printing, the cue log, the history recorder) are attached in one
-place: :func:`attach_observers`.
+The session itself is run by the one session driver (``runtime/driver.py``), as in the
+window; this module only prints what it does (:func:`attach_views`), gives it the history
+recorder and the terminal's knee question, and ends the event loop when it is done.
 """
 
 from __future__ import annotations
@@ -16,22 +17,20 @@ import argparse
 import json
 import signal
 import sys
-import time
 from types import FrameType
 from typing import IO, TYPE_CHECKING, Any
 
 from knee_desktop.cli.options import add_session_options, saved_settings, settings_from_args
 from knee_desktop.common.errors import KneeError
-from knee_desktop.plan.timeline import Timeline
+from knee_desktop.history.feel import KneeFeel, When, spoken_answer, spoken_question
 from knee_desktop.routine.loader import load_catalog
-from knee_desktop.session.clock import MonotonicClock
 from knee_desktop.session.engine import Cue, Session, State
 
 if TYPE_CHECKING:
     from knee_desktop.history.recorder import HistoryRecorder
+    from knee_desktop.runtime.driver import SessionDriver
 
 EXIT_NO_AUDIO = 3
-TAIL_SECONDS = 0.5  # after the last cue is heard, before quitting
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -73,8 +72,7 @@ class Progress:
 
 
 class CuePrinter:
-    def __init__(self, session: Session, stream: IO[str]) -> None:
-        self.session = session
+    def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
 
     def cue(self, cue: Cue) -> None:
@@ -121,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QCoreApplication, QTimer
 
     from knee_desktop.runtime.audio_output import AudioUnavailable
-    from knee_desktop.runtime.scheduler import CueScheduler
+    from knee_desktop.runtime.driver import SessionDriver
     from knee_desktop.runtime.voice import choose_voice, voice_settings
 
     routine = load_catalog().get(args.routine)
@@ -135,25 +133,27 @@ def run(args: argparse.Namespace) -> int:
     except AudioUnavailable as exc:
         print(f"knee-desktop: {exc}", file=sys.stderr)
         return EXIT_NO_AUDIO
-    voice = choice.voice
     for note in choice.notes:
         print(note, file=sys.stderr)
+    runner = Runner(app)
+    # `run` never asks the "before" question (the user is already lying down), and asks
+    # the one after only when the session ran to its end (Ctrl+C means: let me go).
+    driver = SessionDriver(choice.voice, recorder=runner.record,
+                           asker=terminal_asker if saved.knee_feel else None,
+                           ask_after_stop=False)
+    runner.driver = driver
     try:
-        timeline, notes = voice.plan(routine, settings, Progress(sys.stderr))
+        timeline, notes = driver.plan(routine, settings, Progress(sys.stderr))
         for note in notes:
             print(note, file=sys.stderr)
     except KneeError:
-        voice.close()
+        driver.close()
         raise
     except AudioUnavailable as exc:
-        voice.close()
+        driver.close()
         print(f"knee-desktop: {exc}", file=sys.stderr)
         return EXIT_NO_AUDIO
-
-    session = Session(timeline, MonotonicClock(), lookahead=voice.latency)
-    scheduler = CueScheduler(session)
-    runner = Runner(app, session, scheduler, voice, timeline)
-    attach_observers(session, scheduler, runner, args)
+    attach_views(driver, runner, args)
 
     wakeup = QTimer()  # lets Python notice Ctrl+C while Qt waits in C++
     wakeup.setObjectName("signal-wakeup")
@@ -164,132 +164,105 @@ def run(args: argparse.Namespace) -> int:
     print(f"{timeline.title}: {timeline.duration / 60:.1f} minutes, legs: {', '.join(s.legs)}."
           " Ctrl+C stops.", file=sys.stderr)
     try:
-        scheduler.start()
+        driver.start(timeline)
         app.exec()
     finally:
         signal.signal(signal.SIGINT, previous)
         wakeup.stop()
-        scheduler.stop()
+        driver.close()
         runner.close()
-        voice.close()
-    finish_history(runner, saved.knee_feel)
     return runner.exit_code
 
 
-def finish_history(runner: Runner, ask_feel: bool) -> None:
-    """After the session: ask how the knees feel (only at a terminal), then let go."""
+def terminal_asker(when: When, say: Any) -> KneeFeel | None:
+    """The knee question at the terminal (only when stdin is one), asked aloud as well;
+    Ctrl+C while it waits skips it."""
     from knee_desktop.cli.feel import ask_feel_terminal
 
-    recorder = runner.recorder
-    if recorder is None:
-        return
-    if ask_feel and runner.session.state is State.FINISHED:
-        recorder.keep_after(ask_feel_terminal("after"))  # None when stdin is not a terminal
-    recorder.detach()
+    if not sys.stdin.isatty():
+        return None
+    say(spoken_question(when))
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        feel = ask_feel_terminal(when)
+    except KeyboardInterrupt:
+        feel = None
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if feel is not None:
+        say(spoken_answer(feel))
+    return feel
 
 
 class Runner:
-    """Plays the cues, and ends the event loop when the session is over."""
+    """The terminal's side of a session: prints problems, ends the event loop when the
+    driver is done, and turns Ctrl+C into a stop."""
 
-    def __init__(self, app: Any, session: Session, scheduler: Any, voice: Any,
-                 timeline: Timeline) -> None:
+    def __init__(self, app: Any) -> None:
         self.app = app
-        self.session = session
-        self.scheduler = scheduler
-        self.voice = voice
-        self.timeline = timeline
+        self.driver: SessionDriver | None = None
         self.exit_code = 0
         self.log: CueLog | None = None
         self.recorder: HistoryRecorder | None = None
         self.keep: list[object] = []
         self._interrupted = 0
-        self._last_heard_end = 0.0
 
-    # ---- what is heard -----------------------------------------------------------------
-    def play(self, cue: Cue) -> None:
-        event = cue.event
-        speaks = getattr(self.voice, "speaks", True)
-        played = time.monotonic()
-        heard: float | None = None
-        if event.text or not speaks:
-            heard = self.voice.play_at(event.text or "", event.kind, cue.due)
-            length = self.voice.duration(event.text or "") or 0.0
-            self._last_heard_end = max(self._last_heard_end, (heard or cue.due) + length)
-        if self.log:
-            self.log.write(cue, played, heard)
+    def record(self, session: Session, feel: KneeFeel) -> HistoryRecorder:
+        """The driver's recorder: the history, written as the session goes. A problem is
+        printed and said: eyes are closed."""
+        from knee_desktop.history.recorder import HistoryRecorder
 
-    def say(self, text: str) -> None:
-        self.voice.say(text)
-        heard = time.monotonic() + self.voice.latency
-        self._last_heard_end = max(self._last_heard_end, heard + (self.voice.duration(text)
-                                                                 or 1.5))
+        recorder = HistoryRecorder.attach(session, feel_before=feel.score, note=feel.note)
+        recorder.problem.connect(self.history_problem)
+        recorder.recovered.connect(self.problem)
+        recorder.notice.connect(self.problem)
+        self.recorder = recorder
+        return recorder
 
     def on_state(self, state: State) -> None:
-        if state in (State.PAUSED, State.STOPPED) and hasattr(self.voice, "stop_sound"):
-            self.voice.stop_sound()
-        if state in (State.FINISHED, State.STOPPED):
-            if state is State.STOPPED:
-                self.exit_code = 130 if self._interrupted else 1
-            self._quit_after_sound()
+        if state is State.STOPPED:
+            self.exit_code = 130 if self._interrupted else 1
 
     def problem(self, message: str) -> None:
         print(f"knee-desktop: {message}", file=sys.stderr)
 
     def history_problem(self, message: str) -> None:
-        """The history could not be written: print it and say it (eyes are closed)."""
         self.problem(message)
-        if self.session.active:
-            self.voice.say(message)
+        if self.driver is not None and self.driver.active:
+            self.driver.say(message)
 
-    def history_note(self, message: str) -> None:
-        print(f"knee-desktop: {message}", file=sys.stderr)
+    def log_cue(self, cue: Cue, played: float, heard: float | None) -> None:
+        if self.log:
+            self.log.write(cue, played, heard)
 
     # ---- ending ------------------------------------------------------------------------
     def interrupt(self, signum: int, frame: FrameType | None) -> None:
         self._interrupted += 1
-        if self._interrupted > 1 or not self.session.active:
+        if self._interrupted > 1 or self.driver is None or not self.driver.active:
             self.app.quit()
             return
         print("\nStopping (Ctrl+C again to quit at once).", file=sys.stderr)
-        self.scheduler.stop()
+        self.driver.stop()
 
-    def _quit_after_sound(self) -> None:
-        from PySide6.QtCore import QTimer
-
-        # Later, so that the confirmation that follows this state change is counted in.
-        QTimer.singleShot(0, self._quit_when_heard)
-
-    def _quit_when_heard(self) -> None:
-        from PySide6.QtCore import QTimer
-
-        wait = max(0.0, self._last_heard_end - time.monotonic()) + TAIL_SECONDS
-        QTimer.singleShot(round(wait * 1000), self.app.quit)
+    def done(self, _session: Session) -> None:
+        self.app.quit()
 
     def close(self) -> None:
         if self.log:
             self.log.close()
 
 
-def attach_observers(session: Session, scheduler: Any, runner: Runner,
-                     args: argparse.Namespace) -> None:
-    """Every observer of a voice-only session is attached here, and only here."""
-    from knee_desktop.history.recorder import HistoryRecorder
-
-    # The history is written as the session goes; `run` never asks the "before" question
-    # (the user is already lying down). A problem is printed and said: eyes are closed.
-    runner.recorder = HistoryRecorder.attach(session)
-    runner.recorder.problem.connect(runner.history_problem)
-    runner.recorder.recovered.connect(runner.history_note)
-    runner.recorder.notice.connect(runner.history_note)
-    scheduler.cue.connect(runner.play)
-    scheduler.announce.connect(runner.say)
-    scheduler.state_changed.connect(runner.on_state)
-    runner.voice.problem.connect(runner.problem)
+def attach_views(driver: SessionDriver, runner: Runner, args: argparse.Namespace) -> None:
+    """Everything the terminal shows of a session is attached here, and only here."""
+    driver.state_changed.connect(runner.on_state)
+    driver.done.connect(runner.done)
+    driver.message.connect(runner.problem)
+    driver.played.connect(runner.log_cue)
     if args.cue_log:
         runner.log = CueLog(args.cue_log)
     if not args.quiet:
-        printer = CuePrinter(session, sys.stdout)
+        printer = CuePrinter(sys.stdout)
         runner.keep.append(printer)  # a Qt connection does not keep a plain object alive
-        scheduler.cue.connect(printer.cue)
-        scheduler.dropped.connect(printer.dropped)
-        scheduler.announce.connect(printer.announce)
+        driver.cue.connect(printer.cue)
+        driver.dropped.connect(printer.dropped)
+        driver.announced.connect(printer.announce)

@@ -1,17 +1,16 @@
 """Drive a core Session from the GUI thread's event loop, and turn its hooks into Signals.
 
-One QTimer with Qt.PreciseTimer is re-armed to the next absolute deadline on the session's
-monotonic clock after every firing; intervals are never chained, so handler time never
-accumulates into drift.
+One timer from the timer port (a precise QTimer in production) is re-armed to the next
+absolute deadline on the session's clock after every firing; intervals are never chained,
+so handler time never accumulates into drift.
 """
 
 from __future__ import annotations
 
-import math
-
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from knee_desktop.plan.timeline import StepSpan
+from knee_desktop.runtime.timers import QtTimers, Timer, Timers
 from knee_desktop.session.engine import Cue, Session, State, StepResult
 
 
@@ -24,14 +23,12 @@ class CueScheduler(QObject):
     step_started = Signal(object)  # StepSpan
     step_finished = Signal(object)  # StepResult
 
-    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+    def __init__(self, session: Session, parent: QObject | None = None,
+                 timers: Timers | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self._timer = QTimer(self)
-        self._timer.setObjectName("cue-timer")
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._fire)
+        timers = timers or QtTimers(session.clock)
+        self.timer: Timer = timers.timer("cue-timer", self._fire, self)
         session.cue.connect(self._emit_cue)
         session.dropped.connect(self._emit_dropped)
         session.repeated.connect(self._emit_repeated)
@@ -78,11 +75,11 @@ class CueScheduler(QObject):
 
     def stop(self) -> None:
         self.session.stop()
-        self._timer.stop()
+        self.timer.stop()
 
     @property
     def armed(self) -> bool:
-        return self._timer.isActive()
+        return self.timer.active
 
     def _fire(self) -> None:
         self.session.poll()
@@ -91,8 +88,6 @@ class CueScheduler(QObject):
     def _arm(self) -> None:
         deadline = self.session.next_deadline()
         if deadline is None:
-            self._timer.stop()
-            return
-        wait = deadline - self.session.clock.now()
-        # Round up: a timer that fires a hair early would only re-arm for 0 ms.
-        self._timer.start(max(0, math.ceil(wait * 1000)))
+            self.timer.stop()
+        else:
+            self.timer.start_at(deadline)

@@ -13,13 +13,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from knee_desktop import APP_ID, __version__
 from knee_desktop.common import paths
-from knee_desktop.common.app_command import app_command
 from knee_desktop.common.errors import KneeError
-from knee_desktop.desktop.tray import ReminderController
 from knee_desktop.prefs import user_settings
 from knee_desktop.prefs.launch import LaunchOptions
-from knee_desktop.prefs.reminder import set_autostart
-from knee_desktop.prefs.user_settings import Reminder
 from knee_desktop.speech.base import NoAudioVoice, SilentVoice, Voice
 
 if TYPE_CHECKING:
@@ -60,29 +56,6 @@ def bring_to_front(window: QWidget) -> None:
         window.showNormal()
     window.raise_()
     window.activateWindow()
-
-
-def start_reminder(app: QApplication, reminder: Reminder,
-                   open_window: Callable[[], None]) -> ReminderController:
-    """The daily reminder, following the saved settings (it does nothing while off).
-
-    With the reminder on and a tray available, closing the window leaves the app in the
-    tray; call :func:`apply_reminder` again after the settings change.
-    """
-    controller = ReminderController(app.windowIcon(), parent=app)
-    controller.open_requested.connect(open_window)
-    apply_reminder(app, controller, reminder)
-    return controller
-
-
-def apply_reminder(app: QApplication, controller: ReminderController,
-                   reminder: Reminder) -> None:
-    controller.apply(reminder)
-    app.setQuitOnLastWindowClosed(controller.tray is None)
-    try:
-        set_autostart(reminder.enabled, app_command("--tray"))
-    except OSError as exc:
-        log.warning("could not update the login entry for the reminder: %s", exc)
 
 
 def voice_factory_for(options: LaunchOptions,
@@ -143,7 +116,7 @@ def run_app(options: LaunchOptions,
     ``parse_launch`` reads a later launch's arguments."""
     from knee_desktop.desktop.single_instance import claim_or_hand_over
     from knee_desktop.ui.settings_dialog import show_settings_problems
-    from knee_desktop.ui.wiring import wire_window
+    from knee_desktop.ui.wiring import start_reminder, wire_window
 
     app = make_app()
     instance = claim_or_hand_over(list(options.argv))
@@ -162,7 +135,7 @@ def run_app(options: LaunchOptions,
 
     def act_on(launch: LaunchOptions) -> None:
         """A second launch's ``--start``: a bad routine or option is said, not raised."""
-        if not launch.start or window.controller.active:
+        if not launch.start or window.driver.active:
             return
         try:
             base = wiring.settings.to_plan_settings()

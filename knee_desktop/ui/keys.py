@@ -1,4 +1,4 @@
-"""Eyes-closed keys: Space, R, N or →, Esc, whatever widget has focus.
+"""Eyes-closed keys: Space, R, N or →, I, Esc, whatever widget has focus.
 
 An application event filter rather than QShortcuts: a focused list, combo box or text
 view would otherwise take Space or the letters for itself. Keys are taken only while a
@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 
-from knee_desktop.ui.session_controller import SessionController
+from knee_desktop.runtime.driver import SessionDriver
 
 Key = Qt.Key
 KEYS = {
@@ -20,6 +20,7 @@ KEYS = {
     Key.Key_R: "repeat",
     Key.Key_N: "skip",
     Key.Key_Right: "skip",
+    Key.Key_I: "where_am_i",
     Key.Key_Escape: "request_stop",
 }
 _TYPES = (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
@@ -27,13 +28,13 @@ _IGNORED_MODIFIERS = Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.Sh
 
 
 class SessionKeys(QObject):
-    def __init__(self, window: QWidget, controller: SessionController) -> None:
+    def __init__(self, window: QWidget, driver: SessionDriver) -> None:
         super().__init__(window)
         self.window = window
-        self.controller = controller
+        self.driver = driver
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() not in _TYPES or not self.controller.active:
+        if event.type() not in _TYPES or not self.driver.active:
             return False
         assert isinstance(event, QKeyEvent)
         action = KEYS.get(Key(event.key()))
@@ -45,5 +46,5 @@ class SessionKeys(QObject):
             event.accept()  # keep it from a focused widget's own shortcut; the press follows
             return True
         if not event.isAutoRepeat():
-            getattr(self.controller, action)()
+            getattr(self.driver, action)()
         return True

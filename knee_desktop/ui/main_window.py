@@ -1,11 +1,11 @@
-"""The main window: puts the panels together and follows the session controller.
+"""The main window: puts the panels together and follows the session driver.
 
 Seams for the rest of the app:
 - ``voice_factory``: called once, when the window is made (``--silent``: SilentVoice; the
-  real voice otherwise, wired in ``gui/app.py: voice_factory_for``); closed with the window;
-- ``controller.observers``: callables ``(session, scheduler)`` attached when a session
-  starts (the history recorder);
-- ``session_ended``: a session finished or was stopped (the knee-feel question);
+  real voice otherwise, wired in ``ui/app.py: voice_factory_for``); closed with the window;
+- ``driver``: the session driver (``runtime/driver.py``); its recorder factory and knee
+  question asker are plugged in by ``ui/wiring.py``;
+- ``session_ended``: a session finished or was stopped;
 - ``history_action``, ``settings_action``, ``about_action``: menu actions, disabled until
   :meth:`connect_action` gives them something to do;
 - :meth:`set_plan_settings`: the saved settings (or the command line's) for new sessions.
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -29,18 +30,21 @@ from PySide6.QtWidgets import (
 
 from knee_desktop.common.errors import KneeError
 from knee_desktop.desktop.inhibit import ScreenSaverInhibitor
+from knee_desktop.history.feel import KneeFeel
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.plan.timeline import StepSpan, Timeline, compile_timeline
 from knee_desktop.routine.loader import Catalog
 from knee_desktop.routine.model import Routine
 from knee_desktop.runtime.audio_output import AudioUnavailable
+from knee_desktop.runtime.driver import CONFIRM_QUIT, GOING_ON, SessionDriver
+from knee_desktop.runtime.timers import QtTimers, Timers
 from knee_desktop.session.clock import Clock
 from knee_desktop.session.engine import Cue, Session, State
 from knee_desktop.speech.base import Voice
 from knee_desktop.ui.controls import ControlBar
 from knee_desktop.ui.keys import SessionKeys
 from knee_desktop.ui.routine_panel import RoutinePanel
-from knee_desktop.ui.session_controller import CONTROLLER_PHRASES, SessionController
+from knee_desktop.ui.session_controller import SessionController
 from knee_desktop.ui.session_panel import SessionView, StepList
 from knee_desktop.ui.text import scaled_font
 
@@ -57,24 +61,27 @@ STATE_WORDS = {
 class MainWindow(QMainWindow):
     session_started = Signal(object)  # Session
     session_ended = Signal(object)  # Session, finished or stopped
+    closed = Signal()  # the window closed (after asking, if a session was running)
 
     def __init__(self, catalog: Catalog, voice_factory: Callable[[], Voice], *,
                  clock: Clock | None = None, settings: PlanSettings | None = None,
                  inhibitor: ScreenSaverInhibitor | None = None,
-                 parent: QWidget | None = None) -> None:
+                 timers: Timers | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("main-window")
         self.setWindowTitle("Knee routine")
         self.catalog = catalog
         self.plan_settings = settings or PlanSettings()
         self.voice = voice_factory()  # the lead wires the real voice; tests pass a fake
-        self.controller = SessionController(self.voice, clock, inhibitor, self)
+        self.driver = SessionDriver(self.voice, timers or QtTimers(clock), parent=self)
+        self.controller = SessionController(self.driver, inhibitor, self)
         self.routine: Routine | None = None
         self.timeline: Timeline | None = None
         self._extra: dict[str, Routine] = {}
         # Called before a session started with the Start button (not --start): the
-        # knee-feel question goes here. Returning False cancels the start.
+        # knee-feel question goes here (its answer into feel_before). False cancels.
         self.before_session: Callable[[], object] | None = None
+        self.feel_before: KneeFeel | None = None
 
         self.setFont(scaled_font())
 
@@ -105,20 +112,20 @@ class MainWindow(QMainWindow):
         self.routine_panel.routine_chosen.connect(self.choose_routine)
         c = self.controls
         c.start.clicked.connect(self._start_clicked)
-        c.pause.clicked.connect(self.controller.toggle_pause)
-        c.skip.clicked.connect(self.controller.skip)
-        c.repeat.clicked.connect(self.controller.repeat)
-        c.stop.clicked.connect(self.controller.stop)
-        ctl = self.controller
-        ctl.frame.connect(self._on_frame)
-        ctl.cue.connect(self._on_cue)
-        ctl.step_started.connect(self._on_step)
-        ctl.state_changed.connect(self._on_state)
-        ctl.stop_armed.connect(self._on_stop_armed)
-        ctl.started.connect(self.session_started)
-        ctl.ended.connect(self.session_ended)
-        self.voice.problem.connect(self._on_voice_problem)
-        self.keys = SessionKeys(self, ctl)
+        d = self.driver
+        c.pause.clicked.connect(d.toggle_pause)
+        c.skip.clicked.connect(d.skip)
+        c.repeat.clicked.connect(d.repeat)
+        c.stop.clicked.connect(d.stop)
+        self.controller.frame.connect(self._on_frame)
+        d.cue.connect(self._on_cue)
+        d.step_started.connect(self._on_step)
+        d.state_changed.connect(self._on_state)
+        d.stop_armed.connect(self._on_stop_armed)
+        d.started.connect(self.session_started)
+        d.ended.connect(self.session_ended)
+        d.message.connect(self._on_voice_problem)
+        self.keys = SessionKeys(self, d)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.keys)
@@ -133,7 +140,11 @@ class MainWindow(QMainWindow):
         self.history_action = QAction("&History…", self)
         self.settings_action = QAction("&Settings…", self)
         self.about_action = QAction("&About", self)
-        quit_action = QAction("&Quit", self)
+        self.where_action = QAction("&Where am I?", self)
+        self.where_action.setShortcut(QKeySequence("I"))
+        self.where_action.setToolTip("Say the leg, step, count and time left (key I)")
+        self.where_action.triggered.connect(self.driver.where_am_i)
+        self.quit_action = quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         for action, tip in ((self.history_action, "Past sessions and how your knee felt"),
@@ -144,6 +155,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(False)
         menu.addAction(self.history_action)
         menu.addAction(self.settings_action)
+        menu.addAction(self.where_action)
         menu.addSeparator()
         menu.addAction(quit_action)
         self.menuBar().addMenu("&Help").addAction(self.about_action)
@@ -154,12 +166,12 @@ class MainWindow(QMainWindow):
 
     def set_plan_settings(self, settings: PlanSettings) -> None:
         self.plan_settings = settings.validate()
-        if not self.controller.active and self.routine is not None:
+        if not self.driver.active and self.routine is not None:
             self.choose_routine(self.routine.id)
 
     # ---- before a session -------------------------------------------------------------
     def choose_routine(self, routine_id: str) -> None:
-        if self.controller.active:
+        if self.driver.active:
             return
         routine = self._extra.get(routine_id) or self.catalog.get(routine_id)
         self.routine = routine
@@ -178,17 +190,16 @@ class MainWindow(QMainWindow):
         if self.pages.currentWidget() is self.session_view and self.routine is not None:
             self.choose_routine(self.routine.id)
         else:
-            if (self.before_session is not None and not self.controller.active
+            if (self.before_session is not None and not self.driver.active
                     and self.before_session() is False):
                 return
             self.start_session()
 
     def start_session(self) -> Session | None:
-        if self.controller.active or self.routine is None:
+        if self.driver.active or self.routine is None:
             return None
         try:
-            self.timeline, notes = self.voice.plan(self.routine, self.plan_settings,
-                                                   extra=CONTROLLER_PHRASES)
+            self.timeline, notes = self.driver.plan(self.routine, self.plan_settings)
         except (KneeError, AudioUnavailable) as exc:
             self._on_voice_problem(str(exc))
             return None
@@ -200,7 +211,8 @@ class MainWindow(QMainWindow):
         self.session_view.set_count("")
         self.session_view.set_status("")
         self.pages.setCurrentWidget(self.session_view)
-        return self.controller.start(self.timeline)
+        feel, self.feel_before = self.feel_before, None
+        return self.driver.start(self.timeline, feel_before=feel)
 
     # ---- following the session ---------------------------------------------------------
     def _on_frame(self, position: float) -> None:
@@ -240,7 +252,7 @@ class MainWindow(QMainWindow):
             self.steps.set_current(len(self.timeline.steps) if self.timeline else 0)
 
     def _on_stop_armed(self, armed: bool) -> None:
-        session = self.controller.session
+        session = self.driver.session
         if armed:
             self.session_view.set_status("Press Esc again to stop")
         elif session is not None:
@@ -250,9 +262,27 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing (or Ctrl+Q) during a session asks first, aloud and on screen; a session
+        stopped this way is recorded as stopped."""
+        if self.driver.active and not self.confirm_stop_and_close():
+            event.ignore()
+            return
         self.controller.close()
+        self.driver.close()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.keys)
-        self.voice.close()
         super().closeEvent(event)
+        self.closed.emit()
+
+    def confirm_stop_and_close(self) -> bool:
+        self.driver.say(CONFIRM_QUIT)
+        answer = QMessageBox.question(
+            self, "Stop the session?", "A session is running. Stop it and close?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            self.driver.say(GOING_ON)
+            return False
+        self.driver.stop()
+        return True

@@ -1,30 +1,36 @@
-"""Connect the main window to the rest of the app: history, knee feel, settings, about.
+"""Connect the main window to the rest of the app: history, knee feel, settings, about,
+the reminder and quitting.
 
-The window exposes seams (menu actions, ``controller.observers``, ``before_session``,
-``session_ended``); this module is the one place that plugs the other parts into them.
+The window exposes seams (menu actions, ``driver``, ``before_session``, ``session_ended``);
+this module is the one place that plugs the other parts into them. The session itself,
+its last words, the question after it and its record are the driver's
+(``runtime/driver.py``); here are only the window's answers to it.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from knee_desktop.history.feel import KneeFeel
+from knee_desktop.common.app_command import app_command
+from knee_desktop.desktop.tray import ReminderController
+from knee_desktop.history.feel import KneeFeel, When
 from knee_desktop.history.recorder import HistoryRecorder
 from knee_desktop.prefs import user_settings as us
-from knee_desktop.runtime.scheduler import CueScheduler
-from knee_desktop.session.engine import STOPPED_SAY, Session, State
+from knee_desktop.prefs.reminder import set_autostart
+from knee_desktop.prefs.user_settings import Reminder
+from knee_desktop.runtime.driver import Recorder
+from knee_desktop.session.engine import Session
 from knee_desktop.speech.base import NoAudioVoice
 from knee_desktop.ui.about import AboutDialog
 from knee_desktop.ui.knee_feel import ask_knee_feel
 from knee_desktop.ui.settings_dialog import edit_settings
 
 if TYPE_CHECKING:
-    from knee_desktop.desktop.tray import ReminderController
     from knee_desktop.runtime.preview import VoicePreview
     from knee_desktop.ui.history_window import HistoryWindow
     from knee_desktop.ui.main_window import MainWindow
@@ -38,18 +44,16 @@ class Wiring:
 
     window: MainWindow
     settings: us.UserSettings
-    recorder: HistoryRecorder | None = None
-    feel_before: KneeFeel | None = None
     history: HistoryWindow | None = None
     reminder: ReminderController | None = None
     silent_ok: bool = False  # the user agreed to a session with no sound
     preview: VoicePreview | None = None
 
-    # ---- history ---------------------------------------------------------------------
+    # ---- the session ---------------------------------------------------------------------
     def ask_before(self) -> bool:
         """Before a session started from the window (not ``--start``): can it be heard, and
         how do the knees feel? False: do not start."""
-        self.feel_before = None
+        self.window.feel_before = None
         if isinstance(self.window.voice, NoAudioVoice) and not self.silent_ok:
             answer = QMessageBox.question(
                 self.window, "No sound",
@@ -58,46 +62,48 @@ class Wiring:
             if answer != QMessageBox.StandardButton.Yes:
                 return False
             self.silent_ok = True
-        if self.settings.knee_feel:
-            self.feel_before = ask_knee_feel(self.window, when="before",
-                                             speak=self.window.voice.say)
+        self.window.feel_before = self.window.driver.ask("before")
         return True
 
-    def attach_recorder(self, session: Session, scheduler: CueScheduler) -> None:
-        feel = self.feel_before or KneeFeel(None)
-        self.feel_before = None
+    def ask_feel(self, when: When, say: Callable[[str], None]) -> KneeFeel | None:
+        """The driver's asker: the dialog, spoken through the driver's voice."""
+        if not self.settings.knee_feel:
+            return None
+        return ask_knee_feel(self.window, when=when, speak=say)
+
+    def record(self, session: Session, feel: KneeFeel) -> Recorder:
+        """The driver's recorder: the user's history file."""
         recorder = HistoryRecorder.attach(session, feel_before=feel.score, note=feel.note)
         recorder.problem.connect(self.tell)
         recorder.recovered.connect(self.tell)
         recorder.notice.connect(self.tell)
-        self.recorder = recorder
+        return recorder
 
-    def session_ended(self, session: Session) -> None:
-        """Let the last words finish, ask how the knees feel, then release the output."""
-        recorder, self.recorder = self.recorder, None
-        finished = session.state is State.FINISHED
-        last_words = (session.timeline.events[-1].text or "") if finished else STOPPED_SAY
-        wait = 0.5 + (self.window.voice.duration(last_words) or 0.0)
-        QTimer.singleShot(int(wait * 1000), lambda: self._after(recorder))
+    @property
+    def recorder(self) -> Recorder | None:
+        return self.window.driver.recorder
 
-    def _after(self, recorder: HistoryRecorder | None) -> None:
-        if recorder is not None:
-            if self.settings.knee_feel:
-                recorder.keep_after(ask_knee_feel(self.window, when="after",
-                                                  speak=self.window.voice.say))
-            recorder.detach()
+    def session_done(self, _session: Session) -> None:
         if self.history is not None:
             self.history.refresh()
-        if not self.window.controller.active:
-            # An idle window keeps no audio stream (and no feeding timer) open; the next
-            # session's voice.plan() opens it again.
-            self.window.voice.close()
 
     def tell(self, message: str) -> None:
         """Show and say it: the user may have their eyes closed."""
-        self.window.statusBar().showMessage(message)
-        self.window.voice.say(message)
+        self.window.driver.tell(message)
 
+    # ---- quitting ------------------------------------------------------------------------
+    def window_closed(self) -> None:
+        """Quit, unless the reminder lives on in a tray icon the user can see."""
+        tray = self.reminder.tray if self.reminder is not None else None
+        if tray is not None and tray.isVisible():
+            return
+        if self.history is not None:
+            self.history.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    # ---- other windows -------------------------------------------------------------------
     def open_history(self) -> None:
         from knee_desktop.ui.history_window import HistoryWindow
 
@@ -111,7 +117,6 @@ class Wiring:
         self.history.raise_()
         self.history.activateWindow()
 
-    # ---- settings and about --------------------------------------------------------------
     def open_settings(self) -> None:
         from knee_desktop.runtime.preview import VoicePreview
 
@@ -129,8 +134,6 @@ class Wiring:
         if changes.replan:
             self.window.set_plan_settings(new.to_plan_settings())
         if changes.reminder and self.reminder is not None:
-            from knee_desktop.ui.app import apply_reminder
-
             app = QApplication.instance()
             if isinstance(app, QApplication):
                 apply_reminder(app, self.reminder, new.reminder)
@@ -141,11 +144,37 @@ class Wiring:
         AboutDialog(self.window, icon=icon).open()
 
 
+def start_reminder(app: QApplication, reminder: Reminder,
+                   open_window: Callable[[], None]) -> ReminderController:
+    """The daily reminder, following the saved settings (it does nothing while off).
+
+    With the reminder on and a tray available, closing the window leaves the app in the
+    tray; call :func:`apply_reminder` again after the settings change.
+    """
+    controller = ReminderController(app.windowIcon(), parent=app)
+    controller.open_requested.connect(open_window)
+    apply_reminder(app, controller, reminder)
+    return controller
+
+
+def apply_reminder(app: QApplication, controller: ReminderController,
+                   reminder: Reminder) -> None:
+    controller.apply(reminder)
+    app.setQuitOnLastWindowClosed(controller.tray is None)
+    try:
+        set_autostart(reminder.enabled, app_command("--tray"))
+    except OSError as exc:
+        log.warning("could not update the login entry for the reminder: %s", exc)
+
+
 def wire_window(window: MainWindow, settings: us.UserSettings) -> Wiring:
     wiring = Wiring(window, settings)
     window.before_session = wiring.ask_before
-    window.controller.observers.append(wiring.attach_recorder)
-    window.session_ended.connect(wiring.session_ended)
+    driver = window.driver
+    driver.recorder_factory = wiring.record
+    driver.asker = wiring.ask_feel
+    driver.done.connect(wiring.session_done)
+    window.closed.connect(wiring.window_closed)
     window.connect_action(window.history_action, wiring.open_history)
     window.connect_action(window.settings_action, wiring.open_settings)
     window.connect_action(window.about_action, wiring.open_about)
