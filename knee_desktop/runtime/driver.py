@@ -28,7 +28,6 @@ from knee_desktop.runtime import status
 from knee_desktop.runtime.audio_output import AudioUnavailable
 from knee_desktop.runtime.scheduler import CueScheduler
 from knee_desktop.runtime.timers import QtTimers, Timers
-from knee_desktop.runtime.voice import ClipVoice
 from knee_desktop.session.engine import Cue, Session, State
 from knee_desktop.speech.base import Progress, Voice
 
@@ -245,13 +244,11 @@ class SessionDriver(QObject):
 
     # ---- inside ----------------------------------------------------------------------
     def _open_output(self) -> bool:
-        voice = self.voice
-        if isinstance(voice, ClipVoice) and not voice.output.is_open:
-            try:
-                voice.open_output()
-            except AudioUnavailable as exc:
-                self.message.emit(str(exc))
-                return False
+        try:
+            self.voice.open_output()
+        except AudioUnavailable as exc:
+            self.message.emit(str(exc))
+            return False
         return True
 
     def _release_later(self) -> None:
@@ -288,8 +285,7 @@ class SessionDriver(QObject):
         self._release_later()
 
     def _silence(self) -> None:
-        if isinstance(self.voice, ClipVoice):
-            self.voice.stop_sound()
+        self.voice.stop_sound()
         self._heard_until = self.clock.now()
 
     def _disarm(self) -> None:
@@ -301,8 +297,7 @@ class SessionDriver(QObject):
         event = cue.event
         handed = self.clock.now()
         heard: float | None = None
-        speaks = not isinstance(self.voice, ClipVoice) or self.voice.speaks
-        if event.text or not speaks:  # tones stand for text-less beats too
+        if event.text or not self.voice.speaks:  # tones stand for text-less beats too
             heard = self.voice.play_at(event.text or "", event.kind, cue.due)
             self._heard(heard if heard is not None else cue.due, event.text or "")
         if event.text:

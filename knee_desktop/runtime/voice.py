@@ -68,6 +68,8 @@ class ClipVoice(Voice):
         """Start the output stream: last, right before the session, so that nothing
         blocks the event loop between its timing being measured and the first cue.
         Raises :class:`AudioUnavailable`."""
+        if self.output.is_open:
+            return
         try:
             self.output.open()
         except AudioUnavailable as exc:

@@ -26,6 +26,11 @@ class Voice(ABC):
         self.notes: list[str] = []  # to tell the user before a session (e.g. tones instead)
 
     @property
+    def speaks(self) -> bool:
+        """Words (True) or tones that also mark text-less beats (False)."""
+        return True
+
+    @property
     def latency(self) -> float:
         """Seconds from :meth:`play` to the sound being heard; the scheduler starts cues
         this much early."""
@@ -68,6 +73,13 @@ class Voice(ABC):
     def duration(self, text: str) -> float | None:
         """How long a prepared phrase sounds, in seconds, if known."""
         return None
+
+    def open_output(self) -> None:  # noqa: B027 - optional hook, nothing to open by default
+        """Open the audio output if it is not open (for a prompt outside a session).
+        Raises ``AudioUnavailable`` (runtime) when it cannot be opened."""
+
+    def stop_sound(self) -> None:  # noqa: B027 - optional hook
+        """Silence everything playing or placed to be heard."""
 
     def close(self) -> None:  # noqa: B027 - optional hook, nothing to release by default
         """Release the audio output."""
