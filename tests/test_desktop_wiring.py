@@ -141,3 +141,63 @@ def test_a_start_from_a_launch_never_begins_a_session_that_cannot_be_heard(qtbot
         else:
             qtbot.wait(50)  # let a wrongly queued start run, if there were one
             assert window.driver.session is None
+
+
+def test_closing_during_a_session_asks_aloud_and_a_stop_this_way_is_recorded(
+        wired, qtbot, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from knee_desktop.runtime.driver import CONFIRM_QUIT, GOING_ON
+
+    window, timers, voice, wiring, asked = wired
+    quits: list[int] = []
+    wiring.window_closed = lambda: quits.append(1)  # the quitting itself: tested below
+    window.closed.disconnect()
+    window.closed.connect(wiring.window_closed)
+    window.start_session()
+    timers.advance(3)
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    shown: list[str] = []
+
+    def question(parent, title, text, *rest):  # type: ignore[no-untyped-def]
+        shown.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    window.close()
+    assert window.isVisible() and window.driver.state is State.RUNNING
+    assert voice.said[-2:] == [CONFIRM_QUIT, GOING_ON] and shown
+    window.quit_action.trigger()  # Ctrl+Q asks the same way
+    assert not window.isVisible() and window.driver.state is State.STOPPED
+    assert quits == [1] and asked == []  # no knee question on the way out
+    with HistoryStore() as store:
+        (record,) = store.sessions()
+    assert record.end_state == "stopped"
+
+
+def test_quit_quits_even_after_history_was_opened_unless_a_tray_is_shown(wired,
+                                                                         qtbot) -> None:
+    """With no tray icon the user can see, Quit (and closing the window) ends the app."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    window, _timers, _voice, wiring, _asked = wired
+    window.history_action.trigger()
+    assert wiring.history is not None
+    wiring.history.close()
+    app = QApplication.instance()
+    assert app is not None
+    guard = QTimer()
+    guard.setObjectName("quit-guard")
+    guard.setSingleShot(True)
+    guard.timeout.connect(lambda: app.exit(7))  # the process would have kept running
+    guard.start(5000)
+    # As once a tray icon was made for the reminder: Qt alone would then keep running.
+    app.setQuitOnLastWindowClosed(False)
+    QTimer.singleShot(0, window.quit_action.trigger)
+    try:
+        assert app.exec() == 0
+    finally:
+        guard.stop()
+        app.setQuitOnLastWindowClosed(True)
+    assert not window.isVisible()
