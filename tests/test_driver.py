@@ -264,3 +264,12 @@ def test_where_am_i_says_leg_step_count_and_time_left_from_prepared_pieces(rig: 
     rig.walk_to(still.start + 2.0)
     assert rig.driver.where_am_i().split(". ")[1:3] == [
         still.title, "Ten seconds to go in this step"]
+
+
+def test_a_session_begins_once_a_prompt_still_sounding_is_heard(rig: Rig) -> None:
+    rig.driver.say("Four. Thank you.")  # the read-back of the question before
+    said_at = rig.timers.clock.now()
+    session = rig.start()
+    assert rig.driver.active and session.state is State.READY
+    rig.timers.advance_until(lambda: session.state is State.RUNNING)
+    assert session.started_at == pytest.approx(said_at + LATENCY + SECONDS + 0.3)

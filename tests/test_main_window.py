@@ -180,6 +180,8 @@ def test_escape_asks_aloud_then_a_second_escape_stops(window, timers, voice, inh
     assert window.pages.currentWidget() is window.routine_panel
     assert window.driver.state is State.STOPPED
     window.controls.start.click()
+    assert window.driver.active  # at once; its first words once "Session stopped." is heard
+    timers.advance(1.5 + 0.3)
     assert window.driver.state is State.RUNNING
     window.driver.stop()
 

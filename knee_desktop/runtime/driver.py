@@ -41,6 +41,7 @@ LAST_STEP = "This is the last step."
 CONFIRM_QUIT = "A session is running. Stop it and close? Press Y to stop, or N to go on."
 GOING_ON = "Going on."
 TAIL_SECONDS = 0.5  # after the last words are heard, before the question and the end
+START_GAP_SECONDS = 0.3  # between a prompt still being heard and a session's first words
 UNKNOWN_SAY_SECONDS = 1.5  # how long an unrendered phrase is taken to last
 COUNTS = ("rep", "count")  # cues that are a number; everything else spoken is an instruction
 # Rendered with the cues, so no prompt waits for the speech engine.
@@ -100,12 +101,13 @@ class SessionDriver(QObject):
         self._open_end = False  # ended, not yet concluded
         self._ending = self.timers.timer("session-end", self._end_tick, self)
         self._release = self.timers.timer("prompt-release", self._release_tick, self)
+        self._starting = self.timers.timer("session-start", self._begin, self)
         voice.problem.connect(self.message.emit)
 
     # ---- reading ---------------------------------------------------------------------
     @property
     def active(self) -> bool:
-        return self.session is not None and self.session.active
+        return self.session is not None and (self.session.active or self._starting.active)
 
     @property
     def state(self) -> State | None:
@@ -115,6 +117,11 @@ class SessionDriver(QObject):
     def ending(self) -> bool:
         """Ended, but the last words, the question or the record are not done yet."""
         return self._open_end
+
+    @property
+    def heard_until(self) -> float:
+        """Clock time by which everything handed to the voice so far will have been heard."""
+        return self._heard_until
 
     def position(self) -> float:
         return self.session.position() if self.session else 0.0
@@ -148,8 +155,16 @@ class SessionDriver(QObject):
         if self.recorder_factory is not None:
             self.recorder = self.recorder_factory(session, feel_before or KneeFeel(None))
         self.started.emit(session)
-        scheduler.start()
+        # A prompt still being heard (the knee question's read-back) finishes first.
+        self._starting.start_at(max(self.clock.now(), self._heard_until + START_GAP_SECONDS))
+        if self._heard_until + START_GAP_SECONDS <= self.clock.now():
+            self._begin()
         return session
+
+    def _begin(self) -> None:
+        self._starting.stop()
+        if self.scheduler is not None and self.state is State.READY:
+            self.scheduler.start()
 
     def toggle_pause(self) -> None:
         if self.scheduler and self.active:
@@ -203,6 +218,8 @@ class SessionDriver(QObject):
         return False
 
     def stop(self) -> None:
+        if self._starting.active:
+            self._begin()  # started and stopped at once: recorded, as the user saw it begin
         if self.scheduler and self.active:
             self._disarm()
             self.scheduler.stop()

@@ -186,25 +186,36 @@ class MainWindow(QMainWindow):
         self.controls.set_state(None)
 
     def _start_clicked(self) -> None:
-        """Start; after a session ended, first back to the routine and its safety words."""
+        """Start; after a session ended, first back to the routine and its safety words.
+        The voice is made ready first, so the knee question and its read-back are heard at
+        once and the session's first words wait for them."""
         if self.pages.currentWidget() is self.session_view and self.routine is not None:
             self.choose_routine(self.routine.id)
-        else:
-            if (self.before_session is not None and not self.driver.active
-                    and self.before_session() is False):
+        elif not self.driver.active and self.prepare_session():
+            if self.before_session is not None and self.before_session() is False:
                 return
-            self.start_session()
+            self.begin_session()
 
     def start_session(self) -> Session | None:
-        if self.driver.active or self.routine is None:
+        if self.driver.active or not self.prepare_session():
             return None
+        return self.begin_session()
+
+    def prepare_session(self) -> bool:
+        """Render what the session and its prompts say; open the output."""
+        if self.routine is None:
+            return False
         try:
             self.timeline, notes = self.driver.plan(self.routine, self.plan_settings)
         except (KneeError, AudioUnavailable) as exc:
             self._on_voice_problem(str(exc))
-            return None
+            return False
         for note in notes:
             self._on_voice_problem(note)
+        return True
+
+    def begin_session(self) -> Session:
+        assert self.timeline is not None
         self.steps.set_steps(self.timeline.steps)
         self.controls.set_total(self.timeline.duration)
         self.session_view.set_instruction(self.timeline.title)
