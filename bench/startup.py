@@ -3,8 +3,9 @@
     .venv/bin/python bench/startup.py [--runs 7]
 
 For each of `--version` (Python + argparse only) and "time to window" (spawn until the
-window is shown and one event-loop turn ran: the `shown` line of --quit-after-show), it runs
-each build several times, alternating, and prints the median and the spread. Qt runs
+window is shown and one event-loop turn ran: the `window: shown` line the app logs, read
+from stderr with `--verbose`; then SIGTERM quits it), it runs each build several times,
+alternating, and prints the median and the spread. Qt runs
 offscreen; config, data and logs go to a temporary home. Results also go to bench/out/.
 """
 
@@ -26,17 +27,18 @@ BUNDLE_APP = REPO / "dist" / "knee-desktop" / "knee-desktop"
 
 
 def time_until(cmd: list[str], marker: str | None, env: dict[str, str]) -> float:
-    """Seconds from spawn until ``marker`` appears on stdout (or until exit)."""
+    """Seconds from spawn until ``marker`` appears on stderr (or until exit); then SIGTERM."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             env=env)
-    assert proc.stdout is not None
+    assert proc.stderr is not None
     elapsed = None
-    for line in proc.stdout:
+    for line in proc.stderr:
         if marker is None or marker in line:
             elapsed = time.perf_counter() - start
+            proc.terminate()
             break
-    proc.wait(timeout=60)
+    proc.communicate(timeout=60)
     if marker is None:
         elapsed = time.perf_counter() - start
     if proc.returncode != 0 or elapsed is None:
@@ -54,7 +56,7 @@ def main() -> int:
             print(f"missing {name}: {path} (make deps / make bundle)", file=sys.stderr)
             return 1
     cases = {"--version": (["--version"], None),
-             "time to window": (["--quit-after-show"], "shown")}
+             "time to window": (["--verbose"], "window: shown")}
     results: dict[str, dict[str, list[float]]] = {c: {b: [] for b in builds} for c in cases}
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": home,

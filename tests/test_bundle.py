@@ -56,10 +56,16 @@ def test_speech_engine_lists_voices():
     assert json.loads(result.stdout)["voices"]
 
 
-def test_window_opens_with_start():
-    result = bundle("--start", "windshield-wiper", "--quit-after-show")
-    assert result.returncode == 0, result.stderr
-    assert "shown" in result.stdout
+def test_window_opens_with_start(qtbot):
+    from tests.app_process import launch, log_text
+
+    proc = launch([str(BUNDLE), "--start", "windshield-wiper", "--silent"])
+    qtbot.waitUntil(lambda: "session started: windshield-wiper" in log_text()
+                    or proc.poll() is not None, timeout=60_000)
+    proc.terminate()  # SIGTERM, as at logout: stop, record, quit
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "window: shown" in log_text()
 
 
 @pytest.mark.audio

@@ -106,6 +106,7 @@ class Rig:
     def walk_to(self, t: float) -> None:
         session = self.driver.session
         assert session is not None
+        self.timers.advance_until(lambda: session.state is not State.READY)
         self.timers.advance(max(0.0, session.time_of(t) - self.timers.clock.now()))
 
 

@@ -19,6 +19,7 @@ from window_helpers import FakeInhibitor, RecordingVoice
 from knee_desktop.cli.main import parse_launch
 from knee_desktop.history.feel import KneeFeel
 from knee_desktop.plan.settings import PlanSettings
+from knee_desktop.plan.words import number_words
 from knee_desktop.routine.loader import load_catalog
 from knee_desktop.runtime.driver import CONFIRM_STOP
 from knee_desktop.runtime.timers import FakeTimers
@@ -67,6 +68,7 @@ def walk_to(window: MainWindow, timers: FakeTimers, t: float) -> None:
     frame on its own time, as the event loop would."""
     session = window.driver.session
     assert session is not None
+    timers.advance_until(lambda: session.state is not State.READY)  # a prompt may still sound
     timers.advance(max(0.0, session.time_of(t) - timers.clock.now()))
 
 
@@ -368,3 +370,23 @@ def test_thigh_massage_counts_presses_and_holds(window, timers, voice):
     assert window.session_view.instruction.text() == press.text
     pose = window.session_view.diagram.pose()
     assert pose.kind == "press" and pose.seconds_left == 10
+
+
+def test_i_and_the_menu_say_where_the_session_is(window, timers, voice, qtbot):
+    assert window.where_action.text() == "&Where am I?"
+    window.where_action.trigger()
+    assert voice.said == ["No session is running."]
+    window.start_session()
+    rep = [e for e in window.timeline.events if e.kind == "rep"][1]
+    walk_to(window, timers, rep.t + 0.1)
+    key(window.steps, Qt.Key.Key_I, qtbot)
+    span = window.timeline.steps[rep.step]
+    left = window.timeline.duration - window.driver.position()
+    minutes = -(-int(left) // 60)
+    assert voice.played[-3:] == [f"{span.title}.", "Two of three.",
+                                 f"{number_words(minutes).capitalize()} minutes left."]
+    leg = voice.played[-4]
+    assert leg in ("Left leg.", "Right leg.") and leg.lower().startswith(span.leg or "?")
+    window.where_action.trigger()  # the menu item says the same
+    assert voice.played[-3:] == [f"{span.title}.", "Two of three.",
+                                 f"{number_words(minutes).capitalize()} minutes left."]

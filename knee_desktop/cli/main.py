@@ -65,8 +65,6 @@ def build_parser() -> argparse.ArgumentParser:
     window.add_argument("--tray", action="store_true",
                         help="start in the tray without a window (the daily reminder's "
                         "login entry uses this)")
-    window.add_argument("--quit-after-show", action="store_true", dest="quit_after_show",
-                        help=argparse.SUPPRESS)  # smoke tests and start-up timing
     add_session_options(window)  # type: ignore[arg-type]
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for command in COMMANDS:
@@ -85,8 +83,7 @@ def _quiet_stdout() -> None:
 def launch_options(args: argparse.Namespace, argv: Sequence[str] = ()) -> LaunchOptions:
     """What the window needs of a parsed command line."""
     return LaunchOptions(start=args.start, silent=args.silent, tray=args.tray,
-                         overrides=overrides_from_args(args), argv=tuple(argv),
-                         quit_after_show=args.quit_after_show)
+                         overrides=overrides_from_args(args), argv=tuple(argv))
 
 
 def parse_launch(argv: Sequence[str]) -> LaunchOptions | None:

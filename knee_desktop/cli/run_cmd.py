@@ -1,8 +1,9 @@
 """`knee-desktop run ROUTINE`: a whole session by voice only, no window.
 
 Qt's event loop drives the one cue scheduler (QCoreApplication: no display needed). Each cue
-is printed as it is spoken; Ctrl+C stops the session cleanly (a periodic wake-up lets Python
-run its signal handler while Qt waits). ``--cue-log FILE`` writes one JSON object a line per
+is printed as it is spoken; Ctrl+C (or SIGTERM) stops the session cleanly, a second one quits
+at once (``runtime.qt_workarounds.UnixSignals`` brings the signal into the event loop).
+``--cue-log FILE`` writes one JSON object a line per
 cue: ``due`` (``time.monotonic()`` at which it should be heard), ``played`` (when it was
 handed to the player), ``heard`` (when the player placed it to be heard), ``kind``, ``text``.
 
@@ -17,7 +18,6 @@ import argparse
 import json
 import signal
 import sys
-from types import FrameType
 from typing import IO, TYPE_CHECKING, Any
 
 from knee_desktop.cli.options import add_session_options, saved_settings, settings_from_args
@@ -116,10 +116,11 @@ def run(args: argparse.Namespace) -> int:
 
     os.environ.setdefault("QT_LOGGING_RULES", QUIET_QT)
     # Qt is imported here so that `plan` and `routines` stay light.
-    from PySide6.QtCore import QCoreApplication, QTimer
+    from PySide6.QtCore import QCoreApplication
 
     from knee_desktop.runtime.audio_output import AudioUnavailable
     from knee_desktop.runtime.driver import SessionDriver
+    from knee_desktop.runtime.qt_workarounds import UnixSignals
     from knee_desktop.runtime.voice import choose_voice, voice_settings
 
     routine = load_catalog().get(args.routine)
@@ -155,11 +156,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_NO_AUDIO
     attach_views(driver, runner, args)
 
-    wakeup = QTimer()  # lets Python notice Ctrl+C while Qt waits in C++
-    wakeup.setObjectName("signal-wakeup")
-    wakeup.timeout.connect(lambda: None)
-    wakeup.start(100)
-    previous = signal.signal(signal.SIGINT, runner.interrupt)
+    signals = UnixSignals(runner.interrupt)
     s = timeline.settings
     print(f"{timeline.title}: {timeline.duration / 60:.1f} minutes, legs: {', '.join(s.legs)}."
           " Ctrl+C stops.", file=sys.stderr)
@@ -167,8 +164,7 @@ def run(args: argparse.Namespace) -> int:
         driver.start(timeline)
         app.exec()
     finally:
-        signal.signal(signal.SIGINT, previous)
-        wakeup.stop()
+        signals.close()
         driver.close()
         runner.close()
     return runner.exit_code
@@ -204,8 +200,8 @@ class Runner:
         self.exit_code = 0
         self.log: CueLog | None = None
         self.recorder: HistoryRecorder | None = None
-        self.keep: list[object] = []
         self._interrupted = 0
+        self._signum = 2
 
     def record(self, session: Session, feel: KneeFeel) -> HistoryRecorder:
         """The driver's recorder: the history, written as the session goes. A problem is
@@ -221,7 +217,7 @@ class Runner:
 
     def on_state(self, state: State) -> None:
         if state is State.STOPPED:
-            self.exit_code = 130 if self._interrupted else 1
+            self.exit_code = 128 + self._signum if self._interrupted else 1
 
     def problem(self, message: str) -> None:
         print(f"knee-desktop: {message}", file=sys.stderr)
@@ -236,8 +232,9 @@ class Runner:
             self.log.write(cue, played, heard)
 
     # ---- ending ------------------------------------------------------------------------
-    def interrupt(self, signum: int, frame: FrameType | None) -> None:
+    def interrupt(self, signum: int) -> None:
         self._interrupted += 1
+        self._signum = signum
         if self._interrupted > 1 or self.driver is None or not self.driver.active:
             self.app.quit()
             return
@@ -254,6 +251,8 @@ class Runner:
 
 def attach_views(driver: SessionDriver, runner: Runner, args: argparse.Namespace) -> None:
     """Everything the terminal shows of a session is attached here, and only here."""
+    from knee_desktop.runtime.qt_workarounds import keep_alive
+
     driver.state_changed.connect(runner.on_state)
     driver.done.connect(runner.done)
     driver.message.connect(runner.problem)
@@ -262,7 +261,7 @@ def attach_views(driver: SessionDriver, runner: Runner, args: argparse.Namespace
         runner.log = CueLog(args.cue_log)
     if not args.quiet:
         printer = CuePrinter(sys.stdout)
-        runner.keep.append(printer)  # a Qt connection does not keep a plain object alive
+        keep_alive(runner, printer)
         driver.cue.connect(printer.cue)
         driver.dropped.connect(printer.dropped)
         driver.announced.connect(printer.announce)

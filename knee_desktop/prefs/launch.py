@@ -45,7 +45,6 @@ class LaunchOptions:
     tray: bool = False  # start in the tray, without a window
     overrides: SessionOverrides = field(default_factory=SessionOverrides)
     argv: tuple[str, ...] = ()  # the raw arguments, handed to an already running window
-    quit_after_show: bool = False  # start-up timing: quit once the window is shown
 
     def without_start(self) -> LaunchOptions:
         return replace(self, start=None)

@@ -26,6 +26,7 @@ from knee_desktop.history.feel import KneeFeel, When, spoken_answer, spoken_ques
 from knee_desktop.plan.timeline import StepSpan, Timeline, compile_timeline
 from knee_desktop.runtime import status
 from knee_desktop.runtime.audio_output import AudioUnavailable
+from knee_desktop.runtime.qt_workarounds import dispose
 from knee_desktop.runtime.scheduler import CueScheduler
 from knee_desktop.runtime.timers import QtTimers, Timers
 from knee_desktop.session.engine import Cue, Session, State
@@ -374,6 +375,5 @@ class SessionDriver(QObject):
     def _drop_scheduler(self) -> None:
         if self.scheduler is not None:
             self.scheduler.stop()
-            self.scheduler.setParent(None)
-            self.scheduler.deleteLater()
+            dispose(self.scheduler)
             self.scheduler = None

@@ -115,6 +115,7 @@ def run_app(options: LaunchOptions,
     """Open the window (or hand ``options`` to the one already open) and run until quit.
     ``parse_launch`` reads a later launch's arguments."""
     from knee_desktop.desktop.single_instance import claim_or_hand_over
+    from knee_desktop.runtime.qt_workarounds import UnixSignals
     from knee_desktop.ui.settings_dialog import show_settings_problems
     from knee_desktop.ui.wiring import start_reminder, wire_window
 
@@ -160,6 +161,20 @@ def run_app(options: LaunchOptions,
         bring_to_front(window)  # no tray to live in: show the window after all
     if loaded.messages:
         show_settings_problems(window, loaded.messages)
-    if options.quit_after_show:
-        QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
-    return app.exec()
+    def end(signum: int) -> None:
+        """SIGTERM (logout) or Ctrl+C: stop a session (recorded as stopped) and quit,
+        without asking: there is no one to answer."""
+        log.info("signal %d: quitting", signum)
+        window.driver.close()
+        window.close()
+        app.quit()
+
+    signals = UnixSignals(end)
+    window.driver.started.connect(lambda session: log.info(
+        "session started: %s", session.timeline.routine_id))
+    QTimer.singleShot(0, lambda: log.info("window: %s", "shown" if window.isVisible()
+                                          else "in the tray"))
+    try:
+        return app.exec()
+    finally:
+        signals.close()
