@@ -31,11 +31,11 @@ from PySide6.QtCore import (
     QIODevice,
     QObject,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 
+from knee_desktop.runtime.qt_workarounds import named_timer
 from knee_desktop.session.clock import Clock, MonotonicClock
 from knee_desktop.speech.clip import RATE, Clip, mix_into
 
@@ -100,8 +100,7 @@ class AudioOutput(QObject):
         # of the sound: measured here, a first cue placed with those values was heard
         # 280 ms late. Nothing is measured until SETTLE_SECONDS after data starts flowing.
         self._settle_until: float | None = None
-        self._feeder = QTimer(self)
-        self._feeder.setObjectName("audio-feeder")
+        self._feeder = named_timer("audio-feeder", self)
         self._feeder.setTimerType(Qt.TimerType.PreciseTimer)
         self._feeder.setInterval(FEED_MS)
         self._feeder.timeout.connect(self._feed)
@@ -165,8 +164,7 @@ class AudioOutput(QObject):
             if self._failed or self.clock.now() - started > timeout or self.settled:
                 loop.quit()
 
-        poll = QTimer()
-        poll.setObjectName("audio-ready-poll")
+        poll = named_timer("audio-ready-poll")
         poll.timeout.connect(check)
         poll.start(10)
         loop.exec()
@@ -274,8 +272,7 @@ class AudioOutput(QObject):
         return out.tobytes()
 
     def _check(self, sink: QAudioSink) -> None:
-        # Polled from the feeder: PySide6 6.12 cannot deliver QAudioSink.stateChanged to a
-        # Python slot ("QAudio::State cannot be converted") and then crashes.
+        # Polled from the feeder: see runtime/qt_workarounds.py (QAudioSink.stateChanged).
         error = sink.error()
         if error in (QtAudio.Error.OpenError, QtAudio.Error.IOError, QtAudio.Error.FatalError):
             self._fail(f"The audio output failed ({error.name}): the cues can no longer be "

@@ -8,9 +8,10 @@ import re
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 
 from knee_desktop.runtime.audio_output import AudioUnavailable
+from knee_desktop.runtime.qt_workarounds import named_timer
 from knee_desktop.runtime.voice import choose_voice
 from knee_desktop.speech.base import Voice
 from knee_desktop.speech.render import SpeechUnavailable, VoiceSettings
@@ -28,8 +29,7 @@ class VoicePreview(QObject):
         self.tempo = tempo
         self.problem = problem
         self.voice: Voice | None = None
-        self._done = QTimer(self)
-        self._done.setObjectName("preview-done")
+        self._done = named_timer("preview-done", self)
         self._done.setSingleShot(True)
         self._done.timeout.connect(self.close)
 

@@ -17,8 +17,9 @@ import math
 from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt
 
+from knee_desktop.runtime.qt_workarounds import named_timer
 from knee_desktop.session.clock import Clock, FakeClock, MonotonicClock
 
 Callback = Callable[[], object]
@@ -64,8 +65,7 @@ class QtTimer(QObject):
         self._clock = clock
         self._callback = callback
         self._deadline: float | None = None
-        self._timer = QTimer(self)
-        self._timer.setObjectName(name)  # named: a leftover timer is reported by name
+        self._timer = named_timer(name, self)  # a leftover timer is reported by name
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._fire)
