@@ -36,12 +36,15 @@ def test_run_silent_writes_a_cue_log(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     rows = [json.loads(line) for line in log.read_text().splitlines()]
     timeline = compile_timeline(load_catalog().get(str(routine)))
+    # every cue is logged, played or (after a stall of the loaded machine) dropped
     assert [r["kind"] for r in rows] == [e.kind for e in timeline.events]
     assert [r["text"] for r in rows] == [e.text for e in timeline.events]
     start = rows[0]["due"]
     for row, event in zip(rows, timeline.events, strict=True):
         assert row["due"] == pytest.approx(start + event.t, abs=0.002)
-        assert row["played"] <= row["due"] + 0.15  # handed over in time, never later
+        if not row.get("dropped") and event.kind != "end":
+            # handed over in time or not at all: never a late burst (Session.stale_after)
+            assert row["played"] <= row["due"] + 0.15 + 1e-6
     assert "Done." in proc.stdout  # each cue printed as it is spoken
     assert "Silent mode" in proc.stderr
 

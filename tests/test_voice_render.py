@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -45,13 +44,11 @@ def test_every_phrase_of_one_worker_is_its_own(tmp_path: Path) -> None:
     assert cache.clip("Two.").samples != cache.clip("Three.").samples
 
 
-def test_warm_cache_is_fast_and_renders_nothing() -> None:
+def test_a_warm_cache_renders_nothing() -> None:
     SpeechCache().prepare(PHRASES)
-    start = time.perf_counter()
     warm = SpeechCache()
     warm.prepare(PHRASES)
-    assert warm.rendered == 0
-    assert time.perf_counter() - start < 0.1
+    assert warm.rendered == 0  # how fast that is: bench/, not a wall-clock bound here
 
 
 def test_cache_key_follows_voice_settings() -> None:
@@ -88,11 +85,17 @@ class HungWorker(Worker):
 
 def test_a_hung_engine_is_stopped_not_waited_on(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(render, "PHRASE_TIMEOUT", 0.3)
-    cache = SpeechCache(worker_factory=HungWorker)
-    start = time.monotonic()
+    made: list[HungWorker] = []
+
+    def factory() -> HungWorker:
+        made.append(HungWorker())
+        return made[-1]
+
+    cache = SpeechCache(worker_factory=factory)
     with pytest.raises(ClipError, match="did not answer"):
         cache.prepare(["One."])
-    assert time.monotonic() - start < 5
+    (worker,) = made
+    assert worker.proc.poll() is not None  # the hung engine was ended, not left waiting
 
 
 class CrashingWorker(HungWorker):

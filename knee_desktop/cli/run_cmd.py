@@ -4,8 +4,9 @@ Qt's event loop drives the one cue scheduler (QCoreApplication: no display neede
 is printed as it is spoken; Ctrl+C (or SIGTERM) stops the session cleanly, a second one quits
 at once (``runtime.qt_workarounds.UnixSignals`` brings the signal into the event loop).
 ``--cue-log FILE`` writes one JSON object a line per
-cue: ``due`` (``time.monotonic()`` at which it should be heard), ``played`` (when it was
-handed to the player), ``heard`` (when the player placed it to be heard), ``kind``, ``text``.
+cue: ``due`` (``time.monotonic()`` at which it should be heard), ``played`` (when the session
+handed it over), ``heard`` (when the player placed it to be heard), ``kind``, ``text``; a cue
+too late to be useful after a stall is logged with ``"dropped": true`` and not played.
 
 The session itself is run by the one session driver (``runtime/driver.py``), as in the
 window; this module only prints what it does (:func:`attach_views`), gives it the history
@@ -229,7 +230,11 @@ class Runner:
 
     def log_cue(self, cue: Cue, played: float, heard: float | None) -> None:
         if self.log:
-            self.log.write(cue, played, heard)
+            self.log.write(cue, cue.fired, heard)
+
+    def log_dropped(self, cue: Cue) -> None:
+        if self.log:
+            self.log.write(cue, cue.fired, None, dropped=True)
 
     # ---- ending ------------------------------------------------------------------------
     def interrupt(self, signum: int) -> None:
@@ -257,6 +262,7 @@ def attach_views(driver: SessionDriver, runner: Runner, args: argparse.Namespace
     driver.done.connect(runner.done)
     driver.message.connect(runner.problem)
     driver.played.connect(runner.log_cue)
+    driver.dropped.connect(runner.log_dropped)
     if args.cue_log:
         runner.log = CueLog(args.cue_log)
     if not args.quiet:
