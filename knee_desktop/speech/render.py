@@ -27,6 +27,7 @@ from typing import Any
 
 from knee_desktop.common import paths
 from knee_desktop.common.app_command import render_worker_command
+from knee_desktop.speech import natural
 from knee_desktop.speech.centre import METHOD as CENTRE_METHOD
 from knee_desktop.speech.centre import vowel_onset
 from knee_desktop.speech.clip import Clip, ClipError, check_clip, read_wav, write_wav
@@ -77,7 +78,15 @@ def espeak_version() -> str:
     )
 
 
-def engine_version() -> str:
+def engine_version(settings: VoiceSettings | None = None) -> str:
+    """What renders the clips, for the cache key; raises :class:`SpeechUnavailable` naming
+    what to install when the engine (or the natural voice's file) is missing."""
+    model = natural.model_of(settings.voice if settings else None)
+    if model is not None:
+        try:
+            return natural.version(model)
+        except natural.NaturalVoiceUnavailable as exc:
+            raise SpeechUnavailable(str(exc)) from exc
     try:
         pyttsx3 = metadata.version("pyttsx3")
     except metadata.PackageNotFoundError as exc:
@@ -93,13 +102,17 @@ def speech_dir() -> Path:
 class Worker:
     """One speech worker process, answering one request at a time with a timeout."""
 
-    def __init__(self) -> None:
+    def __init__(self, engine_env: dict[str, str] | None = None) -> None:
+        """``engine_env``: the natural voice's engine settings; None: pyttsx3."""
         self.proc = subprocess.Popen(
             render_worker_command(),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, bufsize=1, env=os.environ.copy())
+            text=True, bufsize=1, env={**os.environ, **(engine_env or {})})
         self._buf = ""
         hello = self._answer(START_TIMEOUT)
+        if "error" in hello and engine_env:
+            self.close()
+            raise SpeechUnavailable(f"The natural voice could not start ({hello['error']}).")
         if "error" in hello:
             self.close()
             raise SpeechUnavailable(
@@ -169,11 +182,15 @@ class SpeechCache:
     """Rendered, checked and trimmed clips of phrases, on disk and in memory."""
 
     def __init__(self, settings: VoiceSettings | None = None, folder: Path | None = None,
-                 worker_factory: Callable[[], Worker] = Worker) -> None:
+                 worker_factory: Callable[[], Worker] | None = None) -> None:
         self.settings = settings or VoiceSettings()
         self.folder = folder or speech_dir()
-        self.version = engine_version()  # raises SpeechUnavailable first, before any work
-        self._worker_factory = worker_factory
+        # raises SpeechUnavailable first, before any work
+        self.version = engine_version(self.settings)
+        model = natural.model_of(self.settings.voice)
+        self.natural = model is not None
+        self._worker_factory = worker_factory or (
+            (lambda: Worker(natural.worker_env(model))) if model is not None else Worker)
         self._clips: dict[str, Clip] = {}
         self._centres: dict[str, float] = {}
         self.rendered = 0  # phrases rendered (not from the cache) by the last prepare()
