@@ -156,8 +156,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--engine", action="append", help="pyttsx3 or piper (default: all installed)")
     ap.add_argument("--routine", default="windshield-wiper")
+    ap.add_argument("--piper-voice", metavar="FILE.onnx", help="the natural voice file to use")
     ap.add_argument("--verbose", "-v", action="store_true", help="list every cue missed")
     opts = ap.parse_args(argv)
+    if opts.piper_voice:
+        os.environ["KNEE_DESKTOP_PIPER_VOICE"] = str(Path(opts.piper_voice).resolve())
     try:
         import pocketsphinx  # noqa: F401
     except ImportError:
