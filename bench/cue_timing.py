@@ -4,8 +4,10 @@ Starts a private PulseAudio with a null sink, runs the real app's voice-only ses
 (``knee-desktop run --cue-log``) into it while ``parec`` records the sink's monitor, finds
 each cue's heard onset on the ``time.monotonic()`` clock (see :mod:`bench.pulse_lab` for
 how the recording is aligned), and prints per-cue latency (heard − due) with its median,
-p95 jitter, max and drift. Then, in the same run and into the same sink, a naive loop that
-speaks each cue live with pyttsx3 ``say()`` + ``runAndWait()`` at its time, measured alike.
+p95 jitter, max and drift, and the intervals between counts as heard at their perceptual
+centres (:mod:`bench.perceived`: SD per set). Then, in the same run and into the same
+sink, a naive loop that speaks each cue live with pyttsx3 ``say()`` + ``runAndWait()`` at
+its time, measured alike.
 
     python -m bench.cue_timing            # a full two-leg session at default settings
     python -m bench.cue_timing --quick    # a short one, for development
@@ -22,15 +24,21 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from bench.perceived import perceived_sets, print_sets
 from bench.pulse_lab import MonitorRecorder, PrivatePulse, Recording
+
+if TYPE_CHECKING:
+    from knee_desktop.speech.render import SpeechCache
 
 REPO = Path(__file__).resolve().parent.parent
 QUICK = ["--reps", "3", "--pause", "2", "--leg", "left", "--lead-in", "3"]
 THRESHOLD = 300  # = knee_desktop.speech.clip.SOUND_LEVEL: the null sink's silence is exact 0
 TARGETS = {"median": 10.0, "p95 jitter": 10.0, "max": 30.0, "drift": 5.0}
+RHYTHM_TARGET = 15.0  # ms: SD of the perceived intervals in every set of counts
 
 
 @dataclass
@@ -39,6 +47,7 @@ class Result:
     latencies: list[float]  # ms, heard - due, in cue order
     missed: list[str]
     first: float | None
+    starts: dict[int, float] = field(default_factory=dict)  # cue index -> heard clip start
 
     def stats(self) -> dict[str, float]:
         lat = self.latencies
@@ -60,8 +69,9 @@ def find_onsets(rec: Recording, cues: list[tuple[float, str, float]], name: str,
     """``cues``: (due, text, expected offset of the first loud sample in the clip)."""
     lat: list[float] = []
     missed: list[str] = []
+    starts: dict[int, float] = {}
     floor = 0
-    for due, text, offset in cues:
+    for index, (due, text, offset) in enumerate(cues):
         lo = max(floor, rec.index_of(due - early))
         hi = rec.index_of(due + late)
         heard = rec.first_loud(lo, min(hi, len(rec.samples)), THRESHOLD)
@@ -69,9 +79,10 @@ def find_onsets(rec: Recording, cues: list[tuple[float, str, float]], name: str,
             missed.append(text)
             continue
         lat.append((heard - offset - due) * 1000)
+        starts[index] = heard - offset
         # The next search starts after this clip has fallen silent for 20 ms.
         floor = _silence_after(rec, rec.index_of(heard))
-    return Result(name, lat, missed, lat[0] if lat else None)
+    return Result(name, lat, missed, lat[0] if lat else None, starts)
 
 
 def _silence_after(rec: Recording, i: int, quiet: int = 441) -> int:
@@ -134,6 +145,31 @@ def run_naive(pulse: PrivatePulse, env: dict[str, str], events: list[tuple[float
     return recording, rows
 
 
+def played_clips(args: list[str]) -> SpeechCache:
+    """The clips the app played: planned as it planned them (the fit may have raised the
+    rate), from the cache it filled."""
+    from knee_desktop.cli.main import build_parser
+    from knee_desktop.cli.options import settings_from_args
+    from knee_desktop.prefs.user_settings import UserSettings
+    from knee_desktop.routine.loader import load_catalog
+    from knee_desktop.speech.render import SpeechCache
+    from knee_desktop.speech.timing import session_timeline
+
+    parsed = build_parser().parse_args(["run", "windshield-wiper", *args])
+    saved = UserSettings()
+    planned = session_timeline(load_catalog().get("windshield-wiper"),
+                               settings_from_args(parsed, saved.to_plan_settings()), saved)
+    if not isinstance(planned.source, SpeechCache):
+        raise SystemExit("no speech engine: nothing to measure")
+    print(f"clips: {planned.source.settings.rate} words a minute"
+          + (f" ({'; '.join(planned.notes)})" if planned.notes else ""))
+    return planned.source
+
+
+def cache_texts(rows: list[dict[str, object]]) -> list[str]:
+    return list(dict.fromkeys(str(r["text"]) for r in rows))
+
+
 def _terminate(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -160,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         env = pulse.env()
         env["XDG_CACHE_HOME"] = str(work / "cache")  # a cold cache: rendering is part of it
+        env["XDG_CONFIG_HOME"] = str(work / "config")  # the default settings, not the user's
         env["PYTHONPATH"] = str(REPO)
         log = work / "cues.jsonl"
         t0 = time.monotonic()
@@ -169,9 +206,7 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.path.insert(0, str(REPO))
         os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
-        from knee_desktop.speech.render import SpeechCache
-
-        cache = SpeechCache()
+        cache = played_clips(settings)
         spoken = [r for r in rows if r["text"]]
         cache.prepare([r["text"] for r in spoken])
         cues = []
@@ -185,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
         if predicted:
             print(f"   (the player's own prediction of heard - due: median "
                   f"{statistics.median(predicted):.2f} ms)")
+        rhythm = print_sets(perceived_sets(app_rec, spoken, app.starts,
+                                           {t: cache.centre(t) for t in cache_texts(spoken)}),
+                            opts.verbose)
 
         if not opts.no_naive:
             events = [(r["t"], r["text"]) for r in spoken]
@@ -196,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
             naive = find_onsets(naive_rec, ncues, "naive loop (pyttsx3 say() + runAndWait())")
             _print(naive, naive_rec.ppm, naive_rec.align_spread, opts.verbose)
         ok = app_stats and all(abs(app_stats[k]) <= v for k, v in TARGETS.items()) \
-            and not app.missed
+            and not app.missed and rhythm.get("max SD", 1e9) <= RHYTHM_TARGET
         print(f"\napp meets the targets: {'yes' if ok else 'NO'}")
         return 0 if ok else 1
     finally:

@@ -99,10 +99,10 @@ def test_an_unexpected_bug_is_one_paragraph_and_a_file(
 ) -> None:
     from knee_desktop.cli import plan_cmd
 
-    def broken(args: object) -> int:
+    def broken(*args: object) -> int:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(plan_cmd, "routine_and_timeline", broken)
+    monkeypatch.setattr(plan_cmd, "load_catalog", broken)
     assert main(["plan", "windshield-wiper"]) == 70
     err = capsys.readouterr().err
     assert "Traceback" not in err and "ZeroDivisionError: boom" in err

@@ -99,7 +99,8 @@ def test_export_audio_places_every_clip_at_its_time(tmp_path: Path) -> None:
     cache = SpeechCache(voice_settings(UserSettings()))
     timeline = compile_timeline(load_catalog().get(str(routine)), speech=lambda t: 0.0)
     cache.prepare(timeline.phrases())
-    timeline = compile_timeline(load_catalog().get(str(routine)), speech=cache.duration)
+    timeline = compile_timeline(load_catalog().get(str(routine)), speech=cache.duration,
+                                centre=cache.centre)
     assert clip.seconds >= timeline.duration
     for event in timeline.speech():
         at = round(event.t * RATE)

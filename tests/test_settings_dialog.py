@@ -138,3 +138,23 @@ def test_every_control_has_an_accessible_name_and_a_tooltip(make):
                if not (w.accessibleName() and w.toolTip())]
     assert missing == []
     assert any(isinstance(w, QTimeEdit) for w in controls)
+
+
+def test_a_natural_voice_file_is_chosen_kept_and_named(make, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QPushButton
+
+    model = tmp_path / "en_US-calm-medium.onnx"
+    model.write_bytes(b"not a real model")
+    dialog = make()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(model), "")))
+    button = dialog.findChild(QPushButton, "natural-voice")
+    assert button is not None and "choose a voice file" in button.text()
+    button.click()
+    assert dialog.voice.currentText() == "Natural voice: en_US-calm-medium"
+    assert dialog.settings().voice == f"piper:{model}"
+    with qtbot.waitSignal(dialog.lister.listed, timeout=10_000):
+        pass
+    assert dialog.settings().voice == f"piper:{model}"  # kept when the voice list arrives
+    gone = make(UserSettings(voice=f"piper:{tmp_path / 'gone.onnx'}"))
+    assert gone.voice.currentText() == "Natural voice: gone (file not found)"

@@ -22,18 +22,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from knee_desktop.cli.run_cmd import Progress
-    from knee_desktop.runtime.voice import speech_source, voice_settings
     from knee_desktop.speech.export import export_session
-    from knee_desktop.speech.fit import fit_speech
+    from knee_desktop.speech.timing import session_timeline
 
     routine = load_catalog().get(args.routine)
     saved = saved_settings()  # the base; the command line's options win for this file
     settings = settings_from_args(args, saved.to_plan_settings())
-    source, notes = speech_source(voice_settings(saved), saved.tones)
-    timeline, source, fit_notes = fit_speech(routine, settings, source, Progress(sys.stderr))
-    for note in notes + fit_notes:
+    # The same timeline as `plan` and a session: fitted to the same clips.
+    planned = session_timeline(routine, settings, saved, Progress(sys.stderr),
+                               fallback=False)
+    for note in planned.notes:
         print(note, file=sys.stderr)
+    timeline = planned.timeline
     out = Path(args.out)
-    clip = export_session(timeline, source, out)
+    clip = export_session(timeline, planned.source, out)
     print(f"Wrote {out}: {clip.seconds / 60:.1f} minutes, {len(timeline.speech())} phrases.")
     return 0

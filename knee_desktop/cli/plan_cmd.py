@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
-from knee_desktop.cli.options import add_session_options, routine_and_timeline
+from knee_desktop.cli.options import add_session_options, saved_settings, settings_from_args
+from knee_desktop.routine.loader import load_catalog
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,12 +28,24 @@ def _clock(t: float) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    _, timeline = routine_and_timeline(args)
+    from knee_desktop.cli.run_cmd import Progress
+    from knee_desktop.speech.timing import clock, session_timeline
+
+    routine = load_catalog().get(args.routine)
+    saved = saved_settings()
+    planned = session_timeline(routine, settings_from_args(args, saved.to_plan_settings()),
+                               saved, Progress(sys.stderr))
+    for note in planned.notes:
+        print(note, file=sys.stderr)
+    timeline = planned.timeline
     if args.json:
-        print(json.dumps(timeline.to_json(), indent=1))
+        data = timeline.to_json()
+        data["estimated"] = planned.estimated
+        print(json.dumps(data, indent=1))
         return 0
     s = timeline.settings
-    print(f"{timeline.title}: {timeline.duration / 60:.1f} minutes, legs: {', '.join(s.legs)}; "
+    estimate = " (estimated: no speech engine)" if planned.estimated else ""
+    print(f"{timeline.title}: {clock(timeline.duration)}{estimate}, legs: {', '.join(s.legs)}; "
           f"{s.reps} reps, {s.pause_seconds:g} s pauses, {s.sweep_seconds:g} s per sweep, "
           f"{s.circle_seconds:g} s per circle")
     step = -1

@@ -71,17 +71,25 @@ class Event:
     movement: Movement | None = None
     rep: int | None = None
     duration: float | None = None  # still/rest/press length; for a rep, its movement time
-    beat: float | None = None  # rep: phase of the movement at which ``t`` falls
+    beat: float | None = None  # rep: phase of the movement at which its count is heard
+    # count/rep: seconds from ``t`` (the clip's start) to the count's vowel onset, its
+    # perceptual centre. The count is heard on its beat at ``t + centre``.
+    centre: float | None = None
+
+    @property
+    def on_beat(self) -> float:
+        """When the count is heard on its beat (``t`` for anything but a count)."""
+        return self.t + (self.centre or 0.0)
 
     @property
     def move_start(self) -> float:
-        """For a rep: when its movement starts (the count falls ``beat`` of the way in)."""
-        return self.t - (self.beat or 0.0) * (self.duration or 0.0)
+        """For a rep: when its movement starts (the count is heard ``beat`` of the way in)."""
+        return self.on_beat - (self.beat or 0.0) * (self.duration or 0.0)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"t": round(self.t, 3), "kind": self.kind, "leg": self.leg,
                                "text": self.text, "step": self.step}
-        for name in ("movement", "rep", "duration", "beat"):
+        for name in ("movement", "rep", "duration", "beat", "centre"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = round(value, 3) if isinstance(value, float) else value
@@ -143,9 +151,14 @@ class Timeline:
         }
 
 
+def no_centre(text: str) -> float:
+    return 0.0
+
+
 @dataclass
 class _Builder:
     speech: SpeechSeconds
+    centre: SpeechSeconds = no_centre
     t: float = 0.0
     events: list[Event] = field(default_factory=list)
     steps: list[StepSpan] = field(default_factory=list)
@@ -156,6 +169,13 @@ class _Builder:
         when = self.t if at is None else at
         self.events.append(Event(when, kind, text or None, leg, len(self.steps), **extra))
         return when + (self.speech(text) if text else 0.0)
+
+    def add_count(self, kind: EventKind, text: str, leg: Leg | None, beat_at: float,
+                  **extra: Any) -> float:
+        """Add a count whose vowel onset falls on ``beat_at``; return when its speech ends."""
+        lead = self.centre(text)
+        return self.add(kind, text, leg, at=beat_at - lead,
+                        centre=round(lead, 4) if lead else None, **extra)
 
     def close_step(self, title: str, kind: str, leg: Leg | None, start: float, end: float,
                    movement: Movement | None = None, reps: int | None = None) -> None:
@@ -168,10 +188,16 @@ def _fill(text: str, **values: object) -> str:
 
 
 def compile_timeline(routine: Routine, settings: PlanSettings | None = None,
-                     speech: SpeechSeconds = estimate_speech_seconds) -> Timeline:
-    """The whole session as timed events, in order."""
+                     speech: SpeechSeconds = estimate_speech_seconds,
+                     centre: SpeechSeconds = no_centre) -> Timeline:
+    """The whole session as timed events, in order.
+
+    ``speech(text)``: how long a phrase sounds. ``centre(text)``: seconds from a count's
+    first sound to its vowel onset; a count starts that much before its beat, so that it is
+    *heard* on the beat (docs/voice.md). Instructions start at their time.
+    """
     s = resolve(routine, settings or PlanSettings())
-    b = _Builder(speech)
+    b = _Builder(speech, centre)
     legs: tuple[Leg | None, ...] = s.legs if routine.per_leg else (None,)
     first = legs[0]
 
@@ -183,8 +209,8 @@ def compile_timeline(routine: Routine, settings: PlanSettings | None = None,
     if count >= 1:
         b.t = b.add("say", "Get ready.", first) + AFTER_SAY
         for n in range(count, 0, -1):
-            b.add("count", number_words(n).capitalize() + ".", first,
-                  at=b.t + (count - n), rep=n)
+            b.add_count("count", number_words(n).capitalize() + ".", first,
+                        beat_at=b.t + (count - n), rep=n)
     b.close_step("Get ready", "lead-in", first, start, b.t + s.lead_in_seconds)
 
     for i, leg in enumerate(legs):
@@ -216,9 +242,9 @@ def _compile_step(b: _Builder, step: SayStep | MoveStep | StillStep | RestStep |
         first = spoken + BEFORE_REPS
         beat = BEAT_PHASE[step.movement]
         for k in range(1, reps + 1):
-            b.add("rep", number_words(k).capitalize() + ".", leg,
-                  at=first + (k - 1 + beat) * period, movement=step.movement, rep=k,
-                  duration=period, beat=beat)
+            b.add_count("rep", number_words(k).capitalize() + ".", leg,
+                        beat_at=first + (k - 1 + beat) * period, movement=step.movement,
+                        rep=k, duration=period, beat=beat)
         end = max(first + reps * period, b.events[-1].t + b.speech(b.events[-1].text or ""))
         b.close_step(step.title, "move", leg, start, end + AFTER_REPS, step.movement, reps)
     elif isinstance(step, StillStep | RestStep):

@@ -54,6 +54,23 @@ class Voice(ABC):
 
         return compile_timeline(routine, settings, speech), []
 
+    def timeline(self, routine: Routine, settings: PlanSettings,
+                 progress: Progress | None = None,
+                 extra: Sequence[str] = ()) -> tuple[Timeline, list[str]]:
+        """The timeline :meth:`plan` would give, without opening any output: for the ready
+        screen. Fitted to the voice's clips (rendered and cached first) when it has them."""
+        from knee_desktop.speech.fit import fit_speech
+        from knee_desktop.speech.render import SpeechCache
+        from knee_desktop.speech.tones import ToneSet
+
+        # A voice that plays prepared clips keeps them in ``source`` (runtime's ClipVoice).
+        source = getattr(self, "source", None)
+        if not isinstance(source, SpeechCache | ToneSet):
+            return compile_timeline(routine, settings), []
+        timeline, used, notes = fit_speech(routine, settings, source, progress, extra=extra)
+        self.source = used  # a faster-rate cache, if the rate had to go up (as plan() does)
+        return timeline, notes
+
     @abstractmethod
     def play(self, text: str, kind: str = "say") -> None:
         """Start playing a prepared phrase now. ``kind`` is the timeline event kind, for

@@ -20,6 +20,13 @@ SOUND_LEVEL = 300
 # Keep this much before the first loud sample so a soft onset is not cut into a click.
 KEEP_BEFORE = 0.002
 KEEP_AFTER = 0.02
+# A soft fricative starts below SOUND_LEVEL: Piper's "five" is 24-31 ms of /f/ between
+# -64 and -40 dBFS before its first louder sample. Trimming keeps, before the first loud
+# sample, every 5 ms window that reaches SOFT_LEVEL (about -64 dBFS; Piper's silence stays
+# under 10, espeak's is 0), up to SOFT_LOOKBACK.
+SOFT_LEVEL = 20
+SOFT_WINDOW = 0.005
+SOFT_LOOKBACK = 0.08
 
 
 class ClipError(ValueError):
@@ -62,12 +69,27 @@ class Clip:
                 return i
         return None
 
+    def soft_start(self, first: int) -> int:
+        """Where the sound that becomes loud at ``first`` really starts: back over the
+        5 ms windows that still reach :data:`SOFT_LEVEL` (a soft "f", "th", "h")."""
+        s = self.samples
+        win = round(SOFT_WINDOW * RATE)
+        limit = max(0, first - round(SOFT_LOOKBACK * RATE))
+        start = first
+        while start - win >= limit and max(abs(x) for x in s[start - win:start]) >= SOFT_LEVEL:
+            start -= win
+        # then forward to the first sample at the level in the earliest window kept
+        while start < first and abs(s[start]) < SOFT_LEVEL:
+            start += 1
+        return start
+
     def trimmed(self) -> Clip:
-        """Without leading and trailing silence: the sound starts (almost) on sample 0."""
+        """Without leading and trailing silence: the sound, soft onset included, starts
+        (almost) on sample 0."""
         first, last = self.first_sound(), self.last_sound()
         if first is None or last is None:
             return Clip(array.array("h"))
-        lo = max(0, first - round(KEEP_BEFORE * RATE))
+        lo = max(0, self.soft_start(first) - round(KEEP_BEFORE * RATE))
         hi = min(len(self.samples), last + 1 + round(KEEP_AFTER * RATE))
         return Clip(self.samples[lo:hi])
 

@@ -1,7 +1,8 @@
 """Plan-time check that every phrase fits before the next one, with the real clip lengths.
 
 The timeline is compiled with the measured lengths of the rendered clips, so spoken
-instructions are spaced by how long they really sound. Counts, still-pause ends and
+instructions are spaced by how long they really sound, and with each count's vowel onset,
+so a count is heard on its beat (docs/voice.md, "What due means"). Counts, still-pause ends and
 presses sit at fixed times, though: if a count is longer than its beat, the speech rate is
 raised (within limits) and the phrases rendered again; if even the fastest allowed rate does
 not fit, the session stops before it starts with a message naming the tempo that would.
@@ -19,6 +20,7 @@ from knee_desktop.plan.timeline import (
     Timeline,
     compile_timeline,
     estimate_speech_seconds,
+    no_centre,
     overlaps,
 )
 from knee_desktop.routine.model import Routine
@@ -58,7 +60,8 @@ def fit_speech(routine: Routine, settings: PlanSettings, source: SpeechCache | T
     cache = source
     while True:
         cache.prepare(phrases, progress)
-        timeline = compile_timeline(routine, settings, speech=cache.duration)
+        timeline = compile_timeline(routine, settings, speech=cache.duration,
+                                    centre=cache.centre)
         problems = overlaps(timeline, cache.duration)
         if not problems:
             return timeline, cache, notes
@@ -76,7 +79,7 @@ def fit_speech(routine: Routine, settings: PlanSettings, source: SpeechCache | T
 
 def _raise_if_overlaps(timeline: Timeline, problems: list[Overlap], routine: Routine,
                        settings: PlanSettings, speech: Callable[[str], float],
-                       what: str) -> None:
+                       what: str, centre: Callable[[str], float] = no_centre) -> None:
     if not problems:
         return
     first = problems[0]
@@ -87,7 +90,7 @@ def _raise_if_overlaps(timeline: Timeline, problems: list[Overlap], routine: Rou
     if "count" in kinds:
         message += " The count-in numbers are one second apart: --lead-in 0 skips them."
     elif "rep" in kinds:
-        tempo = _tempo_that_fits(routine, settings, speech)
+        tempo = _tempo_that_fits(routine, settings, speech, centre)
         if tempo is not None:
             message += f" Choose a slower tempo: --tempo {tempo:g} (seconds a movement) fits."
         else:
@@ -98,11 +101,12 @@ def _raise_if_overlaps(timeline: Timeline, problems: list[Overlap], routine: Rou
 
 
 def _tempo_that_fits(routine: Routine, settings: PlanSettings,
-                     speech: Callable[[str], float]) -> float | None:
+                     speech: Callable[[str], float],
+                     centre: Callable[[str], float]) -> float | None:
     tempo = max(settings.sweep_seconds or 0.5, settings.circle_seconds or 0.5, 0.5)
     while tempo <= 30:
         trial = settings.with_tempo(tempo)
-        timeline = compile_timeline(routine, trial, speech=speech)
+        timeline = compile_timeline(routine, trial, speech=speech, centre=centre)
         if not [o for o in overlaps(timeline, speech) if "rep" in (o.event.kind, o.next.kind)]:
             return tempo
         tempo = round(tempo + 0.1, 1)

@@ -1,10 +1,12 @@
 """Render every phrase of a session to a WAV cache, in a worker process, and load it.
 
 Cache: ``cache_dir()/speech/<key>.wav``, the key a hash of the text, voice, rate, volume,
-pyttsx3 version and espeak-ng version; the stored clip is already checked and trimmed, so
-a warm cache only reads files. A cold cache starts one worker process
-(:mod:`knee_desktop.speech.render_worker`) that renders one phrase per ``runAndWait``; every
-answer has a timeout, so a hung or crashed engine is killed and reported, never waited on.
+pyttsx3 version, espeak-ng version and :data:`CACHE_VERSION`; the stored clip is already
+checked and trimmed, so a warm cache only reads files. Beside it, ``<key>.json`` holds what
+was measured on the clip at render time: its vowel onset (:mod:`knee_desktop.speech.centre`).
+A cold cache starts one worker process (:mod:`knee_desktop.speech.render_worker`) that
+renders one phrase per ``runAndWait``; every answer has a timeout, so a hung or crashed
+engine is killed and reported, never waited on.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from typing import Any
 
 from knee_desktop.common import paths
 from knee_desktop.common.app_command import render_worker_command
+from knee_desktop.speech import natural
+from knee_desktop.speech.centre import METHOD as CENTRE_METHOD
+from knee_desktop.speech.centre import vowel_onset
 from knee_desktop.speech.clip import Clip, ClipError, check_clip, read_wav, write_wav
 
 Progress = Callable[[int, int], None]
@@ -33,6 +38,8 @@ ESPEAK_PACKAGE = "libespeak-ng1"
 START_TIMEOUT = 15.0  # seconds for the worker to import pyttsx3 and start espeak
 PHRASE_TIMEOUT = 10.0  # seconds for one phrase
 RETRIES = 4  # renders of one phrase before giving up on it
+# Bumped when what is stored with a clip changes (2: the vowel onset in <key>.json).
+CACHE_VERSION = 2
 
 
 class SpeechUnavailable(RuntimeError):
@@ -71,7 +78,15 @@ def espeak_version() -> str:
     )
 
 
-def engine_version() -> str:
+def engine_version(settings: VoiceSettings | None = None) -> str:
+    """What renders the clips, for the cache key; raises :class:`SpeechUnavailable` naming
+    what to install when the engine (or the natural voice's file) is missing."""
+    model = natural.model_of(settings.voice if settings else None)
+    if model is not None:
+        try:
+            return natural.version(model)
+        except natural.NaturalVoiceUnavailable as exc:
+            raise SpeechUnavailable(str(exc)) from exc
     try:
         pyttsx3 = metadata.version("pyttsx3")
     except metadata.PackageNotFoundError as exc:
@@ -87,13 +102,17 @@ def speech_dir() -> Path:
 class Worker:
     """One speech worker process, answering one request at a time with a timeout."""
 
-    def __init__(self) -> None:
+    def __init__(self, engine_env: dict[str, str] | None = None) -> None:
+        """``engine_env``: the natural voice's engine settings; None: pyttsx3."""
         self.proc = subprocess.Popen(
             render_worker_command(),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, bufsize=1, env=os.environ.copy())
+            text=True, bufsize=1, env={**os.environ, **(engine_env or {})})
         self._buf = ""
         hello = self._answer(START_TIMEOUT)
+        if "error" in hello and engine_env:
+            self.close()
+            raise SpeechUnavailable(f"The natural voice could not start ({hello['error']}).")
         if "error" in hello:
             self.close()
             raise SpeechUnavailable(
@@ -163,18 +182,24 @@ class SpeechCache:
     """Rendered, checked and trimmed clips of phrases, on disk and in memory."""
 
     def __init__(self, settings: VoiceSettings | None = None, folder: Path | None = None,
-                 worker_factory: Callable[[], Worker] = Worker) -> None:
+                 worker_factory: Callable[[], Worker] | None = None) -> None:
         self.settings = settings or VoiceSettings()
         self.folder = folder or speech_dir()
-        self.version = engine_version()  # raises SpeechUnavailable first, before any work
-        self._worker_factory = worker_factory
+        # raises SpeechUnavailable first, before any work
+        self.version = engine_version(self.settings)
+        model = natural.model_of(self.settings.voice)
+        self.natural = model is not None
+        self._worker_factory = worker_factory or (
+            (lambda: Worker(natural.worker_env(model))) if model is not None else Worker)
         self._clips: dict[str, Clip] = {}
+        self._centres: dict[str, float] = {}
         self.rendered = 0  # phrases rendered (not from the cache) by the last prepare()
         self.retries = 0  # renders that came out broken and were done again
 
     def key(self, text: str) -> str:
         s = self.settings
-        ident = json.dumps([text, s.voice, s.rate, round(s.volume, 3), self.version])
+        ident = json.dumps([text, s.voice, s.rate, round(s.volume, 3), self.version,
+                            CACHE_VERSION])
         return hashlib.sha256(ident.encode("utf-8")).hexdigest()[:32]
 
     def path(self, text: str) -> Path:
@@ -189,6 +214,33 @@ class SpeechCache:
     def duration(self, text: str) -> float:
         return self._clips[text].seconds
 
+    def centre(self, text: str) -> float:
+        """Seconds from the clip's start to its vowel onset: where the beat is heard."""
+        return self._centres[text]
+
+    def _meta_path(self, text: str) -> Path:
+        return self.folder / f"{self.key(text)}.json"
+
+    def _load(self, text: str) -> None:
+        """Read a cached clip and its measurements; a clip whose measurements are missing
+        or unreadable is measured again (cheap), never used without them."""
+        clip = read_wav(self.path(text))
+        try:
+            meta = json.loads(self._meta_path(text).read_text(encoding="utf-8"))
+            onset = float(meta["vowel_onset"])
+        except (OSError, ValueError, KeyError, TypeError):
+            onset = self._store_meta(text, clip)
+        self._clips[text] = clip
+        self._centres[text] = onset
+
+    def _store_meta(self, text: str, clip: Clip) -> float:
+        onset = round(vowel_onset(clip.samples), 4)
+        meta = {"text": text, "vowel_onset": onset, "method": CENTRE_METHOD}
+        tmp = self._meta_path(text).with_suffix(".json.part")
+        tmp.write_text(json.dumps(meta), encoding="utf-8")
+        tmp.replace(self._meta_path(text))
+        return onset
+
     def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
         """Load every phrase from the cache, rendering the missing ones in one worker."""
         todo: list[str] = []
@@ -197,7 +249,7 @@ class SpeechCache:
             if text in self._clips:
                 continue
             try:
-                self._clips[text] = read_wav(self.path(text))
+                self._load(text)
             except ClipError:
                 todo.append(text)
         done = len(unique) - len(todo)
@@ -210,7 +262,9 @@ class SpeechCache:
         worker = self._worker_factory()
         try:
             for text in todo:
-                self._clips[text] = self._render_one(worker, text)
+                clip = self._render_one(worker, text)
+                self._centres[text] = self._store_meta(text, clip)
+                self._clips[text] = clip
                 self.rendered += 1
                 done += 1
                 if progress:

@@ -18,6 +18,8 @@ import os
 import sys
 from typing import Any
 
+ENGINE_ENV = "KNEE_DESKTOP_RENDER_ENGINE"  # = speech.natural.ENGINE_ENV (kept light here)
+
 
 def main() -> int:
     proto = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
@@ -29,6 +31,10 @@ def main() -> int:
         proto.write(json.dumps(obj) + "\n")
         proto.flush()
 
+    if os.environ.get(ENGINE_ENV) == "piper":  # the natural voice (speech/natural.py)
+        from knee_desktop.speech.natural import serve
+
+        return serve(sys.stdin, answer)
     try:
         import pyttsx3
 

@@ -41,6 +41,7 @@ from knee_desktop.runtime.timers import QtTimers, Timers
 from knee_desktop.session.clock import Clock
 from knee_desktop.session.engine import Cue, Session, State
 from knee_desktop.speech.base import Voice
+from knee_desktop.speech.clip import ClipError
 from knee_desktop.ui.controls import ControlBar
 from knee_desktop.ui.keys import SessionKeys
 from knee_desktop.ui.routine_panel import RoutinePanel
@@ -178,12 +179,23 @@ class MainWindow(QMainWindow):
         if not self.routine_panel.select(routine.id):
             self._extra[routine.id] = routine  # a routine file named on the command line
             self.routine_panel.add(routine)
-        self.timeline = compile_timeline(self.routine, self.plan_settings)
+        self.timeline = self._ready_timeline(self.routine)
         self.routine_panel.show_routine(self.routine, self.timeline)
         self.steps.set_steps(self.timeline.steps)
         self.controls.set_total(self.timeline.duration)
         self.pages.setCurrentWidget(self.routine_panel)
         self.controls.set_state(None)
+
+    def _ready_timeline(self, routine: Routine) -> Timeline:
+        """The timeline the session will play (fitted to the voice's cached clips), so the
+        ready screen shows the running session's duration; estimates if that fails."""
+        try:
+            timeline, _notes = self.voice.timeline(routine, self.plan_settings,
+                                                   extra=CONTROLLER_PHRASES)
+        except (KneeError, ClipError) as exc:
+            self._on_voice_problem(str(exc))
+            return compile_timeline(routine, self.plan_settings)
+        return timeline
 
     def _start_clicked(self) -> None:
         """Start; after a session ended, first back to the routine and its safety words.

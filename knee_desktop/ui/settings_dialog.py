@@ -44,6 +44,7 @@ from knee_desktop.prefs import user_settings as us
 from knee_desktop.prefs.user_settings import Reminder, UserSettings
 from knee_desktop.routine.model import Defaults
 from knee_desktop.speech.voices import Voice
+from knee_desktop.ui.natural_voice import natural_label, natural_voice_button
 
 log = logging.getLogger(__name__)
 
@@ -221,6 +222,7 @@ class SettingsDialog(QDialog):
             buddy.setBuddy(widget)
             form.addRow(buddy, row)
         form.addRow("", self.voice_status)
+        form.addRow("", natural_voice_button(self.voice, self))
         form.addRow("", self.tones)
         return box
 
@@ -396,7 +398,8 @@ class SettingsDialog(QDialog):
     def _select_voice(self, voice_id: str) -> None:
         index = self.voice.findData(voice_id)
         if index < 0:
-            self.voice.addItem(f"{voice_id or 'Default voice'}", voice_id)
+            self.voice.addItem(natural_label(voice_id) or f"{voice_id or 'Default voice'}",
+                               voice_id)
             index = self.voice.count() - 1
         self.voice.setCurrentIndex(index)
 
@@ -409,7 +412,7 @@ class SettingsDialog(QDialog):
         for v in sorted(voices, key=lambda v: v.name.lower()):
             self.voice.addItem(v.label, v.id)
         if chosen and self.voice.findData(chosen) < 0:
-            self.voice.addItem(f"{chosen} (not installed)", chosen)
+            self.voice.addItem(natural_label(chosen) or f"{chosen} (not installed)", chosen)
         self._select_voice(chosen)
         self.voice_status.setText(f"{len(voices)} voices installed.")
 
