@@ -91,6 +91,16 @@ def load_json(path: Path,
     whose uuid is in ``known`` (already in the history) are counted but not returned. A
     session without an end state was running when exported: it comes in as interrupted.
     """
+    try:
+        return _load(path, known)
+    except KneeError as exc:
+        told = str(exc)
+        if "Nothing was imported" not in told:
+            told += " Nothing was imported."
+        raise KneeError(told) from exc
+
+
+def _load(path: Path, known: Container[str]) -> tuple[list[SessionRecord], int]:
     data = check.parse(check.read_bounded(path), path)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise KneeError(f'{path} is not a knee-desktop history export (no "format": '
@@ -102,8 +112,7 @@ def load_json(path: Path,
                         "knee-desktop to import it.")
     if type(version) is not int or version not in KNOWN_VERSIONS:
         raise KneeError(f'{path}: field "version": expected a format version this app knows '
-                        f"({', '.join(map(str, KNOWN_VERSIONS))}), got {version!r}. Nothing "
-                        "was imported.")
+                        f"({', '.join(map(str, KNOWN_VERSIONS))}), got {version!r}.")
     sessions = data.get("sessions")
     if not isinstance(sessions, list):
         raise KneeError(f'{path}: field "sessions" is missing or not a list.')

@@ -96,13 +96,14 @@ def rows(db: sqlite3.Connection) -> list[Row]:
         "SELECT id, started_ts, utc_offset, routine_id, title, exercise_seconds,"
         " paused_seconds, legs_done, CASE WHEN json_valid(settings) THEN"
         " COALESCE(json_array_length(settings, '$.legs'), 0) ELSE 0 END,"
-        " end_state, at_title, steps_done, steps_planned, feel_before, feel_after, note"
-        " FROM sessions ORDER BY started_ts DESC")
+        " end_state, at_title, steps_done, steps_planned, feel_before, feel_after, note,"
+        f" {_SANE} FROM sessions ORDER BY started_ts DESC")
     out = []
     for r in cur:
         started = safe_datetime(r[1], r[2])
-        row = Row(r[0], started or EARLIEST, *r[3:])
-        out.append(row if started is not None and _row_ok(row) else _damaged_row(row))
+        row = Row(r[0], started or EARLIEST, *r[3:16])
+        sound = r[16] and started is not None and _row_ok(row)
+        out.append(row if sound else _damaged_row(row))
     return out
 
 
