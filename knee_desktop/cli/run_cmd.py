@@ -241,6 +241,14 @@ class Runner:
         if self.session.active:
             self.voice.say(message)
 
+    def history_unsaved(self, message: str) -> None:
+        """The session ended and is not in the history: print and say where it is kept
+        (counted in the wait for the last words), and exit with 4."""
+        self.problem(message)
+        self.say(message)
+        if self.exit_code == 0:
+            self.exit_code = 4
+
     def history_note(self, message: str) -> None:
         print(f"knee-desktop: {message}", file=sys.stderr)
 
@@ -281,6 +289,7 @@ def attach_observers(session: Session, scheduler: Any, runner: Runner,
     runner.recorder.problem.connect(runner.history_problem)
     runner.recorder.recovered.connect(runner.history_note)
     runner.recorder.notice.connect(runner.history_note)
+    runner.recorder.unsaved_at_end.connect(runner.history_unsaved)
     scheduler.cue.connect(runner.play)
     scheduler.announce.connect(runner.say)
     scheduler.state_changed.connect(runner.on_state)

@@ -11,52 +11,33 @@ import csv
 import io
 import json
 from collections.abc import Container, Iterable
-from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from knee_desktop import __version__
 from knee_desktop.common.errors import KneeError
 from knee_desktop.history import import_check as check
-from knee_desktop.history.store import HistoryStore, SessionRecord, StepRecord
+from knee_desktop.history.jsonformat import (
+    FORMAT,
+    FORMAT_VERSION,
+    KNOWN_VERSIONS,
+    iso,
+    session_json,
+)
+from knee_desktop.history.store import HistoryStore, SessionRecord
 
-FORMAT = "knee-desktop-history"
-FORMAT_VERSION = 1
-KNOWN_VERSIONS = (1,)
+__all__ = ["CSV_COLUMNS", "FORMAT", "FORMAT_VERSION", "csv_text", "dump_csv", "dump_json",
+           "load_json", "session_json"]
 CSV_COLUMNS = ("uuid", "started", "ended", "routine", "title", "end_state", "at_step",
                "at_title", "exercise_minutes", "paused_minutes", "planned_minutes",
                "steps_done", "steps_planned", "reps_done", "legs_done", "feel_before",
                "feel_after", "note")
 
 
-def _iso(when: datetime | None) -> str | None:
-    return when.isoformat(timespec="seconds") if when else None
-
-
-def _step_json(s: StepRecord, started: datetime) -> dict[str, Any]:
-    after = round((s.ended - started).total_seconds() * 1000) if s.ended else None
-    return {"index": s.step_index, "title": s.title, "kind": s.kind, "movement": s.movement,
-            "leg": s.leg, "reps_planned": s.reps_planned, "reps_done": s.reps_done,
-            "seconds": round(s.seconds, 3), "completed": s.completed, "ended_after_ms": after}
-
-
-def session_json(r: SessionRecord) -> dict[str, Any]:
-    """One session of the export (the store builds the same in SQL, faster)."""
-    return {
-        "uuid": r.uuid, "routine": r.routine_id, "title": r.title, "settings": r.settings,
-        "started": _iso(r.started), "ended": _iso(r.ended), "end_state": r.end_state,
-        "at_step": r.at_step, "at_title": r.at_title,
-        "planned_seconds": round(r.planned_seconds, 3), "steps_planned": r.steps_planned,
-        "paused_seconds": round(r.paused_seconds, 3), "feel_before": r.feel_before,
-        "feel_after": r.feel_after, "note": r.note,
-        "steps": [_step_json(s, r.started) for s in r.steps],
-    }
-
-
 def dump_json(store: HistoryStore, out: TextIO) -> None:
     """Write the export: a header, then one session per line (diff- and grep-friendly)."""
     head = {"format": FORMAT, "version": FORMAT_VERSION, "app_version": __version__,
-            "exported": _iso(store.now_wall())}
+            "exported": iso(store.now_wall())}
     out.write(json.dumps(head)[:-1] + ', "sessions": [')
     out.write("\n" + ",\n".join(store.export_json()) + "\n]}\n")
 
@@ -66,7 +47,7 @@ def dump_csv(records: Iterable[SessionRecord], out: TextIO) -> None:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     for r in records:
-        w.writerow([r.uuid, _iso(r.started), _iso(r.ended) or "", r.routine_id, r.title,
+        w.writerow([r.uuid, iso(r.started), iso(r.ended) or "", r.routine_id, r.title,
                     r.end_state or "running", "" if r.at_step is None else r.at_step,
                     r.at_title or "", f"{r.exercise_seconds / 60:.2f}",
                     f"{r.paused_seconds / 60:.2f}", f"{r.planned_seconds / 60:.2f}",

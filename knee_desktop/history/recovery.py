@@ -1,16 +1,22 @@
 """When the history file is not well: damaged files moved aside, sessions cut short by a
-crash, and what SQLite's errors mean for the user."""
+crash, sessions that could not be saved kept in a file until they can, and what SQLite's
+errors mean for the user."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
-from collections.abc import Container
+from collections.abc import Callable, Container
 from pathlib import Path
 
+from knee_desktop.common import paths
+from knee_desktop.common.errors import KneeError
+from knee_desktop.history import import_check as check
+from knee_desktop.history.jsonformat import FORMAT, FORMAT_VERSION, session_json
 from knee_desktop.history.owner_lock import is_held
-from knee_desktop.history.records import HistoryError, NowWall
+from knee_desktop.history.records import HistoryError, NowWall, SessionRecord
 
 _CORRUPT_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
@@ -86,3 +92,77 @@ def recover_interrupted(db: sqlite3.Connection, live_dir: Path,
     were = "sessions were" if n != 1 else "session was"
     return (f"{n} {were} cut short (the app was closed or crashed) and "
             "kept as interrupted, with the steps done.")
+
+
+# ---- sessions that could not be saved ------------------------------------------------------
+def unsaved_dirs(history: Path) -> list[Path]:
+    """Where a session the history could not take is kept, best first: beside the history
+    file (the data folder), else the cache folder (it may be on another disk)."""
+    return [history.with_name(history.name + ".unsaved"), paths.cache_dir() / "unsaved"]
+
+
+def keep_unsaved(rec: SessionRecord, history: Path) -> Path:
+    """Write ``rec`` as a one-session export file that :func:`pick_up` adds to ``history``
+    at the next open; where it is. OSError (every reason) if no folder would take it."""
+    text = json.dumps({"format": FORMAT, "version": FORMAT_VERSION,
+                       "history": str(history.absolute()),
+                       "sessions": [session_json(rec)]}, allow_nan=False)
+    reasons = []
+    for n, folder in enumerate(unsaved_dirs(history)):
+        target = folder / f"{rec.uuid}.json"
+        part = target.with_name(target.name + ".part")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with part.open("w", encoding="utf-8") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(part, target)
+        except OSError as exc:
+            reasons.append(f"{folder}: {exc.strerror or exc}")
+            with contextlib.suppress(OSError):
+                part.unlink(missing_ok=True)
+            continue
+        for other in unsaved_dirs(history)[n + 1:]:  # an older copy elsewhere is stale
+            with contextlib.suppress(OSError):
+                (other / target.name).unlink(missing_ok=True)
+        return target
+    raise OSError("; ".join(reasons))
+
+
+def discard_unsaved(session_uuid: str, history: Path) -> None:
+    """The session is in the history now: its kept copies go."""
+    for folder in unsaved_dirs(history):
+        with contextlib.suppress(OSError):
+            (folder / f"{session_uuid}.json").unlink(missing_ok=True)
+
+
+def pick_up(history: Path, save: Callable[[list[SessionRecord]], None]) -> list[str]:
+    """Add the sessions kept by :func:`keep_unsaved` for ``history`` with ``save`` (which
+    writes them whole, replacing a partial row); what to tell the user. A file that cannot
+    be read back is renamed ``.bad`` and said; HistoryError from ``save`` leaves the files."""
+    told = []
+    mine = str(history.absolute())
+    for folder in unsaved_dirs(history):
+        if not folder.is_dir():
+            continue
+        for file in sorted(folder.glob("*.json")):
+            try:
+                data = check.parse(check.read_bounded(file), file)
+                if not isinstance(data, dict) or data.get("history") != mine:
+                    continue  # kept for another history file
+                records = [check.session(s, f"session {i + 1}")
+                           for i, s in enumerate(data.get("sessions") or [])]
+            except (KneeError, check.ImportProblem) as exc:
+                with contextlib.suppress(OSError):
+                    file.rename(file.with_name(file.name + ".bad"))
+                told.append(f"A session kept in {file} could not be read back ({exc}); it "
+                            "was renamed .bad and left there.")
+                continue
+            save(records)
+            with contextlib.suppress(OSError):
+                file.unlink()
+            for rec in records:
+                told.append(f"The session of {rec.started:%A %d %B at %H:%M} that could not be "
+                            f"saved then was added to the history now (it was kept in {file}).")
+    return told

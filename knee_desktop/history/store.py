@@ -45,6 +45,7 @@ from knee_desktop.history.recovery import (
     error_code,
     friendly,
     is_corrupt,
+    pick_up,
     quarantine,
     recover_interrupted,
 )
@@ -118,7 +119,18 @@ class HistoryStore:
             told = recover_interrupted(db, self.live_dir, self._alive_without_lock)
             if told:
                 self.messages.append(told)
+            try:
+                self.messages += pick_up(self.path, self._save_kept)
+            except HistoryError as exc:  # the disk is still bad: the files stay
+                self.messages.append(f"Sessions kept aside could not be added yet: {exc}")
         return db
+
+    def _save_kept(self, records: list[SessionRecord]) -> None:
+        """Sessions kept aside when they could not be saved: whole, over any partial row."""
+        def write(db: sqlite3.Connection) -> None:
+            for rec in records:
+                self._upsert(db, rec, owner=False, replace=True)
+        self._write(write)
 
     def _connect(self) -> sqlite3.Connection:
         existed = self.read_only or self.path.exists()

@@ -70,6 +70,7 @@ class Wiring:
         recorder.problem.connect(self.tell)
         recorder.recovered.connect(self.tell)
         recorder.notice.connect(self.tell)
+        recorder.unsaved_at_end.connect(self.tell)
         self.recorder = recorder
 
     def session_ended(self, session: Session) -> None:
