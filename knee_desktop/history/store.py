@@ -83,6 +83,7 @@ class HistoryStore:
         # Sessions this store records but could not make a lock file for (read-only disk).
         self._alive_without_lock: set[str] = set()
         self.left_out = 0  # damaged sessions the last export left out
+        self._pick_up_told = False
 
     # ---- opening ---------------------------------------------------------------------
     @property
@@ -122,7 +123,13 @@ class HistoryStore:
             try:
                 self.messages += pick_up(self.path, self._save_kept)
             except HistoryError as exc:  # the disk is still bad: the files stay
-                self.messages.append(f"Sessions kept aside could not be added yet: {exc}")
+                if not self._pick_up_told:
+                    self._pick_up_told = True
+                    self.messages.append(f"Sessions kept aside could not be added yet: {exc}")
+                try:  # the failed write dropped the connection; reads may still work
+                    self._db = db = self._connect()
+                except sqlite3.Error as again:
+                    raise HistoryError(friendly(again, self.path)) from again
         return db
 
     def _save_kept(self, records: list[SessionRecord]) -> None:
