@@ -24,6 +24,7 @@ from knee_desktop.history.records import (
     SessionRecord,
     StepRecord,
     Week,
+    Zones,
     monday,
     safe_datetime,
 )
@@ -99,8 +100,9 @@ def rows(db: sqlite3.Connection) -> list[Row]:
         " end_state, at_title, steps_done, steps_planned, feel_before, feel_after, note,"
         f" {_SANE} FROM sessions ORDER BY started_ts DESC")
     out = []
+    zones: Zones = {}
     for r in cur:
-        started = safe_datetime(r[1], r[2])
+        started = safe_datetime(r[1], r[2], zones)
         row = Row(r[0], started or EARLIEST, *r[3:16])
         sound = r[16] and started is not None and _row_ok(row)
         out.append(row if sound else _damaged_row(row))
@@ -134,7 +136,8 @@ def sessions(db: sqlite3.Connection) -> list[SessionRecord]:
     for s in db.execute(f"SELECT session_id, {STEP_COLUMNS} FROM steps"
                         " ORDER BY session_id, seq"):
         by_id.setdefault(s[0], []).append((*s[1:], offsets.get(s[0], 0)))
-    return [record(h, by_id.get(h[0], [])) for h in heads]
+    zones: Zones = {}
+    return [record(h, by_id.get(h[0], []), zones) for h in heads]
 
 
 def export_json(db: sqlite3.Connection) -> tuple[list[str], int]:
@@ -223,14 +226,16 @@ def _settings(text: object) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def record(row: Sequence[Any], steps: Sequence[Sequence[Any]]) -> SessionRecord:
+def record(row: Sequence[Any], steps: Sequence[Sequence[Any]],
+           zones: Zones | None = None) -> SessionRecord:
     """A SessionRecord from ``id, <SESSION_COLUMNS>`` and ``<STEP_COLUMNS>, utc_offset``.
     Values no reader can use are replaced and the record marked ``damaged``."""
     (sid, uid, routine_id, title, settings, started_ts, offset, ended_ts, end_state, at_step,
      at_title, planned, steps_planned, _ex, paused, _sd, _rd, _ld, before, after, note,
      *_owner) = row
-    started = safe_datetime(started_ts, offset)
-    ended = safe_datetime(ended_ts, offset)
+    zones = {} if zones is None else zones
+    started = safe_datetime(started_ts, offset, zones)
+    ended = safe_datetime(ended_ts, offset, zones)
     parsed = _settings(settings)
     damaged = (started is None or (ended is None and ended_ts is not None) or parsed is None
                or not (isinstance(routine_id, str) and isinstance(title, str))
@@ -239,7 +244,7 @@ def record(row: Sequence[Any], steps: Sequence[Sequence[Any]]) -> SessionRecord:
                or not (end_state is None or end_state in limits.END_STATES))
     out_steps = []
     for s in steps:
-        step_ended = safe_datetime(s[10], s[11])
+        step_ended = safe_datetime(s[10], s[11], zones)
         ok = (_whole(s[1]) and isinstance(s[2], str) and isinstance(s[3], str)
               and _whole(s[7]) and _number(s[8])
               and (step_ended is not None or s[10] is None))

@@ -10,12 +10,12 @@ import uuid as uuidlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 from knee_desktop.common.errors import KneeError
 
 NowWall = Callable[[], datetime]
+Zones = dict[int, timezone]  # a cache of fixed zones by offset, owned by one read
 # Times every reader can show: stored times outside this range are damaged.
 EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
@@ -35,26 +35,32 @@ def local_now() -> datetime:
     return datetime.now().astimezone()
 
 
-def to_datetime(ts: float, offset: int) -> datetime:
+def to_datetime(ts: float, offset: int, zones: Zones | None = None) -> datetime:
     """A stored time as an aware datetime in the UTC offset it was recorded with."""
-    return datetime.fromtimestamp(ts, zone(offset))
+    return datetime.fromtimestamp(ts, zone(offset, zones))
 
 
-def safe_datetime(ts: object, offset: object) -> datetime | None:
+def safe_datetime(ts: object, offset: object, zones: Zones | None = None) -> datetime | None:
     """:func:`to_datetime` of a value read from a file that may be damaged: None unless it
-    is a time in the sane range with a sane offset."""
+    is a time in the sane range with a sane offset. ``zones``: see :func:`zone`."""
     if isinstance(ts, bool) or not isinstance(ts, int | float) \
             or isinstance(offset, bool) or not isinstance(offset, int):
         return None
     if not -MAX_OFFSET <= offset <= MAX_OFFSET \
             or not EARLIEST.timestamp() <= ts <= LATEST.timestamp():
         return None  # also catches NaN (every comparison is false)
-    return to_datetime(ts, offset)
+    return to_datetime(ts, offset, zones)
 
 
-@lru_cache(maxsize=64)
-def zone(offset: int) -> timezone:
-    return timezone(timedelta(seconds=offset))
+def zone(offset: int, zones: Zones | None = None) -> timezone:
+    """The fixed zone of ``offset`` seconds; ``zones`` is a cache owned by the caller (one
+    read of 10,000 rows makes a handful of zones, not 10,000)."""
+    if zones is None:
+        return timezone(timedelta(seconds=offset))
+    found = zones.get(offset)
+    if found is None:
+        found = zones[offset] = timezone(timedelta(seconds=offset))
+    return found
 
 
 def stamp(when: datetime) -> tuple[float, int]:
