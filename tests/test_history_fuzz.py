@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests.history_corpus import run_case
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=60, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(seed=st.integers(min_value=0, max_value=2 ** 32))
 def test_every_import_file_is_all_or_nothing_and_reads_back(seed: int, qapp: object) -> None:
