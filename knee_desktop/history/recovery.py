@@ -65,13 +65,21 @@ def quarantine(path: Path, now_wall: NowWall) -> tuple[Path, str]:
                     "(nothing was deleted) and a new history was started.")
 
 
-def recover_interrupted(db: sqlite3.Connection, live_dir: Path,
+def live_dirs(history: Path) -> list[Path]:
+    """Where owner locks are made, best first: beside the history; else (a read-only data
+    folder) the cache folder, so other instances still see the session is alive."""
+    return [history.with_name(history.name + ".live"), paths.cache_dir() / "live"]
+
+
+def recover_interrupted(db: sqlite3.Connection, history: Path,
                         alive: Container[str]) -> str | None:
     """Mark unfinished sessions whose owner is gone as ``interrupted``; what to tell the user.
-    ``alive``: sessions this store records without a lock file (read-only disk)."""
+    ``alive``: sessions this store records without any lock file (nowhere to make one)."""
+    def held(u: str) -> bool:
+        return any(is_held(d / f"{u}.lock") for d in live_dirs(history))
     try:
         rows = db.execute("SELECT id, uuid FROM sessions WHERE end_state IS NULL").fetchall()
-        dead = [i for i, u in rows if u not in alive and not is_held(live_dir / f"{u}.lock")]
+        dead = [i for i, u in rows if u not in alive and not held(u)]
         if not dead:
             return None
         db.execute("BEGIN IMMEDIATE")
@@ -84,10 +92,11 @@ def recover_interrupted(db: sqlite3.Connection, live_dir: Path,
             db.execute("ROLLBACK")
         return f"Could not mark unfinished sessions as interrupted: {exc}."
     for _, u in rows:
-        lock = live_dir / f"{u}.lock"
-        if not is_held(lock):
-            with contextlib.suppress(OSError):
-                lock.unlink(missing_ok=True)
+        for folder in live_dirs(history):
+            lock = folder / f"{u}.lock"
+            if not is_held(lock):
+                with contextlib.suppress(OSError):
+                    lock.unlink(missing_ok=True)
     n = len(dead)
     were = "sessions were" if n != 1 else "session was"
     return (f"{n} {were} cut short (the app was closed or crashed) and "

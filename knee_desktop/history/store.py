@@ -45,6 +45,7 @@ from knee_desktop.history.recovery import (
     error_code,
     friendly,
     is_corrupt,
+    live_dirs,
     pick_up,
     quarantine,
     recover_interrupted,
@@ -117,7 +118,7 @@ class HistoryStore:
                 raise HistoryError(friendly(again, self.path)) from again
         self._db = db
         if not self.read_only:
-            told = recover_interrupted(db, self.live_dir, self._alive_without_lock)
+            told = recover_interrupted(db, self.path, self._alive_without_lock)
             if told:
                 self.messages.append(told)
             try:
@@ -240,11 +241,14 @@ class HistoryStore:
     def claim(self, session_uuid: str) -> OwnerLock | None:
         """Take the owner lock of a session about to be recorded (before its row exists,
         so no other instance can take it for a crashed one). None if it cannot be made."""
-        try:
-            lock = OwnerLock.acquire(self.live_dir / f"{session_uuid}.lock")
-        except OSError:
-            lock = None
-        if lock is None:  # this store at least knows the session is alive
+        lock = None
+        for folder in live_dirs(self.path):  # beside the history, else the cache folder
+            try:
+                lock = OwnerLock.acquire(folder / f"{session_uuid}.lock")
+            except OSError:
+                continue
+            break
+        if lock is None:  # nowhere: this store at least knows the session is alive
             self._alive_without_lock.add(session_uuid)
         return lock
 
