@@ -198,5 +198,8 @@ def run_case(text: str, folder: Any) -> tuple[str, str]:
         if str(case) not in err or err.count("\n") > 1:
             return "crash", f"not a one-paragraph message naming the file: {err!r}"
         return "message", err
-    problem = read_everything(path, folder / "export.json")
+    try:
+        problem = read_everything(path, folder / "export.json")
+    except Exception as exc:  # a reader failed outright
+        problem = f"{type(exc).__name__}: {exc}"
     return ("broken", problem) if problem else ("imported", out)
