@@ -65,6 +65,18 @@ def quarantine(path: Path, now_wall: NowWall) -> tuple[Path, str]:
                     "(nothing was deleted) and a new history was started.")
 
 
+def remove_failed_creation(history: Path) -> None:
+    """A new history file that could not be set up (a full disk) is removed, not left
+    empty (with its side files)."""
+    try:
+        if history.exists() and history.stat().st_size == 0:
+            history.unlink()
+            for suffix in ("-wal", "-shm", "-journal"):
+                history.with_name(history.name + suffix).unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def live_dirs(history: Path) -> list[Path]:
     """Where owner locks are made, best first: beside the history; else (a read-only data
     folder) the cache folder, so other instances still see the session is alive."""

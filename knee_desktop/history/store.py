@@ -49,6 +49,7 @@ from knee_desktop.history.recovery import (
     pick_up,
     quarantine,
     recover_interrupted,
+    remove_failed_creation,
 )
 from knee_desktop.history.schema import migrate
 
@@ -167,19 +168,9 @@ class HistoryStore:
         except BaseException:
             db.close()
             if not existed:
-                self._remove_failed_creation()
+                remove_failed_creation(self.path)
             raise
         return db
-
-    def _remove_failed_creation(self) -> None:
-        """A new file that could not be set up (a full disk) is removed, not left empty."""
-        try:
-            if self.path.exists() and self.path.stat().st_size == 0:
-                self.path.unlink()
-                for suffix in ("-wal", "-shm", "-journal"):
-                    self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
-        except OSError:
-            pass
 
     def _quarantine(self) -> None:
         target, told = quarantine(self.path, self.now_wall)
