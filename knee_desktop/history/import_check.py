@@ -32,7 +32,7 @@ MAX_STEP_SECONDS = MAX_STEP_MS / 1000
 STEP_KINDS = ("lead-in", "say", "move", "still", "rest", "press", "switch", "end")
 LEGS = ("left", "right")
 TEXT_LIMITS = {"routine": 200, "title": 500, "at_title": 500, "movement": 100, "note": 10_000}
-MAX_INT_DIGITS = 18  # whole numbers beyond this are refused (SQLite holds < 2**63)
+MAX_SETTINGS_INT = 2 ** 53  # whole numbers in settings (SQLite holds < 2**63; JS 2**53)
 # Dates an import may carry: well inside what every reader shows (records.EARLIEST..LATEST),
 # so a step a week after its session's start is still readable.
 FIRST_DATE = datetime(2000, 1, 1, tzinfo=UTC)
@@ -52,16 +52,6 @@ class Bad:
 
     def __repr__(self) -> str:
         return self.text
-
-
-def _int(text: str) -> int | Bad:
-    digits = text.lstrip("-")
-    return Bad(text) if len(digits) > MAX_INT_DIGITS else int(text)
-
-
-def _float(text: str) -> float | Bad:
-    value = float(text)
-    return value if math.isfinite(value) else Bad(text)
 
 
 def read_bounded(path: Path) -> str:
@@ -100,9 +90,10 @@ def read_bounded(path: Path) -> str:
 
 
 def parse(text: str, path: Path) -> Any:
-    """JSON with NaN, Infinity and huge numbers kept as :class:`Bad` markers."""
+    """JSON with NaN and Infinity kept as :class:`Bad` markers (numbers too big for a field
+    are refused by the field's check: no per-number hook, which would cost seconds)."""
     try:
-        return json.loads(text, parse_constant=Bad, parse_int=_int, parse_float=_float)
+        return json.loads(text, parse_constant=Bad)
     except RecursionError:
         raise KneeError(f"{path} is not a knee-desktop history export (nested too "
                         "deeply).") from None
@@ -215,6 +206,10 @@ def _plain(value: Any, depth: int) -> str | None:
         return f"nested deeper than {MAX_DEPTH} levels"
     if isinstance(value, Bad):
         return f"{value.text} is not a number JSON can carry"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value} is not a number JSON can carry"
+    if isinstance(value, int) and not -MAX_SETTINGS_INT <= value <= MAX_SETTINGS_INT:
+        return f"{Bad(str(value)).text} is too big a whole number"
     if isinstance(value, str):
         return None if _text_ok(value) else "a broken character (a lone surrogate or a NUL)"
     if isinstance(value, dict):

@@ -69,7 +69,8 @@ def load_json(path: Path,
 
     The file is read with limits (a regular file, at most ``MAX_FILE_BYTES``) and every
     session is checked before any is returned, so the caller writes all or nothing. Sessions
-    whose uuid is in ``known`` (already in the history) are counted but not returned. A
+    whose uuid is in ``known`` (already in the history) are counted, not checked further
+    and not returned (nothing of them is written). A
     session without an end state was running when exported: it comes in as interrupted.
     """
     try:
@@ -100,9 +101,9 @@ def _load(path: Path, known: Container[str]) -> tuple[list[SessionRecord], int]:
     try:
         out = []
         for i, s in enumerate(sessions):
-            rec = check.session(s, f"session {i + 1}")
-            if rec.uuid not in known:
-                out.append(rec)
+            if isinstance(s, dict) and isinstance(s.get("uuid"), str) and s["uuid"] in known:
+                continue  # already in the history: nothing of it is written
+            out.append(check.session(s, f"session {i + 1}"))
     except check.ImportProblem as exc:
         raise KneeError(f"{path}: {exc}. Nothing was imported.") from exc
     return out, len(sessions)
