@@ -64,13 +64,16 @@ def test_csv_has_one_row_per_session(filled: int, capsys: pytest.CaptureFixture[
     assert float(rows[0]["exercise_minutes"]) > 0
 
 
+U = '"0b6f3c2e-1d4a-4e5b-8c7d-9e0f1a2b3c4d"'
+
+
 @pytest.mark.parametrize(("content", "problem"), [
     ("not json", "not JSON"),
     ('{"format": "something else"}', "not a knee-desktop history export"),
     ('{"format": "knee-desktop-history", "version": 99, "sessions": []}', "version 99"),
-    ('{"format": "knee-desktop-history", "version": 1, "sessions": [{"uuid": "u"}]}',
+    ('{"format": "knee-desktop-history", "version": 1, "sessions": [{"uuid": ' + U + '}]}',
      'session 1: field "started" is missing'),
-    ('{"format": "knee-desktop-history", "version": 1, "sessions": [{"uuid": "u", "routine":'
+    ('{"format": "knee-desktop-history", "version": 1, "sessions": [{"uuid": ' + U + ', "routine":'
      ' "r", "title": "t", "started": "2026-01-01T08:00:00+01:00", "feel_after": 11}]}',
      "expected 0 to 10, got 11"),
 ])

@@ -1,27 +1,25 @@
 """A real `knee-desktop run --silent` killed with SIGKILL mid-way shows up as interrupted,
-with the steps it completed. Needs the `run` command (another branch): skipped without it."""
+with the steps it completed. Runs the tiny routine; waits on the run's own output and the
+history file, never on a clock."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from knee_desktop.history.store import HistoryStore, default_path
+from tests.tiny_routine import tiny_routine
 
 REPO = Path(__file__).resolve().parent.parent
-HAS_RUN = importlib.util.find_spec("knee_desktop.cli.run_cmd") is not None
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not HAS_RUN, reason="needs the run command (knee_desktop.cli.run_cmd)"),
     pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX"),
 ]
 
@@ -38,32 +36,35 @@ def steps_recorded(path: Path) -> int:
         db.close()
 
 
-def test_sigkill_mid_session_is_interrupted_with_its_steps() -> None:
+def test_sigkill_mid_session_is_interrupted_with_its_steps(tmp_path: Path) -> None:
     path = default_path()  # under the test's own XDG_DATA_HOME (conftest)
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    routine = tiny_routine(tmp_path)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "knee_desktop", "run", "windshield-wiper", "--silent",
-         "--tempo", "0.5", "--pause", "1", "--lead-in", "0", "--reps", "2"],
+        [sys.executable, "-m", "knee_desktop", "run", str(routine), "--silent",
+         "--tempo", "0.5", "--pause", "0.5", "--reps", "2"],
         cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT)
+        stderr=subprocess.STDOUT, text=True)
+    seen: list[str] = []
     try:
-        deadline = time.monotonic() + 150
-        while steps_recorded(path) < 2:
-            assert time.monotonic() < deadline, "the run never recorded two steps"
-            try:  # waits on the process, not a sleep: an early exit fails at once
-                proc.wait(timeout=0.25)
-            except subprocess.TimeoutExpired:
-                continue
-            out = proc.stdout.read().decode() if proc.stdout else ""
-            pytest.fail(f"run exited with {proc.returncode} before two steps:\n{out}")
+        assert proc.stdout is not None
+        # Each printed cue is an event: "Still." is said once the sweeps are done. Read on
+        # (each line blocks until the run prints) until both finished steps are in the file.
+        for line in proc.stdout:
+            seen.append(line)
+            if any("Still." in s for s in seen) and steps_recorded(path) >= 2:
+                break
+        else:
+            pytest.fail(f"run exited with {proc.wait()} before two steps:\n{''.join(seen)}")
         proc.send_signal(signal.SIGKILL)
-        assert proc.wait(timeout=30) == -signal.SIGKILL
+        assert proc.wait() == -signal.SIGKILL
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.wait(timeout=30)
+            proc.wait()
         if proc.stdout:
             proc.stdout.close()
+    assert not any("Done." in s for s in seen)  # killed mid-way, not after the end
 
     with HistoryStore(path) as store:  # the next start finds it unfinished, owner gone
         rows = store.rows()
@@ -75,6 +76,6 @@ def test_sigkill_mid_session_is_interrupted_with_its_steps() -> None:
         done = [s for s in rec.steps if s.completed]
         assert len(done) >= 2
         assert [s.step_index for s in rec.steps] == list(range(len(rec.steps)))
-        assert done[1].title == "Wipe to the left" and done[1].reps_done == 2
+        assert done[1].title == "Sweep" and done[1].reps_done == 2
         assert rec.at_title is not None and rec.ended is not None
         assert not list(store.live_dir.glob("*.lock"))  # the dead owner's lock is cleared

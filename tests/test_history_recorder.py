@@ -265,10 +265,32 @@ def test_session_without_a_lock_file_is_not_taken_for_a_crash_by_its_own_process
     session, clock = make_session()
     recorder = HistoryRecorder(store, session)
     session.start()
-    assert recorder._lock is None
+    from knee_desktop.common import paths
+
+    fallback = paths.cache_dir() / "live"  # the lock went to the cache folder instead
+    assert [p.stem for p in fallback.glob("*.lock")] == [recorder.record.uuid]
     run_until(session, clock, None, session.timeline.steps[2].start + 0.1)
     with HistoryStore(path) as window:  # e.g. the history window opened meanwhile
         assert [r.end_state for r in window.rows()] == [None]
+    run_until(session, clock, None, session.timeline.duration + 1)
+    assert [r.end_state for r in store.rows()] == ["completed"]
+    assert not list(fallback.glob("*.lock"))
+
+
+def test_with_nowhere_for_a_lock_the_recording_store_still_knows(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "h.sqlite3"
+    path.with_name(path.name + ".live").write_text("not a folder")
+    blocked = tmp_path / "cache"
+    blocked.write_text("not a folder either")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    store = HistoryStore(path, now_wall=Wall())
+    session, clock = make_session()
+    HistoryRecorder(store, session)
+    session.start()
+    run_until(session, clock, None, session.timeline.steps[2].start + 0.1)
+    store.close()  # a reopen runs the check for interrupted sessions again
+    assert [r.end_state for r in store.rows()] == [None]
     run_until(session, clock, None, session.timeline.duration + 1)
     assert [r.end_state for r in store.rows()] == ["completed"]
 

@@ -7,7 +7,12 @@ import sys
 from pathlib import Path
 
 from knee_desktop.history import io as history_io
-from knee_desktop.history.store import HistoryStore, current_streak, default_path
+from knee_desktop.history.store import (
+    HistoryError,
+    HistoryStore,
+    current_streak,
+    default_path,
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,7 +35,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.import_file is not None:
             records, total = history_io.load_json(args.import_file, store.uuids())
-            added, _ = store.import_sessions(records)
+            try:
+                added, _ = store.import_sessions(records)  # one transaction: all or nothing
+            except HistoryError as exc:
+                raise HistoryError(f"{exc} Nothing from {args.import_file} was imported; the "
+                                   "history is as it was.") from exc
             present = total - added
             print(f"Imported {added} session{'s' if added != 1 else ''} from "
                   f"{args.import_file}; {present} {'were' if present != 1 else 'was'} "
@@ -58,6 +67,8 @@ def _print_table(store: HistoryStore) -> None:
         state = {"completed": "completed", "stopped": f"stopped at {r.at_title}",
                  "interrupted": f"interrupted at {r.at_title}"}.get(
                      r.end_state or "", "in progress")
+        if r.damaged:
+            state = "damaged record (kept as found)"
         feel = ""
         if r.feel_before is not None or r.feel_after is not None:
             def show(v: int | None) -> str:

@@ -213,6 +213,7 @@ class Runner:
         recorder.problem.connect(self.history_problem)
         recorder.recovered.connect(self.problem)
         recorder.notice.connect(self.problem)
+        recorder.unsaved_at_end.connect(self.history_unsaved)
         self.recorder = recorder
         return recorder
 
@@ -227,6 +228,15 @@ class Runner:
         self.problem(message)
         if self.driver is not None and self.driver.active:
             self.driver.say(message)
+
+    def history_unsaved(self, message: str) -> None:
+        """The session ended and is not in the history: print and say where it is kept
+        (the driver counts it in the wait for the last words), and exit with 4."""
+        self.problem(message)
+        if self.driver is not None:
+            self.driver.say(message)
+        if self.exit_code == 0:
+            self.exit_code = 4
 
     def log_cue(self, cue: Cue, played: float, heard: float | None) -> None:
         if self.log:

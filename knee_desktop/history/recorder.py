@@ -9,7 +9,9 @@ The recorder keeps the whole session in memory (:attr:`record`). Each event is w
 once in one short transaction. When a write fails (a read-only or full disk, a busy or
 damaged file) the session goes on, the user is told once through :attr:`problem`, and the
 record stays marked unsaved; the next write, or :meth:`retry`, writes the whole record in
-one idempotent transaction, so nothing is lost and nothing is doubled.
+one idempotent transaction, so nothing is lost and nothing is doubled. If the session ends
+still unsaved, the record is kept in a recovery file that the next open of the history adds
+(:func:`~knee_desktop.history.recovery.pick_up`), and :attr:`unsaved_at_end` says where.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from knee_desktop.common.hooks import Hook
 from knee_desktop.history.feel import KneeFeel
 from knee_desktop.history.owner_lock import OwnerLock
+from knee_desktop.history.recovery import discard_unsaved, keep_unsaved
 from knee_desktop.history.store import HistoryError, HistoryStore, SessionRecord, StepRecord
 from knee_desktop.plan.timeline import StepSpan
 from knee_desktop.session.engine import Session, State, StepResult
@@ -44,7 +48,9 @@ class HistoryRecorder:
 
     Hooks: ``problem(str)`` a write failed (said once until writes work again);
     ``recovered(str)`` writes work again and everything is saved; ``notice(str)`` news from
-    the store (a damaged file moved aside, earlier sessions found interrupted).
+    the store (a damaged file moved aside, earlier sessions found interrupted);
+    ``unsaved_at_end(str)`` the session ended and is not in the history: where it is kept instead
+    (to be printed, shown and said at the end).
     """
 
     def __init__(self, store: HistoryStore, session: Session, routine_id: str | None = None,
@@ -55,6 +61,7 @@ class HistoryRecorder:
         self.problem: Hook[[str]] = Hook()
         self.recovered: Hook[[str]] = Hook()
         self.notice: Hook[[str]] = Hook()
+        self.unsaved_at_end: Hook[[str]] = Hook()
         timeline = session.timeline
         self.record = SessionRecord(
             routine_id=routine_id or timeline.routine_id, title=title or timeline.title,
@@ -63,6 +70,8 @@ class HistoryRecorder:
             feel_before=feel_before, note=note)
         self.unsaved = False  # the stored copy is behind the record in memory
         self.failed_writes = 0  # writes that failed since the last successful one
+        self.kept_at: Path | None = None  # the recovery file holding the unsaved session
+        self._last_problem = ""
         self._lock: OwnerLock | None = None
         self._begun = False
         self._told = False  # the user was told about the current run of failures
@@ -95,6 +104,8 @@ class HistoryRecorder:
             rec.paused_seconds = self.session.paused_seconds()
             self._sync(lambda: self.store.update_session(rec))
             self._release()
+            if self.unsaved:
+                self._keep(tell=True)
 
     def _on_step_started(self, span: StepSpan) -> None:
         if not self._begun or self.record.at_step == span.index:
@@ -129,6 +140,8 @@ class HistoryRecorder:
             self.record.note = note
         if self._begun:
             self._sync(lambda: self.store.update_session(self.record))
+            if self.unsaved and self.record.end_state is not None:
+                self._keep(tell=self.kept_at is None)
 
     def keep_after(self, feel: KneeFeel | None) -> None:
         """Keep the answer to the question after the session; nothing if it was skipped."""
@@ -179,6 +192,9 @@ class HistoryRecorder:
             self._failed(f"The history could not be saved: {exc}.")
         else:
             self.unsaved = False
+            if self.kept_at is not None:  # saved after all: the recovery file goes
+                discard_unsaved(self.record.uuid, self.store.path)
+                self.kept_at = None
             if self.failed_writes:
                 self.failed_writes = 0
                 if self._told:
@@ -191,10 +207,28 @@ class HistoryRecorder:
         is only worth telling if it lasts."""
         self.unsaved = True
         self.failed_writes += 1
+        self._last_problem = message
         if not self._told and (not transient or self.failed_writes >= BUSY_PATIENCE):
             self._told = True
+            if self.record.end_state is not None:
+                return  # over already: unsaved_at_end says it, with where it is kept
             self.problem.emit(f"{message} The session goes on; it will be saved as soon "
                               "as the disk allows.")
+
+    def _keep(self, tell: bool) -> None:
+        """The session ended unsaved: keep it in a recovery file and (once) say where."""
+        why = self._last_problem.rstrip(".") or "The history could not be saved"
+        try:
+            self.kept_at = keep_unsaved(self.record, self.store.path)
+        except OSError as exc:
+            self.kept_at = None
+            message = (f"{why}. This session is NOT in your history, and it could not be "
+                       f"kept in a file either ({exc}).")
+        else:
+            message = (f"{why}. This session is not in your history yet: it is kept in "
+                       f"{self.kept_at} and will be added the next time knee-desktop starts.")
+        if tell:
+            self.unsaved_at_end.emit(message)
 
     def _forward_messages(self) -> None:
         while self._messages_seen < len(self.store.messages):

@@ -46,6 +46,8 @@ def legs_text(row: Row) -> str:
 def completion_text(row: Row, short: bool = False) -> str:
     """"Stopped at foot circles, clockwise (8/25 steps)"; short, for the table: "Stopped ·
     8/25 steps" (where it stopped is in the tooltip and the details)."""
+    if row.damaged:  # values no reader can show (an older version or another tool wrote it)
+        return "Damaged record (kept as found)"
     if row.end_state == "completed":
         return "Completed"
     share = f" ({row.steps_done}/{row.steps_planned} steps)" if row.steps_planned else ""

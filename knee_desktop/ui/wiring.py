@@ -77,6 +77,7 @@ class Wiring:
         recorder.problem.connect(self.tell)
         recorder.recovered.connect(self.tell)
         recorder.notice.connect(self.tell)
+        recorder.unsaved_at_end.connect(self.tell)
         return recorder
 
     @property
