@@ -131,9 +131,19 @@ class SessionDriver(QObject):
     def plan(self, routine: Routine, settings: PlanSettings,
              progress: Progress | None = None) -> tuple[Timeline, list[str]]:
         """Render every phrase the session and its prompts may say; the fitted timeline."""
-        rough = compile_timeline(routine, settings)
-        extra = [*PROMPTS, *status.all_pieces(rough)]
-        return self.voice.plan(routine, settings, progress, extra=extra)
+        return self.voice.plan(routine, settings, progress,
+                               extra=self._extra_phrases(routine, settings))
+
+    def timeline(self, routine: Routine, settings: PlanSettings,
+                 progress: Progress | None = None) -> tuple[Timeline, list[str]]:
+        """The timeline :meth:`plan` would give, without opening the output (ready screen)."""
+        return self.voice.timeline(routine, settings, progress,
+                                   extra=self._extra_phrases(routine, settings))
+
+    @staticmethod
+    def _extra_phrases(routine: Routine, settings: PlanSettings) -> list[str]:
+        """Prompts and status pieces, rendered with the cues so that both fit the same clips."""
+        return [*PROMPTS, *status.all_pieces(compile_timeline(routine, settings))]
 
     # ---- controls --------------------------------------------------------------------
     def start(self, timeline: Timeline, feel_before: KneeFeel | None = None) -> Session:

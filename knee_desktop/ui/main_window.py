@@ -190,8 +190,7 @@ class MainWindow(QMainWindow):
         """The timeline the session will play (fitted to the voice's cached clips), so the
         ready screen shows the running session's duration; estimates if that fails."""
         try:
-            timeline, _notes = self.voice.timeline(routine, self.plan_settings,
-                                                   extra=CONTROLLER_PHRASES)
+            timeline, _notes = self.driver.timeline(routine, self.plan_settings)
         except (KneeError, ClipError) as exc:
             self._on_voice_problem(str(exc))
             return compile_timeline(routine, self.plan_settings)
