@@ -40,3 +40,14 @@ VOLUME = Range(0.0, 1.0, unit="")
 KNEE_FEEL = Range(0, 10, whole=True, unit="")
 # How a session ended, as the history stores it.
 END_STATES = ("completed", "stopped", "interrupted")
+
+# User files, read before parsing (common/safe_read.py): sizes, TOML shape and numbers.
+ROUTINE_FILE_BYTES = 1 << 20  # 1 MiB: a routine is a few kilobytes
+SETTINGS_FILE_BYTES = 1 << 20
+HISTORY_IMPORT_BYTES = 256 << 20  # a lifetime of sessions is a few megabytes
+TOML_MAX_DEPTH = 32  # arrays and inline tables inside each other
+TOML_MAX_KEY_PARTS = 32  # a.b.c… parts in one dotted key (tomllib is quadratic in them)
+NUMBER_MAX_DIGITS = 32  # digits in one number written in a file
+INT_MAX = 2**63 - 1  # TOML integers are 64-bit
+# How much of a bad value a message quotes.
+QUOTE_CHARS = 60
