@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
-import tempfile
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from knee_desktop.common import limits, paths
-from knee_desktop.common.errors import SettingsError
+from knee_desktop.common.errors import SettingsError, quote
+from knee_desktop.common.safe_read import InputFileError, load_toml
 from knee_desktop.plan.settings import LIMITS, LegChoice, PlanSettings
+from knee_desktop.prefs import settings_file
 from knee_desktop.routine.model import Leg
 
 FILE_NAME = "settings.toml"
@@ -141,9 +140,9 @@ def _number(lo: float, hi: float, *, whole: bool = False, unit: str = " seconds"
             return None
         kind = "a whole number" if whole else "a number"
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return f"expected {kind} from {lo:g} to {hi:g}{unit}, got {value!r}"
+            return f"expected {kind} from {lo:g} to {hi:g}{unit}, got {quote(value)}"
         if whole and not float(value).is_integer():
-            return f"expected a whole number from {lo:g} to {hi:g}, got {value!r}"
+            return f"expected a whole number from {lo:g} to {hi:g}, got {quote(value)}"
         if not lo <= value <= hi:
             return f"expected {lo:g} to {hi:g}{unit}, got {value:g}"
         return None
@@ -154,7 +153,7 @@ def _one_of(*choices: str) -> Callable[[object], str | None]:
     def check(value: object) -> str | None:
         if value in choices:
             return None
-        return f"expected {', '.join(choices[:-1])} or {choices[-1]}, got {value!r}"
+        return f"expected {', '.join(choices[:-1])} or {choices[-1]}, got {quote(value)}"
     return check
 
 
@@ -162,23 +161,31 @@ def _type(kind: type, what: str) -> Callable[[object], str | None]:
     def check(value: object) -> str | None:
         if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
             return None
-        return f"expected {what}, got {value!r}"
+        return f"expected {what}, got {quote(value)}"
     return check
 
 
 def _reminder_check(value: object) -> str | None:
     if not isinstance(value, Reminder):
-        return f"expected a [reminder] table, got {value!r}"
+        return f"expected a [reminder] table, got {quote(value)}"
     if not isinstance(value.enabled, bool):
-        return f"enabled: expected true or false, got {value.enabled!r}"
+        return f"enabled: expected true or false, got {quote(value.enabled)}"
     bad = [d for d in value.weekdays if not (isinstance(d, int) and 0 <= d <= 6)]
     if bad:
-        return f"days: expected days from {WEEKDAYS[0]} to {WEEKDAYS[-1]}, got {bad!r}"
+        return f"days: expected days from {WEEKDAYS[0]} to {WEEKDAYS[-1]}, got {quote(bad)}"
     return None
 
 
+def _voice_check(value: object) -> str | None:
+    if isinstance(value, str) and len(value) <= limits.VOICE_ID_CHARS and (
+            value.isprintable()):
+        return None
+    return (f'expected a voice id in quotes of at most {limits.VOICE_ID_CHARS} characters '
+            f'(or "" for the default voice), got {quote(value)}')
+
+
 _CHECKS: dict[str, Callable[[object], str | None]] = {
-    "voice": _type(str, 'a voice id in quotes (or "" for the default voice)'),
+    "voice": _voice_check,
     "rate": _number(*RATE_RANGE, whole=True, unit=" words per minute", optional=False),
     "volume": _number(limits.VOLUME.lo, limits.VOLUME.hi, unit="", optional=False),
     "tones": _type(bool, "true or false"),
@@ -211,13 +218,13 @@ def _parse_time(value: object) -> dt.time:
             hours, minutes = value.split(":")
             if len(minutes) == 2:
                 return dt.time(int(hours), int(minutes))
-    raise SettingsError(f'reminder time: expected a time like "09:00", got {value!r}.')
+    raise SettingsError(f'reminder time: expected a time like "09:00", got {quote(value)}.')
 
 
 def _parse_reminder(table: object, problems: list[str]) -> Reminder:
     default = Reminder()
     if not isinstance(table, Mapping):
-        problems.append(f"reminder: expected a [reminder] table, got {table!r}; "
+        problems.append(f"reminder: expected a [reminder] table, got {quote(table)}; "
                         "the reminder stays off.")
         return default
     values: dict[str, Any] = {}
@@ -225,7 +232,7 @@ def _parse_reminder(table: object, problems: list[str]) -> Reminder:
     if isinstance(enabled, bool):
         values["enabled"] = enabled
     else:
-        problems.append(f"reminder enabled: expected true or false, got {enabled!r}; "
+        problems.append(f"reminder enabled: expected true or false, got {quote(enabled)}; "
                         "the reminder stays off.")
     if "time" in table:
         try:
@@ -237,12 +244,12 @@ def _parse_reminder(table: object, problems: list[str]) -> Reminder:
         names = [str(d).lower()[:3] for d in days] if isinstance(days, list) else None
         if names is None or any(n not in WEEKDAYS for n in names):
             problems.append(f"reminder days: expected a list like [\"mon\", \"wed\"], "
-                            f"got {days!r}; using every day.")
+                            f"got {quote(days)}; using every day.")
         else:
             values["weekdays"] = frozenset(WEEKDAYS.index(n) for n in names)
     for key in table:
         if key not in ("enabled", "time", "days"):
-            problems.append(f"reminder: unknown setting {key!r} ignored.")
+            problems.append(f"reminder: unknown setting {quote(key)} ignored.")
     return replace(default, **values)
 
 
@@ -256,13 +263,13 @@ def parse(data: Mapping[str, object]) -> tuple[UserSettings, list[str]]:
     for key, value in data.items():
         if key == "schema":
             if value != SCHEMA:
-                problems.append(f"schema: this version reads schema {SCHEMA}, got {value!r}.")
+                problems.append(f"schema: this version reads schema {SCHEMA}, got {quote(value)}.")
             continue
         if key == "reminder":
             values["reminder"] = _parse_reminder(value, problems)
             continue
         if key not in _CHECKS:
-            problems.append(f"unknown setting {key!r} ignored.")
+            problems.append(f"unknown setting {quote(key)} ignored.")
             continue
         problem = _CHECKS[key](value)
         if problem:
@@ -275,43 +282,36 @@ def parse(data: Mapping[str, object]) -> tuple[UserSettings, list[str]]:
     return UserSettings(**values), problems
 
 
-def _keep_aside(path: Path, now: dt.datetime) -> Path:
-    stamp = now.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.damaged-{stamp}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
-    path.rename(target)
-    return target
-
-
 def load(path: Path | None = None, *, now: dt.datetime | None = None) -> LoadResult:
-    """The saved settings; defaults if there is no file.
+    """The saved settings; defaults if there is no file. Never raises.
 
-    A damaged file (not TOML, or a value out of range) is moved aside to a timestamped name,
-    the usable values are kept and saved back, and the messages say what happened.
+    A damaged file (too large, not UTF-8, not TOML, a value out of range) is kept aside under
+    a timestamped name byte for byte, the usable values are kept and saved back, and the
+    messages say what happened. A file that is not a regular file (a FIFO, a folder, a link to
+    a device) is left as it is and the defaults are used.
     """
     path = path or settings_path()
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    got = settings_file.read(path)
+    if got is None:
         return LoadResult(UserSettings())
-    except OSError as exc:
-        return LoadResult(UserSettings(), (f"Could not read your settings file {path}: "
-                                           f"{exc.strerror or exc}. Using the defaults.",))
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        settings, problems = UserSettings(), [f"it is not a readable TOML file ({exc})"]
-    else:
-        settings, problems = parse(data)
+    if got.text is None and not got.damaged:
+        return LoadResult(UserSettings(), (f"Could not read your settings file {path}: it "
+                                           f"{got.problem}. Using the defaults; the file was "
+                                           "left as it is.",))
+    settings, problems = UserSettings(), [f"it {got.problem}"]
+    if got.text is not None:
+        try:
+            settings, problems = parse(load_toml(got.text, path))
+        except InputFileError as exc:
+            where = f" (line {exc.line})" if exc.line else ""
+            what = f"{exc.field}: " if exc.field else ""
+            problems = [f"it is not a readable TOML file{where}: {what}{exc.problem}"]
     if not problems:
         return LoadResult(settings)
     messages = [f"Your settings file {path} has problems:"]
     messages += [f"  {p}" for p in problems]
     try:
-        aside = _keep_aside(path, now or dt.datetime.now())
+        aside = settings_file.keep_aside(path, now or dt.datetime.now())
     except OSError as exc:
         messages.append(f"It could not be kept aside ({exc.strerror or exc}); it was left as it "
                         "is and will not be written over this time.")
@@ -319,8 +319,9 @@ def load(path: Path | None = None, *, now: dt.datetime | None = None) -> LoadRes
     messages.append(f"The file as it was is kept in {aside}; the other settings were kept.")
     try:
         save(settings, path)
-    except OSError as exc:
-        messages.append(f"The repaired settings could not be saved: {exc.strerror or exc}.")
+    except (OSError, SettingsError) as exc:
+        messages.append(f"The repaired settings could not be saved: "
+                        f"{getattr(exc, 'strerror', None) or exc}")
     return LoadResult(settings, tuple(messages), aside)
 
 
@@ -377,20 +378,6 @@ def dumps(settings: UserSettings) -> str:
 
 
 def save(settings: UserSettings, path: Path | None = None) -> Path:
-    """Write the settings atomically: a temporary file beside it, then a rename."""
-    path = path or settings_path()
-    text = dumps(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return path
-
+    """Write the settings atomically (a temporary file, then a rename); a link is kept and
+    its target written."""
+    return settings_file.write_atomic(path or settings_path(), dumps(settings))
