@@ -4,7 +4,7 @@ settings dialog and the history import all read them from here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -15,13 +15,21 @@ class Range:
     hi: float
     whole: bool = False  # a whole number
     unit: str = " seconds"
+    above: bool = False  # more than ``lo``, not ``lo`` itself
+    says: str = ""  # the description, when the plain one will not do
 
     def __contains__(self, value: object) -> bool:
-        return isinstance(value, int | float) and not isinstance(value, bool) \
-            and self.lo <= value <= self.hi and (not self.whole or float(value).is_integer())
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return False
+        low = self.lo < value if self.above else self.lo <= value
+        return low and value <= self.hi and (not self.whole or float(value).is_integer())
 
     def describe(self) -> str:
+        if self.says:
+            return self.says
         kind = "a whole number" if self.whole else "a number"
+        if self.above:
+            return f"{kind} more than {self.lo:g} and at most {self.hi:g}{self.unit}"
         return f"{kind} from {self.lo:g} to {self.hi:g}{self.unit}"
 
 
@@ -32,6 +40,24 @@ PLAN: dict[str, Range] = {
     "sweep_seconds": Range(0.5, 30),
     "circle_seconds": Range(0.5, 30),
     "lead_in_seconds": Range(0, 60),
+}
+# A routine file's [defaults]: the same, but a routine may pause for less than half a second.
+ROUTINE_DEFAULTS: dict[str, Range] = {
+    "reps": PLAN["reps"],
+    "pause_seconds": replace(PLAN["pause_seconds"], lo=0, above=True,
+                             says="seconds, more than 0 and at most 3600 (an hour)"),
+    "sweep_seconds": replace(PLAN["sweep_seconds"], says="seconds per sweep, from 0.5 to 30"),
+    "circle_seconds": replace(PLAN["circle_seconds"],
+                              says="seconds per circle, from 0.5 to 30"),
+    "lead_in_seconds": replace(PLAN["lead_in_seconds"], says="seconds, from 0 to 60"),
+}
+# A routine's steps: their own counts and lengths.
+STEP: dict[str, Range] = {
+    "reps": PLAN["reps"],
+    "presses": PLAN["reps"],
+    "seconds": ROUTINE_DEFAULTS["pause_seconds"],
+    "hold_seconds": Range(0, 600, above=True, says="seconds, more than 0 and at most 600"),
+    "find_seconds": Range(0, 600, says="seconds, from 0 to 600"),
 }
 # The voice.
 RATE = Range(80, 300, whole=True, unit=" words per minute")

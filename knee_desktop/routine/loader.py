@@ -39,13 +39,6 @@ _TOP_KEYS = {
     "schema", "id", "title", "summary", "instructions", "safety", "setup", "per_leg",
     "switch_say", "closing", "defaults", "steps",
 }
-_DEFAULT_LIMITS: dict[str, tuple[type, float, float, str]] = {
-    "reps": (int, 1, 100, "a whole number from 1 to 100"),
-    "pause_seconds": (float, 0.5, 3600, "seconds, more than 0 and at most 3600 (an hour)"),
-    "sweep_seconds": (float, 0.5, 30, "seconds per sweep, from 0.5 to 30"),
-    "circle_seconds": (float, 0.5, 30, "seconds per circle, from 0.5 to 30"),
-    "lead_in_seconds": (float, 0, 60, "seconds, from 0 to 60"),
-}
 # Which {placeholders} each kind of text may use (routine/template.py); a text that may use
 # none is stored as it reads, with {{ and }} made single.
 _LEG = {"leg"}
@@ -146,25 +139,20 @@ def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _number(kind: type, lo: float, hi: float) -> Callable[[Any], float | None]:
+def _within(r: limits.Range) -> Callable[[Any], float | None]:
+    """A check for a number in ``r`` (common/limits.py); a whole number must be written as
+    one (3, not 3.0)."""
     def check(value: Any) -> float | None:
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if r.whole and not isinstance(value, int):
             return None
-        if kind is int and not isinstance(value, int):
-            return None
-        return value if lo <= value <= hi and (lo > 0 or value >= 0) else None
+        return value if value in r else None
 
     return check
 
 
-def _positive(hi: float) -> Callable[[Any], float | None]:
-    inner = _number(float, 0, hi)
-
-    def check(value: Any) -> float | None:
-        got = inner(value)
-        return got if got is not None and got > 0 else None
-
-    return check
+def _number_field(ctx: _Ctx, table: dict[str, Any], where: tuple[str | int, ...], key: str,
+                  r: limits.Range, required: bool = False) -> Any:
+    return _get(ctx, table, where, key, _within(r), r.describe(), required=required)
 
 
 def _text_list(value: Any) -> tuple[str, ...] | None:
@@ -231,24 +219,19 @@ def _load_step(ctx: _Ctx, index: int, table: Any) -> Step:
         movement = _get(ctx, table, where, "movement",
                         lambda v: v if v in MOVEMENTS else None,
                         f"one of: {', '.join(MOVEMENTS)}")
-        reps = _get(ctx, table, where, "reps", _number(int, 1, 100),
-                    "a whole number from 1 to 100", required=False)
+        reps = _number_field(ctx, table, where, "reps", limits.STEP["reps"])
         return MoveStep(title=title, say=texts["say"], movement=cast(Movement, movement),
                         reps=None if reps is None else int(reps))
     if kind in ("still", "rest"):
-        seconds = _get(ctx, table, where, "seconds", _positive(3600),
-                       "seconds, more than 0 and at most 3600 (an hour)",
-                       required=kind == "rest")
+        seconds = _number_field(ctx, table, where, "seconds", limits.STEP["seconds"],
+                                required=kind == "rest")
         end = texts.get("end_say", "")
         if kind == "still":
             return StillStep(title=title, say=texts["say"], end_say=end, seconds=seconds)
         return RestStep(title=title, say=texts["say"], end_say=end, seconds=float(seconds))
-    hold = _get(ctx, table, where, "hold_seconds", _positive(600),
-                "seconds, more than 0 and at most 600")
-    find = _get(ctx, table, where, "find_seconds", _number(float, 0, 600),
-                "seconds, from 0 to 600")
-    presses = _get(ctx, table, where, "presses", _number(int, 1, 100),
-                   "a whole number from 1 to 100", required=False)
+    hold = _number_field(ctx, table, where, "hold_seconds", limits.STEP["hold_seconds"], True)
+    find = _number_field(ctx, table, where, "find_seconds", limits.STEP["find_seconds"], True)
+    presses = _number_field(ctx, table, where, "presses", limits.STEP["presses"])
     return PressStep(title=title, say=texts["say"], press_say=texts["press_say"],
                      release_say=texts["release_say"], hold_seconds=float(hold),
                      find_seconds=float(find), presses=None if presses is None else int(presses))
@@ -259,11 +242,10 @@ def _load_defaults(ctx: _Ctx, table: Any) -> Defaults:
         return Defaults()
     if not isinstance(table, dict):
         raise ctx.fail(("defaults",), "expected a table ([defaults])")
-    _check_keys(ctx, table, ("defaults",), _DEFAULT_LIMITS)
+    _check_keys(ctx, table, ("defaults",), limits.ROUTINE_DEFAULTS)
     values: dict[str, float] = {}
-    for key, (kind, lo, hi, expected) in _DEFAULT_LIMITS.items():
-        check = _positive(hi) if key == "pause_seconds" else _number(kind, lo, hi)
-        got = _get(ctx, table, ("defaults",), key, check, expected, required=False)
+    for key, r in limits.ROUTINE_DEFAULTS.items():
+        got = _number_field(ctx, table, ("defaults",), key, r)
         if got is not None:
             values[key] = got
     return Defaults(**values)  # type: ignore[arg-type]
