@@ -22,7 +22,8 @@ class Range:
         if not isinstance(value, int | float) or isinstance(value, bool):
             return False
         low = self.lo < value if self.above else self.lo <= value
-        return low and value <= self.hi and (not self.whole or float(value).is_integer())
+        return low and value <= self.hi and (
+            not self.whole or isinstance(value, int) or value.is_integer())
 
     def describe(self) -> str:
         if self.says:
