@@ -11,6 +11,7 @@ import pytest
 
 from knee_desktop.common.errors import SettingsError
 from knee_desktop.main import main
+from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.prefs import user_settings as us
 from knee_desktop.prefs.user_settings import UserSettings
 
@@ -89,11 +90,12 @@ def test_a_damaged_linked_file_is_repaired_through_the_link(tmp_path: Path) -> N
     path.parent.mkdir(parents=True)
     path.symlink_to(real)
     result = us.load(now=NOW)
-    assert result.settings == UserSettings(reps=7)
+    assert result.settings == UserSettings(plan=PlanSettings(reps=7))
     assert path.is_symlink() and path.resolve() == real  # the link is kept
     assert result.kept_aside is not None and result.kept_aside.read_bytes() == raw
     assert not result.kept_aside.is_symlink()
-    assert us.load().settings == UserSettings(reps=7) and us.load().messages == ()
+    assert us.load().settings == UserSettings(plan=PlanSettings(reps=7))
+    assert us.load().messages == ()
 
 
 def test_saving_through_a_link_keeps_it(tmp_path: Path) -> None:

@@ -23,9 +23,8 @@ from typing import Any
 from knee_desktop.common import limits, paths
 from knee_desktop.common.errors import SettingsError, quote
 from knee_desktop.common.safe_read import InputFileError, load_toml
-from knee_desktop.plan.settings import LIMITS, LegChoice, PlanSettings
+from knee_desktop.plan.settings import PlanSettings, shown_number
 from knee_desktop.prefs import settings_file
-from knee_desktop.routine.model import Leg
 
 FILE_NAME = "settings.toml"
 SCHEMA = 1
@@ -38,8 +37,8 @@ SPEECH_FIELDS = frozenset({"voice", "rate", "volume", "tones"})
 PLAN_FIELDS = frozenset({"reps", "pause_seconds", "sweep_seconds", "circle_seconds",
                          "lead_in_seconds", "leg", "first_leg", "knee_feel"})
 REMINDER_FIELDS = frozenset({"reminder"})
-
-RATE_RANGE = (int(limits.RATE.lo), int(limits.RATE.hi))  # words per minute
+# The session settings, kept in UserSettings.plan but written flat in the file as always.
+PLAN_KEYS = tuple(f.name for f in fields(PlanSettings))
 
 
 @dataclass(frozen=True)
@@ -62,28 +61,22 @@ class UserSettings:
     rate: int = 170  # words per minute: a little calmer than pyttsx3's 200
     volume: float = 1.0  # 0.0 … 1.0
     tones: bool = False  # tones instead of speech for counts and pauses
-    reps: int | None = None
-    pause_seconds: float | None = None
-    sweep_seconds: float | None = None
-    circle_seconds: float | None = None
-    lead_in_seconds: float | None = None
-    leg: LegChoice = "both"
-    first_leg: Leg = "left"
+    plan: PlanSettings = field(default_factory=PlanSettings)  # reps, pauses, tempo, legs
     knee_feel: bool = True  # ask "how does your knee feel?" at the end
     reminder: Reminder = field(default_factory=Reminder)
 
     def to_plan_settings(self) -> PlanSettings:
         """The session part, as the base that command-line options override."""
-        return PlanSettings(reps=self.reps, pause_seconds=self.pause_seconds,
-                            sweep_seconds=self.sweep_seconds,
-                            circle_seconds=self.circle_seconds,
-                            lead_in_seconds=self.lead_in_seconds,
-                            leg=self.leg, first_leg=self.first_leg)
+        return self.plan
+
+    def value(self, name: str) -> object:
+        """One setting by its name in the file (``reps`` lives in :attr:`plan`)."""
+        return getattr(self.plan if name in PLAN_KEYS else self, name)
 
     def validate(self) -> UserSettings:
         """Raise :class:`SettingsError` naming the first setting that is out of range."""
         for name in _KEYS:
-            _check(name, getattr(self, name))
+            _check(name, self.value(name))
         return self
 
 
@@ -116,8 +109,7 @@ class Changes:
 
 def changes(old: UserSettings, new: UserSettings) -> Changes:
     """The fields that differ between ``old`` and ``new``."""
-    return Changes(frozenset(f.name for f in fields(UserSettings)
-                             if getattr(old, f.name) != getattr(new, f.name)))
+    return Changes(frozenset(name for name in _KEYS if old.value(name) != new.value(name)))
 
 
 @dataclass(frozen=True)
@@ -133,19 +125,18 @@ def settings_path() -> Path:
 
 # --- validation ------------------------------------------------------------------------------
 
-def _number(lo: float, hi: float, *, whole: bool = False, unit: str = " seconds",
-            optional: bool = True) -> Callable[[object], str | None]:
+def _number(r: limits.Range, *, optional: bool = True) -> Callable[[object], str | None]:
+    lo, hi, unit = r.lo, r.hi, r.unit
+
     def check(value: object) -> str | None:
-        if value is None and optional:
+        if (value is None and optional) or value in r:
             return None
-        kind = "a whole number" if whole else "a number"
+        kind = "a whole number" if r.whole else "a number"
         if isinstance(value, bool) or not isinstance(value, int | float):
             return f"expected {kind} from {lo:g} to {hi:g}{unit}, got {quote(value)}"
-        if whole and not float(value).is_integer():
+        if r.whole and not (isinstance(value, int) or value.is_integer()):
             return f"expected a whole number from {lo:g} to {hi:g}, got {quote(value)}"
-        if not lo <= value <= hi:
-            return f"expected {lo:g} to {hi:g}{unit}, got {value:g}"
-        return None
+        return f"expected {lo:g} to {hi:g}{unit}, got {shown_number(value)}"
     return check
 
 
@@ -186,14 +177,10 @@ def _voice_check(value: object) -> str | None:
 
 _CHECKS: dict[str, Callable[[object], str | None]] = {
     "voice": _voice_check,
-    "rate": _number(*RATE_RANGE, whole=True, unit=" words per minute", optional=False),
-    "volume": _number(limits.VOLUME.lo, limits.VOLUME.hi, unit="", optional=False),
+    "rate": _number(limits.RATE, optional=False),
+    "volume": _number(limits.VOLUME, optional=False),
     "tones": _type(bool, "true or false"),
-    "reps": _number(*LIMITS["reps"], whole=True, unit=""),
-    "pause_seconds": _number(*LIMITS["pause_seconds"]),
-    "sweep_seconds": _number(*LIMITS["sweep_seconds"]),
-    "circle_seconds": _number(*LIMITS["circle_seconds"]),
-    "lead_in_seconds": _number(*LIMITS["lead_in_seconds"]),
+    **{key: _number(r) for key, r in limits.PLAN.items()},
     "leg": _one_of("left", "right", "both"),
     "first_leg": _one_of("left", "right"),
     "knee_feel": _type(bool, "true or false"),
@@ -279,7 +266,8 @@ def parse(data: Mapping[str, object]) -> tuple[UserSettings, list[str]]:
             values[key] = int(value) if key in ("rate", "reps") else float(value)
         else:
             values[key] = value
-    return UserSettings(**values), problems
+    plan = PlanSettings(**{k: values.pop(k) for k in PLAN_KEYS if k in values})
+    return UserSettings(plan=plan, **values), problems
 
 
 def load(path: Path | None = None, *, now: dt.datetime | None = None) -> LoadResult:
@@ -343,7 +331,7 @@ def _toml_value(value: object) -> str:
 
 _COMMENTS = {
     "voice": 'pyttsx3 voice id (see `knee-desktop voices`); "" = the default voice',
-    "rate": f"speech rate, words per minute ({RATE_RANGE[0]}-{RATE_RANGE[1]})",
+    "rate": f"speech rate, words per minute ({limits.RATE.lo:g}-{limits.RATE.hi:g})",
     "volume": "speech volume, 0.0 to 1.0",
     "tones": "true: tones instead of spoken counts",
     "reps": "repetitions of each movement",
@@ -364,7 +352,7 @@ def dumps(settings: UserSettings) -> str:
              "# A line left out (or commented out) means the default.",
              f"schema = {SCHEMA}", ""]
     for name, comment in _COMMENTS.items():
-        value = getattr(settings, name)
+        value = settings.value(name)
         if value is None:
             lines.append(f"# {name} = (the routine's own)  # {comment}")
         else:
