@@ -12,6 +12,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from knee_desktop import __version__
 from knee_desktop.cli import (
@@ -45,8 +46,21 @@ override them for that one run. Only move to a point of resistance, never to a p
 This app is not a replacement for your doctor."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors cut to one short paragraph: it quotes a bad argument
+    in full, and an argument can be megabytes."""
+
+    def error(self, message: str) -> NoReturn:
+        if len(message) > MESSAGE_CHARS:
+            message = message[: MESSAGE_CHARS - 1] + "…"
+        super().error(message)
+
+
+MESSAGE_CHARS = 300
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="knee-desktop",
         description="A guided knee routine with spoken cues.\n"
         "With no command, the window opens; if it is already open, it comes to the front.",

@@ -6,6 +6,7 @@ import argparse
 import logging
 import re
 import sys
+from collections.abc import Callable
 
 from knee_desktop.common.errors import quote
 from knee_desktop.plan.settings import PlanSettings
@@ -38,6 +39,16 @@ def seconds(text: str) -> float:
     return float(text)
 
 
+def _one_of(*choices: str) -> Callable[[str], str]:
+    def check(text: str) -> str:
+        if text not in choices:
+            allowed = ", ".join(repr(c) for c in choices)
+            raise argparse.ArgumentTypeError(
+                f"invalid choice: {quote(text)} (choose from {allowed})")
+        return text
+    return check
+
+
 def add_session_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reps", type=whole_number, metavar="N",
                         help="repetitions of each movement (the routine's default: 10)")
@@ -47,9 +58,11 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
                         help="seconds for one sweep or one circle")
     parser.add_argument("--lead-in", type=seconds, metavar="S", dest="lead_in",
                         help="seconds of count-in before the first movement")
-    parser.add_argument("--leg", choices=("left", "right", "both"), default=None,
+    parser.add_argument("--leg", type=_one_of("left", "right", "both"), default=None,
+                        metavar="{left,right,both}",
                         help="which leg to exercise (default both)")
-    parser.add_argument("--first-leg", choices=("left", "right"), default=None,
+    parser.add_argument("--first-leg", type=_one_of("left", "right"), default=None,
+                        metavar="{left,right}",
                         dest="first_leg", help="with --leg both: which leg goes first")
 
 
