@@ -13,6 +13,7 @@ place: :func:`attach_observers`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import signal
 import sys
@@ -92,19 +93,38 @@ class CuePrinter:
 
 
 class CueLog:
+    """``--cue-log``: opened before the session (a bad path is a message, not a crash); a
+    write that fails (a full disk, /dev/full) is said once and logging stops, the session
+    goes on."""
+
     def __init__(self, path: str) -> None:
-        self.file = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self.path = path
+        try:
+            self.file: IO[str] | None = open(path, "w", encoding="utf-8")  # noqa: SIM115
+        except OSError as exc:
+            raise KneeError(f"--cue-log {path}: cannot be written "
+                            f"({exc.strerror or exc}).") from None
 
     def write(self, cue: Cue, played: float, heard: float | None, **extra: Any) -> None:
+        if self.file is None:
+            return
         row = {"due": round(cue.due, 6), "played": round(played, 6),
                "heard": None if heard is None else round(heard, 6),
                "kind": cue.event.kind, "text": cue.event.text, "t": round(cue.event.t, 3),
                **extra}
-        self.file.write(json.dumps(row) + "\n")
-        self.file.flush()
+        try:
+            self.file.write(json.dumps(row) + "\n")
+            self.file.flush()
+        except OSError as exc:
+            print(f"knee-desktop: the cue log {self.path} could not be written "
+                  f"({exc.strerror or exc}); cue logging stopped.", file=sys.stderr)
+            self.close()
 
     def close(self) -> None:
-        self.file.close()
+        if self.file is not None:
+            file, self.file = self.file, None
+            with contextlib.suppress(OSError):
+                file.close()
 
 
 # Qt's multimedia start-up lines that say nothing to a user ("Couldn't load pipewire-0.3
@@ -127,6 +147,7 @@ def run(args: argparse.Namespace) -> int:
     routine = load_catalog().get(args.routine)
     saved = saved_settings()
     settings = settings_from_args(args, saved.to_plan_settings())
+    cue_log = CueLog(args.cue_log) if args.cue_log else None  # a bad path: said before we start
     app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
 
     try:
@@ -153,6 +174,7 @@ def run(args: argparse.Namespace) -> int:
     session = Session(timeline, MonotonicClock(), lookahead=voice.latency)
     scheduler = CueScheduler(session)
     runner = Runner(app, session, scheduler, voice, timeline)
+    runner.log = cue_log
     attach_observers(session, scheduler, runner, args)
 
     wakeup = QTimer()  # lets Python notice Ctrl+C while Qt waits in C++
@@ -285,8 +307,6 @@ def attach_observers(session: Session, scheduler: Any, runner: Runner,
     scheduler.announce.connect(runner.say)
     scheduler.state_changed.connect(runner.on_state)
     runner.voice.problem.connect(runner.problem)
-    if args.cue_log:
-        runner.log = CueLog(args.cue_log)
     if not args.quiet:
         printer = CuePrinter(session, sys.stdout)
         runner.keep.append(printer)  # a Qt connection does not keep a plain object alive
