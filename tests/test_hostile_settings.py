@@ -110,3 +110,19 @@ def test_saving_through_a_link_keeps_it(tmp_path: Path) -> None:
     assert real.stat().st_mode & 0o777 == 0o640
     assert sorted(p.name for p in path.parent.iterdir()) == ["settings.toml"]
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["knee.toml"]
+
+
+def test_an_unknown_voice_is_said_in_a_note_and_the_default_speaks() -> None:
+    """espeak takes an unknown voice id without a word; the speech worker lists the real
+    ones, so the session's notes (printed, shown) say what happened."""
+    from knee_desktop.runtime.voice import speech_source
+    from knee_desktop.speech.render import SpeechCache, VoiceSettings, Worker
+
+    source, notes = speech_source(VoiceSettings(voice="no-such-voice"))
+    assert isinstance(source, SpeechCache) and source.settings.voice is None
+    assert len(notes) == 1 and "'no-such-voice' chosen in Settings is not installed" in notes[0]
+    worker = Worker()
+    real = worker.voices[0]
+    worker.close()
+    source, notes = speech_source(VoiceSettings(voice=real))
+    assert notes == [] and isinstance(source, SpeechCache) and source.settings.voice == real

@@ -18,13 +18,14 @@ import select
 import subprocess
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from knee_desktop.common import paths
 from knee_desktop.common.app_command import render_worker_command
+from knee_desktop.common.errors import quote
 from knee_desktop.speech.clip import Clip, ClipError, check_clip, read_wav, write_wav
 
 Progress = Callable[[int, int], None]
@@ -94,6 +95,7 @@ class Worker:
             text=True, bufsize=1, env=os.environ.copy())
         self._buf = ""
         hello = self._answer(START_TIMEOUT)
+        self.voices = tuple(str(v) for v in hello.get("voices") or ())  # () if unknown
         if "error" in hello:
             self.close()
             raise SpeechUnavailable(
@@ -171,6 +173,24 @@ class SpeechCache:
         self._clips: dict[str, Clip] = {}
         self.rendered = 0  # phrases rendered (not from the cache) by the last prepare()
         self.retries = 0  # renders that came out broken and were done again
+
+    def check_voice(self) -> str | None:
+        """If the chosen voice is not installed: speak with the default voice instead and
+        return the message that says so (espeak itself would fall back without a word)."""
+        voice = self.settings.voice
+        if not voice:
+            return None
+        worker = self._worker_factory()
+        try:
+            known = getattr(worker, "voices", ())
+        finally:
+            worker.close()
+        if not known or voice in known:
+            return None
+        self.settings = replace(self.settings, voice=None)
+        return (f"The voice {quote(voice)} chosen in Settings is not installed; the default "
+                "voice speaks instead. Choose another voice in Settings (or see "
+                "`knee-desktop voices`).")
 
     def key(self, text: str) -> str:
         s = self.settings
