@@ -7,9 +7,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 from tests.fuzz_strategies import (
+    BASES,
     check_options,
     check_routine,
     check_settings,
@@ -23,7 +24,23 @@ BOUNDED = settings(max_examples=60, deadline=None, database=None, derandomize=Tr
                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
+def _with(base: str, old: str, new: str) -> bytes:
+    assert old in base
+    return base.replace(old, new, 1).encode()
+
+
+WIPER, SETTINGS = BASES[0], BASES[2]
+
+
+# Issue 13's reproductions run every time, next to the generated files.
 @BOUNDED
+@example(_with(WIPER, "reps = 10", 'reps = "' + "9" * 100_000 + '"'))
+@example(_with(WIPER, "{reps} times", "{leg:>1000000000}"))
+@example(_with(WIPER, 'title = "Windshield', 'title = "Knee {beta}'))
+@example(_with(WIPER, "reps = 10", "reps = " + "[" * 1000 + "]" * 1000))
+@example(_with(WIPER, "reps = 10", "reps = " + "9" * 5000))
+@example(_with(WIPER, "reps = 10", "a" + ".a" * 100_000 + " = 1"))
+@example(_with(WIPER, 'id = "windshield-wiper"', 'id = "x\\n"'))
 @given(routine_bytes())
 def test_routine_files_are_accepted_or_get_a_clear_message(raw: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
@@ -31,6 +48,10 @@ def test_routine_files_are_accepted_or_get_a_clear_message(raw: bytes) -> None:
 
 
 @BOUNDED
+@example(_with(SETTINGS, "reps = 12", "reps = " + "9" * 309))
+@example(_with(SETTINGS, "reps = 12", "reps = " + "9" * 5000))
+@example(_with(SETTINGS, "reps = 12", "reps = " + "[" * 5000 + "]" * 5000))
+@example(_with(SETTINGS, 'voice = "english-us"', 'voice = "' + "v" * 100_000 + '"'))
 @given(settings_bytes())
 def test_settings_files_give_settings_and_a_clear_message(raw: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
@@ -38,6 +59,9 @@ def test_settings_files_give_settings_and_a_clear_message(raw: bytes) -> None:
 
 
 @BOUNDED
+@example(["--reps", "9" * 400])
+@example(["--tempo", "30.0000001"])
+@example(["--first-leg", "x" * 5000])
 @given(option_argv())
 def test_session_options_are_accepted_or_get_a_clear_message(argv: list[str]) -> None:
     assert check_options(argv) in ("accepted", "message")
