@@ -37,3 +37,18 @@ def test_handed_over_arguments_get_the_same_limits() -> None:
     assert parse_launch(["--start", "windshield-wiper", "--reps", "١٢"]) is None
     ok = parse_launch(["--start", "windshield-wiper", "--reps", "12"])
     assert ok is not None and ok.overrides.reps == 12
+
+
+@pytest.mark.parametrize("command", [["plan", "windshield-wiper"], ["history", "--csv"]])
+def test_output_to_a_full_disk_is_a_message(command: list[str]) -> None:
+    import os
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "knee_desktop", *command], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=120,
+                              env=dict(os.environ), check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr == ("knee-desktop: the output could not be written (No space left on "
+                           "device); it is incomplete.\n")

@@ -12,7 +12,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from knee_desktop import __version__
 from knee_desktop.cli import (
@@ -88,6 +88,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class OutputError(KneeError):
+    """Standard output could not be written (a full disk, ``> /dev/full``)."""
+
+
+class _GuardedOutput:
+    """``sys.stdout`` while a command runs: a failed write becomes one clear message, not a
+    crash report. A closed pipe stays a :class:`BrokenPipeError` (handled quietly)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def _guard(self, call: Callable[[], Any]) -> Any:
+        try:
+            return call()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(f"the output could not be written ({exc.strerror or exc}); "
+                              "it is incomplete.") from None
+
+    def write(self, text: str) -> int:
+        return int(self._guard(lambda: self.inner.write(text)))
+
+    def flush(self) -> None:
+        self._guard(self.inner.flush)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
 def _quiet_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -125,15 +155,21 @@ def main(argv: Sequence[str] | None = None, open_window: OpenWindow | None = Non
     log_path = setup_logging(args.verbose)
     log.debug("knee-desktop %s, argv %s, log %s", __version__, argv, log_path)
     func = getattr(args, "func", None)
+    real_stdout = sys.stdout
     try:
         if func is None:
             if open_window is None:
                 parser.error("no command given (the window opens from knee_desktop.main)")
             return open_window(launch_options(args, argv), parse_launch)
-        return int(func(args))
+        sys.stdout = _GuardedOutput(real_stdout)
+        code = int(func(args))
+        sys.stdout.flush()  # a full disk is found here, not at exit
+        return code
     except KneeError as exc:
         log.info("error for the user: %s", exc)
         print(f"knee-desktop: {exc}", file=sys.stderr)
+        if isinstance(exc, OutputError):
+            _quiet_stdout()  # what is still buffered must not fail again at exit
         return 2
     except KeyboardInterrupt:
         print("\nknee-desktop: stopped.", file=sys.stderr)
@@ -143,6 +179,8 @@ def main(argv: Sequence[str] | None = None, open_window: OpenWindow | None = Non
         return 0
     except Exception as exc:  # a bug: say so in one paragraph, keep the details in a file
         return _report_bug(exc)
+    finally:
+        sys.stdout = real_stdout
 
 
 def _report_bug(exc: BaseException) -> int:
