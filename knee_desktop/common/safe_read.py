@@ -109,9 +109,9 @@ def read_text(path: Path | str, *, max_bytes: int) -> str:
 # One token of TOML as far as the shape check needs: a whole string (so brackets, dots and
 # digits inside quotes are skipped), a comment, a bracket, a key dot, a separator, a digit run.
 _TOKEN = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"{3,5}'
-    r"|'''.*?'{3,5}"
-    r'|"(?:[^"\\\n]|\\.)*"'
+    r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"{3,5}'  # unrolled loops: no backtracking
+    r"|'''[^']*(?:'(?!'')[^']*)*'{3,5}"
+    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
     r"|'[^'\n]*'"
     r"|#[^\n]*"
     r"|[\[{]|[\]}]|[.=,\n]"
