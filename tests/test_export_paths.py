@@ -3,6 +3,7 @@ behind; no overwrite without --force; a link or a device never replaced; streame
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -123,3 +124,19 @@ def test_a_bad_cue_log_path_is_a_message_before_the_session(tmp_path: Path, tiny
     assert proc.returncode == 2, proc.stderr
     assert f"--cue-log {target}: cannot be written" in proc.stderr
     assert "Traceback" not in proc.stderr and "went wrong" not in proc.stderr
+
+
+def test_cues_printed_to_a_full_disk_are_said_once_and_the_session_goes_on(
+        tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from knee_desktop.cli.run_cmd import CuePrinter
+    from knee_desktop.session.engine import Cue
+
+    timeline = compile_timeline(load_routine_file(tiny))
+    full = open("/dev/full", "w", buffering=1)  # noqa: SIM115 - closed below
+    printer = CuePrinter(None, full)  # type: ignore[arg-type]
+    for i, event in enumerate(timeline.events[:3]):
+        printer.cue(Cue(event, i, event.t, event.t))
+    with contextlib.suppress(OSError):  # what is still buffered cannot be written either
+        full.close()
+    err = capsys.readouterr().err
+    assert err.count("the cues are no longer printed: No space left on device") == 1

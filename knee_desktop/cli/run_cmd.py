@@ -74,22 +74,36 @@ class Progress:
 
 
 class CuePrinter:
+    """Each cue as a line. Output that cannot be written (a full disk) is said once on stderr
+    and printing stops; the session goes on, since the user is listening, not reading."""
+
     def __init__(self, session: Session, stream: IO[str]) -> None:
         self.session = session
-        self.stream = stream
+        self.stream: IO[str] | None = stream
+
+    def _line(self, line: str) -> None:
+        if self.stream is None:
+            return
+        try:
+            self.stream.write(line + "\n")
+            self.stream.flush()
+        except (OSError, KneeError) as exc:  # KneeError: main's guarded stdout
+            self.stream = None
+            if not isinstance(exc, BrokenPipeError):
+                reason = exc.strerror if isinstance(exc, OSError) else str(exc).rstrip(".")
+                print(f"knee-desktop: the cues are no longer printed: {reason}. The session "
+                      "goes on.", file=sys.stderr)
 
     def cue(self, cue: Cue) -> None:
         t = cue.event.t
         text = cue.event.text or f"({cue.event.kind})"
-        self.stream.write(f"{int(t // 60):2d}:{t % 60:05.2f}  {text}\n")
-        self.stream.flush()
+        self._line(f"{int(t // 60):2d}:{t % 60:05.2f}  {text}")
 
     def dropped(self, cue: Cue) -> None:
-        self.stream.write(f"   (late, skipped: {cue.event.text or cue.event.kind})\n")
+        self._line(f"   (late, skipped: {cue.event.text or cue.event.kind})")
 
     def announce(self, text: str) -> None:
-        self.stream.write(f"        {text}\n")
-        self.stream.flush()
+        self._line(f"        {text}")
 
 
 class CueLog:
