@@ -165,3 +165,25 @@ def test_a_fifo_named_on_the_command_line_does_not_block(tmp_path: Path) -> None
                           capture_output=True, text=True, env=env, timeout=120, check=False)
     assert done.returncode == 2
     assert "FIFO" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_handed_over_special_file_never_freezes_the_window(qtbot, tmp_path: Path) -> None:
+    """What the running window does with a second launch's `--start FILE` (ui/app.act_on
+    says a KneeError to the user): a FIFO or /dev/zero is refused at once."""
+    from knee_desktop.plan.settings import PlanSettings
+    from knee_desktop.ui.main_window import MainWindow
+    from tests.window_helpers import FakeInhibitor, RecordingVoice
+
+    voice = RecordingVoice()
+    window = MainWindow(load_catalog(), lambda: voice, settings=PlanSettings(),
+                        inhibitor=FakeInhibitor())  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.toml"
+    zero.symlink_to("/dev/zero")
+    for path, problem in ((fifo, "FIFO"), (zero, "character device")):
+        with pytest.raises(RoutineError, match=problem):
+            window.choose_routine(str(path))
+    window.choose_routine("windshield-wiper")  # the window still works
+    assert window.routine is not None and window.routine.id == "windshield-wiper"
