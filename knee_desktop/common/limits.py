@@ -71,7 +71,7 @@ END_STATES = ("completed", "stopped", "interrupted")
 # User files, read before parsing (common/safe_read.py): sizes, TOML shape and numbers.
 ROUTINE_FILE_BYTES = 1 << 20  # 1 MiB: a routine is a few kilobytes
 SETTINGS_FILE_BYTES = 1 << 20
-HISTORY_IMPORT_BYTES = 256 << 20  # a lifetime of sessions is a few megabytes
+HISTORY_IMPORT_BYTES = 64 << 20  # ten years of daily sessions is about 20 MB
 TOML_MAX_DEPTH = 32  # arrays and inline tables inside each other
 TOML_MAX_KEY_PARTS = 32  # a.b.c… parts in one dotted key (tomllib is quadratic in them)
 NUMBER_MAX_DIGITS = 32  # digits in one number written in a file
