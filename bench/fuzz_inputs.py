@@ -21,7 +21,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +178,7 @@ def main() -> int:
         options = Area("session options", opts.timeout)
         fuzz(options, option_argv(), check_options, opts.examples)
 
+    reproductions()
     for area in (routines, prefs, options):
         print(area.line())
         for example in area.examples:
@@ -185,6 +186,31 @@ def main() -> int:
     bad = sum(a.counts["crashes"] + a.counts["hangs"] + a.counts["hidden"]
               for a in (routines, prefs, options))
     return 1 if bad else 0
+
+
+def reproductions(repeat: int = 11) -> None:
+    """Median time to a message for issue 13's slow routine files (before: 30 s and ~3 GB
+    for the format spec; a hang or a crash for the others), and for the slowest 1 MiB file
+    we know (a quarter of a million numbers: tomllib's own time)."""
+    from knee_desktop.common.errors import RoutineError
+    from knee_desktop.routine.loader import parse_routine
+    from tests.test_loader import GOOD
+
+    cases = {
+        "{leg:>1000000000}": GOOD.replace("{reps} times", "{leg:>1000000000}"),
+        "arrays 1,000 deep": "a = " + "[" * 1000 + "]" * 1000,
+        "5,000-digit integer": "a = " + "9" * 5000,
+        "100k dotted keys": "a" + ".a" * 100_000 + " = 1",
+        "1 MiB of numbers": "a = [" + "1.5," * (1 << 18) + "]",
+    }
+    for name, text in cases.items():
+        times = []
+        for _ in range(repeat if len(text) < 100_000 or "dotted" in name else 3):
+            start = time.perf_counter()
+            with suppress(RoutineError):
+                parse_routine(text, Path("x.toml"))
+            times.append(time.perf_counter() - start)
+        print(f"{name:22} median {statistics.median(times) * 1000:9.3f} ms")
 
 
 def _special_routine(folder: Path) -> str:
