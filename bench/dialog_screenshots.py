@@ -18,6 +18,7 @@ for _var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HO
 
 from PySide6.QtCore import QTimer  # noqa: E402
 
+from knee_desktop.plan.settings import PlanSettings  # noqa: E402
 from knee_desktop.prefs.user_settings import Reminder, UserSettings  # noqa: E402
 from knee_desktop.ui.about import AboutDialog  # noqa: E402
 from knee_desktop.ui.app import make_app  # noqa: E402
@@ -29,8 +30,9 @@ OUT = Path(__file__).resolve().parent.parent / "screenshots"
 def main() -> int:
     OUT.mkdir(exist_ok=True)
     app = make_app()
-    custom = UserSettings(rate=150, volume=0.8, reps=8, pause_seconds=12.0, sweep_seconds=2.5,
-                          leg="both", first_leg="right",
+    custom = UserSettings(rate=150, volume=0.8,
+                          plan=PlanSettings(reps=8, pause_seconds=12.0, sweep_seconds=2.5,
+                                            leg="both", first_leg="right"),
                           reminder=Reminder(True, dt.time(18, 30), frozenset({0, 2, 4})))
     dialogs = [("settings-defaults", SettingsDialog(UserSettings())),
                ("settings-custom", SettingsDialog(custom, preview=lambda *a: None))]

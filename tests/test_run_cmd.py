@@ -142,7 +142,7 @@ def test_export_audio_takes_the_saved_settings_as_its_base(tmp_path: Path,
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.prefs import user_settings
 
-    user_settings.save(user_settings.UserSettings(reps=2, tones=True))
+    user_settings.save(user_settings.UserSettings(plan=PlanSettings(reps=2), tones=True))
     out = tmp_path / "saved.wav"
     proc = knee("export-audio", "windshield-wiper", str(out), "--leg", "left",
                 "--lead-in", "0")

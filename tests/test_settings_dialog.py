@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QTimeEdit,
 )
 
+from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.prefs import user_settings as us
 from knee_desktop.prefs.user_settings import Reminder, UserSettings
 from knee_desktop.ui.settings_dialog import PREVIEW_TEXT, SettingsDialog
@@ -45,9 +46,10 @@ def make(qtbot):
         dialog.lister.stop()
 
 
-CUSTOM = UserSettings(voice="roa/fr", rate=150, volume=0.6, tones=True, reps=8,
-                      pause_seconds=12.5, sweep_seconds=2.5, circle_seconds=4.0,
-                      lead_in_seconds=0.0, leg="right", first_leg="right", knee_feel=False,
+CUSTOM = UserSettings(voice="roa/fr", rate=150, volume=0.6, tones=True,
+                      plan=PlanSettings(reps=8, pause_seconds=12.5, sweep_seconds=2.5,
+                                        circle_seconds=4.0, lead_in_seconds=0.0, leg="right",
+                                        first_leg="right"), knee_feel=False,
                       reminder=Reminder(True, dt.time(7, 5), frozenset({0, 2, 6})))
 
 
@@ -95,7 +97,7 @@ def test_save_writes_the_file_and_reports_what_changed(make, qtbot):
     with qtbot.waitSignal(dialog.saved) as blocker:
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     new, changes = blocker.args
-    assert (new.rate, new.sweep_seconds, new.reps) == (140, 3.0, 6)
+    assert (new.rate, new.plan.sweep_seconds, new.plan.reps) == (140, 3.0, 6)
     assert changes.fields == {"rate", "sweep_seconds", "reps"}
     assert changes.rerender_speech and changes.replan
     assert us.load().settings == new

@@ -103,3 +103,45 @@ def test_in_process_server_and_bad_messages(qtbot):
     server.close()
     rival.close()
     assert received == []
+
+
+def test_the_socket_lives_in_a_private_folder(monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Path) -> None:
+    from knee_desktop.desktop import single_instance as si
+
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    name = si.server_name()
+    assert name is not None
+    folder = Path(name).parent
+    assert folder.name == f"knee-desktop-{os.getuid()}"
+    assert folder.stat().st_mode & 0o777 == 0o700 and folder.stat().st_uid == os.getuid()
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    assert Path(si.server_name() or "").parent == runtime
+    runtime.chmod(0o755)  # not private: the temporary folder's own 0700 folder instead
+    assert Path(si.server_name() or "").parent == folder
+
+
+def test_a_squatted_folder_is_never_used(monkeypatch: pytest.MonkeyPatch,
+                                         tmp_path: Path) -> None:
+    from knee_desktop.desktop import single_instance as si
+
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setattr(si.tempfile, "gettempdir", lambda: str(tmp_path))
+    (tmp_path / "elsewhere").mkdir(mode=0o700)
+    (tmp_path / f"knee-desktop-{os.getuid()}").symlink_to(tmp_path / "elsewhere")
+    assert si.server_name() is None  # a link planted by someone else
+    server = SingleInstance()
+    assert server.listen() and server.name is None  # the window opens, nothing listens
+    assert not send_to_running(["--start", "x"])
+
+
+def test_handed_over_messages_must_be_a_short_list_of_strings() -> None:
+    from knee_desktop.desktop.single_instance import MAX_ARGS, _argv
+
+    assert _argv({"argv": ["--start", "windshield-wiper"]}) == ["--start", "windshield-wiper"]
+    for bad in ({"argv": [1, 2]}, {"argv": {"a": 1}}, {"argv": ["x"] * (MAX_ARGS + 1)}, [],
+                {"argv": "--start"}):
+        with pytest.raises(TypeError):
+            _argv(bad)

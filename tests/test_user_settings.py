@@ -20,8 +20,9 @@ NOW = dt.datetime(2026, 1, 24, 8, 15, 0)
 
 def custom() -> UserSettings:
     return UserSettings(voice='gmw/en "quoted" \\ voice', rate=150, volume=0.6, tones=True,
-                        reps=8, pause_seconds=12.5, sweep_seconds=2.5, circle_seconds=4.0,
-                        lead_in_seconds=0.0, leg="right", first_leg="right", knee_feel=False,
+                        plan=PlanSettings(reps=8, pause_seconds=12.5, sweep_seconds=2.5,
+                                          circle_seconds=4.0, lead_in_seconds=0.0, leg="right",
+                                          first_leg="right"), knee_feel=False,
                         reminder=Reminder(True, dt.time(7, 5), frozenset({0, 2, 6})))
 
 
@@ -83,14 +84,14 @@ def test_a_bad_value_keeps_the_good_ones_and_names_the_problem():
     original = 'rate = 999\nreps = 7\nleg = "middle"\ncolour = "red"\n[reminder]\ntime = "25:00"\n'
     path.write_text(original)
     result = us.load(now=NOW)
-    assert result.settings == UserSettings(reps=7)
+    assert result.settings == UserSettings(plan=PlanSettings(reps=7))
     text = "\n".join(result.messages)
     assert "rate: expected 80 to 300 words per minute, got 999; using the default." in text
     assert "leg: expected left, right or both, got 'middle'" in text
     assert "unknown setting 'colour' ignored" in text
     assert 'reminder time: expected a time like "09:00", got \'25:00\'' in text
     assert result.kept_aside is not None and result.kept_aside.read_text() == original
-    assert us.load().settings == UserSettings(reps=7)
+    assert us.load().settings == UserSettings(plan=PlanSettings(reps=7))
 
 
 def test_a_second_damage_in_the_same_second_does_not_overwrite_the_first(tmp_path: Path):
@@ -116,7 +117,7 @@ def test_validate_names_the_setting():
     with pytest.raises(SettingsError, match=r"volume: expected 0 to 1, got 1.5"):
         UserSettings(volume=1.5).validate()
     with pytest.raises(SettingsError, match=r"reps: expected a whole number"):
-        UserSettings(reps=2.5).validate()  # type: ignore[arg-type]
+        UserSettings(plan=PlanSettings(reps=2.5)).validate()  # type: ignore[arg-type]
 
 
 def test_to_plan_settings():
@@ -132,7 +133,7 @@ def test_changes_tell_speech_from_plan():
     voice = us.changes(base, UserSettings(voice="gmw/en-GB-scotland", volume=0.5))
     assert voice.fields == {"voice", "volume"}
     assert voice.rerender_speech and not voice.replan and not voice.reminder
-    tempo = us.changes(base, UserSettings(sweep_seconds=3.0, pause_seconds=8.0))
+    tempo = us.changes(base, UserSettings(plan=PlanSettings(sweep_seconds=3.0, pause_seconds=8.0)))
     assert tempo.replan and not tempo.rerender_speech
     reminder = us.changes(base, UserSettings(reminder=Reminder(enabled=True)))
     assert reminder.reminder and not reminder.replan and not reminder.rerender_speech
@@ -147,7 +148,7 @@ def plan_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, objec
 
 def test_plan_uses_the_saved_settings_and_options_override_them(capsys):
     assert plan_json(capsys)["reps"] == 10
-    us.save(UserSettings(reps=4, pause_seconds=6.0, sweep_seconds=2.5))
+    us.save(UserSettings(plan=PlanSettings(reps=4, pause_seconds=6.0, sweep_seconds=2.5)))
     saved = plan_json(capsys)
     assert (saved["reps"], saved["pause"], saved["sweep"]) == (4, 6.0, 2.5)
     over = plan_json(capsys, "--reps", "3", "--tempo", "1.5")
@@ -167,7 +168,8 @@ def test_start_options_override_the_saved_settings_too():
     from knee_desktop.cli.main import build_parser, parse_launch
     from knee_desktop.cli.options import settings_from_args
 
-    base = UserSettings(reps=4, pause_seconds=6.0, leg="left").to_plan_settings()
+    base = UserSettings(plan=PlanSettings(reps=4, pause_seconds=6.0, leg="left")
+                        ).to_plan_settings()
     args = build_parser().parse_args(["--start", "windshield-wiper", "--reps", "3"])
     assert args.start == "windshield-wiper"
     assert settings_from_args(args, base) == PlanSettings(reps=3, pause_seconds=6.0, leg="left")
@@ -175,3 +177,21 @@ def test_start_options_override_the_saved_settings_too():
     assert handed is not None and handed.overrides.apply(base).leg == "right"
     assert handed.start == "thigh-massage"
     assert parse_launch(["--reps", "many"]) is None  # never exits the running app
+
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_files_written_before_plan_settings_were_embedded_still_load():
+    """tests/data holds files that UserSettings.save wrote when it had seven flat fields."""
+    result = us.load(DATA / "settings-v1-before-limits.toml")
+    assert result.messages == ()
+    assert result.settings == UserSettings(
+        voice="english-us", rate=150, volume=0.8, tones=True, knee_feel=False,
+        plan=PlanSettings(reps=12, pause_seconds=8.5, sweep_seconds=2.5, lead_in_seconds=3.0,
+                          leg="right", first_leg="right"),
+        reminder=Reminder(True, dt.time(7, 30), frozenset({0, 2, 4})))
+    assert us.dumps(result.settings) == (DATA / "settings-v1-before-limits.toml").read_text()
+    defaults = us.load(DATA / "settings-v1-defaults.toml")
+    assert defaults.messages == () and defaults.settings == UserSettings()
+    assert us.dumps(UserSettings()) == (DATA / "settings-v1-defaults.toml").read_text()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from knee_desktop.common.limits import KNEE_FEEL
 from knee_desktop.history.feel import QUESTION, SCALE, KneeFeel, When
 
 
@@ -28,10 +29,11 @@ def ask_feel_terminal(when: When = "after", stdin: TextIO | None = None,
             return None
         if not answer:
             return KneeFeel(None)
-        if answer.isdigit() and 0 <= int(answer) <= 10:
+        if answer.isascii() and answer.isdigit() and len(answer) <= 2 \
+                and int(answer) in KNEE_FEEL:
             score = int(answer)
             break
-        stdout.write("Please type a whole number from 0 to 10, or just press Enter.\n")
+        stdout.write(f"Please type {KNEE_FEEL.describe()}, or just press Enter.\n")
     note = _ask("A note, if you like (Enter for none): ", stdin, stdout)
     return KneeFeel(score, note or "")
 

@@ -12,6 +12,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 from knee_desktop import __version__
 from knee_desktop.cli import (
@@ -45,8 +46,21 @@ override them for that one run. Only move to a point of resistance, never to a p
 This app is not a replacement for your doctor."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors cut to one short paragraph: it quotes a bad argument
+    in full, and an argument can be megabytes."""
+
+    def error(self, message: str) -> NoReturn:
+        if len(message) > MESSAGE_CHARS:
+            message = message[: MESSAGE_CHARS - 1] + "…"
+        super().error(message)
+
+
+MESSAGE_CHARS = 300
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="knee-desktop",
         description="A guided knee routine with spoken cues.\n"
         "With no command, the window opens; if it is already open, it comes to the front.",
@@ -70,6 +84,36 @@ def build_parser() -> argparse.ArgumentParser:
     for command in COMMANDS:
         command.register(sub)
     return parser
+
+
+class OutputError(KneeError):
+    """Standard output could not be written (a full disk, ``> /dev/full``)."""
+
+
+class _GuardedOutput:
+    """``sys.stdout`` while a command runs: a failed write becomes one clear message, not a
+    crash report. A closed pipe stays a :class:`BrokenPipeError` (handled quietly)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def _guard(self, call: Callable[[], Any]) -> Any:
+        try:
+            return call()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(f"the output could not be written ({exc.strerror or exc}); "
+                              "it is incomplete.") from None
+
+    def write(self, text: str) -> int:
+        return int(self._guard(lambda: self.inner.write(text)))
+
+    def flush(self) -> None:
+        self._guard(self.inner.flush)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
 
 
 def _quiet_stdout() -> None:
@@ -108,15 +152,21 @@ def main(argv: Sequence[str] | None = None, open_window: OpenWindow | None = Non
     log_path = setup_logging(args.verbose)
     log.debug("knee-desktop %s, argv %s, log %s", __version__, argv, log_path)
     func = getattr(args, "func", None)
+    real_stdout = sys.stdout
     try:
         if func is None:
             if open_window is None:
                 parser.error("no command given (the window opens from knee_desktop.main)")
             return open_window(launch_options(args, argv), parse_launch)
-        return int(func(args))
+        sys.stdout = _GuardedOutput(real_stdout)
+        code = int(func(args))
+        sys.stdout.flush()  # a full disk is found here, not at exit
+        return code
     except KneeError as exc:
         log.info("error for the user: %s", exc)
         print(f"knee-desktop: {exc}", file=sys.stderr)
+        if isinstance(exc, OutputError):
+            _quiet_stdout()  # what is still buffered must not fail again at exit
         return 2
     except KeyboardInterrupt:
         print("\nknee-desktop: stopped.", file=sys.stderr)
@@ -126,6 +176,8 @@ def main(argv: Sequence[str] | None = None, open_window: OpenWindow | None = Non
         return 0
     except Exception as exc:  # a bug: say so in one paragraph, keep the details in a file
         return _report_bug(exc)
+    finally:
+        sys.stdout = real_stdout
 
 
 def _report_bug(exc: BaseException) -> int:

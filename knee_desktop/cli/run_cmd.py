@@ -16,6 +16,7 @@ recorder and the terminal's knee question, and ends the event loop when it is do
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import signal
 import sys
@@ -73,37 +74,70 @@ class Progress:
 
 
 class CuePrinter:
+    """Each cue as a line. Output that cannot be written (a full disk) is said once on stderr
+    and printing stops; the session goes on, since the user is listening, not reading."""
+
     def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
+        self.stream: IO[str] | None = stream
+
+    def _line(self, line: str) -> None:
+        if self.stream is None:
+            return
+        try:
+            self.stream.write(line + "\n")
+            self.stream.flush()
+        except (OSError, KneeError) as exc:  # KneeError: main's guarded stdout
+            self.stream = None
+            if not isinstance(exc, BrokenPipeError):
+                reason = exc.strerror if isinstance(exc, OSError) else str(exc).rstrip(".")
+                print(f"knee-desktop: the cues are no longer printed: {reason}. The session "
+                      "goes on.", file=sys.stderr)
 
     def cue(self, cue: Cue) -> None:
         t = cue.event.t
         text = cue.event.text or f"({cue.event.kind})"
-        self.stream.write(f"{int(t // 60):2d}:{t % 60:05.2f}  {text}\n")
-        self.stream.flush()
+        self._line(f"{int(t // 60):2d}:{t % 60:05.2f}  {text}")
 
     def dropped(self, cue: Cue) -> None:
-        self.stream.write(f"   (late, skipped: {cue.event.text or cue.event.kind})\n")
+        self._line(f"   (late, skipped: {cue.event.text or cue.event.kind})")
 
     def announce(self, text: str) -> None:
-        self.stream.write(f"        {text}\n")
-        self.stream.flush()
+        self._line(f"        {text}")
 
 
 class CueLog:
+    """``--cue-log``: opened before the session (a bad path is a message, not a crash); a
+    write that fails (a full disk, /dev/full) is said once and logging stops, the session
+    goes on."""
+
     def __init__(self, path: str) -> None:
-        self.file = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self.path = path
+        try:
+            self.file: IO[str] | None = open(path, "w", encoding="utf-8")  # noqa: SIM115
+        except OSError as exc:
+            raise KneeError(f"--cue-log {path}: cannot be written "
+                            f"({exc.strerror or exc}).") from None
 
     def write(self, cue: Cue, played: float, heard: float | None, **extra: Any) -> None:
+        if self.file is None:
+            return
         row = {"due": round(cue.due, 6), "played": round(played, 6),
                "heard": None if heard is None else round(heard, 6),
                "kind": cue.event.kind, "text": cue.event.text, "t": round(cue.event.t, 3),
                **extra}
-        self.file.write(json.dumps(row) + "\n")
-        self.file.flush()
+        try:
+            self.file.write(json.dumps(row) + "\n")
+            self.file.flush()
+        except OSError as exc:
+            print(f"knee-desktop: the cue log {self.path} could not be written "
+                  f"({exc.strerror or exc}); cue logging stopped.", file=sys.stderr)
+            self.close()
 
     def close(self) -> None:
-        self.file.close()
+        if self.file is not None:
+            file, self.file = self.file, None
+            with contextlib.suppress(OSError):
+                file.close()
 
 
 # Qt's multimedia start-up lines that say nothing to a user ("Couldn't load pipewire-0.3
@@ -127,6 +161,7 @@ def run(args: argparse.Namespace) -> int:
     routine = load_catalog().get(args.routine)
     saved = saved_settings()
     settings = settings_from_args(args, saved.to_plan_settings())
+    cue_log = CueLog(args.cue_log) if args.cue_log else None  # a bad path: said before we start
     app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
 
     try:
@@ -157,6 +192,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_NO_AUDIO
     attach_views(driver, runner, args)
 
+    runner.log = cue_log
     signals = UnixSignals(runner.interrupt)
     s = timeline.settings
     print(f"{timeline.title}: {timeline.duration / 60:.1f} minutes, legs: {', '.join(s.legs)}."
@@ -273,8 +309,6 @@ def attach_views(driver: SessionDriver, runner: Runner, args: argparse.Namespace
     driver.message.connect(runner.problem)
     driver.played.connect(runner.log_cue)
     driver.dropped.connect(runner.log_dropped)
-    if args.cue_log:
-        runner.log = CueLog(args.cue_log)
     if not args.quiet:
         printer = CuePrinter(sys.stdout)
         keep_alive(runner, printer)

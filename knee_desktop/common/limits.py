@@ -4,7 +4,7 @@ settings dialog and the history import all read them from here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -15,13 +15,22 @@ class Range:
     hi: float
     whole: bool = False  # a whole number
     unit: str = " seconds"
+    above: bool = False  # more than ``lo``, not ``lo`` itself
+    says: str = ""  # the description, when the plain one will not do
 
     def __contains__(self, value: object) -> bool:
-        return isinstance(value, int | float) and not isinstance(value, bool) \
-            and self.lo <= value <= self.hi and (not self.whole or float(value).is_integer())
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return False
+        low = self.lo < value if self.above else self.lo <= value
+        return low and value <= self.hi and (
+            not self.whole or isinstance(value, int) or value.is_integer())
 
     def describe(self) -> str:
+        if self.says:
+            return self.says
         kind = "a whole number" if self.whole else "a number"
+        if self.above:
+            return f"{kind} more than {self.lo:g} and at most {self.hi:g}{self.unit}"
         return f"{kind} from {self.lo:g} to {self.hi:g}{self.unit}"
 
 
@@ -33,6 +42,24 @@ PLAN: dict[str, Range] = {
     "circle_seconds": Range(0.5, 30),
     "lead_in_seconds": Range(0, 60),
 }
+# A routine file's [defaults]: the same, but a routine may pause for less than half a second.
+ROUTINE_DEFAULTS: dict[str, Range] = {
+    "reps": PLAN["reps"],
+    "pause_seconds": replace(PLAN["pause_seconds"], lo=0, above=True,
+                             says="seconds, more than 0 and at most 3600 (an hour)"),
+    "sweep_seconds": replace(PLAN["sweep_seconds"], says="seconds per sweep, from 0.5 to 30"),
+    "circle_seconds": replace(PLAN["circle_seconds"],
+                              says="seconds per circle, from 0.5 to 30"),
+    "lead_in_seconds": replace(PLAN["lead_in_seconds"], says="seconds, from 0 to 60"),
+}
+# A routine's steps: their own counts and lengths.
+STEP: dict[str, Range] = {
+    "reps": PLAN["reps"],
+    "presses": PLAN["reps"],
+    "seconds": ROUTINE_DEFAULTS["pause_seconds"],
+    "hold_seconds": Range(0, 600, above=True, says="seconds, more than 0 and at most 600"),
+    "find_seconds": Range(0, 600, says="seconds, from 0 to 600"),
+}
 # The voice.
 RATE = Range(80, 300, whole=True, unit=" words per minute")
 VOLUME = Range(0.0, 1.0, unit="")
@@ -40,3 +67,15 @@ VOLUME = Range(0.0, 1.0, unit="")
 KNEE_FEEL = Range(0, 10, whole=True, unit="")
 # How a session ended, as the history stores it.
 END_STATES = ("completed", "stopped", "interrupted")
+
+# User files, read before parsing (common/safe_read.py): sizes, TOML shape and numbers.
+ROUTINE_FILE_BYTES = 1 << 20  # 1 MiB: a routine is a few kilobytes
+SETTINGS_FILE_BYTES = 1 << 20
+HISTORY_IMPORT_BYTES = 64 << 20  # ten years of daily sessions is about 20 MB
+TOML_MAX_DEPTH = 32  # arrays and inline tables inside each other
+TOML_MAX_KEY_PARTS = 32  # a.b.c… parts in one dotted key (tomllib is quadratic in them)
+NUMBER_MAX_DIGITS = 32  # digits in one number written in a file
+INT_MAX = 2**63 - 1  # TOML integers are 64-bit
+# How much of a bad value a message quotes.
+QUOTE_CHARS = 60
+VOICE_ID_CHARS = 200  # espeak ids are like "gmw/en-GB-scotland"; SAPI ids are longer paths

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from knee_desktop.common import limits
-from knee_desktop.common.errors import SettingsError
+from knee_desktop.common.errors import SettingsError, quote
 from knee_desktop.routine.model import Leg, Routine
 
 LegChoice = Literal["left", "right", "both"]
 
 # The allowed range of each session number (common/limits.py), as (lo, hi).
 LIMITS: dict[str, tuple[float, float]] = {k: (r.lo, r.hi) for k, r in limits.PLAN.items()}
+
+
+def shown_number(value: object) -> str:
+    """A number as the user wrote it: 30.0000001 stays 30.0000001 (``:g`` would say 30)."""
+    if isinstance(value, float) and math.isfinite(value):
+        short = f"{value:g}"
+        return short if float(short) == value else repr(value)
+    return quote(value)
 
 
 @dataclass(frozen=True)
@@ -35,24 +44,23 @@ class PlanSettings:
 
     def validate(self) -> PlanSettings:
         """Raise :class:`SettingsError` naming the setting and the range it must be in."""
-        checks: list[tuple[str, str, float | None, str, bool]] = [
-            ("reps", "--reps", self.reps, "reps", True),
-            ("pause", "--pause", self.pause_seconds, "pause_seconds", False),
-            ("sweep tempo", "--tempo", self.sweep_seconds, "sweep_seconds", False),
-            ("circle tempo", "--tempo", self.circle_seconds, "circle_seconds", False),
-            ("lead-in", "--lead-in", self.lead_in_seconds, "lead_in_seconds", False),
+        checks: list[tuple[str, str, float | None, str]] = [
+            ("reps", "--reps", self.reps, "reps"),
+            ("pause", "--pause", self.pause_seconds, "pause_seconds"),
+            ("sweep tempo", "--tempo", self.sweep_seconds, "sweep_seconds"),
+            ("circle tempo", "--tempo", self.circle_seconds, "circle_seconds"),
+            ("lead-in", "--lead-in", self.lead_in_seconds, "lead_in_seconds"),
         ]
-        for name, option, value, key, whole in checks:
-            lo, hi = LIMITS[key]
-            if value is None:
+        for name, option, value, key in checks:
+            r = limits.PLAN[key]
+            if value is None or value in r:
                 continue
-            if whole and (isinstance(value, bool) or not float(value).is_integer()):
-                raise SettingsError(f"{option}: expected a whole number of {name}, got {value}.")
-            if not lo <= value <= hi:
-                unit = "" if whole else " seconds"
-                raise SettingsError(
-                    f"{option}: expected {name} from {lo:g} to {hi:g}{unit}, got {value:g}."
-                )
+            got = shown_number(value)
+            whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+            if r.whole and (isinstance(value, bool) or not whole):
+                raise SettingsError(f"{option}: expected a whole number of {name}, got {got}.")
+            raise SettingsError(
+                f"{option}: expected {name} from {r.lo:g} to {r.hi:g}{r.unit}, got {got}.")
         if self.leg not in ("left", "right", "both"):
             raise SettingsError(f"--leg: expected left, right or both, got {self.leg!r}.")
         if self.first_leg not in ("left", "right"):

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from knee_desktop.plan.settings import PlanSettings, Resolved, resolve
 from knee_desktop.plan.words import number_words, seconds_words
+from knee_desktop.routine import template
 from knee_desktop.routine.model import (
     Leg,
     Movement,
@@ -183,8 +184,9 @@ class _Builder:
         self.t = end
 
 
-def _fill(text: str, **values: object) -> str:
-    return text.format(**values)
+def _fill(text: str, **values: str) -> str:
+    """Routine text with its placeholders filled (routine/template.py; never str.format)."""
+    return template.fill(text, values)
 
 
 def compile_timeline(routine: Routine, settings: PlanSettings | None = None,
@@ -203,8 +205,11 @@ def compile_timeline(routine: Routine, settings: PlanSettings | None = None,
 
     # Lead-in: how to lie, the safety words, then a count-in.
     start = b.t
-    for line in (routine.title + ".", *routine.setup, *routine.safety):
-        b.t = b.add("say", _fill(line, leg=first or ""), first) + AFTER_SAY
+    # The title and the safety words take no placeholders: the loader stored them as they read.
+    lines = (routine.title + ".", *(_fill(s, leg=first or "") for s in routine.setup),
+             *routine.safety)
+    for line in lines:
+        b.t = b.add("say", line, first) + AFTER_SAY
     count = math.floor(s.lead_in_seconds)
     if count >= 1:
         b.t = b.add("say", "Get ready.", first) + AFTER_SAY

@@ -15,18 +15,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
-import tempfile
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from knee_desktop.common import limits, paths
-from knee_desktop.common.errors import SettingsError
-from knee_desktop.plan.settings import LIMITS, LegChoice, PlanSettings
-from knee_desktop.routine.model import Leg
+from knee_desktop.common.errors import SettingsError, quote
+from knee_desktop.common.safe_read import InputFileError, load_toml
+from knee_desktop.plan.settings import PlanSettings, shown_number
+from knee_desktop.prefs import settings_file
 
 FILE_NAME = "settings.toml"
 SCHEMA = 1
@@ -39,8 +37,8 @@ SPEECH_FIELDS = frozenset({"voice", "rate", "volume", "tones"})
 PLAN_FIELDS = frozenset({"reps", "pause_seconds", "sweep_seconds", "circle_seconds",
                          "lead_in_seconds", "leg", "first_leg", "knee_feel"})
 REMINDER_FIELDS = frozenset({"reminder"})
-
-RATE_RANGE = (int(limits.RATE.lo), int(limits.RATE.hi))  # words per minute
+# The session settings, kept in UserSettings.plan but written flat in the file as always.
+PLAN_KEYS = tuple(f.name for f in fields(PlanSettings))
 
 
 @dataclass(frozen=True)
@@ -63,28 +61,22 @@ class UserSettings:
     rate: int = 170  # words per minute: a little calmer than pyttsx3's 200
     volume: float = 1.0  # 0.0 … 1.0
     tones: bool = False  # tones instead of speech for counts and pauses
-    reps: int | None = None
-    pause_seconds: float | None = None
-    sweep_seconds: float | None = None
-    circle_seconds: float | None = None
-    lead_in_seconds: float | None = None
-    leg: LegChoice = "both"
-    first_leg: Leg = "left"
+    plan: PlanSettings = field(default_factory=PlanSettings)  # reps, pauses, tempo, legs
     knee_feel: bool = True  # ask "how does your knee feel?" at the end
     reminder: Reminder = field(default_factory=Reminder)
 
     def to_plan_settings(self) -> PlanSettings:
         """The session part, as the base that command-line options override."""
-        return PlanSettings(reps=self.reps, pause_seconds=self.pause_seconds,
-                            sweep_seconds=self.sweep_seconds,
-                            circle_seconds=self.circle_seconds,
-                            lead_in_seconds=self.lead_in_seconds,
-                            leg=self.leg, first_leg=self.first_leg)
+        return self.plan
+
+    def value(self, name: str) -> object:
+        """One setting by its name in the file (``reps`` lives in :attr:`plan`)."""
+        return getattr(self.plan if name in PLAN_KEYS else self, name)
 
     def validate(self) -> UserSettings:
         """Raise :class:`SettingsError` naming the first setting that is out of range."""
         for name in _KEYS:
-            _check(name, getattr(self, name))
+            _check(name, self.value(name))
         return self
 
 
@@ -117,8 +109,7 @@ class Changes:
 
 def changes(old: UserSettings, new: UserSettings) -> Changes:
     """The fields that differ between ``old`` and ``new``."""
-    return Changes(frozenset(f.name for f in fields(UserSettings)
-                             if getattr(old, f.name) != getattr(new, f.name)))
+    return Changes(frozenset(name for name in _KEYS if old.value(name) != new.value(name)))
 
 
 @dataclass(frozen=True)
@@ -134,19 +125,18 @@ def settings_path() -> Path:
 
 # --- validation ------------------------------------------------------------------------------
 
-def _number(lo: float, hi: float, *, whole: bool = False, unit: str = " seconds",
-            optional: bool = True) -> Callable[[object], str | None]:
+def _number(r: limits.Range, *, optional: bool = True) -> Callable[[object], str | None]:
+    lo, hi, unit = r.lo, r.hi, r.unit
+
     def check(value: object) -> str | None:
-        if value is None and optional:
+        if (value is None and optional) or value in r:
             return None
-        kind = "a whole number" if whole else "a number"
+        kind = "a whole number" if r.whole else "a number"
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return f"expected {kind} from {lo:g} to {hi:g}{unit}, got {value!r}"
-        if whole and not float(value).is_integer():
-            return f"expected a whole number from {lo:g} to {hi:g}, got {value!r}"
-        if not lo <= value <= hi:
-            return f"expected {lo:g} to {hi:g}{unit}, got {value:g}"
-        return None
+            return f"expected {kind} from {lo:g} to {hi:g}{unit}, got {quote(value)}"
+        if r.whole and not (isinstance(value, int) or value.is_integer()):
+            return f"expected a whole number from {lo:g} to {hi:g}, got {quote(value)}"
+        return f"expected {lo:g} to {hi:g}{unit}, got {shown_number(value)}"
     return check
 
 
@@ -154,7 +144,7 @@ def _one_of(*choices: str) -> Callable[[object], str | None]:
     def check(value: object) -> str | None:
         if value in choices:
             return None
-        return f"expected {', '.join(choices[:-1])} or {choices[-1]}, got {value!r}"
+        return f"expected {', '.join(choices[:-1])} or {choices[-1]}, got {quote(value)}"
     return check
 
 
@@ -162,31 +152,35 @@ def _type(kind: type, what: str) -> Callable[[object], str | None]:
     def check(value: object) -> str | None:
         if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
             return None
-        return f"expected {what}, got {value!r}"
+        return f"expected {what}, got {quote(value)}"
     return check
 
 
 def _reminder_check(value: object) -> str | None:
     if not isinstance(value, Reminder):
-        return f"expected a [reminder] table, got {value!r}"
+        return f"expected a [reminder] table, got {quote(value)}"
     if not isinstance(value.enabled, bool):
-        return f"enabled: expected true or false, got {value.enabled!r}"
+        return f"enabled: expected true or false, got {quote(value.enabled)}"
     bad = [d for d in value.weekdays if not (isinstance(d, int) and 0 <= d <= 6)]
     if bad:
-        return f"days: expected days from {WEEKDAYS[0]} to {WEEKDAYS[-1]}, got {bad!r}"
+        return f"days: expected days from {WEEKDAYS[0]} to {WEEKDAYS[-1]}, got {quote(bad)}"
     return None
 
 
+def _voice_check(value: object) -> str | None:
+    if isinstance(value, str) and len(value) <= limits.VOICE_ID_CHARS and (
+            value.isprintable()):
+        return None
+    return (f'expected a voice id in quotes of at most {limits.VOICE_ID_CHARS} characters '
+            f'(or "" for the default voice), got {quote(value)}')
+
+
 _CHECKS: dict[str, Callable[[object], str | None]] = {
-    "voice": _type(str, 'a voice id in quotes (or "" for the default voice)'),
-    "rate": _number(*RATE_RANGE, whole=True, unit=" words per minute", optional=False),
-    "volume": _number(limits.VOLUME.lo, limits.VOLUME.hi, unit="", optional=False),
+    "voice": _voice_check,
+    "rate": _number(limits.RATE, optional=False),
+    "volume": _number(limits.VOLUME, optional=False),
     "tones": _type(bool, "true or false"),
-    "reps": _number(*LIMITS["reps"], whole=True, unit=""),
-    "pause_seconds": _number(*LIMITS["pause_seconds"]),
-    "sweep_seconds": _number(*LIMITS["sweep_seconds"]),
-    "circle_seconds": _number(*LIMITS["circle_seconds"]),
-    "lead_in_seconds": _number(*LIMITS["lead_in_seconds"]),
+    **{key: _number(r) for key, r in limits.PLAN.items()},
     "leg": _one_of("left", "right", "both"),
     "first_leg": _one_of("left", "right"),
     "knee_feel": _type(bool, "true or false"),
@@ -211,13 +205,13 @@ def _parse_time(value: object) -> dt.time:
             hours, minutes = value.split(":")
             if len(minutes) == 2:
                 return dt.time(int(hours), int(minutes))
-    raise SettingsError(f'reminder time: expected a time like "09:00", got {value!r}.')
+    raise SettingsError(f'reminder time: expected a time like "09:00", got {quote(value)}.')
 
 
 def _parse_reminder(table: object, problems: list[str]) -> Reminder:
     default = Reminder()
     if not isinstance(table, Mapping):
-        problems.append(f"reminder: expected a [reminder] table, got {table!r}; "
+        problems.append(f"reminder: expected a [reminder] table, got {quote(table)}; "
                         "the reminder stays off.")
         return default
     values: dict[str, Any] = {}
@@ -225,7 +219,7 @@ def _parse_reminder(table: object, problems: list[str]) -> Reminder:
     if isinstance(enabled, bool):
         values["enabled"] = enabled
     else:
-        problems.append(f"reminder enabled: expected true or false, got {enabled!r}; "
+        problems.append(f"reminder enabled: expected true or false, got {quote(enabled)}; "
                         "the reminder stays off.")
     if "time" in table:
         try:
@@ -237,12 +231,12 @@ def _parse_reminder(table: object, problems: list[str]) -> Reminder:
         names = [str(d).lower()[:3] for d in days] if isinstance(days, list) else None
         if names is None or any(n not in WEEKDAYS for n in names):
             problems.append(f"reminder days: expected a list like [\"mon\", \"wed\"], "
-                            f"got {days!r}; using every day.")
+                            f"got {quote(days)}; using every day.")
         else:
             values["weekdays"] = frozenset(WEEKDAYS.index(n) for n in names)
     for key in table:
         if key not in ("enabled", "time", "days"):
-            problems.append(f"reminder: unknown setting {key!r} ignored.")
+            problems.append(f"reminder: unknown setting {quote(key)} ignored.")
     return replace(default, **values)
 
 
@@ -256,13 +250,13 @@ def parse(data: Mapping[str, object]) -> tuple[UserSettings, list[str]]:
     for key, value in data.items():
         if key == "schema":
             if value != SCHEMA:
-                problems.append(f"schema: this version reads schema {SCHEMA}, got {value!r}.")
+                problems.append(f"schema: this version reads schema {SCHEMA}, got {quote(value)}.")
             continue
         if key == "reminder":
             values["reminder"] = _parse_reminder(value, problems)
             continue
         if key not in _CHECKS:
-            problems.append(f"unknown setting {key!r} ignored.")
+            problems.append(f"unknown setting {quote(key)} ignored.")
             continue
         problem = _CHECKS[key](value)
         if problem:
@@ -272,46 +266,40 @@ def parse(data: Mapping[str, object]) -> tuple[UserSettings, list[str]]:
             values[key] = int(value) if key in ("rate", "reps") else float(value)
         else:
             values[key] = value
-    return UserSettings(**values), problems
-
-
-def _keep_aside(path: Path, now: dt.datetime) -> Path:
-    stamp = now.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.damaged-{stamp}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
-    path.rename(target)
-    return target
+    plan = PlanSettings(**{k: values.pop(k) for k in PLAN_KEYS if k in values})
+    return UserSettings(plan=plan, **values), problems
 
 
 def load(path: Path | None = None, *, now: dt.datetime | None = None) -> LoadResult:
-    """The saved settings; defaults if there is no file.
+    """The saved settings; defaults if there is no file. Never raises.
 
-    A damaged file (not TOML, or a value out of range) is moved aside to a timestamped name,
-    the usable values are kept and saved back, and the messages say what happened.
+    A damaged file (too large, not UTF-8, not TOML, a value out of range) is kept aside under
+    a timestamped name byte for byte, the usable values are kept and saved back, and the
+    messages say what happened. A file that is not a regular file (a FIFO, a folder, a link to
+    a device) is left as it is and the defaults are used.
     """
     path = path or settings_path()
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    got = settings_file.read(path)
+    if got is None:
         return LoadResult(UserSettings())
-    except OSError as exc:
-        return LoadResult(UserSettings(), (f"Could not read your settings file {path}: "
-                                           f"{exc.strerror or exc}. Using the defaults.",))
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        settings, problems = UserSettings(), [f"it is not a readable TOML file ({exc})"]
-    else:
-        settings, problems = parse(data)
+    if got.text is None and not got.damaged:
+        return LoadResult(UserSettings(), (f"Could not read your settings file {path}: it "
+                                           f"{got.problem}. Using the defaults; the file was "
+                                           "left as it is.",))
+    settings, problems = UserSettings(), [f"it {got.problem}"]
+    if got.text is not None:
+        try:
+            settings, problems = parse(load_toml(got.text, path))
+        except InputFileError as exc:
+            where = f" (line {exc.line})" if exc.line else ""
+            what = f"{exc.field}: " if exc.field else ""
+            problems = [f"it is not a readable TOML file{where}: {what}{exc.problem}"]
     if not problems:
         return LoadResult(settings)
     messages = [f"Your settings file {path} has problems:"]
     messages += [f"  {p}" for p in problems]
     try:
-        aside = _keep_aside(path, now or dt.datetime.now())
+        aside = settings_file.keep_aside(path, now or dt.datetime.now())
     except OSError as exc:
         messages.append(f"It could not be kept aside ({exc.strerror or exc}); it was left as it "
                         "is and will not be written over this time.")
@@ -319,8 +307,9 @@ def load(path: Path | None = None, *, now: dt.datetime | None = None) -> LoadRes
     messages.append(f"The file as it was is kept in {aside}; the other settings were kept.")
     try:
         save(settings, path)
-    except OSError as exc:
-        messages.append(f"The repaired settings could not be saved: {exc.strerror or exc}.")
+    except (OSError, SettingsError) as exc:
+        messages.append(f"The repaired settings could not be saved: "
+                        f"{getattr(exc, 'strerror', None) or exc}")
     return LoadResult(settings, tuple(messages), aside)
 
 
@@ -342,7 +331,7 @@ def _toml_value(value: object) -> str:
 
 _COMMENTS = {
     "voice": 'pyttsx3 voice id (see `knee-desktop voices`); "" = the default voice',
-    "rate": f"speech rate, words per minute ({RATE_RANGE[0]}-{RATE_RANGE[1]})",
+    "rate": f"speech rate, words per minute ({limits.RATE.lo:g}-{limits.RATE.hi:g})",
     "volume": "speech volume, 0.0 to 1.0",
     "tones": "true: tones instead of spoken counts",
     "reps": "repetitions of each movement",
@@ -363,7 +352,7 @@ def dumps(settings: UserSettings) -> str:
              "# A line left out (or commented out) means the default.",
              f"schema = {SCHEMA}", ""]
     for name, comment in _COMMENTS.items():
-        value = getattr(settings, name)
+        value = settings.value(name)
         if value is None:
             lines.append(f"# {name} = (the routine's own)  # {comment}")
         else:
@@ -377,20 +366,6 @@ def dumps(settings: UserSettings) -> str:
 
 
 def save(settings: UserSettings, path: Path | None = None) -> Path:
-    """Write the settings atomically: a temporary file beside it, then a rename."""
-    path = path or settings_path()
-    text = dumps(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return path
-
+    """Write the settings atomically (a temporary file, then a rename); a link is kept and
+    its target written."""
+    return settings_file.write_atomic(path or settings_path(), dumps(settings))

@@ -6,16 +6,17 @@ what was expected. See docs/routines.md for the format.
 
 from __future__ import annotations
 
+import logging
 import re
-import string
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from knee_desktop.common import paths
-from knee_desktop.common.errors import KneeError, RoutineError
+from knee_desktop.common import limits, paths
+from knee_desktop.common.errors import KneeError, RoutineError, quote
+from knee_desktop.common.safe_read import InputFileError, load_toml, read_text
+from knee_desktop.routine import template
 from knee_desktop.routine.model import (
     MOVEMENTS,
     Defaults,
@@ -30,21 +31,16 @@ from knee_desktop.routine.model import (
 )
 
 SCHEMA = 1
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # used with fullmatch: "x\n" is no id
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _TOP_KEYS = {
     "schema", "id", "title", "summary", "instructions", "safety", "setup", "per_leg",
     "switch_say", "closing", "defaults", "steps",
 }
-_DEFAULT_LIMITS: dict[str, tuple[type, float, float, str]] = {
-    "reps": (int, 1, 100, "a whole number from 1 to 100"),
-    "pause_seconds": (float, 0.5, 3600, "seconds, more than 0 and at most 3600 (an hour)"),
-    "sweep_seconds": (float, 0.5, 30, "seconds per sweep, from 0.5 to 30"),
-    "circle_seconds": (float, 0.5, 30, "seconds per circle, from 0.5 to 30"),
-    "lead_in_seconds": (float, 0, 60, "seconds, from 0 to 60"),
-}
-# Which {placeholders} each kind of text may use.
+# Which {placeholders} each kind of text may use (routine/template.py); a text that may use
+# none is stored as it reads, with {{ and }} made single.
 _LEG = {"leg"}
 _STEP_FIELDS: dict[str, dict[str, set[str] | None]] = {
     # field -> allowed placeholders (None: not a text field)
@@ -106,7 +102,10 @@ class _Ctx:
             line = self.lines.get(where[:n])
             if line is not None:
                 break
-        return RoutineError(self.path, problem, line=line, field=_field_name(where) or None)
+        name = _field_name(where)
+        if len(name) > limits.QUOTE_CHARS:
+            name = name[: limits.QUOTE_CHARS - 1] + "…"
+        return RoutineError(self.path, problem, line=line, field=name or None)
 
 
 def _field_name(where: tuple[str | int, ...]) -> str:
@@ -132,7 +131,7 @@ def _get(
         raise ctx.fail((*where, key), f"missing; expected {expected}")
     value = check(table[key])
     if value is None:
-        raise ctx.fail((*where, key), f"expected {expected}, got {table[key]!r}")
+        raise ctx.fail((*where, key), f"expected {expected}, got {quote(table[key])}")
     return value
 
 
@@ -140,25 +139,20 @@ def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _number(kind: type, lo: float, hi: float) -> Callable[[Any], float | None]:
+def _within(r: limits.Range) -> Callable[[Any], float | None]:
+    """A check for a number in ``r`` (common/limits.py); a whole number must be written as
+    one (3, not 3.0)."""
     def check(value: Any) -> float | None:
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if r.whole and not isinstance(value, int):
             return None
-        if kind is int and not isinstance(value, int):
-            return None
-        return value if lo <= value <= hi and (lo > 0 or value >= 0) else None
+        return value if value in r else None
 
     return check
 
 
-def _positive(hi: float) -> Callable[[Any], float | None]:
-    inner = _number(float, 0, hi)
-
-    def check(value: Any) -> float | None:
-        got = inner(value)
-        return got if got is not None and got > 0 else None
-
-    return check
+def _number_field(ctx: _Ctx, table: dict[str, Any], where: tuple[str | int, ...], key: str,
+                  r: limits.Range, required: bool = False) -> Any:
+    return _get(ctx, table, where, key, _within(r), r.describe(), required=required)
 
 
 def _text_list(value: Any) -> tuple[str, ...] | None:
@@ -179,16 +173,23 @@ def _check_keys(ctx: _Ctx, table: dict[str, Any], where: tuple[str | int, ...],
 
 
 def _check_template(ctx: _Ctx, where: tuple[str | int, ...], text: str,
-                    allowed: set[str]) -> None:
-    try:
-        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-    except ValueError as exc:
-        raise ctx.fail(where, f"a lone {{ or }} in the text ({exc}); write {{{{ or }}}}") from None
-    unknown = names - allowed
-    if unknown:
-        can = ", ".join("{" + a + "}" for a in sorted(allowed)) or "no placeholders"
-        bad = ", ".join("{" + u + "}" for u in sorted(unknown))
-        raise ctx.fail(where, f"unknown placeholder {bad}; this text may use {can}")
+                    allowed: set[str]) -> str:
+    """``text`` if its placeholders are all ``allowed``; a text allowed none comes back as it
+    reads (``{{`` made single), so no later code fills it."""
+    problem = template.problem(text, allowed)
+    if problem:
+        raise ctx.fail(where, problem)
+    return text if allowed else template.plain(text)
+
+
+def _plain(ctx: _Ctx, where: tuple[str | int, ...], text: str) -> str:
+    return _check_template(ctx, where, text, set())
+
+
+def _plain_list(ctx: _Ctx, where: tuple[str | int, ...], texts: Iterable[str],
+                allowed: set[str] | None = None) -> tuple[str, ...]:
+    return tuple(_check_template(ctx, (*where, i), t, allowed or set())
+                 for i, t in enumerate(texts, start=1))
 
 
 def _load_step(ctx: _Ctx, index: int, table: Any) -> Step:
@@ -198,7 +199,8 @@ def _load_step(ctx: _Ctx, index: int, table: Any) -> Step:
     kinds = ", ".join(_STEP_FIELDS)
     kind = _get(ctx, table, where, "type", _text, f"one of: {kinds}")
     if kind not in _STEP_FIELDS:
-        raise ctx.fail((*where, "type"), f"unknown step type {kind!r}; expected one of: {kinds}")
+        raise ctx.fail((*where, "type"),
+                       f"unknown step type {quote(kind)}; expected one of: {kinds}")
     fields = _STEP_FIELDS[kind]
     _check_keys(ctx, table, where, {"type", *fields})
     texts: dict[str, str] = {}
@@ -209,8 +211,7 @@ def _load_step(ctx: _Ctx, index: int, table: Any) -> Step:
         value = _get(ctx, table, where, name, _text, "a non-empty string",
                      required=not optional)
         if value is not None:
-            _check_template(ctx, (*where, name), value, allowed)
-            texts[name] = value
+            texts[name] = _check_template(ctx, (*where, name), value, allowed)
     title = texts.get("title", "")
     if kind == "say":
         return SayStep(title=title or texts["say"][:40], say=texts["say"])
@@ -218,24 +219,19 @@ def _load_step(ctx: _Ctx, index: int, table: Any) -> Step:
         movement = _get(ctx, table, where, "movement",
                         lambda v: v if v in MOVEMENTS else None,
                         f"one of: {', '.join(MOVEMENTS)}")
-        reps = _get(ctx, table, where, "reps", _number(int, 1, 100),
-                    "a whole number from 1 to 100", required=False)
+        reps = _number_field(ctx, table, where, "reps", limits.STEP["reps"])
         return MoveStep(title=title, say=texts["say"], movement=cast(Movement, movement),
                         reps=None if reps is None else int(reps))
     if kind in ("still", "rest"):
-        seconds = _get(ctx, table, where, "seconds", _positive(3600),
-                       "seconds, more than 0 and at most 3600 (an hour)",
-                       required=kind == "rest")
+        seconds = _number_field(ctx, table, where, "seconds", limits.STEP["seconds"],
+                                required=kind == "rest")
         end = texts.get("end_say", "")
         if kind == "still":
             return StillStep(title=title, say=texts["say"], end_say=end, seconds=seconds)
         return RestStep(title=title, say=texts["say"], end_say=end, seconds=float(seconds))
-    hold = _get(ctx, table, where, "hold_seconds", _positive(600),
-                "seconds, more than 0 and at most 600")
-    find = _get(ctx, table, where, "find_seconds", _number(float, 0, 600),
-                "seconds, from 0 to 600")
-    presses = _get(ctx, table, where, "presses", _number(int, 1, 100),
-                   "a whole number from 1 to 100", required=False)
+    hold = _number_field(ctx, table, where, "hold_seconds", limits.STEP["hold_seconds"], True)
+    find = _number_field(ctx, table, where, "find_seconds", limits.STEP["find_seconds"], True)
+    presses = _number_field(ctx, table, where, "presses", limits.STEP["presses"])
     return PressStep(title=title, say=texts["say"], press_say=texts["press_say"],
                      release_say=texts["release_say"], hold_seconds=float(hold),
                      find_seconds=float(find), presses=None if presses is None else int(presses))
@@ -246,11 +242,10 @@ def _load_defaults(ctx: _Ctx, table: Any) -> Defaults:
         return Defaults()
     if not isinstance(table, dict):
         raise ctx.fail(("defaults",), "expected a table ([defaults])")
-    _check_keys(ctx, table, ("defaults",), _DEFAULT_LIMITS)
+    _check_keys(ctx, table, ("defaults",), limits.ROUTINE_DEFAULTS)
     values: dict[str, float] = {}
-    for key, (kind, lo, hi, expected) in _DEFAULT_LIMITS.items():
-        check = _positive(hi) if key == "pause_seconds" else _number(kind, lo, hi)
-        got = _get(ctx, table, ("defaults",), key, check, expected, required=False)
+    for key, r in limits.ROUTINE_DEFAULTS.items():
+        got = _number_field(ctx, table, ("defaults",), key, r)
         if got is not None:
             values[key] = got
     return Defaults(**values)  # type: ignore[arg-type]
@@ -259,51 +254,48 @@ def _load_defaults(ctx: _Ctx, table: Any) -> Defaults:
 def parse_routine(text: str, path: Path) -> Routine:
     """Validate one routine file's text; raise :class:`RoutineError` on the first problem."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = str(exc)
-        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
-        line = int(m.group(1)) if m else None
-        if line is None and "end of document" in msg:
-            line = max(1, len(text.splitlines()))
-        problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
-        col = f" (column {m.group(2)})" if m else ""
-        raise RoutineError(path, f"not valid TOML: {problem}{col}", line=line) from None
+        data = load_toml(text, path)
+    except InputFileError as exc:
+        raise RoutineError(path, exc.problem, line=exc.line, field=exc.field) from None
     ctx = _Ctx(path, _key_lines(text))
     _check_keys(ctx, data, (), _TOP_KEYS)
     schema = data.get("schema", SCHEMA)
-    if schema != SCHEMA:
-        raise ctx.fail(("schema",), f"expected {SCHEMA} (this version's format), got {schema!r}")
-    rid = _get(ctx, data, (), "id", lambda v: v if isinstance(v, str) and _ID_RE.match(v) else None,
+    if schema != SCHEMA or isinstance(schema, bool):
+        raise ctx.fail(("schema",), f"expected {SCHEMA} (this version's format), "
+                       f"got {quote(schema)}")
+    rid = _get(ctx, data, (), "id",
+               lambda v: v if isinstance(v, str) and _ID_RE.fullmatch(v) else None,
                "lower-case letters, digits and dashes, like \"windshield-wiper\"")
-    title = _get(ctx, data, (), "title", _text, "a non-empty string")
+    title = _plain(ctx, ("title",), _get(ctx, data, (), "title", _text, "a non-empty string"))
     per_leg = _get(ctx, data, (), "per_leg", lambda v: v if isinstance(v, bool) else None,
                    "true or false", required=False)
     switch = _get(ctx, data, (), "switch_say", _text, "a non-empty string",
                   required=bool(per_leg))
     if switch:
-        _check_template(ctx, ("switch_say",), switch, {"leg"})
+        switch = _check_template(ctx, ("switch_say",), switch, {"leg"})
     raw_steps = data.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
         raise ctx.fail(("steps",), "missing; expected at least one [[steps]] table")
     steps = tuple(_load_step(ctx, i, s) for i, s in enumerate(raw_steps, start=1))
     setup = _get(ctx, data, (), "setup", _text_list, "a list of non-empty strings",
                  required=False) or ()
-    for i, text in enumerate(setup, start=1):
-        _check_template(ctx, ("setup", i), text, {"leg"})
+
+    def optional_text(key: str, default: str = "") -> str:
+        value = _get(ctx, data, (), key, _text, "a non-empty string", required=False)
+        return _plain(ctx, (key,), value) if value else default
+
     return Routine(
         id=rid,
         title=title,
-        summary=_get(ctx, data, (), "summary", _text, "a non-empty string", required=False) or "",
-        instructions=_get(ctx, data, (), "instructions", _text, "a non-empty string",
-                          required=False) or "",
-        safety=_get(ctx, data, (), "safety", _text_list, "a list of non-empty strings",
-                    required=False) or (),
-        setup=setup,
+        summary=optional_text("summary"),
+        instructions=optional_text("instructions"),
+        safety=_plain_list(ctx, ("safety",), _get(
+            ctx, data, (), "safety", _text_list, "a list of non-empty strings",
+            required=False) or ()),
+        setup=_plain_list(ctx, ("setup",), setup, {"leg"}),
         per_leg=bool(per_leg),
         switch_say=switch or "",
-        closing=_get(ctx, data, (), "closing", _text, "a non-empty string",
-                     required=False) or "The session is over. Well done.",
+        closing=optional_text("closing", "The session is over. Well done."),
         steps=steps,
         defaults=_load_defaults(ctx, data.get("defaults")),
         source=path,
@@ -311,12 +303,11 @@ def parse_routine(text: str, path: Path) -> Routine:
 
 
 def load_routine_file(path: Path) -> Routine:
+    """Read (with the limits of common/safe_read.py) and validate one routine file."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise RoutineError(path, "not UTF-8 text; save the file as UTF-8") from None
-    except OSError as exc:
-        raise RoutineError(path, f"cannot be read ({exc.strerror or exc})") from None
+        text = read_text(path, max_bytes=limits.ROUTINE_FILE_BYTES)
+    except InputFileError as exc:
+        raise RoutineError(path, exc.problem, line=exc.line) from None
     return parse_routine(text, path)
 
 
@@ -337,8 +328,27 @@ class Catalog:
             if problem.path.stem == name:
                 raise problem
         known = ", ".join(sorted(self.routines)) or "none"
-        raise KneeError(f"No routine called {name!r}. Known routines: {known}. "
+        raise KneeError(f"No routine called {quote(name)}. Known routines: {known}. "
                         "Run `knee-desktop routines` to list them.")
+
+
+def _load_one(path: Path) -> Routine:
+    """One file of a folder; a bug in checking it must not hide the other routines."""
+    try:
+        return load_routine_file(path)
+    except RoutineError:
+        raise
+    except Exception as exc:  # logged in full; the other files still load
+        log.exception("routine file %s could not be checked", path)
+        raise RoutineError(path, f"could not be checked ({type(exc).__name__}); the details "
+                           "are in the log") from None
+
+
+def _id_line(path: Path) -> int | None:
+    try:
+        return _key_lines(read_text(path, max_bytes=limits.ROUTINE_FILE_BYTES)).get(("id",))
+    except InputFileError:
+        return None
 
 
 def load_catalog(dirs: Iterable[Path] | None = None) -> Catalog:
@@ -347,20 +357,23 @@ def load_catalog(dirs: Iterable[Path] | None = None) -> Catalog:
         dirs = (paths.shipped_routines_dir(), paths.user_routines_dir())
     catalog = Catalog()
     for folder in dirs:
-        if not folder.is_dir():
+        try:
+            names = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+        except OSError as exc:
+            catalog.problems.append(RoutineError(
+                folder, f"the folder cannot be read ({exc.strerror or exc})"))
             continue
         seen: dict[str, Path] = {}
-        for path in sorted(folder.glob("*.toml")):
+        for path in names:
             try:
-                routine = load_routine_file(path)
+                routine = _load_one(path)
             except RoutineError as exc:
                 catalog.problems.append(exc)
                 continue
             if routine.id in seen:
-                line = _key_lines(path.read_text(encoding="utf-8")).get(("id",))
                 catalog.problems.append(RoutineError(
                     path, f'the id "{routine.id}" is already used by {seen[routine.id].name}; '
-                    "expected a unique id", field="id", line=line))
+                    "expected a unique id", field="id", line=_id_line(path)))
                 continue
             seen[routine.id] = path
             catalog.routines[routine.id] = routine

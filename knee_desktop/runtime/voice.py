@@ -139,7 +139,12 @@ def speech_source(settings: VoiceSettings | None = None, tones: bool = False
     if tones:  # the user chose tones instead of words
         return ToneSet(), []
     try:
-        return SpeechCache(settings), []
+        cache = SpeechCache(settings)
+        try:
+            note = cache.check_voice()  # an unknown voice id: the default voice, and a note
+        except ClipError:
+            note = None  # the engine hung at start; rendering will say so
+        return cache, [note] if note else []
     except SpeechUnavailable as exc:
         return ToneSet(), [f"{exc} Until then, tones stand in for the words: a tick for each "
                            "count, a falling pair of notes when a still pause starts and a "

@@ -20,13 +20,14 @@ import select
 import subprocess
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from knee_desktop.common import paths
 from knee_desktop.common.app_command import render_worker_command
+from knee_desktop.common.errors import quote
 from knee_desktop.speech import natural
 from knee_desktop.speech.centre import METHOD as CENTRE_METHOD
 from knee_desktop.speech.centre import vowel_onset
@@ -113,6 +114,7 @@ class Worker:
         if "error" in hello and engine_env:
             self.close()
             raise SpeechUnavailable(f"The natural voice could not start ({hello['error']}).")
+        self.voices = tuple(str(v) for v in hello.get("voices") or ())  # () if unknown
         if "error" in hello:
             self.close()
             raise SpeechUnavailable(
@@ -195,6 +197,24 @@ class SpeechCache:
         self._centres: dict[str, float] = {}
         self.rendered = 0  # phrases rendered (not from the cache) by the last prepare()
         self.retries = 0  # renders that came out broken and were done again
+
+    def check_voice(self) -> str | None:
+        """If the chosen voice is not installed: speak with the default voice instead and
+        return the message that says so (espeak itself would fall back without a word)."""
+        voice = self.settings.voice
+        if not voice or natural.model_of(voice) is not None:
+            return None  # a natural voice file is checked when it is loaded
+        worker = self._worker_factory()
+        try:
+            known = getattr(worker, "voices", ())
+        finally:
+            worker.close()
+        if not known or voice in known:
+            return None
+        self.settings = replace(self.settings, voice=None)
+        return (f"The voice {quote(voice)} chosen in Settings is not installed; the default "
+                "voice speaks instead. Choose another voice in Settings (or see "
+                "`knee-desktop voices`).")
 
     def key(self, text: str) -> str:
         s = self.settings

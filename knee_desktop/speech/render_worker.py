@@ -42,7 +42,12 @@ def main() -> int:
     except Exception as exc:  # no libespeak-ng, no driver: the parent names the package
         answer({"error": f"{type(exc).__name__}: {exc}"})
         return 1
-    answer({"ready": True, "engine": getattr(engine, "driver_name", "?")})
+    try:  # the installed voices, so the parent can tell an unknown voice id (espeak would
+        # silently speak with its default voice)
+        voices = [str(v.id) for v in engine.getProperty("voices") or []]
+    except Exception:
+        voices = []
+    answer({"ready": True, "engine": getattr(engine, "driver_name", "?"), "voices": voices})
     current: dict[str, Any] = {}
     for line in sys.stdin:
         try:

@@ -23,6 +23,7 @@ from PySide6.QtCore import QDate, QMargins, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QTextCharFormat
 from PySide6.QtWidgets import QCalendarWidget, QWidget
 
+from knee_desktop.common.limits import KNEE_FEEL
 from knee_desktop.history.store import Week
 
 SESSIONS_COLOUR = QColor("#5b8fc7")
@@ -141,7 +142,7 @@ class FeelChart(_Chart):
         chart = self._clear()
         x = self._x_axis(weeks)
         y = QValueAxis()
-        y.setRange(0, 10)
+        y.setRange(KNEE_FEEL.lo, KNEE_FEEL.hi)
         y.setTickCount(6)
         y.setLabelFormat("%d")
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from knee_desktop.common.limits import KNEE_FEEL
 from knee_desktop.history.feel import (
     QUESTION,
     SCALE,
@@ -77,7 +78,7 @@ class KneeFeelDialog(QDialog):
         self.buttons.setExclusive(True)
         row = QHBoxLayout()
         row.setSpacing(4)
-        for n in range(11):
+        for n in range(int(KNEE_FEEL.lo), int(KNEE_FEEL.hi) + 1):
             b = QPushButton(str(n))
             b.setCheckable(True)
             b.setAutoDefault(False)

@@ -37,9 +37,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from knee_desktop.common import limits
 from knee_desktop.common.app_command import app_command
 from knee_desktop.common.errors import KneeError
-from knee_desktop.plan.settings import LIMITS
+from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.prefs import user_settings as us
 from knee_desktop.prefs.user_settings import Reminder, UserSettings
 from knee_desktop.routine.model import Defaults
@@ -198,13 +199,13 @@ class SettingsDialog(QDialog):
         self.voice_status.setAccessibleName("Voice list status")
         self.voice_status.setWordWrap(True)
         self.rate = QSpinBox()
-        self.rate.setRange(*us.RATE_RANGE)
+        self.rate.setRange(int(limits.RATE.lo), int(limits.RATE.hi))
         self.rate.setSingleStep(10)
         self.rate.setSuffix(" words per minute")
         _describe(self.rate, "Speech rate", "How fast the voice speaks (the engine's usual "
                   "speed is 200 words per minute)")
         self.volume = QSpinBox()
-        self.volume.setRange(0, 100)
+        self.volume.setRange(round(limits.VOLUME.lo * 100), round(limits.VOLUME.hi * 100))
         self.volume.setSingleStep(5)
         self.volume.setSuffix(" %")
         _describe(self.volume, "Volume", "How loud the voice is, from 0 to 100 percent")
@@ -236,7 +237,7 @@ class SettingsDialog(QDialog):
 
     @staticmethod
     def _seconds(key: str, step: float) -> QDoubleSpinBox:
-        lo, hi = LIMITS[key]
+        lo, hi = limits.PLAN[key].lo, limits.PLAN[key].hi
         spin = QDoubleSpinBox()
         spin.setDecimals(1)
         spin.setRange(lo - step, hi)  # the extra step below is "Routine's own"
@@ -259,7 +260,7 @@ class SettingsDialog(QDialog):
                        "How long each still pause lasts (the guide says 10 seconds)",
                        f"{d.pause_seconds:g} s")
         self.reps = QSpinBox()
-        self.reps.setRange(0, int(LIMITS["reps"][1]))  # 0: "Routine's own"
+        self.reps.setRange(0, int(limits.PLAN["reps"].hi))  # 0: "Routine's own"
         self._optional(self.reps, "Repetitions",
                        "How many sweeps or circles of each kind (the guide says 10)",
                        f"{d.reps}")
@@ -335,13 +336,14 @@ class SettingsDialog(QDialog):
         self.rate.setValue(s.rate)
         self.volume.setValue(round(s.volume * 100))
         self.tones.setChecked(s.tones)
-        for spin, value in ((self.sweep, s.sweep_seconds), (self.circle, s.circle_seconds),
-                            (self.pause, s.pause_seconds), (self.lead_in, s.lead_in_seconds)):
+        p = s.plan
+        for spin, value in ((self.sweep, p.sweep_seconds), (self.circle, p.circle_seconds),
+                            (self.pause, p.pause_seconds), (self.lead_in, p.lead_in_seconds)):
             spin.setValue(spin.minimum() if value is None else value)
-        self.reps.setValue(0 if s.reps is None else s.reps)
-        self.leg.setCurrentIndex(self.leg.findData(s.leg))
-        self.first_leg.setCurrentIndex(self.first_leg.findData(s.first_leg))
-        self.first_leg.setEnabled(s.leg == "both")
+        self.reps.setValue(0 if p.reps is None else p.reps)
+        self.leg.setCurrentIndex(self.leg.findData(p.leg))
+        self.first_leg.setCurrentIndex(self.first_leg.findData(p.first_leg))
+        self.first_leg.setEnabled(p.leg == "both")
         self.knee_feel.setChecked(s.knee_feel)
         r = s.reminder
         self.reminder_on.setChecked(r.enabled)
@@ -363,13 +365,11 @@ class SettingsDialog(QDialog):
             rate=self.rate.value(),
             volume=self.volume.value() / 100,
             tones=self.tones.isChecked(),
-            reps=self.reps.value() or None,
-            pause_seconds=seconds(self.pause),
-            sweep_seconds=seconds(self.sweep),
-            circle_seconds=seconds(self.circle),
-            lead_in_seconds=seconds(self.lead_in),
-            leg=self.leg.currentData(),
-            first_leg=self.first_leg.currentData(),
+            plan=PlanSettings(reps=self.reps.value() or None, pause_seconds=seconds(self.pause),
+                              sweep_seconds=seconds(self.sweep),
+                              circle_seconds=seconds(self.circle),
+                              lead_in_seconds=seconds(self.lead_in), leg=self.leg.currentData(),
+                              first_leg=self.first_leg.currentData()),
             knee_feel=self.knee_feel.isChecked(),
             reminder=Reminder(enabled=self.reminder_on.isChecked(),
                               time=dt.time(t.hour(), t.minute()),
