@@ -59,8 +59,10 @@ class Wiring:
                 return False
             self.silent_ok = True
         if self.settings.knee_feel:
-            self.feel_before = ask_knee_feel(self.window, when="before",
-                                             speak=self.window.voice.say)
+            feel = ask_knee_feel(self.window, when="before", speak=self.window.voice.say)
+            if feel is None:  # Escape: the user chose not to start now (and heard so)
+                return False
+            self.feel_before = feel
         return True
 
     def attach_recorder(self, session: Session, scheduler: CueScheduler) -> None:
@@ -84,7 +86,8 @@ class Wiring:
         if recorder is not None:
             if self.settings.knee_feel:
                 recorder.keep_after(ask_knee_feel(self.window, when="after",
-                                                  speak=self.window.voice.say))
+                                                  speak=self.window.voice.say)
+                                    or KneeFeel(None))
             recorder.detach()
         if self.history is not None:
             self.history.refresh()
