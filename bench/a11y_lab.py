@@ -189,6 +189,9 @@ def child(truth: Path) -> int:
         clock.advance(0.05)
         window.controller.sync()
     window.controller.toggle_pause()  # still: the labels keep their text while walked
+    idle = MainWindow(load_catalog(), SilentVoice)  # the routine page, before a session
+    idle.setWindowTitle("Knee routine, idle")
+    idle.show()
     history = HistoryWindow()
     history.show()
     settings = SettingsDialog(UserSettings(), None, window)

@@ -240,6 +240,14 @@ class ActiveDaysCalendar(QCalendarWidget):
         super().__init__(parent)
         self.setObjectName("active-days")
         self.setAccessibleName("Active days calendar")
+        for name, text in (("qt_calendar_prevmonth", "Previous month"),
+                           ("qt_calendar_nextmonth", "Next month"),
+                           ("qt_calendar_calendarview", "Days of the month, active days bold"),
+                           ("qt_calendar_monthbutton", "Month"),
+                           ("qt_calendar_yearbutton", "Year")):
+            part = self.findChild(QWidget, name)
+            if part is not None:
+                part.setAccessibleName(text)
         self._summary = ""
         self.currentPageChanged.connect(lambda _y, _m: self._update_summary())
         self.setGridVisible(False)

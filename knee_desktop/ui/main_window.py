@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         safety = QLabel(SAFETY_LINE)
         safety.setObjectName("safety-line")
         safety.setWordWrap(True)
-        safety.setAccessibleName("Safety reminder")
+        safety.setAccessibleDescription("Safety reminder, from the guide the routine comes from")
         safety.setToolTip("From the guide the routine comes from")
 
         middle = QHBoxLayout()
