@@ -200,7 +200,11 @@ class MainWindow(QMainWindow):
         self.session_view.set_count("")
         self.session_view.set_status("")
         self.pages.setCurrentWidget(self.session_view)
-        return self.controller.start(self.timeline)
+        session = self.controller.start(self.timeline)
+        # Focus on Pause, where it stays for the session: not on the step list, whose
+        # current row changes every step (a screen reader would speak each over the voice).
+        self.controls.pause.setFocus()
+        return session
 
     # ---- following the session ---------------------------------------------------------
     def _on_frame(self, position: float) -> None:

@@ -278,10 +278,18 @@ class SettingsDialog(QDialog):
         self.knee_feel = QCheckBox("Ask how my knee feels after each session")
         _describe(self.knee_feel, "Knee-feel question",
                   "At the end, ask how your knee feels and keep the answer in the history")
+        self.who_speaks = QComboBox()
+        for text, value in (("Automatic: the app alone while a screen reader runs", "auto"),
+                            ("The app's voice only", "app"),
+                            ("Both: the app's voice and screen reader announcements", "both")):
+            self.who_speaks.addItem(text, value)
+        _describe(self.who_speaks, "Who speaks",
+                  "Screen readers: whether counts, instructions and pauses are also announced "
+                  "to your screen reader, which could talk over the voice's count")
         for label, widget in (("S&weep:", self.sweep), ("&Circle:", self.circle),
                               ("&Still pause:", self.pause), ("Re&petitions:", self.reps),
                               ("&Lead-in:", self.lead_in), ("Le&gs:", self.leg),
-                              ("&First leg:", self.first_leg)):
+                              ("&First leg:", self.first_leg), ("W&ho speaks:", self.who_speaks)):
             form.addRow(label, widget)
         form.addRow("", self.knee_feel)
         return box
@@ -341,6 +349,7 @@ class SettingsDialog(QDialog):
         self.first_leg.setCurrentIndex(self.first_leg.findData(s.first_leg))
         self.first_leg.setEnabled(s.leg == "both")
         self.knee_feel.setChecked(s.knee_feel)
+        self.who_speaks.setCurrentIndex(max(0, self.who_speaks.findData(s.who_speaks)))
         r = s.reminder
         self.reminder_on.setChecked(r.enabled)
         self.reminder_time.setTime(QTime(r.time.hour, r.time.minute))
@@ -369,6 +378,7 @@ class SettingsDialog(QDialog):
             leg=self.leg.currentData(),
             first_leg=self.first_leg.currentData(),
             knee_feel=self.knee_feel.isChecked(),
+            who_speaks=self.who_speaks.currentData(),
             reminder=Reminder(enabled=self.reminder_on.isChecked(),
                               time=dt.time(t.hour(), t.minute()),
                               weekdays=frozenset(i for i, d in enumerate(self.days)

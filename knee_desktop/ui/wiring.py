@@ -19,6 +19,7 @@ from knee_desktop.prefs import user_settings as us
 from knee_desktop.runtime.scheduler import CueScheduler
 from knee_desktop.session.engine import STOPPED_SAY, Session, State
 from knee_desktop.speech.base import NoAudioVoice
+from knee_desktop.ui.a11y import Announcer
 from knee_desktop.ui.about import AboutDialog
 from knee_desktop.ui.knee_feel import ask_knee_feel
 from knee_desktop.ui.settings_dialog import edit_settings
@@ -44,6 +45,7 @@ class Wiring:
     reminder: ReminderController | None = None
     silent_ok: bool = False  # the user agreed to a session with no sound
     preview: VoicePreview | None = None
+    announcer: Announcer | None = None  # screen readers: follows settings.who_speaks
 
     # ---- history ---------------------------------------------------------------------
     def ask_before(self) -> bool:
@@ -146,6 +148,7 @@ class Wiring:
 
 def wire_window(window: MainWindow, settings: us.UserSettings) -> Wiring:
     wiring = Wiring(window, settings)
+    wiring.announcer = Announcer(window, lambda: wiring.settings.who_speaks)
     window.before_session = wiring.ask_before
     window.controller.observers.append(wiring.attach_recorder)
     window.session_ended.connect(wiring.session_ended)
