@@ -1,0 +1,117 @@
+"""Media calls over D-Bus, really heard (issue 10, "done when"): the app runs in a child
+process with its real voice into a private PulseAudio null sink, its MPRIS on a private
+dbus-daemon, and the History window focused, not the main window. gdbus calls Pause, Play,
+Next, Previous, Stop, Stop; the sink's monitor is recorded and each confirmation is found
+in it, with the phrase the app handed to the voice at that moment."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from dbus_fixtures import PrivateBus, private_bus  # noqa: F401 (fixture)
+
+from bench.pulse_lab import MonitorRecorder, PrivatePulse, Recording
+from knee_desktop.desktop.mpris import PATH, SERVICE
+from knee_desktop.session.engine import PAUSED_SAY, RESUMING_SAY, STOPPED_SAY
+from knee_desktop.ui.session_controller import CONFIRM_STOP
+from tests.audio_fixtures import pulse  # noqa: F401 (fixture)
+
+REPO = Path(__file__).resolve().parent.parent
+CHILD = """
+import json, os, sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtDBus import QDBusConnection
+from knee_desktop.plan.settings import PlanSettings
+from knee_desktop.routine.loader import load_catalog
+from knee_desktop.runtime.voice import choose_voice
+from knee_desktop.ui.app import make_app
+from knee_desktop.ui.history_window import HistoryWindow
+from knee_desktop.ui.main_window import MainWindow
+from knee_desktop.ui.media_link import start_media
+
+app = make_app(["knee-desktop"])
+log = open(sys.argv[1], "w", buffering=1)
+choice = choose_voice()
+window = MainWindow(load_catalog(), lambda: choice.voice,
+                    settings=PlanSettings(reps=4, lead_in_seconds=1, pause_seconds=3))
+window.controller.spoken.connect(
+    lambda text: log.write(json.dumps({"t": time.monotonic(), "said": text}) + "\\n"))
+bus = QDBusConnection.connectToBus(os.environ["KNEE_TEST_BUS"], "knee-test")
+assert start_media(window, bus) is not None
+window.show()
+history = HistoryWindow()
+history.show()
+history.activateWindow()  # the main window is not the focused one
+assert window.start_session() is not None
+log.write(json.dumps({"ready": time.monotonic()}) + "\\n")
+QTimer.singleShot(60000, app.quit)
+app.exec()
+"""
+
+
+def media(bus: PrivateBus, method: str) -> float:
+    """Call ``method``; the monotonic time of the call."""
+    at = time.monotonic()
+    subprocess.run(["gdbus", "call", "--session", "-d", SERVICE, "-o", PATH, "-m",
+                    f"org.mpris.MediaPlayer2.Player.{method}"], env=bus.env, check=True,
+                   capture_output=True, timeout=10)
+    return at
+
+
+def quiet(rec: Recording, start: float, end: float, threshold: int = 300) -> bool:
+    return rec.first_loud(rec.index_of(start), rec.index_of(end), threshold) is None
+
+
+@pytest.mark.audio
+def test_media_calls_are_heard_with_the_main_window_unfocused(
+        tmp_path: Path, pulse: PrivatePulse, private_bus: PrivateBus) -> None:  # noqa: F811
+    log = tmp_path / "said.jsonl"
+    env = {**pulse.env(private_bus.env), "QT_QPA_PLATFORM": "offscreen",
+           "PYTHONPATH": str(REPO), "KNEE_TEST_BUS": private_bus.address}
+    rec = MonitorRecorder(pulse).start()
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(log)], env=env, cwd=tmp_path,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    calls: list[tuple[str, float]] = []
+    try:
+        end = time.monotonic() + 60
+        while '"ready"' not in (log.read_text() if log.exists() else ""):
+            assert child.poll() is None and time.monotonic() < end, child.communicate()[0]
+            time.sleep(0.1)
+        time.sleep(3.0)
+        for method, then in (("Pause", 5.0), ("Play", 3.0), ("Next", 3.0),
+                             ("Previous", 2.5), ("Stop", 2.0), ("Stop", 3.0)):
+            calls.append((method, media(private_bus, method)))
+            time.sleep(then)
+    finally:
+        recording = rec.stop()
+        child.terminate()
+        out = child.communicate(timeout=10)[0]
+    said = [json.loads(line) for line in log.read_text().splitlines() if '"said"' in line]
+
+    def first_said_after(t: float) -> tuple[float, str]:
+        entry = next(e for e in said if e["t"] >= t)
+        return entry["t"], entry["said"]
+
+    expected = {"Pause": PAUSED_SAY, "Play": RESUMING_SAY, "Stop": CONFIRM_STOP}
+    heard: list[str] = []
+    for i, (method, at) in enumerate(calls):
+        when, text = first_said_after(at)
+        assert when - at < 1.0, (method, text, out)
+        if method == "Stop" and i == len(calls) - 1:
+            assert text == STOPPED_SAY
+        elif method == "Next":
+            assert text.startswith("Skipping to ")
+        elif method in expected:
+            assert text == expected[method]
+        onset = recording.first_loud(recording.index_of(when), recording.index_of(when + 1.5))
+        assert onset is not None, f"{method}: {text!r} was not heard"
+        heard.append(f"{method} at +{at - calls[0][1]:.2f} s: {text!r} heard "
+                     f"{(onset - at) * 1000:.0f} ms after the call")
+    pause_at = calls[0][1]
+    assert quiet(recording, pause_at + 3.5, pause_at + 5.0)  # paused: nothing after the words
+    print("\n".join(heard))
