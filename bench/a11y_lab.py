@@ -5,7 +5,8 @@ Starts its own D-Bus session bus, the AT-SPI bus (at-spi-bus-launcher) and Xvfb;
 main window mid-session (a fake clock at the first counted repetition) with the History,
 Settings, About and knee-feel windows open, in a child process with
 QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1; walks the tree with the system python3 and pyatspi
-(``bench/atspi_walk.py``); stops everything it started, by pid.
+(``bench/atspi_walk.py``), then listens for ``object:announcement`` events while the app
+announces its state line (``bench/atspi_listen.py``); stops everything it started, by pid.
 
     python bench/a11y_lab.py [--json]     # Debian: at-spi2-core python3-pyatspi xvfb
 
@@ -30,6 +31,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 WALK = HERE / "atspi_walk.py"
+LISTEN = HERE / "atspi_listen.py"
 SYSTEM_PYTHON = "/usr/bin/python3"
 APP_NAME = "knee-desktop"
 LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
@@ -118,7 +120,12 @@ def run_lab(timeout: float = 60.0) -> dict[str, Any]:
             Path(os.environ["A11Y_LAB_NODES"]).write_text(
                 "\n".join(json.dumps(n) for n in nodes))
         known = json.loads(truth.read_text())
-        return {**findings(nodes, known["labels"]), "main_focus": known["main_focus"]}
+        listened = subprocess.run([SYSTEM_PYTHON, str(LISTEN), "3"], env=env,
+                                  capture_output=True, text=True, timeout=timeout, check=False)
+        events = [json.loads(x) for x in listened.stdout.splitlines() if x.strip()]
+        announced = sorted({e["text"] for e in events if "text" in e})
+        return {**findings(nodes, known["labels"]), "main_focus": known["main_focus"],
+                "announcements": announced}
     finally:
         _stop(app, launcher, bus)
         stop(xvfb)
@@ -164,6 +171,7 @@ def child(truth: Path) -> int:
     from knee_desktop.routine.loader import load_catalog
     from knee_desktop.session.clock import FakeClock
     from knee_desktop.speech.base import SilentVoice
+    from knee_desktop.ui.a11y import Announcer
     from knee_desktop.ui.about import AboutDialog
     from knee_desktop.ui.app import make_app
     from knee_desktop.ui.history_window import HistoryWindow
@@ -226,6 +234,11 @@ def child(truth: Path) -> int:
                                      "main_focus": focus.objectName() if focus else ""}))
         print("ready", flush=True)
 
+    announcer = Announcer(window, lambda: "both", detect=lambda: False)
+    announcer.decide()
+    announce = QTimer()
+    announce.timeout.connect(lambda: announcer.announce(window.session_view.status.text()))
+    announce.start(300)  # the state line, politely, again and again: the listener hears it
     QTimer.singleShot(1500, dump)
     return app.exec()
 
@@ -252,6 +265,7 @@ def main() -> int:
         print(f"  {label['window']!r} {label['name'] or '(no object name)'}: "
               f"{label['text'][:70]!r}")
     print("focus in the main window during the session:", result["main_focus"] or "none")
+    print("announcements heard by an AT-SPI listener:", result["announcements"] or "none")
     return 0
 
 

@@ -1,7 +1,8 @@
 """What a screen reader gets, read from outside: the AT-SPI tree of the real windows (main
 window mid-session and idle, History, Settings, About, the knee question) under Xvfb on a
 private D-Bus and AT-SPI bus, walked with the system python3's pyatspi
-(``bench/a11y_lab.py``). Every control has a name; every label's text can be read."""
+(``bench/a11y_lab.py``). Every control has a name; every label's text can be read; focus
+rests on Pause; an announcement reaches an AT-SPI event listener."""
 
 from __future__ import annotations
 
@@ -36,3 +37,6 @@ def test_every_control_named_and_every_label_readable() -> None:
     assert found["controls"] >= 60 and found["labels"] >= 30  # the windows were all walked
     assert found["unnamed_controls"] == []
     assert found["unreadable_labels"] == []
+    assert found["main_focus"] == "pause"  # not the step list, whose row moves every step
+    # a polite announcement (QAccessibleAnnouncementEvent) reaches an AT-SPI listener
+    assert "PAUSED: press Space to go on" in found["announcements"]
