@@ -146,6 +146,19 @@ def test_a_call_that_opens_a_dialog_is_answered_at_once(qtbot: QtBot, linked) ->
     assert not window.controller.active
 
 
+def test_play_while_the_knee_question_is_open_asks_once(qtbot: QtBot, linked) -> None:
+    window, _, _, link, _ = linked
+    asked: list[bool] = []
+
+    def before() -> bool:  # the question is open (a nested event loop): Play again
+        asked.append(True)
+        link.dispatch("play")
+        return True
+    window.before_session = before
+    link.dispatch("play_pause")
+    assert asked == [True] and window.controller.state is State.RUNNING
+
+
 def test_no_bus_runs_without_mpris_and_says_so_once(qtbot: QtBot,
                                                     caplog: pytest.LogCaptureFixture,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:

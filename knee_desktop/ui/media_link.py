@@ -32,6 +32,7 @@ class MediaLink(QObject):
         super().__init__(window)
         self.window = window
         self.player = player
+        self._starting = False  # the knee question is open: a second Play waits for it
         ctl = window.controller
         player.requested.connect(self.dispatch)
         player.position_us = lambda: int(ctl.position() * 1_000_000)
@@ -66,10 +67,16 @@ class MediaLink(QObject):
         """The Start button, as a click would press it (the knee question first); after a
         session, straight to a new one of the same routine."""
         w = self.window
+        if self._starting:
+            return
         if w.pages.currentWidget() is w.session_view and w.routine is not None:
             w.choose_routine(w.routine.id)
         if w.controls.start.isEnabled():
-            w.controls.start.click()
+            self._starting = True
+            try:
+                w.controls.start.click()
+            finally:
+                self._starting = False
 
     def _raise(self) -> None:
         w = self.window
