@@ -22,6 +22,7 @@ import json
 import os
 import re
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -129,6 +130,7 @@ def run_lab(timeout: float = 60.0) -> dict[str, Any]:
     finally:
         _stop(app, launcher, bus)
         stop(xvfb)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _norm(text: str) -> str:
