@@ -1,8 +1,9 @@
-"""Media calls over D-Bus, really heard (issue 10, "done when"): the app runs in a child
-process with its real voice into a private PulseAudio null sink, its MPRIS on a private
-dbus-daemon, and the History window focused, not the main window. gdbus calls Pause, Play,
-Next, Previous, Stop, Stop; the sink's monitor is recorded and each confirmation is found
-in it, with the phrase the app handed to the voice at that moment."""
+"""Keys and media calls over D-Bus, really heard (issue 10, "done when"): the app runs in a
+child process with its real voice into a private PulseAudio null sink, its MPRIS on a
+private dbus-daemon, and the History window focused, not the main window. Space is pressed
+twice in the History window, then gdbus calls Pause, Play, Next, Previous, Stop, Stop; the
+sink's monitor is recorded and each confirmation is found in it, with the phrase the app
+handed to the voice at that moment."""
 
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ from tests.audio_fixtures import pulse  # noqa: F401 (fixture)
 REPO = Path(__file__).resolve().parent.parent
 CHILD = """
 import json, os, sys, time
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtDBus import QDBusConnection
+from PySide6.QtTest import QTest
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.routine.loader import load_catalog
 from knee_desktop.runtime.voice import choose_voice
@@ -49,6 +51,12 @@ history.show()
 history.activateWindow()  # the main window is not the focused one
 assert window.start_session() is not None
 log.write(json.dumps({"ready": time.monotonic()}) + "\\n")
+
+def space():
+    log.write(json.dumps({"key": "Space", "t": time.monotonic()}) + "\\n")
+    QTest.keyClick(history.table, Qt.Key.Key_Space)
+QTimer.singleShot(1000, space)  # pause, with the History window focused
+QTimer.singleShot(4500, space)  # and on
 QTimer.singleShot(60000, app.quit)
 app.exec()
 """
@@ -82,7 +90,7 @@ def test_media_calls_are_heard_with_the_main_window_unfocused(
         while '"ready"' not in (log.read_text() if log.exists() else ""):
             assert child.poll() is None and time.monotonic() < end, child.communicate()[0]
             time.sleep(0.1)
-        time.sleep(3.0)
+        time.sleep(7.0)
         for method, then in (("Pause", 5.0), ("Play", 3.0), ("Next", 3.0),
                              ("Previous", 2.5), ("Stop", 2.0), ("Stop", 3.0)):
             calls.append((method, media(private_bus, method)))
@@ -92,12 +100,16 @@ def test_media_calls_are_heard_with_the_main_window_unfocused(
         child.terminate()
         out = child.communicate(timeout=10)[0]
     said = [json.loads(line) for line in log.read_text().splitlines() if '"said"' in line]
+    keys = [json.loads(line)["t"] for line in log.read_text().splitlines() if '"key"' in line]
+    assert len(keys) == 2, out
+    calls = [("Space key", keys[0]), ("Space key", keys[1]), *calls]
 
     def first_said_after(t: float) -> tuple[float, str]:
         entry = next(e for e in said if e["t"] >= t)
         return entry["t"], entry["said"]
 
     expected = {"Pause": PAUSED_SAY, "Play": RESUMING_SAY, "Stop": CONFIRM_STOP}
+    key_words = iter((PAUSED_SAY, RESUMING_SAY))
     heard: list[str] = []
     for i, (method, at) in enumerate(calls):
         when, text = first_said_after(at)
@@ -108,11 +120,14 @@ def test_media_calls_are_heard_with_the_main_window_unfocused(
             assert text.startswith("Skipping to ")
         elif method in expected:
             assert text == expected[method]
+        elif method == "Space key":
+            assert text == next(key_words)
         onset = recording.first_loud(recording.index_of(when), recording.index_of(when + 1.5))
         assert onset is not None, f"{method}: {text!r} was not heard"
         onset_text = (f"starts {(onset - at) * 1000:.0f} ms after the call"
                       if quiet(recording, at - 0.15, at) else "a cue was still sounding")
         heard.append(f"{method} at +{at - calls[0][1]:.2f} s: {text!r} heard ({onset_text})")
-    pause_at = calls[0][1]
-    assert quiet(recording, pause_at + 3.5, pause_at + 5.0)  # paused: nothing after the words
+    assert len(heard) == 8
+    for i in (0, 2):  # paused by the key, then by Pause: nothing after the words
+        assert quiet(recording, calls[i][1] + 2.8, calls[i + 1][1]), calls[i][0]
     print("\n".join(heard))
