@@ -108,3 +108,27 @@ def test_no_bus_means_no_screen_reader() -> None:
     bus = QDBusConnection.connectToBus("unix:path=/nonexistent/bus", "a11y-no-bus")
     assert screen_reader_enabled(bus) is False
     QDBusConnection.disconnectFromBus("a11y-no-bus")
+
+
+def test_who_speaks_is_saved_and_a_bad_value_is_named() -> None:
+    from knee_desktop.prefs import user_settings as us
+
+    path = us.save(us.UserSettings(who_speaks="both"))
+    assert 'who_speaks = "both"' in path.read_text()
+    assert us.load().settings.who_speaks == "both"
+    path.write_text('who_speaks = "orca"\n')
+    result = us.load()
+    assert result.settings.who_speaks == "auto"
+    assert "who_speaks: expected auto, app or both, got 'orca'" in "\n".join(result.messages)
+
+
+def test_the_settings_dialog_edits_who_speaks(qtbot: QtBot) -> None:
+    from knee_desktop.prefs.user_settings import UserSettings
+    from knee_desktop.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(UserSettings(who_speaks="app"))
+    qtbot.addWidget(dialog)
+    assert dialog.who_speaks.currentData() == "app" and dialog.who_speaks.accessibleName()
+    dialog.who_speaks.setCurrentIndex(dialog.who_speaks.findData("both"))
+    assert dialog.settings().who_speaks == "both"
+    dialog.lister.stop()
