@@ -56,7 +56,7 @@ def space():
     log.write(json.dumps({"key": "Space", "t": time.monotonic()}) + "\\n")
     QTest.keyClick(history.table, Qt.Key.Key_Space)
 QTimer.singleShot(1000, space)  # pause, with the History window focused
-QTimer.singleShot(4500, space)  # and on
+QTimer.singleShot(5500, space)  # and on
 QTimer.singleShot(60000, app.quit)
 app.exec()
 """
@@ -90,7 +90,7 @@ def test_media_calls_are_heard_with_the_main_window_unfocused(
         while '"ready"' not in (log.read_text() if log.exists() else ""):
             assert child.poll() is None and time.monotonic() < end, child.communicate()[0]
             time.sleep(0.1)
-        time.sleep(7.0)
+        time.sleep(7.5)
         for method, then in (("Pause", 5.0), ("Play", 3.0), ("Next", 3.0),
                              ("Previous", 2.5), ("Stop", 2.0), ("Stop", 3.0)):
             calls.append((method, media(private_bus, method)))
@@ -129,5 +129,5 @@ def test_media_calls_are_heard_with_the_main_window_unfocused(
         heard.append(f"{method} at +{at - calls[0][1]:.2f} s: {text!r} heard ({onset_text})")
     assert len(heard) == 8
     for i in (0, 2):  # paused by the key, then by Pause: nothing after the words
-        assert quiet(recording, calls[i][1] + 2.8, calls[i + 1][1]), calls[i][0]
+        assert quiet(recording, calls[i][1] + 3.2, calls[i + 1][1]), calls[i][0]
     print("\n".join(heard))
