@@ -76,6 +76,14 @@ def test_a_stopped_session_is_recorded_as_stopped(wired, qtbot) -> None:
     assert record.end_state == "stopped" and record.feel_before is None
 
 
+def test_escape_on_the_before_question_does_not_start(wired, qtbot,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    window, *_ = wired
+    monkeypatch.setattr(desktop_wiring, "ask_knee_feel", lambda *a, **k: None)  # Escape
+    qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)
+    assert window.controller.session is None and not window.controller.active
+
+
 def test_menu_actions_open_history_and_about(wired, qtbot) -> None:
     window, *_ = wired
     for action in (window.history_action, window.settings_action, window.about_action):

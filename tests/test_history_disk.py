@@ -184,6 +184,7 @@ def test_the_window_shows_and_says_where_the_unsaved_session_is(
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.prefs import user_settings as us
     from knee_desktop.routine.loader import load_catalog
+    from knee_desktop.runtime.timers import FakeTimers
     from knee_desktop.session.clock import FakeClock
     from knee_desktop.ui import wiring as desktop_wiring
     from knee_desktop.ui.main_window import MainWindow
@@ -194,18 +195,18 @@ def test_the_window_shows_and_says_where_the_unsaved_session_is(
         disk.immutable(".", "knee-desktop", "knee-desktop/history.sqlite3",
                        "knee-desktop/history.sqlite3-wal")
         clock, voice = FakeClock(), RecordingVoice()
-        window = MainWindow(load_catalog(), lambda: voice, clock=clock,
+        timers = FakeTimers(clock)
+        window = MainWindow(load_catalog(), lambda: voice, clock=clock, timers=timers,
                             settings=PlanSettings(reps=1, lead_in_seconds=0, pause_seconds=1),
                             inhibitor=FakeInhibitor())
         qtbot.addWidget(window)
         desktop_wiring.wire_window(window, us.UserSettings(knee_feel=False))
         window.show()
         qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)
-        session = window.controller.session
+        session = window.driver.session
         assert session is not None
         while session.state is State.RUNNING:
-            clock.advance(0.05)
-            window.controller.sync()
+            timers.advance(0.05)
         shown = window.statusBar().currentMessage()
         assert "not in your history yet: it is kept in" in shown
         assert voice.said[-1] == shown  # said too: eyes are closed

@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from knee_desktop.common import limits, paths
 from knee_desktop.common.errors import SettingsError, quote
@@ -26,6 +26,7 @@ from knee_desktop.common.safe_read import InputFileError, load_toml
 from knee_desktop.plan.settings import PlanSettings, shown_number
 from knee_desktop.prefs import settings_file
 
+WhoSpeaks = Literal["auto", "app", "both"]  # see docs/desktop.md, "Screen readers"
 FILE_NAME = "settings.toml"
 SCHEMA = 1
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -63,6 +64,7 @@ class UserSettings:
     tones: bool = False  # tones instead of speech for counts and pauses
     plan: PlanSettings = field(default_factory=PlanSettings)  # reps, pauses, tempo, legs
     knee_feel: bool = True  # ask "how does your knee feel?" at the end
+    who_speaks: WhoSpeaks = "auto"  # the app's voice, and/or the screen reader's announcements
     reminder: Reminder = field(default_factory=Reminder)
 
     def to_plan_settings(self) -> PlanSettings:
@@ -184,6 +186,7 @@ _CHECKS: dict[str, Callable[[object], str | None]] = {
     "leg": _one_of("left", "right", "both"),
     "first_leg": _one_of("left", "right"),
     "knee_feel": _type(bool, "true or false"),
+    "who_speaks": _one_of("auto", "app", "both"),
     "reminder": _reminder_check,
 }
 _KEYS = tuple(_CHECKS)
@@ -342,6 +345,7 @@ _COMMENTS = {
     "leg": "left, right or both",
     "first_leg": "with leg = both: which leg goes first",
     "knee_feel": "ask how your knee feels at the end",
+    "who_speaks": "auto: both, or the app alone while a screen reader runs; app; both",
 }
 
 

@@ -43,7 +43,6 @@ class AboutDialog(QDialog):
             picture.setAccessibleName("Knee routine icon")
             header.addWidget(picture)
         title = QLabel(f"<h2>Knee routine</h2>knee-desktop {html.escape(__version__)}")
-        title.setAccessibleName(f"Knee routine, version {__version__}")
         header.addWidget(title, 1)
 
         summary = QLabel("A guided knee routine with spoken cues: lie down, close your eyes "
@@ -61,14 +60,13 @@ class AboutDialog(QDialog):
         log_label = QLabel(f"Log file: {html.escape(str(self.log_path))}")
         log_label.setWordWrap(True)
         log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        log_label.setAccessibleName("Log file")
-        log_label.setAccessibleDescription(str(self.log_path))
+        log_label.setAccessibleDescription("Include this file when you report a problem.")
         log_label.setToolTip("Include this file when you report a problem.")
         self.log_label = log_label
 
         details = QLabel(f"App id {APP_ID} · Python {platform.python_version()} · "
                          f"Qt {qVersion()}")
-        details.setAccessibleName("Technical details")
+        details.setAccessibleDescription("Technical details")
         details.setStyleSheet("color: palette(placeholder-text);")
 
         open_logs = QPushButton("Open log folder")

@@ -116,6 +116,7 @@ def run_app(options: LaunchOptions,
     ``parse_launch`` reads a later launch's arguments."""
     from knee_desktop.desktop.single_instance import claim_or_hand_over
     from knee_desktop.runtime.qt_workarounds import UnixSignals
+    from knee_desktop.ui.media_link import start_media
     from knee_desktop.ui.settings_dialog import show_settings_problems
     from knee_desktop.ui.wiring import start_reminder, wire_window
 
@@ -133,6 +134,9 @@ def run_app(options: LaunchOptions,
                          loaded.settings,
                          show=not tray_only)
     wiring = wire_window(window, loaded.settings)
+    media = start_media(window)  # media keys and the desktop's media widget (MPRIS)
+    if media is not None:
+        app.aboutToQuit.connect(media.player.close)
 
     def act_on(launch: LaunchOptions) -> None:
         """A second launch's ``--start``: a bad routine or option is said, not raised."""

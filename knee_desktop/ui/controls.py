@@ -42,7 +42,7 @@ class ControlBar(QWidget):
         self.progress.setToolTip("How much of the session is done")
         self.time_left = QLabel("")
         self.time_left.setObjectName("time-left")
-        self.time_left.setAccessibleName("Time left")
+        self.time_left.setAccessibleDescription("Time left in the session, and its whole length")
         self.time_left.setToolTip("Time left in the session, and its whole length")
         self.time_left.setFont(scaled_font(1.3, bold=True))
         self.time_left.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

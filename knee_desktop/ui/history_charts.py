@@ -1,7 +1,9 @@
 """The history's charts (QtCharts) and its calendar of active days.
 
 Both charts get their numbers already aggregated per week by SQL (:meth:`HistoryStore.weekly`),
-so they cost the same for one month of use or ten years.
+so they cost the same for one month of use or ten years. Each chart and the calendar also
+say what they show in words (:meth:`summary`, kept as the accessible description, and shown
+as text by the history window) for anyone who cannot see the picture.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from PySide6.QtCharts import (
     QScatterSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, QMargins, Qt
+from PySide6.QtCore import QDate, QMargins, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QTextCharFormat
 from PySide6.QtWidgets import QCalendarWidget, QWidget
 
@@ -48,7 +50,55 @@ def week_labels(weeks: Sequence[Week]) -> dict[int, str]:
     return labels
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _week(w: Week) -> str:
+    return f"the week of {w.monday.day} {w.monday:%B %Y}"
+
+
+def weekly_summary(weeks: Sequence[Week]) -> str:
+    """The weekly chart in words: totals, the busiest week, this week."""
+    if not weeks:
+        return "Sessions and minutes per week: no weeks to show."
+    sessions = sum(w.sessions for w in weeks)
+    minutes = sum(w.minutes or 0.0 for w in weeks)
+    active = sum(1 for w in weeks if w.sessions)
+    text = (f"Sessions and minutes per week, the last {_plural(len(weeks), 'week')}: "
+            f"{_plural(sessions, 'session')}, {minutes:.0f} minutes of exercise, "
+            f"sessions in {active} of the weeks.")
+    if sessions:
+        best = max(weeks, key=lambda w: (w.sessions, w.monday))
+        text += f" Most: {_plural(best.sessions, 'session')} in {_week(best)}."
+    last = weeks[-1]
+    return text + (f" This week: {_plural(last.sessions, 'session')}, "
+                   f"{last.minutes or 0.0:.0f} minutes.")
+
+
+def feel_summary(weeks: Sequence[Week]) -> str:
+    """The knee-feel chart in words: the averages before and after, and the latest week."""
+    answered = [w for w in weeks if w.feel_before is not None or w.feel_after is not None]
+    head = "Knee feel, weekly average, 0 = no pain"
+    if not answered:
+        return f"{head}: no answers in these {_plural(len(weeks), 'week')}."
+
+    def mean(field: str) -> str:
+        values = [v for w in answered if (v := getattr(w, field)) is not None]
+        return f"{sum(values) / len(values):.1f}" if values else "not asked"
+
+    def show(v: float | None) -> str:
+        return "not asked" if v is None else f"{v:.1f}"
+
+    last = answered[-1]
+    return (f"{head}: answered in {len(answered)} of {_plural(len(weeks), 'week')}; on "
+            f"average {mean('feel_before')} before and {mean('feel_after')} after. Latest, "
+            f"{_week(last)}: {show(last.feel_before)} before, {show(last.feel_after)} after.")
+
+
 class _Chart(QChartView):
+    summary_changed = Signal(str)
+
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         chart = QChart()
         chart.setTitle(title)
@@ -61,6 +111,16 @@ class _Chart(QChartView):
         super().__init__(chart, parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumSize(320, 220)
+        self.setAccessibleName(title)
+        self._summary = ""
+
+    def summary(self) -> str:
+        return self._summary
+
+    def _set_summary(self, text: str) -> None:
+        self._summary = text
+        self.setAccessibleDescription(text)
+        self.summary_changed.emit(text)
 
     def _clear(self) -> QChart:
         chart = self.chart()
@@ -93,6 +153,7 @@ class WeeklyChart(_Chart):
         self.setObjectName("weekly-chart")
 
     def set_weeks(self, weeks: Sequence[Week]) -> None:
+        self._set_summary(weekly_summary(weeks))
         chart = self._clear()
         bars = QBarSet("Sessions")
         bars.setColor(SESSIONS_COLOUR)
@@ -139,6 +200,7 @@ class FeelChart(_Chart):
         self.setObjectName("feel-chart")
 
     def set_weeks(self, weeks: Sequence[Week]) -> None:
+        self._set_summary(feel_summary(weeks))
         chart = self._clear()
         x = self._x_axis(weeks)
         y = QValueAxis()
@@ -170,11 +232,25 @@ class FeelChart(_Chart):
 
 
 class ActiveDaysCalendar(QCalendarWidget):
-    """A month calendar with the days you exercised shaded."""
+    """A month calendar with the days you exercised shaded; :meth:`summary` lists them for
+    the month on show."""
+
+    summary_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("active-days")
+        self.setAccessibleName("Active days calendar")
+        for name, text in (("qt_calendar_prevmonth", "Previous month"),
+                           ("qt_calendar_nextmonth", "Next month"),
+                           ("qt_calendar_calendarview", "Days of the month, active days bold"),
+                           ("qt_calendar_monthbutton", "Month"),
+                           ("qt_calendar_yearbutton", "Year")):
+            part = self.findChild(QWidget, name)
+            if part is not None:
+                part.setAccessibleName(text)
+        self._summary = ""
+        self.currentPageChanged.connect(lambda _y, _m: self._update_summary())
         self.setGridVisible(False)
         self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
@@ -188,3 +264,20 @@ class ActiveDaysCalendar(QCalendarWidget):
         self.days = set(days)
         for d in days:
             self.setDateTextFormat(QDate(d.year, d.month, d.day), self._format)
+        self._update_summary()
+
+    def summary(self) -> str:
+        return self._summary
+
+    def _update_summary(self) -> None:
+        year, month = self.yearShown(), self.monthShown()
+        shown = sorted(d.day for d in self.days if (d.year, d.month) == (year, month))
+        name = f"{date(year, month, 1):%B %Y}"
+        if shown:
+            text = (f"{name}: sessions on {_plural(len(shown), 'day')}: "
+                    f"{', '.join(str(d) for d in shown)}.")
+        else:
+            text = f"{name}: no sessions."
+        self._summary = text
+        self.setAccessibleDescription(text)
+        self.summary_changed.emit(text)

@@ -3,6 +3,10 @@ of active days and weekly charts. Embeddable (a QWidget) or a window of its own.
 
 Everything is read from the store in a few SQL queries (one table scan, two aggregates);
 the table model formats only the rows on screen, so years of use open as fast as a week.
+
+By keyboard: Tab leaves the table (no trap: arrows move in it), Esc and Ctrl+W close the
+window, the History menu (Alt+H) has Export… and Import…; each chart and the calendar have
+a text summary under them (also their accessible description).
 """
 
 from __future__ import annotations
@@ -11,13 +15,14 @@ import html
 from datetime import date
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenuBar,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -35,6 +40,7 @@ from knee_desktop.history.store import (
     current_streak,
 )
 from knee_desktop.ui.history_charts import ActiveDaysCalendar, FeelChart, WeeklyChart
+from knee_desktop.ui.history_files import HistoryFiles
 from knee_desktop.ui.history_model import (
     HistoryTableModel,
     completion_text,
@@ -74,6 +80,7 @@ class HistoryWindow(QWidget):
         for label, weeks in RANGES:
             self.range.addItem(label, weeks)
         self.range.setCurrentIndex(1)
+        self.range.setAccessibleName("Chart range")
         self.range.currentIndexChanged.connect(self._refresh_charts)
         self.delete_button = QPushButton("Delete session…")
         self.delete_button.setObjectName("delete")
@@ -81,7 +88,9 @@ class HistoryWindow(QWidget):
         self.delete_button.clicked.connect(self.ask_delete)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
-        top.addWidget(QLabel("Charts:"))
+        range_label = QLabel("&Charts:")
+        range_label.setBuddy(self.range)
+        top.addWidget(range_label)
         top.addWidget(self.range)
 
         self.model = HistoryTableModel(parent=self)
@@ -95,6 +104,8 @@ class HistoryWindow(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
+        self.table.setAccessibleName("Sessions")
         rows = self.table.verticalHeader()
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
@@ -112,6 +123,8 @@ class HistoryWindow(QWidget):
         self.details = QTextBrowser()
         self.details.setObjectName("details")
         self.details.setOpenLinks(False)
+        self.details.setAccessibleName("Session details")
+        self.details.setTabChangesFocus(True)
         details_box = QWidget()
         details_layout = QVBoxLayout(details_box)
         details_layout.setContentsMargins(0, 0, 0, 0)
@@ -124,9 +137,17 @@ class HistoryWindow(QWidget):
         charts = QWidget()
         charts_layout = QHBoxLayout(charts)
         charts_layout.setContentsMargins(0, 0, 0, 0)
-        charts_layout.addWidget(self.calendar, 0, Qt.AlignmentFlag.AlignTop)
-        charts_layout.addWidget(self.weekly_chart, 1)
-        charts_layout.addWidget(self.feel_chart, 1)
+        self.chart_texts: list[QLabel] = []
+        for view, stretch in ((self.calendar, 0), (self.weekly_chart, 1),
+                              (self.feel_chart, 1)):
+            box = QVBoxLayout()
+            box.addWidget(view, 1 if stretch else 0,
+                          Qt.AlignmentFlag(0) if stretch else Qt.AlignmentFlag.AlignTop)
+            text = _text_alternative(view.objectName())
+            view.summary_changed.connect(text.setText)
+            box.addWidget(text)
+            self.chart_texts.append(text)
+            charts_layout.addLayout(box, stretch)
 
         upper = QSplitter(Qt.Orientation.Horizontal)
         upper.addWidget(self.table)
@@ -140,12 +161,37 @@ class HistoryWindow(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
 
+        self.files = HistoryFiles(self, self.store, self._tell, self.refresh)
         layout = QVBoxLayout(self)
+        layout.setMenuBar(self._build_menu())
         layout.addLayout(top)
         layout.addWidget(self.banner)
         layout.addWidget(split, 1)
         self.resize(1280, 820)
         self.refresh()
+
+    def _build_menu(self) -> QMenuBar:
+        bar = QMenuBar(self)
+        menu = bar.addMenu("&History")
+        self.export_action = QAction("&Export…", self)
+        self.export_action.setToolTip("Save the history as JSON (everything) or CSV")
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.triggered.connect(self.files.ask_export)
+        self.import_action = QAction("&Import…", self)
+        self.import_action.setToolTip("Merge a JSON export into this history")
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.triggered.connect(self.files.ask_import)
+        self.close_action = QAction("&Close", self)
+        self.close_action.setShortcuts([QKeySequence("Ctrl+W"), QKeySequence("Esc")])
+        self.close_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.close_action.triggered.connect(self.close)
+        for action in (self.export_action, self.import_action, self.close_action):
+            self.addAction(action)  # their shortcuts work with the menu closed
+        menu.addAction(self.export_action)
+        menu.addAction(self.import_action)
+        menu.addSeparator()
+        menu.addAction(self.close_action)
+        return bar
 
     # ---- reading the store -----------------------------------------------------------
     def today(self) -> date:
@@ -278,6 +324,19 @@ class HistoryWindow(QWidget):
         self.calendar.set_days(days)
         self._summarise([self.model.row_at(i) for i in range(self.model.rowCount())], days)
         self._refresh_charts()
+
+
+def _text_alternative(name: str) -> QLabel:
+    """The visible words under a chart or the calendar; Tab reaches them, a screen reader
+    reads them."""
+    label = QLabel()
+    label.setObjectName(f"{name}-text")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                  | Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    label.setStyleSheet("QLabel { color: #3a3a3a; }")
+    return label
 
 
 def details_html(rec: SessionRecord, row: Row | None) -> str:

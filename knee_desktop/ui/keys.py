@@ -1,16 +1,33 @@
-"""Eyes-closed keys: Space, R, N or →, I, Esc, whatever widget has focus.
+"""Eyes-closed keys: Space, R, N or →, I, S or Esc, whatever widget has focus, in every
+window of the app.
 
 An application event filter rather than QShortcuts: a focused list, combo box or text
 view would otherwise take Space or the letters for itself. Keys are taken only while a
-session is running or paused and only for events aimed at the main window; otherwise
-they go where they would have gone. Held-down keys (auto-repeat) count once.
+session is running or paused; otherwise they go where they would have gone. Held-down keys
+(auto-repeat) count once.
+
+In the main window all of them work. In the app's other windows (History, Settings, About)
+Space, N, R and S work too, so the session can be controlled without finding the main
+window; Esc and → stay with that window (Esc closes a dialog, → moves in a table), and
+while a text or number field has focus its letters and Space are typed, not taken. Message
+boxes and the knee-feel question keep all their keys.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 from knee_desktop.runtime.driver import SessionDriver
 
@@ -21,10 +38,24 @@ KEYS = {
     Key.Key_N: "skip",
     Key.Key_Right: "skip",
     Key.Key_I: "where_am_i",
+    Key.Key_S: "request_stop",
     Key.Key_Escape: "request_stop",
 }
+MAIN_WINDOW_ONLY = {Key.Key_Right, Key.Key_Escape}
+OWN_KEYS = {"knee-feel"}  # object names of windows that keep every key
 _TYPES = (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
 _IGNORED_MODIFIERS = Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+def _types_text(widget: QWidget | None) -> bool:
+    """Does the focused widget take typed letters and Space?"""
+    if isinstance(widget, (QLineEdit, QAbstractSpinBox)):
+        return True
+    if isinstance(widget, (QTextEdit, QPlainTextEdit)):
+        return not widget.isReadOnly()
+    if isinstance(widget, QComboBox):
+        return widget.isEditable()
+    return False
 
 
 class SessionKeys(QObject):
@@ -33,14 +64,30 @@ class SessionKeys(QObject):
         self.window = window
         self.driver = driver
 
+    def takes(self, watched: QObject, key: Key) -> bool:
+        """Is ``key`` aimed at ``watched`` a session key (given a session is active)?"""
+        if not isinstance(watched, QWidget):
+            return False
+        top = watched.window()
+        if top is self.window:
+            return True
+        if key in MAIN_WINDOW_ONLY or top.objectName() in OWN_KEYS:
+            return False
+        if isinstance(top, (QMessageBox, QFileDialog)):
+            return False
+        if top.windowType() not in (Qt.WindowType.Window, Qt.WindowType.Dialog):
+            return False  # a pop-up: a menu, a combo box's list
+        return not _types_text(QApplication.focusWidget())
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() not in _TYPES or not self.driver.active:
             return False
         assert isinstance(event, QKeyEvent)
-        action = KEYS.get(Key(event.key()))
+        key = Key(event.key())
+        action = KEYS.get(key)
         if action is None or event.modifiers() & ~_IGNORED_MODIFIERS:
             return False
-        if not isinstance(watched, QWidget) or watched.window() is not self.window:
+        if not self.takes(watched, key):
             return False
         if event.type() == QEvent.Type.ShortcutOverride:
             event.accept()  # keep it from a focused widget's own shortcut; the press follows

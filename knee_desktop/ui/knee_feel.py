@@ -1,19 +1,22 @@
 """The "How do your knees feel?" dialog: 0-10 by number keys or buttons, Enter skips.
 
 Keys, designed for someone lying down with eyes closed:
-- 0, 2-9 answer at once;
+- 0, 2-9 answer at once, from anywhere in the dialog while the note is empty (a digit
+  typed into a note that has text stays in the note);
 - 1 waits a moment for a 0 (then it is 10); Enter, any other key or a pause of
   :data:`ONE_WAIT_MS` makes it 1;
-- Enter with nothing chosen skips; Escape skips too.
+- Enter with nothing chosen asks once (spoken) and skips on the second Enter;
+- Escape: after a session it skips; *before* one it cancels the start, and says so (a
+  session must never start by surprise).
 With a mouse: click a number (it is only chosen), type a note if you like, then Save.
-The voice asks the question when the dialog opens and says the answer back.
+The voice asks the question when the dialog opens and always says the answer back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -38,6 +41,9 @@ from knee_desktop.history.feel import (
 
 Speak = Callable[[str], None]
 ONE_WAIT_MS = 1200
+ASK_SKIP = ("Nothing chosen yet. Press a number from zero to ten, "
+            "or press Enter again to skip.")
+CANCELLED = "Not started. Press Start when you are ready."
 
 # From green (no pain) through amber to red: the buttons' lower edge, and the chosen one.
 _COLOURS = ["#2e7d32", "#558b2f", "#7c9a1e", "#9e9d24", "#c0a000", "#d39200", "#e07b00",
@@ -46,7 +52,8 @@ _COLOURS = ["#2e7d32", "#558b2f", "#7c9a1e", "#9e9d24", "#c0a000", "#d39200", "#
 
 class KneeFeelDialog(QDialog):
     """Ask once; ``answered(KneeFeel)`` is emitted and the dialog closes. After it closed,
-    :attr:`feel` is the answer (``score=None``: skipped)."""
+    :attr:`feel` is the answer (``score=None``: skipped), or :attr:`cancelled` is True
+    (Escape or closing on the "before" question: the session is not started)."""
 
     answered = Signal(object)  # KneeFeel
 
@@ -58,6 +65,8 @@ class KneeFeelDialog(QDialog):
         self.when = when
         self.speak = speak
         self.feel: KneeFeel | None = None
+        self.cancelled = False
+        self._asked_skip = False
         self._pending_one = False
         self._one_timer = QTimer(self)
         self._one_timer.setObjectName("knee-feel-one")
@@ -95,9 +104,17 @@ class KneeFeelDialog(QDialog):
         self.buttons.idClicked.connect(self._clicked)
 
         self.note = QLineEdit(note)
+        self.note.setObjectName("note")
         self.note.setPlaceholderText("A note, if you like: how it felt, what you changed")
-        hint = QLabel("Press 0–9 to answer, or 1 then 0 for 10. Enter skips.")
+        self.note.setAccessibleName("Note")
+        self.note.setAccessibleDescription(
+            "Optional. While it is empty, number keys still answer the question.")
+        self.note.installEventFilter(self)
+        escape = "cancels the start" if when == "before" else "skips"
+        self.hint = hint = QLabel(
+            f"Press 0–9 to answer, or 1 then 0 for 10. Enter twice skips; Esc {escape}.")
         hint.setObjectName("hint")
+        hint.setWordWrap(True)
         hint.setStyleSheet("QLabel { color: #555555; }")
 
         self.skip_button = QPushButton("Skip")
@@ -129,7 +146,7 @@ class KneeFeelDialog(QDialog):
 
     def answer(self, score: int | None) -> None:
         """Close with ``score`` (None: skipped) and the note as typed."""
-        if self.feel is not None:
+        if self.feel is not None or self.cancelled:
             return
         self._one_timer.stop()
         self._pending_one = False
@@ -145,17 +162,53 @@ class KneeFeelDialog(QDialog):
     def skip(self) -> None:
         self.answer(None)
 
+    def cancel(self) -> None:
+        """Escape: before a session, do not start it (and say so); after one, skip."""
+        if self.when != "before":
+            self.skip()
+            return
+        if self.feel is not None or self.cancelled:
+            return
+        self._one_timer.stop()
+        self._pending_one = False
+        self.cancelled = True
+        if self.speak is not None:
+            self.speak(CANCELLED)
+        self.reject()
+
+    def _enter(self) -> None:
+        if self._pending_one:
+            self.answer(1)
+        elif self.buttons.checkedId() >= 0:
+            self.answer(self.buttons.checkedId())
+        elif not self._asked_skip:  # one slip of the finger must not lose the answer
+            self._asked_skip = True
+            self.hint.setText("Nothing chosen yet: press 0–10, or Enter again to skip.")
+            if self.speak is not None:
+                self.speak(ASK_SKIP)
+        else:
+            self.skip()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Digits, Enter and Escape in the empty note field answer the question."""
+        if (watched is self.note and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)):
+            key = event.key()
+            empty = not self.note.text()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape) or (
+                    empty and Qt.Key.Key_0 <= key <= Qt.Key.Key_9
+                    and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+                self.keyPressEvent(event)
+                return True
+        return super().eventFilter(watched, event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if self._pending_one:
-                self.answer(1)
-            else:
-                self.answer(self.buttons.checkedId() if self.buttons.checkedId() >= 0
-                            else None)
+            self._enter()
             return
         if key == Qt.Key.Key_Escape:
-            self.skip()
+            self.cancel()
             return
         if Qt.Key.Key_0 <= key <= Qt.Key.Key_9:
             self._digit(key - Qt.Key.Key_0)
@@ -195,17 +248,26 @@ class KneeFeelDialog(QDialog):
 
     def done(self, result: int) -> None:
         self._one_timer.stop()
-        if self.feel is None:  # closed by the window manager: a skip
-            self.feel = KneeFeel(None, self.note.text().strip())
-            self.answered.emit(self.feel)
+        if self.feel is None and not self.cancelled:
+            # Closed by the window manager: like Escape, and said aloud all the same.
+            if self.when == "before":
+                self.cancelled = True
+                if self.speak is not None:
+                    self.speak(CANCELLED)
+            else:
+                self.feel = KneeFeel(None, self.note.text().strip())
+                if self.speak is not None:
+                    self.speak(spoken_answer(self.feel))
+                self.answered.emit(self.feel)
         super().done(result)
 
 
 def ask_knee_feel(parent: QWidget | None = None, *, when: When = "after",
-                  speak: Speak | None = None) -> KneeFeel:
-    """Ask and wait (a modal dialog); ``score`` is None if skipped."""
+                  speak: Speak | None = None) -> KneeFeel | None:
+    """Ask and wait (a modal dialog); ``score`` is None if skipped. None: the "before"
+    question was cancelled (Escape), so the session must not start."""
     dialog = KneeFeelDialog(parent, when=when, speak=speak)
     dialog.exec()
-    feel = dialog.feel or KneeFeel(None)
+    feel = None if dialog.cancelled else dialog.feel or KneeFeel(None)
     dialog.deleteLater()
     return feel

@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         safety = QLabel(SAFETY_LINE)
         safety.setObjectName("safety-line")
         safety.setWordWrap(True)
-        safety.setAccessibleName("Safety reminder")
+        safety.setAccessibleDescription("Safety reminder, from the guide the routine comes from")
         safety.setToolTip("From the guide the routine comes from")
 
         middle = QHBoxLayout()
@@ -234,7 +234,11 @@ class MainWindow(QMainWindow):
         self.session_view.set_status("")
         self.pages.setCurrentWidget(self.session_view)
         feel, self.feel_before = self.feel_before, None
-        return self.driver.start(self.timeline, feel_before=feel)
+        session = self.driver.start(self.timeline, feel_before=feel)
+        # Focus on Pause, where it stays for the session: not on the step list, whose
+        # current row changes every step (a screen reader would speak each over the voice).
+        self.controls.pause.setFocus()
+        return session
 
     # ---- following the session ---------------------------------------------------------
     def _on_frame(self, position: float) -> None:

@@ -59,7 +59,7 @@ class RoutinePanel(QWidget):
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("About this routine")
+        self.summary.setAccessibleDescription("About this routine")
 
         self.safety = QLabel()
         self.safety.setObjectName("safety")
@@ -67,12 +67,12 @@ class RoutinePanel(QWidget):
         self.safety.setFrameShape(QFrame.Shape.Box)
         self.safety.setLineWidth(2)
         self.safety.setMargin(10)
-        self.safety.setAccessibleName("Safety")
+        self.safety.setAccessibleDescription("Safety: read this before you start")
         self.safety.setToolTip("Read this before you start")
         self.safety.setFont(scaled_font(1.1))
 
         self.plan = QLabel()
-        self.plan.setAccessibleName("Session plan")
+        self.plan.setAccessibleDescription("Session plan")
         self.plan.setWordWrap(True)
 
         self.script = QPlainTextEdit()

@@ -31,7 +31,7 @@ class SessionView(QWidget):
         self.instruction.setObjectName("instruction")
         self.instruction.setWordWrap(True)
         self.instruction.setFont(scaled_font(2.0, bold=True))
-        self.instruction.setAccessibleName("Current instruction")
+        self.instruction.setAccessibleDescription("Current instruction: what the voice said last")
         self.instruction.setToolTip("What the voice said last")
         self.instruction.setMinimumHeight(self.instruction.fontMetrics().height() * 2 + 8)
         self.instruction.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -40,14 +40,14 @@ class SessionView(QWidget):
         self.count.setObjectName("count")
         self.count.setFont(scaled_font(3.0, bold=True))
         self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self.count.setAccessibleName("Count")
+        self.count.setAccessibleDescription("Count: the repetition just counted, of how many")
         self.count.setToolTip("The repetition just counted, of how many")
         self.count.setMinimumWidth(self.count.fontMetrics().horizontalAdvance("10 of 10"))
 
         self.status = QLabel("")
         self.status.setObjectName("status")
         self.status.setFont(scaled_font(1.3, bold=True))
-        self.status.setAccessibleName("Session state")
+        self.status.setAccessibleDescription("Session state: paused, stopping or finished")
         self.status.setToolTip("Paused, stopping or finished")
         self.status.setMinimumHeight(self.status.fontMetrics().height())  # no jumps
 

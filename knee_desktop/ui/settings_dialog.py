@@ -196,7 +196,7 @@ class SettingsDialog(QDialog):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         _describe(self.voice, "Voice", "The voice that speaks the cues, with its language")
         self.voice_status = QLabel("Looking for the installed voices…")
-        self.voice_status.setAccessibleName("Voice list status")
+        self.voice_status.setAccessibleDescription("Voice list status")
         self.voice_status.setWordWrap(True)
         self.rate = QSpinBox()
         self.rate.setRange(int(limits.RATE.lo), int(limits.RATE.hi))
@@ -281,10 +281,18 @@ class SettingsDialog(QDialog):
         self.knee_feel = QCheckBox("Ask how my knee feels after each session")
         _describe(self.knee_feel, "Knee-feel question",
                   "At the end, ask how your knee feels and keep the answer in the history")
+        self.who_speaks = QComboBox()
+        for text, value in (("Automatic: the app alone while a screen reader runs", "auto"),
+                            ("The app's voice only", "app"),
+                            ("Both: the app's voice and screen reader announcements", "both")):
+            self.who_speaks.addItem(text, value)
+        _describe(self.who_speaks, "Who speaks",
+                  "Screen readers: whether counts, instructions and pauses are also announced "
+                  "to your screen reader, which could talk over the voice's count")
         for label, widget in (("S&weep:", self.sweep), ("&Circle:", self.circle),
                               ("&Still pause:", self.pause), ("Re&petitions:", self.reps),
                               ("&Lead-in:", self.lead_in), ("Le&gs:", self.leg),
-                              ("&First leg:", self.first_leg)):
+                              ("&First leg:", self.first_leg), ("W&ho speaks:", self.who_speaks)):
             form.addRow(label, widget)
         form.addRow("", self.knee_feel)
         return box
@@ -315,7 +323,7 @@ class SettingsDialog(QDialog):
         days.addStretch(1)
         outer.addLayout(days)
         self.reminder_note = QLabel()
-        self.reminder_note.setAccessibleName("Reminder note")
+        self.reminder_note.setAccessibleDescription("Reminder note")
         self.reminder_note.setWordWrap(True)
         outer.addWidget(self.reminder_note)
         self.reminder_on.toggled.connect(self._reminder_enabled)
@@ -345,6 +353,7 @@ class SettingsDialog(QDialog):
         self.first_leg.setCurrentIndex(self.first_leg.findData(p.first_leg))
         self.first_leg.setEnabled(p.leg == "both")
         self.knee_feel.setChecked(s.knee_feel)
+        self.who_speaks.setCurrentIndex(max(0, self.who_speaks.findData(s.who_speaks)))
         r = s.reminder
         self.reminder_on.setChecked(r.enabled)
         self.reminder_time.setTime(QTime(r.time.hour, r.time.minute))
@@ -371,6 +380,7 @@ class SettingsDialog(QDialog):
                               lead_in_seconds=seconds(self.lead_in), leg=self.leg.currentData(),
                               first_leg=self.first_leg.currentData()),
             knee_feel=self.knee_feel.isChecked(),
+            who_speaks=self.who_speaks.currentData(),
             reminder=Reminder(enabled=self.reminder_on.isChecked(),
                               time=dt.time(t.hour(), t.minute()),
                               weekdays=frozenset(i for i, d in enumerate(self.days)

@@ -26,6 +26,7 @@ from knee_desktop.prefs.user_settings import Reminder
 from knee_desktop.runtime.driver import Recorder
 from knee_desktop.session.engine import Session
 from knee_desktop.speech.base import NoAudioVoice
+from knee_desktop.ui.a11y import Announcer
 from knee_desktop.ui.about import AboutDialog
 from knee_desktop.ui.knee_feel import ask_knee_feel
 from knee_desktop.ui.settings_dialog import edit_settings
@@ -48,6 +49,7 @@ class Wiring:
     reminder: ReminderController | None = None
     silent_ok: bool = False  # the user agreed to a session with no sound
     preview: VoicePreview | None = None
+    announcer: Announcer | None = None  # screen readers: follows settings.who_speaks
 
     # ---- the session ---------------------------------------------------------------------
     def ask_before(self) -> bool:
@@ -62,7 +64,11 @@ class Wiring:
             if answer != QMessageBox.StandardButton.Yes:
                 return False
             self.silent_ok = True
-        self.window.feel_before = self.window.driver.ask("before")
+        if self.settings.knee_feel:
+            feel = self.window.driver.ask("before")
+            if feel is None:  # Escape: the user chose not to start now (and heard so)
+                return False
+            self.window.feel_before = feel
         return True
 
     def ask_feel(self, when: When, say: Callable[[str], None]) -> KneeFeel | None:
@@ -170,6 +176,7 @@ def apply_reminder(app: QApplication, controller: ReminderController,
 
 def wire_window(window: MainWindow, settings: us.UserSettings) -> Wiring:
     wiring = Wiring(window, settings)
+    wiring.announcer = Announcer(window, lambda: wiring.settings.who_speaks)
     window.before_session = wiring.ask_before
     driver = window.driver
     driver.recorder_factory = wiring.record

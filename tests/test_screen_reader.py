@@ -1,0 +1,137 @@
+"""Screen readers (issue 10, item 5): polite announcements by the "who speaks" setting, a
+running screen reader detected on the accessibility bus, focus that does not move per step."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from dbus_fixtures import PrivateBus, private_bus  # noqa: F401 (fixture)
+from PySide6.QtDBus import QDBusConnection
+from pytestqt.qtbot import QtBot
+from window_helpers import FakeInhibitor, RecordingVoice
+
+from knee_desktop.desktop.a11y_status import screen_reader_enabled
+from knee_desktop.plan.settings import PlanSettings
+from knee_desktop.routine.loader import load_catalog
+from knee_desktop.runtime.timers import FakeTimers
+from knee_desktop.session.clock import FakeClock
+from knee_desktop.session.engine import State
+from knee_desktop.ui.a11y import Announcer
+from knee_desktop.ui.main_window import MainWindow
+
+LAUNCHER = Path("/usr/libexec/at-spi-bus-launcher")
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> Iterator[tuple[MainWindow, FakeClock]]:
+    clock = FakeClock()
+    timers = FakeTimers(clock)
+    w = MainWindow(load_catalog(), RecordingVoice, clock=clock, timers=timers,
+                   settings=PlanSettings(reps=3, lead_in_seconds=1, pause_seconds=1),
+                   inhibitor=FakeInhibitor())
+    qtbot.addWidget(w)
+    w.show()
+    yield w, clock
+    w.driver.close()
+
+
+def walk(window: MainWindow, clock: FakeClock, seconds: float) -> None:
+    timers = window.driver.timers
+    assert isinstance(timers, FakeTimers)
+    session = window.driver.session
+    assert session is not None
+    end = session.position() + seconds
+    while session.position() < end and session.state is State.RUNNING:
+        timers.advance(0.05)
+
+
+def test_focus_stays_on_pause_through_the_steps(window) -> None:
+    w, clock = window
+    w.controls.start.setFocus()
+    w.controls.start.click()
+    assert w.focusWidget() is w.controls.pause
+    for _ in range(3):
+        w.driver.skip()
+        walk(w, clock, 1.0)
+        assert w.focusWidget() is w.controls.pause
+    assert w.steps.current() >= 3
+
+
+@pytest.mark.parametrize("mode, reader, expected", [
+    ("auto", False, True), ("auto", True, False), ("app", False, False), ("both", True, True)])
+def test_who_speaks_decides_the_announcements(window, mode: str, reader: bool,
+                                              expected: bool) -> None:
+    w, clock = window
+    announcer = Announcer(w, lambda: mode, detect=lambda: reader)
+    heard: list[str] = []
+    announcer.announced.connect(heard.append)
+    session = w.start_session()
+    assert session is not None
+    assert announcer.enabled is expected and announcer.screen_reader is reader
+    second = [e for e in session.timeline.events if e.kind == "rep"][1]
+    walk(w, clock, second.t + 0.1)
+    w.driver.toggle_pause()
+    if not expected:
+        assert heard == []
+        return
+    timeline = w.timeline
+    assert timeline is not None
+    first = next(s for s in timeline.steps if s.reps)
+    assert f"1 of {first.reps}" in heard and f"2 of {first.reps}" in heard
+    assert first.title in heard  # the step's instruction, then its counts
+    assert heard.index(first.title) < heard.index(f"1 of {first.reps}")
+    assert heard[-1] == "PAUSED: press Space to go on"
+
+
+@pytest.mark.skipif(not LAUNCHER.exists(), reason="needs at-spi2-core")
+def test_a_running_screen_reader_is_detected(qtbot: QtBot,
+                                             private_bus: PrivateBus) -> None:  # noqa: F811
+    bus = QDBusConnection.connectToBus(private_bus.address, f"a11y-{time.monotonic()}")
+    launcher = subprocess.Popen([str(LAUNCHER), "--launch-immediately"], env=private_bus.env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        qtbot.waitUntil(lambda: bus.interface().isServiceRegistered("org.a11y.Bus").value(),
+                        timeout=10000)
+        assert screen_reader_enabled(bus) is False
+        private_bus.gdbus(qtbot, "call", "--session", "-d", "org.a11y.Bus", "-o",
+                          "/org/a11y/bus", "-m", "org.freedesktop.DBus.Properties.Set",
+                          "org.a11y.Status", "ScreenReaderEnabled", "<true>")
+        assert screen_reader_enabled(bus) is True
+    finally:
+        launcher.terminate()
+        launcher.wait(timeout=5)
+        QDBusConnection.disconnectFromBus(bus.name())
+
+
+def test_no_bus_means_no_screen_reader() -> None:
+    bus = QDBusConnection.connectToBus("unix:path=/nonexistent/bus", "a11y-no-bus")
+    assert screen_reader_enabled(bus) is False
+    QDBusConnection.disconnectFromBus("a11y-no-bus")
+
+
+def test_who_speaks_is_saved_and_a_bad_value_is_named() -> None:
+    from knee_desktop.prefs import user_settings as us
+
+    path = us.save(us.UserSettings(who_speaks="both"))
+    assert 'who_speaks = "both"' in path.read_text()
+    assert us.load().settings.who_speaks == "both"
+    path.write_text('who_speaks = "orca"\n')
+    result = us.load()
+    assert result.settings.who_speaks == "auto"
+    assert "who_speaks: expected auto, app or both, got 'orca'" in "\n".join(result.messages)
+
+
+def test_the_settings_dialog_edits_who_speaks(qtbot: QtBot) -> None:
+    from knee_desktop.prefs.user_settings import UserSettings
+    from knee_desktop.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(UserSettings(who_speaks="app"))
+    qtbot.addWidget(dialog)
+    assert dialog.who_speaks.currentData() == "app" and dialog.who_speaks.accessibleName()
+    dialog.who_speaks.setCurrentIndex(dialog.who_speaks.findData("both"))
+    assert dialog.settings().who_speaks == "both"
+    dialog.lister.stop()
