@@ -81,7 +81,7 @@ def test_escape_on_the_before_question_does_not_start(wired, qtbot,
     window, *_ = wired
     monkeypatch.setattr(desktop_wiring, "ask_knee_feel", lambda *a, **k: None)  # Escape
     qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)
-    assert window.controller.session is None and not window.controller.active
+    assert window.driver.session is None and not window.driver.active
 
 
 def test_menu_actions_open_history_and_about(wired, qtbot) -> None:

@@ -29,12 +29,16 @@ from knee_desktop.ui.settings_dialog import SettingsDialog
 
 
 @pytest.fixture
-def running(qtbot: QtBot) -> Iterator[tuple[MainWindow, FakeClock, RecordingVoice]]:
+def running(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+            ) -> Iterator[tuple[MainWindow, FakeClock, RecordingVoice]]:
     clock, voice = FakeClock(), RecordingVoice()
     timers = FakeTimers(clock)
     window = MainWindow(load_catalog(), lambda: voice, clock=clock, timers=timers,
                         settings=PlanSettings(reps=3, lead_in_seconds=1, pause_seconds=1),
                         inhibitor=FakeInhibitor())
+    # closing mid-session asks (tested on its own): here, the answer is yes
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
     qtbot.addWidget(window)
     window.show()
     window.start_session()
@@ -55,7 +59,7 @@ def focus(qtbot: QtBot, top: QWidget, widget: QWidget) -> None:
 
 def test_keys_work_in_the_history_window(qtbot: QtBot, running, tmp_path: Path) -> None:
     window, _, voice = running
-    ctl = window.controller
+    ctl = window.driver
     history = HistoryWindow(HistoryStore(tmp_path / "h.sqlite3"))
     qtbot.addWidget(history)
     focus(qtbot, history, history.table)

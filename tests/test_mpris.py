@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from dbus_fixtures import PrivateBus, private_bus  # noqa: F401 (fixture)
 from PySide6.QtDBus import QDBusConnection
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from window_helpers import FakeInhibitor, RecordingVoice
 
@@ -28,13 +29,16 @@ PLAYER = "org.mpris.MediaPlayer2.Player"
 
 
 @pytest.fixture
-def linked(qtbot: QtBot, private_bus: PrivateBus  # noqa: F811
+def linked(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, private_bus: PrivateBus  # noqa: F811
            ) -> Iterator[tuple[MainWindow, FakeClock, RecordingVoice, MediaLink, PrivateBus]]:
     clock, voice = FakeClock(), RecordingVoice()
     timers = FakeTimers(clock)
     window = MainWindow(load_catalog(), lambda: voice, clock=clock, timers=timers,
                         settings=PlanSettings(reps=3, lead_in_seconds=1, pause_seconds=1),
                         inhibitor=FakeInhibitor())
+    # closing mid-session asks (tested on its own): here, the answer is yes
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
     qtbot.addWidget(window)
     bus = QDBusConnection.connectToBus(private_bus.address, f"mpris-test-{time.monotonic()}")
     link = start_media(window, bus)
@@ -76,7 +80,7 @@ def test_identity_and_idle_state(qtbot: QtBot, linked) -> None:
 
 def test_media_calls_drive_the_session_and_are_confirmed_aloud(qtbot: QtBot, linked) -> None:
     window, clock, voice, _, bus = linked
-    ctl = window.controller
+    ctl = window.driver
     monitor, log = bus.monitor(SERVICE)
     try:
         call(qtbot, bus, f"{PLAYER}.Play")  # idle: the Start button

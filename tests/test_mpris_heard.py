@@ -41,7 +41,7 @@ log = open(sys.argv[1], "w", buffering=1)
 choice = choose_voice()
 window = MainWindow(load_catalog(), lambda: choice.voice,
                     settings=PlanSettings(reps=4, lead_in_seconds=1, pause_seconds=3))
-window.controller.spoken.connect(
+window.driver.spoken.connect(
     lambda text: log.write(json.dumps({"t": time.monotonic(), "said": text}) + "\\n"))
 bus = QDBusConnection.connectToBus(os.environ["KNEE_TEST_BUS"], "knee-test")
 assert start_media(window, bus) is not None

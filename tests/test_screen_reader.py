@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from dbus_fixtures import PrivateBus, private_bus  # noqa: F401 (fixture)
 from PySide6.QtDBus import QDBusConnection
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from window_helpers import FakeInhibitor, RecordingVoice
 
@@ -27,12 +28,15 @@ LAUNCHER = Path("/usr/libexec/at-spi-bus-launcher")
 
 
 @pytest.fixture
-def window(qtbot: QtBot) -> Iterator[tuple[MainWindow, FakeClock]]:
+def window(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[MainWindow, FakeClock]]:
     clock = FakeClock()
     timers = FakeTimers(clock)
     w = MainWindow(load_catalog(), RecordingVoice, clock=clock, timers=timers,
                    settings=PlanSettings(reps=3, lead_in_seconds=1, pause_seconds=1),
                    inhibitor=FakeInhibitor())
+    # closing mid-session asks (tested on its own): here, the answer is yes
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
     qtbot.addWidget(w)
     w.show()
     yield w, clock
