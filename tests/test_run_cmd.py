@@ -152,3 +152,54 @@ def test_export_audio_takes_the_saved_settings_as_its_base(tmp_path: Path,
     assert f", {len(expected.speech())} phrases." in proc.stdout  # reps from the file
     assert not (paths.cache_dir() / "speech").exists()  # tones chosen: nothing rendered
     assert read_wav(out).seconds > 0
+
+
+def test_session_keys_work_at_a_terminal(tmp_path: Path) -> None:
+    """stdin a terminal (a pty): I says where the session is, Space pauses, Esc twice stops;
+    the terminal is given back as it was."""
+    import pty
+    import select
+    import termios
+
+    routine = tiny_routine(tmp_path)
+    master, slave = pty.openpty()
+    before = termios.tcgetattr(slave)
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "knee_desktop", "run", str(routine),
+                             "--silent", "--pause", "30"],
+                            stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env, cwd=REPO, text=True)
+    assert proc.stdout is not None
+
+    def line_with(text: str) -> str:
+        assert proc.stdout is not None
+        while True:
+            ready, _, _ = select.select([proc.stdout], [], [], 30)
+            assert ready, f"no line with {text!r}"
+            line = proc.stdout.readline()
+            assert line, f"the run ended before {text!r}"
+            if text in line:
+                return line
+
+    try:
+        line_with("Still.")  # the still pause of 30 s has begun
+        os.write(master, b"i")
+        where = line_with("left.")
+        assert "Still." in where and "seconds to go in this step." in where
+        os.write(master, b" ")
+        line_with("Paused. Press space to go on.")
+        os.write(master, b"\x1b")
+        line_with("Press escape again to stop.")
+        os.write(master, b"\x1b")
+        line_with("Session stopped.")
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+        after = termios.tcgetattr(slave)
+        os.close(master)
+        os.close(slave)
+    assert proc.returncode == 1, err
+    assert "Keys: Space" in err
+    assert after == before  # cbreak mode undone

@@ -1,7 +1,8 @@
 """`knee-desktop run ROUTINE`: a whole session by voice only, no window.
 
 Qt's event loop drives the one cue scheduler (QCoreApplication: no display needed). Each cue
-is printed as it is spoken; Ctrl+C (or SIGTERM) stops the session cleanly, a second one quits
+is printed as it is spoken; at a terminal the session keys work as in the window
+(``cli/run_keys.py``). Ctrl+C (or SIGTERM) stops the session cleanly, a second one quits
 at once (``runtime.qt_workarounds.UnixSignals`` brings the signal into the event loop).
 ``--cue-log FILE`` writes one JSON object a line per
 cue: ``due`` (``time.monotonic()`` at which it should be heard), ``played`` (when the session
@@ -153,6 +154,8 @@ def run(args: argparse.Namespace) -> int:
     # Qt is imported here so that `plan` and `routines` stay light.
     from PySide6.QtCore import QCoreApplication
 
+    from knee_desktop.cli.run_keys import HELP as KEYS_HELP
+    from knee_desktop.cli.run_keys import TerminalKeys
     from knee_desktop.runtime.audio_output import AudioUnavailable
     from knee_desktop.runtime.driver import SessionDriver
     from knee_desktop.runtime.qt_workarounds import UnixSignals
@@ -194,6 +197,9 @@ def run(args: argparse.Namespace) -> int:
 
     runner.log = cue_log
     signals = UnixSignals(runner.interrupt)
+    keys = TerminalKeys.attach(driver, runner.say_where)
+    if keys is not None:
+        print(KEYS_HELP, file=sys.stderr)
     s = timeline.settings
     print(f"{timeline.title}: {timeline.duration / 60:.1f} minutes, legs: {', '.join(s.legs)}."
           " Ctrl+C stops.", file=sys.stderr)
@@ -202,6 +208,8 @@ def run(args: argparse.Namespace) -> int:
         app.exec()
     finally:
         signals.close()
+        if keys is not None:
+            keys.close()
         driver.close()
         runner.close()
     return runner.exit_code
@@ -259,6 +267,10 @@ class Runner:
 
     def problem(self, message: str) -> None:
         print(f"knee-desktop: {message}", file=sys.stderr)
+
+    def say_where(self, answer: str) -> None:
+        """The answer to I, printed as it is said."""
+        print(f"        {answer}", flush=True)
 
     def history_problem(self, message: str) -> None:
         self.problem(message)

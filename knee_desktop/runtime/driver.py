@@ -73,7 +73,7 @@ class SessionDriver(QObject):
     cue = Signal(object)  # Cue, as it is played
     played = Signal(object, float, object)  # Cue, handed over at (clock), heard at or None
     dropped = Signal(object)  # Cue, too late: skipped
-    announced = Signal(str)  # a confirmation the session itself made (pause, skip, stop)
+    announced = Signal(str)  # a control's spoken confirmation (pause, skip, stop, …)
     spoken = Signal(str)  # every phrase handed to the voice
     stop_armed = Signal(bool)  # Esc pressed once: waiting for the second
     ended = Signal(object)  # Session finished or stopped (at once)
@@ -186,7 +186,7 @@ class SessionDriver(QObject):
         if self.scheduler and self.session and self.active:
             self._disarm()
             if self.session.current_step.index + 1 >= len(self.session.timeline.steps):
-                self.say(LAST_STEP)
+                self._on_announce(LAST_STEP)
                 return
             self._silence()
             self.scheduler.skip()
@@ -224,7 +224,7 @@ class SessionDriver(QObject):
             self.stop()
             return True
         self._stop_armed_at = now
-        self.say(CONFIRM_STOP)
+        self._on_announce(CONFIRM_STOP)
         self.stop_armed.emit(True)
         return False
 

@@ -159,6 +159,7 @@ def run_app(options: LaunchOptions,
 
     instance.received.connect(handed_over)
     app.aboutToQuit.connect(instance.close)
+    app.aboutToQuit.connect(window.driver.close)  # e.g. the tray's Quit: recorded as stopped
     reminder = start_reminder(app, loaded.settings.reminder, lambda: bring_to_front(window))
     wiring.reminder = reminder
     if tray_only and reminder.tray is None:
