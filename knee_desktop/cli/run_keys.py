@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from knee_desktop.runtime.driver import SessionDriver
 
-HELP = "Keys: Space pause/resume, N skip, R repeat, I where am I, Esc twice stop."
+HELP = "Keys: Space pause/resume, N skip, R repeat, I where am I, Esc or S twice stop."
 ARROW_RIGHT = b"\x1b[C"
 ESC = b"\x1b"
 
@@ -29,7 +29,8 @@ def key_actions(driver: SessionDriver, show: Callable[[str], object]) -> dict[by
 
     return {b" ": driver.toggle_pause, b"n": driver.skip, b"N": driver.skip,
             ARROW_RIGHT: driver.skip, b"r": driver.repeat, b"R": driver.repeat,
-            b"i": where, b"I": where, ESC: driver.request_stop}
+            b"i": where, b"I": where, ESC: driver.request_stop,
+            b"s": driver.request_stop, b"S": driver.request_stop}
 
 
 def split_keys(data: bytes) -> list[bytes]:
