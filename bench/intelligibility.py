@@ -2,8 +2,9 @@
 
 For each speech engine it runs the real ``knee-desktop plan --json`` and ``export-audio``
 (default settings, a fresh cache), cuts the exported WAV at every spoken cue (from its time
-to the next cue), and transcribes each piece with pocketsphinx's bundled en-US model, its
-search restricted to a grammar of the script's own words (any sequence of them). A cue
+to a quarter second after its last sound), and transcribes each piece with pocketsphinx's
+bundled en-US acoustic model and a bigram language model of the script's own phrases
+(so only the script's words can be heard). A cue
 counts as recognised when the transcript is exactly its words; counts are the ``rep`` cues.
 
 A recogniser is a proxy for a listener, not a listener: this is a figure to track, not a
@@ -18,7 +19,9 @@ from __future__ import annotations
 import argparse
 import array
 import collections
+import itertools
 import json
+import math
 import os
 import re
 import subprocess
@@ -56,19 +59,63 @@ def resample(samples: Sequence[int], src: int = RATE, dst: int = ASR_RATE) -> by
     return out.tobytes()
 
 
-class Recogniser:
-    """pocketsphinx, en-US, searching only sequences of the given words."""
+def sound_end(samples: Sequence[int], lo: int, hi: int, level: int = 300) -> int:
+    """A quarter second after the last sample at ``level`` in ``[lo, hi)`` (a still pause's
+    silence is no use to the recogniser and makes it slow)."""
+    last = lo
+    for i in range(hi - 1, lo - 1, -1):
+        if abs(samples[i]) >= level:
+            last = i
+            break
+    return min(hi, last + RATE // 4)
 
-    def __init__(self, vocabulary: Sequence[str]) -> None:
+
+def script_lm(phrases: Sequence[Sequence[str]], discount: float = 0.5) -> str:
+    """A bigram language model (ARPA text) of the script's own phrases, counted as often as
+    the session says them: the recogniser can hear only the script's words, in the orders
+    the script uses most (absolute discounting, backing off to unigrams)."""
+    uni: collections.Counter[str] = collections.Counter()
+    bi: collections.Counter[tuple[str, str]] = collections.Counter()
+    for words in phrases:
+        seq = ["<s>", *words, "</s>"]
+        uni.update(seq)
+        bi.update(itertools.pairwise(seq))
+    total = sum(n for w, n in uni.items() if w != "<s>")
+    p_uni = {w: (uni[w] / total if w != "<s>" else 0.0) for w in uni}
+    followers: collections.defaultdict[str, list[str]] = collections.defaultdict(list)
+    for a, b in bi:
+        followers[a].append(b)
+    lines = ["\\data\\", f"ngram 1={len(uni)}", f"ngram 2={len(bi)}", "", "\\1-grams:"]
+    for w in sorted(uni):
+        lp = -99.0 if w == "<s>" else math.log10(p_uni[w])
+        if w == "</s>":
+            lines.append(f"{lp:.4f} {w}")
+            continue
+        after = followers[w]
+        left = discount * len(after) / uni[w]
+        rest = 1.0 - sum(p_uni[b] for b in after)
+        bow = math.log10(left / rest) if rest > 0 and left > 0 else 0.0
+        lines.append(f"{lp:.4f} {w} {bow:.4f}")
+    lines += ["", "\\2-grams:"]
+    for (a, b), n in sorted(bi.items()):
+        lines.append(f"{math.log10((n - discount) / uni[a]):.4f} {a} {b}")
+    lines += ["", "\\end\\", ""]
+    return "\n".join(lines)
+
+
+class Recogniser:
+    """pocketsphinx, en-US, with a language model of the script only."""
+
+    def __init__(self, phrases: Sequence[Sequence[str]], folder: Path) -> None:
         from pocketsphinx import Decoder
 
-        self.decoder = Decoder(samprate=ASR_RATE, loglevel="FATAL")
-        known = [w for w in vocabulary if self.decoder.lookup_word(w)]
-        self.unknown = sorted(set(vocabulary) - set(known))
-        alternatives = " | ".join(sorted(set(known)))
-        self.decoder.add_jsgf_string("script", "#JSGF V1.0;\ngrammar script;\n"
-                                     f"public <utt> = ( {alternatives} )+ ;\n")
-        self.decoder.activate_search("script")
+        probe = Decoder(samprate=ASR_RATE, loglevel="FATAL")
+        vocabulary = {w for words in phrases for w in words}
+        self.unknown = sorted(w for w in vocabulary if not probe.lookup_word(w))
+        known = [[w for w in words if w not in self.unknown] for words in phrases]
+        lm = folder / "script.lm"
+        lm.write_text(script_lm([k for k in known if k]), encoding="utf-8")
+        self.decoder = Decoder(samprate=ASR_RATE, lm=str(lm), loglevel="FATAL")
 
     def __call__(self, pcm16k: bytes) -> list[str]:
         d = self.decoder
@@ -76,7 +123,7 @@ class Recogniser:
         d.process_raw(pcm16k, full_utt=True)
         d.end_utt()
         hyp = d.hyp()
-        return hyp.hypstr.split() if hyp is not None else []
+        return [w for w in hyp.hypstr.split() if not w.startswith("<")] if hyp else []
 
 
 def export(engine: str, routine: str, work: Path) -> tuple[dict[str, object], array.array[int],
@@ -106,8 +153,7 @@ def export(engine: str, routine: str, work: Path) -> tuple[dict[str, object], ar
 def score(engine: str, routine: str, work: Path, verbose: bool) -> dict[str, object]:
     plan, samples, seconds = export(engine, routine, work)
     events = [e for e in plan["events"] if e["text"]]  # type: ignore[union-attr]
-    vocabulary = sorted({w for e in events for w in words_of(e["text"])})
-    asr = Recogniser(vocabulary)
+    asr = Recogniser([words_of(e["text"]) for e in events], work)
     heard_ok = 0
     counts: collections.Counter[str] = collections.Counter()
     counts_ok: collections.Counter[str] = collections.Counter()
@@ -116,7 +162,7 @@ def score(engine: str, routine: str, work: Path, verbose: bool) -> dict[str, obj
     for k, e in enumerate(events):
         lo = round(e["t"] * RATE)
         hi = round(events[k + 1]["t"] * RATE) if k + 1 < len(events) else len(samples)
-        said = asr(resample(samples[lo:hi]))
+        said = asr(resample(samples[lo:sound_end(samples, lo, hi)]))
         ok = said == words_of(e["text"])
         heard_ok += ok
         if e["kind"] == "rep":

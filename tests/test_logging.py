@@ -62,7 +62,7 @@ def test_a_bug_goes_to_the_log_file_not_as_a_traceback_on_stderr(capsys, monkeyp
     def broken(args: argparse.Namespace) -> int:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(plan_cmd, "routine_and_timeline", lambda *a, **k: broken(a[0]))
+    monkeypatch.setattr(plan_cmd, "load_catalog", lambda *a, **k: broken(argparse.Namespace()))
     assert main(["plan", "windshield-wiper"]) == 70
     err = capsys.readouterr().err
     assert "Traceback" not in err and "RuntimeError: boom" in err
