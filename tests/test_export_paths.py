@@ -133,7 +133,7 @@ def test_cues_printed_to_a_full_disk_are_said_once_and_the_session_goes_on(
 
     timeline = compile_timeline(load_routine_file(tiny))
     full = open("/dev/full", "w", buffering=1)  # noqa: SIM115 - closed below
-    printer = CuePrinter(None, full)  # type: ignore[arg-type]
+    printer = CuePrinter(full)
     for i, event in enumerate(timeline.events[:3]):
         printer.cue(Cue(event, i, event.t, event.t))
     with contextlib.suppress(OSError):  # what is still buffered cannot be written either

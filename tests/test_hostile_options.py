@@ -50,5 +50,7 @@ def test_output_to_a_full_disk_is_a_message(command: list[str]) -> None:
                               stderr=subprocess.PIPE, text=True, timeout=120,
                               env=dict(os.environ), check=False)
     assert proc.returncode == 2, proc.stderr
-    assert proc.stderr == ("knee-desktop: the output could not be written (No space left on "
-                           "device); it is incomplete.\n")
+    # (plan may first say that it prepares the voice: the timeline is fitted to the clips)
+    assert proc.stderr.splitlines()[-1] == ("knee-desktop: the output could not be written (No "
+                                            "space left on device); it is incomplete.")
+    assert "Traceback" not in proc.stderr and "went wrong" not in proc.stderr
