@@ -30,8 +30,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy knee_desktop
 
+# Four workers on two cores: most of the slow tests wait on real-time sound, not on the CPU.
+PYTEST_WORKERS ?= 4
 pytest: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(PYTEST_WORKERS)
 
 # Desktop packaging (docs in packaging/README.md).
 BUNDLE := dist/knee-desktop/knee-desktop

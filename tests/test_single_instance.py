@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -110,9 +112,12 @@ def test_the_socket_lives_in_a_private_folder(monkeypatch: pytest.MonkeyPatch,
     from knee_desktop.desktop import single_instance as si
 
     monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    short = Path(tempfile.mkdtemp(prefix="kd-"))  # not the real /tmp/knee-desktop-UID, which
+    monkeypatch.setattr(si.tempfile, "gettempdir", lambda: str(short))  # other runs share
     name = si.server_name()
     assert name is not None
     folder = Path(name).parent
+    assert folder.parent == short
     assert folder.name == f"knee-desktop-{os.getuid()}"
     assert folder.stat().st_mode & 0o777 == 0o700 and folder.stat().st_uid == os.getuid()
     runtime = tmp_path / "run"
@@ -121,6 +126,7 @@ def test_the_socket_lives_in_a_private_folder(monkeypatch: pytest.MonkeyPatch,
     assert Path(si.server_name() or "").parent == runtime
     runtime.chmod(0o755)  # not private: the temporary folder's own 0700 folder instead
     assert Path(si.server_name() or "").parent == folder
+    shutil.rmtree(short)
 
 
 def test_a_squatted_folder_is_never_used(monkeypatch: pytest.MonkeyPatch,
