@@ -209,3 +209,16 @@ def test_quit_quits_even_after_history_was_opened_unless_a_tray_is_shown(wired,
         guard.stop()
         app.setQuitOnLastWindowClosed(True)
     assert not window.isVisible()
+
+
+def test_a_voice_note_is_shown_and_said(qtbot) -> None:
+    """An unknown voice (or any note about the voice) is said by the voice that speaks
+    instead, as well as shown: the user may already be lying down."""
+    voice = RecordingVoice()
+    note = "The voice 'x' chosen in Settings is not installed; the default voice speaks instead."
+    voice.notes.append(note)
+    window = MainWindow(load_catalog(), lambda: voice, timers=FakeTimers(),
+                        inhibitor=FakeInhibitor())
+    qtbot.addWidget(window)
+    desktop_wiring.wire_window(window, us.UserSettings(knee_feel=False))
+    assert window.statusBar().currentMessage() == note and voice.said == [note]

@@ -194,6 +194,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"knee-desktop: {exc}", file=sys.stderr)
         return EXIT_NO_AUDIO
     attach_views(driver, runner, args)
+    if choice.voice.speaks:
+        for note in choice.notes:  # e.g. the chosen voice is not installed: said, then begun
+            driver.say(note)
 
     runner.log = cue_log
     signals = UnixSignals(runner.interrupt)

@@ -194,4 +194,6 @@ def wire_window(window: MainWindow, settings: us.UserSettings) -> Wiring:
         box.setAccessibleName("About the voice")
         box.open()
         window.statusBar().showMessage(before)
+        if not isinstance(voice, NoAudioVoice) and voice.speaks:
+            driver.say(before)  # e.g. the chosen voice is not installed: the default says so
     return wiring
