@@ -345,10 +345,14 @@ def test_thigh_massage_counts_presses_and_holds(window, clock, voice):
         "thigh-massage"))
     assert window.routine.id == "thigh-massage"
     assert "sharp pain" in window.routine_panel.safety.text()
+    # presses are not repetitions: the window's reps=3 leaves the routine's six presses,
+    # and the plan line names presses, not repetitions or still pauses it does not have
+    plan = window.routine_panel.plan.text()
+    assert "6 presses" in plan and "repetitions" not in plan and "still" not in plan
     window.start_session()
     press = next(e for e in window.timeline.events if e.kind == "press")
     walk_to(window, clock, press.t + 2.0)
-    assert window.session_view.count.text() == "1 of 3"
+    assert window.session_view.count.text() == "1 of 6"
     assert window.session_view.instruction.text() == press.text
     pose = window.session_view.diagram.pose()
     assert pose.kind == "press" and pose.seconds_left == 10

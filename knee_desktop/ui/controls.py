@@ -55,13 +55,18 @@ class ControlBar(QWidget):
         self.stop = _button("Stop (Esc Esc)", "stop",
                             "Stop the session. Key: Esc, then Esc again to confirm")
 
-        strong = self.start.font()
-        strong.setBold(True)
-        self.start.setFont(strong)
+        self.start.setFont(scaled_font(1.5, bold=True))
+        self.start.setMinimumHeight(self.start.fontMetrics().height() * 2 + 12)
         self.start.setDefault(True)
+        self.show_steps = QPushButton("Steps")
+        self.show_steps.setObjectName("show-steps")
+        self.show_steps.setCheckable(True)
+        self.show_steps.setAccessibleName("Show steps")
+        self.show_steps.setToolTip("Show or hide the list of steps (Ctrl+L)")
         bar = QHBoxLayout()
         bar.addWidget(self.progress, 1)
         bar.addWidget(self.time_left)
+        bar.addWidget(self.show_steps)
         buttons = QHBoxLayout()
         for button in (self.start, self.pause, self.skip, self.repeat, self.stop):
             buttons.addWidget(button)
@@ -98,5 +103,8 @@ class ControlBar(QWidget):
                               else "Start the session (the voice guides you)")
         for button in (self.pause, self.skip, self.repeat, self.stop):
             button.setEnabled(active)
+            button.setVisible(active)  # idle: one big Start; in a session: no Start
+        self.start.setVisible(not active)
+        self.progress.setVisible(state is not None)
         self.pause.setText("Resume (Space)" if state is State.PAUSED else "Pause (Space)")
         self.pause.setAccessibleName("Resume" if state is State.PAUSED else "Pause")

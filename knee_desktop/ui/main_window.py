@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -46,6 +46,7 @@ from knee_desktop.ui.text import scaled_font
 
 SAFETY_LINE = ("Move only to a point of resistance, never to a point of pain. "
                "Not a replacement for your doctor.")
+DEFAULT_SIZE = QSize(1120, 640)  # fits 1280×720 and 1366×768 with a panel and title bar
 DEFAULT_ROUTINE = "windshield-wiper"  # the guide's own routine comes up first
 STATE_WORDS = {
     State.PAUSED: "PAUSED: press Space to go on",
@@ -85,15 +86,16 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.routine_panel)
         self.pages.addWidget(self.session_view)
-        safety = QLabel(SAFETY_LINE)
+        self.safety = safety = QLabel(SAFETY_LINE)
         safety.setObjectName("safety-line")
         safety.setWordWrap(True)
         safety.setAccessibleName("Safety reminder")
         safety.setToolTip("From the guide the routine comes from")
 
+        self.steps.setVisible(False)  # behind the "Steps" toggle: the session fills the window
         middle = QHBoxLayout()
-        middle.addWidget(self.pages, 3)
-        middle.addWidget(self.steps, 1)
+        middle.addWidget(self.pages, 1)
+        middle.addWidget(self.steps, 0)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(middle, 1)
@@ -122,7 +124,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.keys)
-        self.resize(1100, 760)
+        self.resize(default_size(self))
         first = DEFAULT_ROUTINE if DEFAULT_ROUTINE in catalog.routines \
             else self.routine_panel.current_id()
         self.choose_routine(first)
@@ -146,7 +148,28 @@ class MainWindow(QMainWindow):
         menu.addAction(self.settings_action)
         menu.addSeparator()
         menu.addAction(quit_action)
+        view = self.menuBar().addMenu("&View")
+        self.steps_action = QAction("Show &steps", self)
+        self.steps_action.setCheckable(True)
+        self.steps_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.steps_action.setToolTip("Show or hide the list of steps beside the session")
+        self.steps_action.toggled.connect(self.steps.setVisible)
+        self.controls.show_steps.toggled.connect(self.steps_action.setChecked)
+        self.steps_action.toggled.connect(self.controls.show_steps.setChecked)
+        self.full_screen_action = QAction("&Full screen", self)
+        self.full_screen_action.setCheckable(True)
+        self.full_screen_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
+        self.full_screen_action.setToolTip("Fill the screen with the session (F11)")
+        self.full_screen_action.toggled.connect(self._full_screen)
+        view.addAction(self.steps_action)
+        view.addAction(self.full_screen_action)
         self.menuBar().addMenu("&Help").addAction(self.about_action)
+
+    def _full_screen(self, on: bool) -> None:
+        if on:
+            self.showFullScreen()
+        else:
+            self.showNormal()
 
     def connect_action(self, action: QAction, slot: Callable[[], object]) -> None:
         action.triggered.connect(slot)
@@ -234,6 +257,7 @@ class MainWindow(QMainWindow):
 
     def _on_state(self, state: State) -> None:
         self.controls.set_state(state)
+        self.safety.setVisible(state not in (State.RUNNING, State.PAUSED))
         self.session_view.set_status(STATE_WORDS.get(state, ""))
         self.routine_panel.picker.setEnabled(state not in (State.RUNNING, State.PAUSED))
         if state is State.FINISHED:
@@ -256,3 +280,13 @@ class MainWindow(QMainWindow):
             app.removeEventFilter(self.keys)
         self.voice.close()
         super().closeEvent(event)
+
+
+def default_size(window: QWidget) -> QSize:
+    """:data:`DEFAULT_SIZE`, or less on a screen too small for it (panels, title bar)."""
+    screen = window.screen()
+    if screen is None:
+        return DEFAULT_SIZE
+    room = screen.availableGeometry().size()
+    return QSize(min(DEFAULT_SIZE.width(), int(room.width() * 0.94)),
+                 min(DEFAULT_SIZE.height(), int(room.height() * 0.86)))

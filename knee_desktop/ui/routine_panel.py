@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,57 +47,82 @@ def script_lines(timeline: Timeline) -> list[str]:
     return lines
 
 
-class RoutinePanel(QWidget):
+class RoutinePanel(QScrollArea):
+    """The idle screen leads with the routine: its title, length, summary and the safety
+    box, all fully shown (the panel scrolls rather than clip them in a small window); the
+    script the voice will read is one toggle away."""
+
     routine_chosen = Signal(str)  # routine id
 
     def __init__(self, routines: list[Routine], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("routine-panel")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.picker = QComboBox()
         self.picker.setObjectName("routine-picker")
         self.picker.setAccessibleName("Routine")
         self.picker.setToolTip("Choose the routine to follow")
+        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for routine in routines:
             self.picker.addItem(routine.title, routine.id)
         self.picker.currentIndexChanged.connect(self._chosen)
 
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("About this routine")
+        self.title = _label("routine-title", "Routine title", scaled_font(1.7, bold=True))
+        self.plan = _label("session-plan", "Session plan", scaled_font(1.1))
+        self.summary = _label("summary", "About this routine", scaled_font(1.1))
 
-        self.safety = QLabel()
-        self.safety.setObjectName("safety")
-        self.safety.setWordWrap(True)
+        self.safety = _label("safety", "Safety", scaled_font(1.1))
         self.safety.setFrameShape(QFrame.Shape.Box)
         self.safety.setLineWidth(2)
         self.safety.setMargin(10)
-        self.safety.setAccessibleName("Safety")
         self.safety.setToolTip("Read this before you start")
-        self.safety.setFont(scaled_font(1.1))
-
-        self.plan = QLabel()
-        self.plan.setAccessibleName("Session plan")
-        self.plan.setWordWrap(True)
+        self.safety.setAutoFillBackground(True)
+        self.safety.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        self.safety.setForegroundRole(QPalette.ColorRole.Text)
 
         self.script = QPlainTextEdit()
         self.script.setObjectName("cue-script")
         self.script.setReadOnly(True)
         self.script.setAccessibleName("Cue script preview")
         self.script.setToolTip("Everything the voice will say, with the time it is said")
+        self.script.setMinimumHeight(160)
+        self.script.setVisible(False)
+        self.show_script = QToolButton()
+        self.show_script.setObjectName("show-script")
+        self.show_script.setText("What the voice will say")
+        self.show_script.setCheckable(True)
+        self.show_script.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.show_script.setArrowType(Qt.ArrowType.RightArrow)
+        self.show_script.setAccessibleName("Show what the voice will say")
+        self.show_script.setToolTip("Show or hide every cue the voice will say, with its time")
+        self.show_script.toggled.connect(self._toggle_script)
 
-        heading = QLabel("What the voice will say")
-        heading.setBuddy(self.script)
-        pick = QLabel("&Routine")
+        pick = QLabel("&Routine:")
         pick.setBuddy(self.picker)
+        row = QHBoxLayout()
+        row.addWidget(pick)
+        row.addWidget(self.picker)
+        row.addStretch(1)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(pick)
-        layout.addWidget(self.picker)
+        page = QWidget()
+        page.setObjectName("routine-page")
+        layout = QVBoxLayout(page)
+        layout.addLayout(row)
+        layout.addWidget(self.title)
+        layout.addWidget(self.plan)
         layout.addWidget(self.summary)
         layout.addWidget(self.safety)
-        layout.addWidget(self.plan)
-        layout.addWidget(heading)
+        layout.addWidget(self.show_script, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.script, 1)
+        layout.addStretch(0)
+        self.setWidget(page)
+
+    def _toggle_script(self, shown: bool) -> None:
+        self.script.setVisible(shown)
+        self.show_script.setArrowType(Qt.ArrowType.DownArrow if shown
+                                      else Qt.ArrowType.RightArrow)
 
     def current_id(self) -> str:
         return str(self.picker.currentData())
@@ -113,18 +142,43 @@ class RoutinePanel(QWidget):
         self.picker.blockSignals(False)
 
     def show_routine(self, routine: Routine, timeline: Timeline) -> None:
+        self.title.setText(routine.title)
         self.summary.setText(routine.summary)
         items = "".join(f"<li>{html.escape(line)}</li>" for line in routine.safety
                         if "doctor" not in line.lower())
         self.safety.setText(
             "<b>Before you start</b><ul style='margin-left:-20px'>"
             f"{items}<li><b>{html.escape(DOCTOR)}</b></li></ul>")
-        s = timeline.settings
-        legs = " then ".join(s.legs) + (" leg" if len(s.legs) == 1 else " legs")
-        self.plan.setText(
-            f"<b>{clock_text(timeline.duration)}</b> in all · {s.reps} repetitions of each "
-            f"movement · still pauses of {s.pause_seconds:g} seconds · {legs}")
+        self.plan.setText(plan_line(timeline))
         self.script.setPlainText("\n".join(script_lines(timeline)))
 
     def _chosen(self, index: int) -> None:
         self.routine_chosen.emit(self.current_id())
+
+
+def _label(name: str, accessible: str, font: QFont) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setAccessibleName(accessible)
+    label.setWordWrap(True)
+    label.setFont(font)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    return label
+
+
+def plan_line(timeline: Timeline) -> str:
+    """The session's length and only the settings that mean something for its steps:
+    presses are not repetitions, and a routine without still pauses does not list them."""
+    s = timeline.settings
+    kinds = {span.kind for span in timeline.steps}
+    legs = " then ".join(s.legs) + (" leg" if len(s.legs) == 1 else " legs")
+    parts = [f"<b>{clock_text(timeline.duration)}</b> in all"]
+    if "move" in kinds:
+        parts.append(f"{s.reps} repetitions of each movement")
+    presses = [span.reps for span in timeline.steps if span.kind == "press" and span.reps]
+    if presses:
+        parts.append(f"{presses[0]} presses on each thigh")
+    if "still" in kinds:
+        parts.append(f"still pauses of {s.pause_seconds:g} seconds")
+    parts.append(legs)
+    return " · ".join(parts)

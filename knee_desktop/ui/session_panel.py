@@ -4,11 +4,13 @@ the list of steps with the current one marked (by a mark and words, not colour a
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics, QFontMetricsF, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +25,31 @@ def _set(label: QLabel, text: str) -> None:
         label.setText(text)
 
 
+COUNT_SHARE = 0.13  # the count's digits: this share of the window's height (goal: ≥ 12 %)
+INSTRUCTION_SHARE = 0.045  # the instruction's font size, as a share of the window's height
+SIDE = 0.46  # the words' column beside the picture, as a share of the width
+
+
+def fit_lines(label: QLabel, width: int, lines: int, largest: int, smallest: int) -> int:
+    """The largest pixel size from ``largest`` down to ``smallest`` at which the label's
+    text wraps to at most ``lines`` lines in ``width``."""
+    font = QFont(label.font())
+    size = largest
+    while size > smallest:
+        font.setPixelSize(size)
+        metrics = QFontMetrics(font)
+        rect = metrics.boundingRect(0, 0, max(1, width), 100000,
+                                    Qt.TextFlag.TextWordWrap, label.text() or "Ag")
+        if rect.height() <= lines * metrics.lineSpacing() + 1:
+            break
+        size = max(smallest, int(size * 0.92))
+    return size
+
+
 class SessionView(QWidget):
+    """The session mode: the count and the picture fill the window; the count's digits are
+    :data:`COUNT_SHARE` of the window's height, the instruction one or two lines under it."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("session-view")
@@ -33,43 +59,94 @@ class SessionView(QWidget):
         self.instruction.setFont(scaled_font(2.0, bold=True))
         self.instruction.setAccessibleName("Current instruction")
         self.instruction.setToolTip("What the voice said last")
-        self.instruction.setMinimumHeight(self.instruction.fontMetrics().height() * 2 + 8)
         self.instruction.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.instruction.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                       QSizePolicy.Policy.Minimum)
 
         self.count = QLabel("")
         self.count.setObjectName("count")
         self.count.setFont(scaled_font(3.0, bold=True))
-        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.count.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.count.setAccessibleName("Count")
         self.count.setToolTip("The repetition just counted, of how many")
-        self.count.setMinimumWidth(self.count.fontMetrics().horizontalAdvance("10 of 10"))
+        self.count.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
         self.status = QLabel("")
         self.status.setObjectName("status")
         self.status.setFont(scaled_font(1.3, bold=True))
+        self.status.setWordWrap(True)
         self.status.setAccessibleName("Session state")
         self.status.setToolTip("Paused, stopping or finished")
-        self.status.setMinimumHeight(self.status.fontMetrics().height())  # no jumps
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
 
         self.diagram = LegDiagram()
 
-        top = QHBoxLayout()
-        top.addWidget(self.instruction, 1)
-        top.addWidget(self.count)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.status)
-        layout.addWidget(self.diagram, 1)
+        words = QVBoxLayout()
+        words.setSpacing(6)
+        words.addWidget(self.count)
+        words.addWidget(self.instruction)
+        words.addWidget(self.status)
+        words.addStretch(1)
+        self.words = QWidget()
+        self.words.setLayout(words)
+        words.setContentsMargins(0, 0, 0, 0)
+        self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.box.setContentsMargins(0, 0, 0, 0)
+        self.box.addWidget(self.words, 2)
+        self.box.addWidget(self.diagram, 3)
+        self._fitted: tuple[int, int, str, str] = (0, 0, "", "")
+        self.diagram.setMinimumSize(160, 110)
 
     def set_instruction(self, text: str) -> None:
         _set(self.instruction, text)
+        self._fit()
 
     def set_count(self, text: str) -> None:
         _set(self.count, text)
 
     def set_status(self, text: str) -> None:
         _set(self.status, text)
+        self.status.setVisible(bool(text))  # no empty line taking the picture's room
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Sizes follow the window: the count from its height, the instruction's font
+        so that it takes at most two lines of the words' column."""
+        top = self.window()
+        height = max(1, top.height())
+        key = (self.width(), height, self.instruction.text(), self.status.text())
+        if key == self._fitted:
+            return
+        self._fitted = key
+        count_font = QFont(self.count.font())
+        count_font.setPixelSize(100)
+        cap = max(0.5, QFontMetricsF(count_font).tightBoundingRect("0123456789").height() / 100)
+        pixels = max(12, int(COUNT_SHARE * height / cap))
+        count_font.setPixelSize(pixels)
+        widest = QFontMetrics(count_font).horizontalAdvance("10 of 10")
+        wide = widest <= SIDE * self.width()  # the count fits beside the picture
+        self.box.setDirection(QBoxLayout.Direction.LeftToRight if wide
+                              else QBoxLayout.Direction.TopToBottom)
+        self.box.setStretch(0, 46 if wide else 0)
+        self.box.setStretch(1, 54 if wide else 1)
+        column = int(self.width() * (SIDE if wide else 1.0)) - 4
+        if widest > column:  # never wider than its column: scale down, never clip
+            count_font.setPixelSize(max(12, int(pixels * column / widest)))
+        self.count.setFont(count_font)
+        self.count.setFixedHeight(QFontMetrics(count_font).height())
+        base = QFontMetrics(scaled_font(1.6, bold=True)).height()
+        largest = max(base, int(INSTRUCTION_SHARE * height))
+        size = fit_lines(self.instruction, column, 2, largest, int(base * 0.75))
+        font = QFont(self.instruction.font())
+        font.setPixelSize(size)
+        self.instruction.setFont(font)
 
 
 class StepList(QListWidget):
