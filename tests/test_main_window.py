@@ -317,9 +317,39 @@ def test_command_line_start(qtbot, voice, inhibitor):
     assert window.timeline.settings.reps == 5
     assert window.routine.id == "windshield-wiper"
     assert inhibitor.calls == ["inhibit"]
+    window.controller.stop()
+    window.controls.start.click()  # back to the ready screen: --reps 5 was for that run only
+    assert window.pages.currentWidget() is window.routine_panel
+    assert window.timeline.settings.reps == 10
+    assert "10 repetitions" in window.routine_panel.plan.text()
     window.close()
     assert window.controller.state is State.STOPPED
     assert inhibitor.calls == ["inhibit", "release"]
+
+
+def test_stop_in_a_still_pause_clears_the_words_count_and_ring(window, clock):
+    window.start_session()
+    still = next(e for e in window.timeline.events if e.kind == "still")
+    walk_to(window, clock, still.t + 5.2)
+    assert window.session_view.diagram.pose().ring is not None
+    window.controller.stop()
+    view = window.session_view
+    assert view.status.text() == "STOPPED"
+    assert view.instruction.text() == "" and view.count.text() == ""
+    pose = view.diagram.pose()
+    assert pose.ring is None and pose.seconds_left is None and pose.kind == "end"
+    assert "seconds left" not in view.diagram.accessibleDescription()
+    window.controller.sync()  # a late frame does not bring the ring back
+    assert view.diagram.pose().ring is None
+
+
+def test_the_finish_screen_says_finished_once(window, clock):
+    window.start_session()
+    go_to(window, clock, window.timeline.duration + 1)
+    view = window.session_view
+    words = " ".join((view.status.text(), view.instruction.text(), view.count.text(),
+                      view.diagram.caption())).lower()
+    assert words.count("finish") + words.count("the end of") == 1, words
 
 
 def test_frames_at_display_rate_only_while_something_moves(window, clock):

@@ -16,6 +16,7 @@ from knee_desktop.common import paths
 from knee_desktop.common.app_command import app_command
 from knee_desktop.common.errors import KneeError
 from knee_desktop.desktop.tray import ReminderController
+from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.prefs import user_settings
 from knee_desktop.prefs.launch import LaunchOptions
 from knee_desktop.prefs.reminder import set_autostart
@@ -124,9 +125,10 @@ def open_window(options: LaunchOptions, saved: user_settings.UserSettings | None
 
     make_app()
     base = saved.to_plan_settings() if saved is not None else None
-    settings = options.overrides.apply(base)
-    window = MainWindow(load_catalog(), voice_factory_for(options, saved), settings=settings,
-                        **kwargs)
+    window = MainWindow(load_catalog(), voice_factory_for(options, saved),
+                        settings=(base or PlanSettings()).validate(), **kwargs)
+    if not options.overrides.empty:
+        window.plan_once(options.overrides.apply(base))  # this run only, not the next
     start = options.start
     if start:
         window.choose_routine(start)  # an unknown name raises before the window shows
@@ -166,7 +168,7 @@ def run_app(options: LaunchOptions,
             return
         try:
             base = wiring.settings.to_plan_settings()
-            window.set_plan_settings(launch.overrides.apply(base))
+            window.plan_once(launch.overrides.apply(base))
             window.choose_routine(launch.start)
         except KneeError as exc:
             wiring.tell(str(exc))

@@ -13,6 +13,7 @@ Seams for the rest of the app:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from knee_desktop.common.errors import KneeError
 from knee_desktop.desktop.inhibit import ScreenSaverInhibitor
+from knee_desktop.plan.pose import Pose
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.plan.timeline import StepSpan, Timeline, compile_timeline
 from knee_desktop.routine.loader import Catalog
@@ -68,6 +70,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Knee routine")
         self.catalog = catalog
         self.plan_settings = settings or PlanSettings()
+        self._once: PlanSettings | None = None  # a launch's one-off options, next session only
         self.voice = voice_factory()  # the lead wires the real voice; tests pass a fake
         self.controller = SessionController(self.voice, clock, inhibitor, self)
         self.routine: Routine | None = None
@@ -180,6 +183,16 @@ class MainWindow(QMainWindow):
         if not self.controller.active and self.routine is not None:
             self.choose_routine(self.routine.id)
 
+    def plan_once(self, settings: PlanSettings) -> None:
+        """Settings for the next session only (``--start --reps 3``): once it has started,
+        the ready screen shows the saved settings again."""
+        self._once = settings.validate()
+        if not self.controller.active and self.routine is not None:
+            self.choose_routine(self.routine.id)
+
+    def next_settings(self) -> PlanSettings:
+        return self._once or self.plan_settings
+
     # ---- before a session -------------------------------------------------------------
     def choose_routine(self, routine_id: str) -> None:
         if self.controller.active:
@@ -189,8 +202,10 @@ class MainWindow(QMainWindow):
         if not self.routine_panel.select(routine.id):
             self._extra[routine.id] = routine  # a routine file named on the command line
             self.routine_panel.add(routine)
-        self.timeline = compile_timeline(self.routine, self.plan_settings)
+        self.timeline = compile_timeline(self.routine, self.next_settings())
         self.routine_panel.show_routine(self.routine, self.timeline)
+        presses = any(span.kind == "press" for span in self.timeline.steps)
+        self.session_view.diagram.set_picture("thigh" if presses else "legs")
         self.steps.set_steps(self.timeline.steps)
         self.controls.set_total(self.timeline.duration)
         self.pages.setCurrentWidget(self.routine_panel)
@@ -210,7 +225,7 @@ class MainWindow(QMainWindow):
         if self.controller.active or self.routine is None:
             return None
         try:
-            self.timeline, notes = self.voice.plan(self.routine, self.plan_settings,
+            self.timeline, notes = self.voice.plan(self.routine, self.next_settings(),
                                                    extra=CONTROLLER_PHRASES)
         except (KneeError, AudioUnavailable) as exc:
             self._on_voice_problem(str(exc))
@@ -223,12 +238,13 @@ class MainWindow(QMainWindow):
         self.session_view.set_count("")
         self.session_view.set_status("")
         self.pages.setCurrentWidget(self.session_view)
+        self._once = None  # used: the next ready screen is the saved settings' again
         return self.controller.start(self.timeline)
 
     # ---- following the session ---------------------------------------------------------
     def _on_frame(self, position: float) -> None:
         poser = self.controller.poser
-        if poser is not None:
+        if poser is not None and self.controller.state is not State.STOPPED:
             self.session_view.diagram.set_pose(poser(position))
         self.controls.set_position(position)
 
@@ -259,6 +275,13 @@ class MainWindow(QMainWindow):
         self.controls.set_state(state)
         self.safety.setVisible(state not in (State.RUNNING, State.PAUSED))
         self.session_view.set_status(STATE_WORDS.get(state, ""))
+        if state is State.FINISHED:  # the status line says it; the words keep the rest
+            self.session_view.set_instruction(after_words(self.session_view.instruction.text()))
+            self.session_view.set_count("")
+        if state is State.STOPPED:  # say it once; no stale words, count or ring
+            self.session_view.set_instruction("")
+            self.session_view.set_count("")
+            self.session_view.diagram.set_pose(Pose("end", None, step_title="Stopped"))
         self.routine_panel.picker.setEnabled(state not in (State.RUNNING, State.PAUSED))
         if state is State.FINISHED:
             self.steps.set_current(len(self.timeline.steps) if self.timeline else 0)
@@ -280,6 +303,15 @@ class MainWindow(QMainWindow):
             app.removeEventFilter(self.keys)
         self.voice.close()
         super().closeEvent(event)
+
+
+def after_words(text: str) -> str:
+    """The closing words without the sentences that repeat "finished" (the status line
+    says that once): "That is the end of the session. Well done. Lie there…" → "Lie there…"."""
+    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+    kept = [s for s in sentences if s and not re.search(r"\b(end of|well done|finish)",
+                                                         s, re.IGNORECASE)]
+    return " ".join(kept)
 
 
 def default_size(window: QWidget) -> QSize:
