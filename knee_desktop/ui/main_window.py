@@ -46,8 +46,6 @@ from knee_desktop.ui.session_controller import CONTROLLER_PHRASES, SessionContro
 from knee_desktop.ui.session_panel import SessionView, StepList
 from knee_desktop.ui.text import scaled_font
 
-SAFETY_LINE = ("Move only to a point of resistance, never to a point of pain. "
-               "Not a replacement for your doctor.")
 DEFAULT_SIZE = QSize(1120, 640)  # fits 1280×720 and 1366×768 with a panel and title bar
 DEFAULT_ROUTINE = "windshield-wiper"  # the guide's own routine comes up first
 STATE_WORDS = {
@@ -89,12 +87,6 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.routine_panel)
         self.pages.addWidget(self.session_view)
-        self.safety = safety = QLabel(SAFETY_LINE)
-        safety.setObjectName("safety-line")
-        safety.setWordWrap(True)
-        safety.setAccessibleName("Safety reminder")
-        safety.setToolTip("From the guide the routine comes from")
-
         self.steps.setVisible(False)  # behind the "Steps" toggle: the session fills the window
         middle = QHBoxLayout()
         middle.addWidget(self.pages, 1)
@@ -103,7 +95,9 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.addLayout(middle, 1)
         layout.addWidget(self.controls)
-        layout.addWidget(safety)
+        # the window is never forced taller than the screen by a moment's long words: the
+        # screens fit from 640×480 (tests/test_screen_fit.py checks nothing is clipped)
+        central.setMinimumSize(320, 240)
         self.setCentralWidget(central)
         self._build_menu()
 
@@ -272,8 +266,9 @@ class MainWindow(QMainWindow):
         self.session_view.set_count("")
 
     def _on_state(self, state: State) -> None:
+        # the count gives up its room before the bigger Start comes back: no growing window
+        self.session_view.set_over(state in (State.FINISHED, State.STOPPED))
         self.controls.set_state(state)
-        self.safety.setVisible(state not in (State.RUNNING, State.PAUSED))
         self.session_view.set_status(STATE_WORDS.get(state, ""))
         if state is State.FINISHED:  # the status line says it; the words keep the rest
             self.session_view.set_instruction(after_words(self.session_view.instruction.text()))

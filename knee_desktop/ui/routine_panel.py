@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QScrollArea,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -63,20 +64,21 @@ class RoutinePanel(QScrollArea):
         self.picker = QComboBox()
         self.picker.setObjectName("routine-picker")
         self.picker.setAccessibleName("Routine")
-        self.picker.setToolTip("Choose the routine to follow")
+        self.picker.setToolTip("The routine to follow: choose another here")
+        self.picker.setFont(scaled_font(1.6, bold=True))
         self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.picker.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         for routine in routines:
             self.picker.addItem(routine.title, routine.id)
         self.picker.currentIndexChanged.connect(self._chosen)
 
-        self.title = _label("routine-title", "Routine title", scaled_font(1.7, bold=True))
         self.plan = _label("session-plan", "Session plan", scaled_font(1.1))
         self.summary = _label("summary", "About this routine", scaled_font(1.1))
 
-        self.safety = _label("safety", "Safety", scaled_font(1.1))
+        self.safety = _label("safety", "Safety", scaled_font(1.05))
         self.safety.setFrameShape(QFrame.Shape.Box)
         self.safety.setLineWidth(2)
-        self.safety.setMargin(10)
+        self.safety.setMargin(8)
         self.safety.setToolTip("Read this before you start")
         self.safety.setAutoFillBackground(True)
         self.safety.setBackgroundRole(QPalette.ColorRole.AlternateBase)
@@ -99,25 +101,46 @@ class RoutinePanel(QScrollArea):
         self.show_script.setToolTip("Show or hide every cue the voice will say, with its time")
         self.show_script.toggled.connect(self._toggle_script)
 
-        pick = QLabel("&Routine:")
-        pick.setBuddy(self.picker)
-        row = QHBoxLayout()
-        row.addWidget(pick)
+        row = QHBoxLayout()  # the title is the chooser: one line, not two
         row.addWidget(self.picker)
         row.addStretch(1)
 
-        page = QWidget()
-        page.setObjectName("routine-page")
-        layout = QVBoxLayout(page)
+        column = QWidget()
+        column.setObjectName("routine-column")
+        # a readable line length on a large screen: about 75 characters
+        column.setMaximumWidth(self.summary.fontMetrics().averageCharWidth() * 75 + 40)
+        layout = QVBoxLayout(column)
         layout.addLayout(row)
-        layout.addWidget(self.title)
         layout.addWidget(self.plan)
+        layout.addWidget(self.safety)  # before the summary: in a small window it stays in view
         layout.addWidget(self.summary)
-        layout.addWidget(self.safety)
         layout.addWidget(self.show_script, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.script, 1)
         layout.addStretch(0)
+        page = QWidget()
+        page.setObjectName("routine-page")
+        centred = QHBoxLayout(page)
+        centred.addWidget(column)
+        centred.setContentsMargins(0, 0, 0, 0)
         self.setWidget(page)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_picker()
+
+    def _fit_picker(self) -> None:
+        """The title is the chooser: as large as the window allows, never cut."""
+        font = scaled_font(1.6, bold=True)
+        room = min(self.viewport().width(), self.widget().maximumWidth()) - 80
+        titles = [self.picker.itemText(i) for i in range(self.picker.count())]
+        while font.pointSizeF() > 8 and titles and room > 0 and max(
+                QFontMetrics(font).horizontalAdvance(t) for t in titles) > room:
+            font.setPointSizeF(font.pointSizeF() * 0.92)
+        if font != self.picker.font():
+            self.picker.setFont(font)
+        if titles:  # the combo box's own minimum lags a font change: say it outright
+            widest = max(QFontMetrics(font).horizontalAdvance(t) for t in titles)
+            self.picker.setMinimumWidth(min(widest + 60, max(80, room + 60)))
 
     def _toggle_script(self, shown: bool) -> None:
         self.script.setVisible(shown)
@@ -142,12 +165,11 @@ class RoutinePanel(QScrollArea):
         self.picker.blockSignals(False)
 
     def show_routine(self, routine: Routine, timeline: Timeline) -> None:
-        self.title.setText(routine.title)
         self.summary.setText(routine.summary)
         items = "".join(f"<li>{html.escape(line)}</li>" for line in routine.safety
                         if "doctor" not in line.lower())
         self.safety.setText(
-            "<b>Before you start</b><ul style='margin-left:-20px'>"
+            "<b>Before you start</b><ul style='margin-left:-20px; margin-top:4px'>"
             f"{items}<li><b>{html.escape(DOCTOR)}</b></li></ul>")
         self.plan.setText(plan_line(timeline))
         self.script.setPlainText("\n".join(script_lines(timeline)))

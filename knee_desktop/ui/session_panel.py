@@ -95,7 +95,7 @@ class SessionView(QWidget):
         self.box.addWidget(self.words, 2)
         self.box.addWidget(self.diagram, 3)
         self._fitted: tuple[int, int, str, str] = (0, 0, "", "")
-        self.diagram.setMinimumSize(160, 110)
+        self.diagram.setMinimumSize(140, 90)
 
     def set_instruction(self, text: str) -> None:
         _set(self.instruction, text)
@@ -103,6 +103,10 @@ class SessionView(QWidget):
 
     def set_count(self, text: str) -> None:
         _set(self.count, text)
+
+    def set_over(self, over: bool) -> None:
+        """A session ended: no count any more, its room goes to the words and the picture."""
+        self.count.setVisible(not over)
 
     def set_status(self, text: str) -> None:
         _set(self.status, text)
