@@ -18,13 +18,13 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from knee_desktop.plan.settings import PlanSettings  # noqa: E402
-from knee_desktop.routine.loader import load_catalog  # noqa: E402
-from knee_desktop.session.clock import FakeClock  # noqa: E402
-from knee_desktop.speech.base import SilentVoice  # noqa: E402
-from knee_desktop.ui.diagram_colours import colours_for  # noqa: E402
-from knee_desktop.ui.main_window import MainWindow  # noqa: E402
-from knee_desktop.ui.theme import contrast, named_palette  # noqa: E402
+from knee_desktop.plan.settings import PlanSettings
+from knee_desktop.routine.loader import load_catalog
+from knee_desktop.session.clock import FakeClock
+from knee_desktop.speech.base import SilentVoice
+from knee_desktop.ui.diagram_colours import colours_for
+from knee_desktop.ui.main_window import MainWindow
+from knee_desktop.ui.theme import contrast, named_palette
 
 SCREENS = ("idle", "sweep", "circle", "still", "press", "finished")
 

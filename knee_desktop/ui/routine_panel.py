@@ -131,7 +131,7 @@ class RoutinePanel(QScrollArea):
     def _fit_picker(self) -> None:
         """The title is the chooser: as large as the window allows, never cut."""
         font = scaled_font(1.6, bold=True)
-        room = min(self.viewport().width(), self.widget().maximumWidth()) - 80
+        room = self.viewport().width() - 80
         titles = [self.picker.itemText(i) for i in range(self.picker.count())]
         while font.pointSizeF() > 8 and titles and room > 0 and max(
                 QFontMetrics(font).horizontalAdvance(t) for t in titles) > room:
