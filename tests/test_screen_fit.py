@@ -68,3 +68,40 @@ def test_screens_fit_at_scale_factor_two():
     assert len(results) == 2 * len(SCREENS)
     for result in results:
         assert_fits(result)
+
+
+def text_contrast(widget) -> float:
+    """Rendered: the contrast between a widget's commonest colour (its background) and
+    the colour farthest from it (its text)."""
+    from collections import Counter
+
+    from PySide6.QtGui import QColor, QImage
+
+    from knee_desktop.ui.theme import contrast
+
+    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    inner = [image.pixel(x, y) for y in range(6, image.height() - 8)
+             for x in range(6, image.width() - 6)]
+    background = QColor(Counter(inner).most_common(1)[0][0])
+    return max(contrast(QColor(p), background) for p in set(inner))
+
+
+@pytest.mark.parametrize("palette", PALETTE_NAMES)
+def test_knee_feel_digits_and_hint_are_readable_in_every_palette(fusion, qtbot, palette):
+    from PySide6.QtWidgets import QLabel
+
+    from knee_desktop.ui.knee_feel import KneeFeelDialog
+    from knee_desktop.ui.theme import named_palette
+
+    QApplication.setPalette(named_palette(palette))
+    dialog = KneeFeelDialog(when="before")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    unchecked, checked = dialog.buttons.button(3), dialog.buttons.button(7)
+    checked.setChecked(True)
+    assert text_contrast(unchecked) >= 4.5
+    assert text_contrast(checked) >= 4.5
+    hint = dialog.findChild(QLabel, "hint")
+    assert text_contrast(hint) >= 4.5
+    dialog.reject()
