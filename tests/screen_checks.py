@@ -67,7 +67,10 @@ def go_to_screen(window: MainWindow, clock: FakeClock, screen: str) -> None:
         target = rep.move_start + 0.3 * (rep.duration or 0)
     ctl = window.controller
     while ctl.active and ctl.position() < target - 1e-6:
-        clock.advance(min(0.25, target - ctl.position()))
+        # coarse steps, then fine ones for the last seconds: the cues that make the
+        # screen (the last count, the instruction) are none of them late enough to drop
+        step = 2.0 if ctl.position() < target - 4.0 else 0.05
+        clock.advance(min(step, target - ctl.position()))
         ctl.sync()
     ctl.emit_frame()
 

@@ -140,11 +140,13 @@ class Thigh:
 
     @property
     def h(self) -> float:
-        return min(self.box.height(), self.box.width() * 1.4)
+        """The unit: the drawing spans 1.14 units high (with the knee's round end) and
+        0.44 wide; the box's room to the sides is for the labels and the ring."""
+        return min(self.box.height() / 1.16, self.box.width() / 1.3)
 
     def at(self, x: float, y: float) -> QPointF:
         c = self.box.center()
-        return QPointF(c.x() + x * self.h, c.y() + self.h / 2 - y * self.h)
+        return QPointF(c.x() + x * self.h, c.y() + 0.58 * self.h - (y + 0.06) * self.h)
 
     def shape(self) -> QPainterPath:
         return limb(self.at(0, 0.14), self.at(0, 0.8), 0.4 * self.h, 0.24 * self.h)

@@ -292,7 +292,7 @@ class LegDiagram(QWidget):
             paint_thigh(p, Thigh(lay.foot_view), pose, colours, self._font)
         elif pose.leg is not None:
             paint_working_leg(p, Figure(lay.foot_view), pose, colours)
-        if (pose.ring is not None and self._picture == "legs") or pose.count_in is not None:
+        if pose.ring is not None or pose.count_in is not None:
             self._paint_ring(p, lay, colours)
         p.end()
 
@@ -399,10 +399,6 @@ def paint_working_leg(p: QPainter, figure: Figure, pose: Pose, c: DiagramColours
     p.setPen(_outline(c, figure, strong=True))
     p.setBrush(QBrush(c.accent))
     p.drawPath(figure.leg(leg, angle).united(figure.foot_shape(leg, pose.toe, angle)))
-    p.setBrush(Qt.BrushStyle.NoBrush)
-    p.setPen(QPen(c.background, figure.line))
-    knee = figure.kneecap(leg, angle)
-    p.drawEllipse(knee, 0.02 * figure.h, 0.024 * figure.h)
 
 
 def _arrow(p: QPainter, before: QPointF, tip: QPointF, size: float) -> None:

@@ -3,8 +3,16 @@ the list of steps with the current one marked (by a mark and words, not colour a
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetrics, QFontMetricsF, QResizeEvent, QShowEvent
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import (
+    QFont,
+    QFontMetrics,
+    QFontMetricsF,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QBoxLayout,
     QLabel,
@@ -46,6 +54,57 @@ def fit_lines(label: QLabel, width: int, lines: int, largest: int, smallest: int
     return size
 
 
+class CountLabel(QLabel):
+    """"3 of 10": the number at full size, " of 10" at :data:`OF_SHARE` of it, on one
+    baseline, so the number can be large without the line getting long."""
+
+    OF_SHARE = 0.45
+
+    @classmethod
+    def split(cls, text: str) -> tuple[str, str]:
+        number, of, rest = text.partition(" of ")
+        return number, (of + rest) if of else ""
+
+    @classmethod
+    def small_font(cls, font: QFont) -> QFont:
+        small = QFont(font)
+        if font.pixelSize() > 0:
+            small.setPixelSize(max(8, round(font.pixelSize() * cls.OF_SHARE)))
+        else:
+            small.setPointSizeF(max(6.0, font.pointSizeF() * cls.OF_SHARE))
+        return small
+
+    @classmethod
+    def advance(cls, font: QFont, text: str) -> int:
+        number, rest = cls.split(text)
+        return (QFontMetrics(font).horizontalAdvance(number)
+                + QFontMetrics(cls.small_font(font)).horizontalAdvance(rest))
+
+    def sizeHint(self) -> QSize:
+        margins = self.contentsMargins()
+        return QSize(self.advance(self.font(), self.text()) + margins.left() + margins.right()
+                     + 2, QFontMetrics(self.font()).height() + margins.top()
+                     + margins.bottom())
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        number, rest = self.split(self.text())
+        if not number:
+            return
+        p = QPainter(self)
+        p.setPen(self.palette().color(self.foregroundRole()))
+        rect = self.contentsRect()
+        metrics = QFontMetrics(self.font())
+        baseline = rect.top() + (rect.height() - metrics.height()) // 2 + metrics.ascent()
+        p.setFont(self.font())
+        p.drawText(rect.left(), baseline, number)
+        p.setFont(self.small_font(self.font()))
+        p.drawText(rect.left() + metrics.horizontalAdvance(number), baseline, rest)
+        p.end()
+
+
 class SessionView(QWidget):
     """The session mode: the count and the picture fill the window; the count's digits are
     :data:`COUNT_SHARE` of the window's height, the instruction one or two lines under it."""
@@ -63,7 +122,7 @@ class SessionView(QWidget):
         self.instruction.setSizePolicy(QSizePolicy.Policy.Ignored,
                                        QSizePolicy.Policy.Minimum)
 
-        self.count = QLabel("")
+        self.count = CountLabel("")
         self.count.setObjectName("count")
         self.count.setFont(scaled_font(3.0, bold=True))
         self.count.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -134,7 +193,7 @@ class SessionView(QWidget):
         cap = max(0.5, QFontMetricsF(count_font).tightBoundingRect("0123456789").height() / 100)
         pixels = max(12, int(COUNT_SHARE * height / cap))
         count_font.setPixelSize(pixels)
-        widest = QFontMetrics(count_font).horizontalAdvance("10 of 10")
+        widest = CountLabel.advance(count_font, "10 of 10")
         wide = widest <= SIDE * self.width()  # the count fits beside the picture
         self.box.setDirection(QBoxLayout.Direction.LeftToRight if wide
                               else QBoxLayout.Direction.TopToBottom)
@@ -147,7 +206,7 @@ class SessionView(QWidget):
         self.count.setFixedHeight(QFontMetrics(count_font).height())
         base = QFontMetrics(scaled_font(1.6, bold=True)).height()
         largest = max(base, int(INSTRUCTION_SHARE * height))
-        size = fit_lines(self.instruction, column, 2, largest, int(base * 0.75))
+        size = fit_lines(self.instruction, column, 2, largest, max(14, int(base * 0.55)))
         font = QFont(self.instruction.font())
         font.setPixelSize(size)
         self.instruction.setFont(font)

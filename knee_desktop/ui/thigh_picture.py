@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QFont, QPainter, QPen
 
 from knee_desktop.plan.pose import Pose
@@ -38,7 +38,10 @@ def paint_thigh(p: QPainter, thigh: Thigh, pose: Pose, c: DiagramColours,
             p.setPen(QPen(c.text, thigh.line * 1.6))
             p.setBrush(QBrush(c.accent))
             p.drawEllipse(centre, r * 1.25, r * 1.25)
-            _countdown(p, thigh, centre, pose, c, font)
+            halo = r * 2.0  # the lit point's halo; the seconds count down in the big ring
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.setPen(QPen(c.accent, thigh.line * 2))
+            p.drawEllipse(centre, halo, halo)
         elif current is not None and (n < current or (n == current and pose.kind == "find")):
             p.setPen(QPen(c.text, thigh.line))
             p.setBrush(QBrush(c.faint))
@@ -50,24 +53,3 @@ def paint_thigh(p: QPainter, thigh: Thigh, pose: Pose, c: DiagramColours,
             p.setPen(pen)
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawEllipse(centre, r, r)
-
-
-def _countdown(p: QPainter, thigh: Thigh, centre: QPointF, pose: Pose, c: DiagramColours,
-               font: Callable[[float, bool], QFont]) -> None:
-    r = thigh.spot * 2.2
-    box = QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r)
-    width = max(3.0, thigh.line * 2.5)
-    p.setBrush(Qt.BrushStyle.NoBrush)
-    p.setPen(QPen(c.faint, width * 0.5))
-    p.drawEllipse(box)
-    if pose.ring is not None:
-        p.setPen(QPen(c.ring, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-        p.drawArc(box, 90 * 16, round(pose.ring * 360 * 16))
-    if pose.seconds_left is not None:
-        p.setPen(c.text)
-        p.setFont(font(0.11 * thigh.h, True))
-        label = QRectF(thigh.at(-0.62, 0.0).x(), centre.y() - 0.08 * thigh.h,
-                       box.left() - thigh.at(-0.62, 0.0).x() - 0.02 * thigh.h,
-                       0.16 * thigh.h)
-        p.drawText(label, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                   str(pose.seconds_left))
