@@ -69,8 +69,10 @@ def go_to_screen(window: MainWindow, clock: FakeClock, screen: str) -> None:
     while ctl.active and ctl.position() < target - 1e-6:
         # coarse steps, then fine ones for the last seconds: the cues that make the
         # screen (the last count, the instruction) are none of them late enough to drop
-        step = 2.0 if ctl.position() < target - 4.0 else 0.05
-        clock.advance(min(step, target - ctl.position()))
+        fine_from = target - 4.0
+        pos = ctl.position()
+        clock.advance(min(2.0, fine_from - pos) if pos < fine_from - 1e-6
+                      else min(0.05, target - pos))
         ctl.sync()
     ctl.emit_frame()
 
