@@ -108,7 +108,8 @@ class RoutinePanel(QScrollArea):
         column = QWidget()
         column.setObjectName("routine-column")
         # a readable line length on a large screen: about 75 characters
-        column.setMaximumWidth(self.summary.fontMetrics().averageCharWidth() * 75 + 40)
+        self.column = column
+        self._grow = 1.0
         layout = QVBoxLayout(column)
         layout.addLayout(row)
         layout.addWidget(self.plan)
@@ -126,11 +127,24 @@ class RoutinePanel(QScrollArea):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._grow_with_window()
         self._fit_picker()
+
+    def _grow_with_window(self) -> None:
+        """A large window gets larger words (read from a mat on the floor), up to 1.6×;
+        the column keeps a readable line length of about 75 characters."""
+        grow = round(min(1.6, max(1.0, self.window().height() / 640)), 1)
+        if grow != self._grow or not self.column.maximumWidth() < 100000:
+            self._grow = grow
+            for label, factor in ((self.plan, 1.1), (self.summary, 1.1),
+                                  (self.safety, 1.05)):
+                label.setFont(scaled_font(factor * grow))
+            self.column.setMaximumWidth(
+                self.summary.fontMetrics().averageCharWidth() * 75 + 40)
 
     def _fit_picker(self) -> None:
         """The title is the chooser: as large as the window allows, never cut."""
-        font = scaled_font(1.6, bold=True)
+        font = scaled_font(1.6 * self._grow, bold=True)
         room = self.viewport().width() - 80
         titles = [self.picker.itemText(i) for i in range(self.picker.count())]
         while font.pointSizeF() > 8 and titles and room > 0 and max(
