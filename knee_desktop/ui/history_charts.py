@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QCalendarWidget, QWidget
 
 from knee_desktop.history.store import Week
 from knee_desktop.ui.diagram_colours import blend, strong
+from knee_desktop.ui.theme import contrast
 
 MAX_LABELS = 9
 LABEL_ROOM = 64  # pixels per date under the x axis: fewer dates in a narrow chart, none cut
@@ -61,8 +62,8 @@ class ChartColours:
         text = palette.color(Role.Text)
         accent = strong(palette.color(Role.Highlight), bg, text)
         other = strong(palette.color(Role.Link), bg, text)
-        if other == accent:
-            other = strong(blend(text, accent, 0.5), bg, text)
+        if contrast(other, accent) < 1.6:  # the link colour is the highlight's: use the text's
+            other = text
         return cls(bg, text, blend(text, bg, 0.25), accent, other,
                    strong(blend(text, bg, 0.55), bg, text), accent,
                    blend(palette.color(Role.Highlight), bg, 0.3))
