@@ -85,8 +85,39 @@ def main() -> int:
             ratios.append(ratio)
             print(f"{name:13} {label:34} {fg.name()} on {bg.name()}: {ratio:.2f}:1")
     print(f"median contrast of the pairs above: {statistics.median(ratios):.2f}:1")
+    knee_feel_contrast(app)
     window.close()
     return 0
+
+
+def knee_feel_contrast(app: object) -> None:
+    """Rendered: each knee-feel part's text against its own background, per palette."""
+    from collections import Counter
+
+    from PySide6.QtGui import QColor, QImage
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from knee_desktop.ui.knee_feel import KneeFeelDialog
+    from knee_desktop.ui.theme import PALETTE_NAMES, contrast, named_palette
+
+    def rendered(widget: object) -> float:
+        image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)  # type: ignore[attr-defined]
+        inner = [image.pixel(x, y) for y in range(6, image.height() - 8)
+                 for x in range(6, image.width() - 6)]
+        background = QColor(Counter(inner).most_common(1)[0][0])
+        return max(contrast(QColor(p), background) for p in set(inner))
+
+    for name in PALETTE_NAMES:
+        QApplication.setPalette(named_palette(name))
+        dialog = KneeFeelDialog(when="before")
+        dialog.show()
+        QApplication.processEvents()
+        dialog.buttons.button(7).setChecked(True)
+        hint = dialog.findChild(QLabel, "hint")
+        print(f"{name:13} knee feel: digit {rendered(dialog.buttons.button(3)):.2f}:1, "
+              f"chosen digit {rendered(dialog.buttons.button(7)):.2f}:1, "
+              f"hint {rendered(hint):.2f}:1")
+        dialog.close()
 
 
 if __name__ == "__main__":
