@@ -88,3 +88,25 @@ def test_idle_has_one_big_start_and_the_routine_first(qtbot):
     assert not panel.script.isVisible()  # behind "What the voice will say"
     panel.show_script.click()
     assert panel.script.isVisible()
+
+
+def test_the_current_step_keeps_its_contrast_when_the_list_has_no_focus(qtbot):
+    """A desktop palette with a paler inactive highlight (3.7:1 in the issue)."""
+    from PySide6.QtGui import QColor, QPalette
+
+    from knee_desktop.ui.session_panel import StepList
+    from knee_desktop.ui.theme import contrast
+
+    steps = StepList()
+    qtbot.addWidget(steps)
+    palette = QPalette(steps.palette())
+    group, role = QPalette.ColorGroup, QPalette.ColorRole
+    palette.setColor(group.Active, role.Highlight, QColor("#0b57d0"))
+    palette.setColor(group.Active, role.HighlightedText, QColor("#ffffff"))
+    palette.setColor(group.Inactive, role.Highlight, QColor("#6f9be0"))
+    palette.setColor(group.Inactive, role.HighlightedText, QColor("#ffffff"))
+    assert contrast(QColor("#ffffff"), QColor("#6f9be0")) < 4.5
+    steps.setPalette(palette)
+    shown = steps.palette()
+    assert contrast(shown.color(group.Inactive, role.HighlightedText),
+                    shown.color(group.Inactive, role.Highlight)) >= 4.5

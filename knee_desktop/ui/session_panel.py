@@ -3,13 +3,14 @@ the list of steps with the current one marked (by a mark and words, not colour a
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QFontMetricsF,
     QPainter,
     QPaintEvent,
+    QPalette,
     QResizeEvent,
     QShowEvent,
 )
@@ -226,6 +227,26 @@ class StepList(QListWidget):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._spans: tuple[StepSpan, ...] = ()
         self._current = -1
+        self._same_highlight()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._same_highlight()
+
+    def _same_highlight(self) -> None:
+        """The current step keeps the palette's full highlight when the list has no focus
+        (some styles' paler inactive highlight read 3.7:1)."""
+        palette = self.palette()
+        group = QPalette.ColorGroup
+        changed = False
+        for role in (QPalette.ColorRole.Highlight, QPalette.ColorRole.HighlightedText):
+            active = palette.color(group.Active, role)
+            if palette.color(group.Inactive, role) != active:
+                palette.setColor(group.Inactive, role, active)
+                changed = True
+        if changed:
+            self.setPalette(palette)
 
     def set_steps(self, spans: tuple[StepSpan, ...]) -> None:
         self._spans = spans
