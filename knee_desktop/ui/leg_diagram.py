@@ -93,6 +93,8 @@ def caption_text(pose: Pose, picture: Picture = "legs") -> str:
         return ""
     part = "THIGH" if picture == "thigh" else "LEG"
     leg = f"{pose.leg.upper()} {part}" if pose.leg else ""
+    if pose.kind == "ready" and leg:
+        return f"{leg} first"
     if pose.kind in ("move", "instruction") and pose.movement:
         what = MOVEMENT_WORDS[pose.movement]
     elif pose.kind == "instruction":

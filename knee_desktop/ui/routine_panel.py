@@ -19,10 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from knee_desktop.plan.pose import Poser
 from knee_desktop.plan.timeline import Timeline
 from knee_desktop.routine.model import Routine
+from knee_desktop.ui.leg_diagram import LegDiagram
 from knee_desktop.ui.text import clock_text, scaled_font
 
+PREVIEW_FROM = (1000, 420)  # the idle screen shows the picture from this viewport size
 DOCTOR = "This is not a replacement for your doctor. If you have questions, ask them."
 
 
@@ -120,13 +123,22 @@ class RoutinePanel(QScrollArea):
         layout.addStretch(0)
         page = QWidget()
         page.setObjectName("routine-page")
+        # the routine's picture beside the words, when the window is large enough for it
+        self.preview = LegDiagram()
+        self.preview.setObjectName("routine-preview")
+        self.preview.setAccessibleName("Picture of the routine")
+        self.preview.setToolTip("What the session will show: the working leg highlighted")
+        self.preview.setVisible(False)
         centred = QHBoxLayout(page)
-        centred.addWidget(column)
+        centred.addWidget(column, 3)
+        centred.addWidget(self.preview, 2)
         centred.setContentsMargins(0, 0, 0, 0)
         self.setWidget(page)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self.preview.setVisible(self.viewport().width() >= PREVIEW_FROM[0]
+                                and self.viewport().height() >= PREVIEW_FROM[1])
         self._grow_with_window()
         self._fit_picker()
 
@@ -179,6 +191,9 @@ class RoutinePanel(QScrollArea):
         self.picker.blockSignals(False)
 
     def show_routine(self, routine: Routine, timeline: Timeline) -> None:
+        presses = any(span.kind == "press" for span in timeline.steps)
+        self.preview.set_picture("thigh" if presses else "legs")
+        self.preview.set_pose(Poser(timeline).ready())
         self.summary.setText(routine.summary)
         items = "".join(f"<li>{html.escape(line)}</li>" for line in routine.safety
                         if "doctor" not in line.lower())
