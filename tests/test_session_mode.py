@@ -110,3 +110,16 @@ def test_the_current_step_keeps_its_contrast_when_the_list_has_no_focus(qtbot):
     shown = steps.palette()
     assert contrast(shown.color(group.Inactive, role.HighlightedText),
                     shown.color(group.Inactive, role.Highlight)) >= 4.5
+
+
+def test_the_picture_does_not_jump_when_the_instruction_wraps(session, qtbot):
+    session.resize(600, 760)  # portrait: the picture under the words
+    view = session.session_view
+    view.set_instruction("Wipe to the left")
+    qtbot.wait(10)
+    assert view.diagram.y() > view.instruction.y()
+    qtbot.wait(10)
+    before = view.diagram.geometry()
+    view.set_instruction("Your left foot is a windshield wiper. Wipe to the left, ten times.")
+    qtbot.wait(10)
+    assert view.diagram.geometry() == before

@@ -211,6 +211,12 @@ class SessionView(QWidget):
         font = QFont(self.instruction.font())
         font.setPixelSize(size)
         self.instruction.setFont(font)
+        # two lines of the largest size, whatever the words: the picture does not jump
+        # when they wrap or when longer words take a smaller size
+        roomy = QFont(font)
+        roomy.setPixelSize(largest)
+        metrics = QFontMetrics(roomy)
+        self.instruction.setMinimumHeight(2 * max(metrics.lineSpacing(), metrics.height()) + 6)
 
 
 class StepList(QListWidget):
