@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QBrush, QPainter, QPen, QPolygonF
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QFont, QPainter, QPen, QPolygonF
 
 from knee_desktop.plan.pose import Pose, movement_path
 from knee_desktop.routine.model import Leg
@@ -48,6 +48,8 @@ def paint_figure_still(p: QPainter, figure: Figure, pose: Pose, c: DiagramColour
                   Qt.PenCapStyle.RoundCap))
     p.setBrush(Qt.BrushStyle.NoBrush)
     p.drawPolyline(QPolygonF(points))
+    if sweep:
+        _from_the_hip(p, figure, leg, c)
     # arrowheads show the direction, so it is not told by the animation alone
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(QBrush(c.faint))
@@ -60,6 +62,22 @@ def paint_figure_still(p: QPainter, figure: Figure, pose: Pose, c: DiagramColour
         _arrow(p, points[-2], points[-1], size)
         if movement == "sweep-both":
             _arrow(p, points[1], points[0], size)
+
+
+def _from_the_hip(p: QPainter, figure: Figure, leg: Leg, c: DiagramColours) -> None:
+    """A sweep moves the whole leg: say so beside the hip it turns on."""
+    hip = figure.hip(leg)
+    font = QFont(p.font())
+    font.setPixelSize(max(11, round(0.03 * figure.h)))
+    p.setFont(font)
+    p.setPen(c.text)
+    outward = -1 if leg == "left" else 1
+    width = 0.3 * figure.h
+    box = QRectF(hip.x() + (outward * 0.13 * figure.h) - (width if outward < 0 else 0),
+                 hip.y() - 0.03 * figure.h, width, 0.08 * figure.h)
+    align = Qt.AlignmentFlag.AlignRight if outward < 0 else Qt.AlignmentFlag.AlignLeft
+    p.drawText(box, align | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap,
+               "the whole leg turns at the hip")
 
 
 def paint_working_leg(p: QPainter, figure: Figure, pose: Pose, c: DiagramColours) -> None:
@@ -79,6 +97,10 @@ def paint_working_leg(p: QPainter, figure: Figure, pose: Pose, c: DiagramColours
     p.setPen(_outline(c, figure, strong=True))
     p.setBrush(QBrush(c.accent))
     p.drawPath(figure.leg(leg, angle).united(figure.foot_shape(leg, pose.toe, angle)))
+    if pose.movement is not None and pose.movement.startswith("sweep"):
+        p.setPen(QPen(c.text, figure.line))  # the hip the whole leg turns on
+        p.setBrush(QBrush(c.background))
+        p.drawEllipse(figure.hip(leg), 0.014 * figure.h, 0.014 * figure.h)
 
 
 def _arrow(p: QPainter, before: QPointF, tip: QPointF, size: float) -> None:
