@@ -358,7 +358,7 @@ def details_html(rec: SessionRecord, row: Row | None) -> str:
     if rec.note:
         parts.append(f"<p><b>Note:</b> {e(rec.note)}</p>")
     parts.append("<table cellspacing='0' cellpadding='3'>"
-                 "<tr style='background:#eeeeee'><th align='left'>Step</th>"
+                 "<tr><th align='left'>Step</th>"
                  "<th align='left'>Leg</th><th align='right'>Reps</th>"
                  "<th align='right'>Time</th><th></th></tr>")
     for s in rec.steps:
