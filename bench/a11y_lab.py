@@ -171,6 +171,7 @@ def child(truth: Path) -> int:
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.prefs.user_settings import UserSettings
     from knee_desktop.routine.loader import load_catalog
+    from knee_desktop.runtime.timers import FakeTimers
     from knee_desktop.session.clock import FakeClock
     from knee_desktop.speech.base import SilentVoice
     from knee_desktop.ui.a11y import Announcer
@@ -187,18 +188,16 @@ def child(truth: Path) -> int:
         (home / sub).mkdir(parents=True, exist_ok=True)
         os.environ[var] = str(home / sub)
     app = make_app([APP_NAME])
-    clock = FakeClock()
-    window = MainWindow(load_catalog(), SilentVoice, clock=clock,
+    timers = FakeTimers(FakeClock())
+    window = MainWindow(load_catalog(), SilentVoice, timers=timers,
                         settings=PlanSettings(lead_in_seconds=1))
     window.show()
     session = window.start_session()
     timeline = window.timeline
     assert timeline is not None and session is not None
     first = next(e for e in timeline.events if e.kind == "rep")
-    while session.position() < first.t + 0.1:
-        clock.advance(0.05)
-        window.controller.sync()
-    window.controller.toggle_pause()  # still: the labels keep their text while walked
+    timers.advance_until(lambda: session.position() >= first.t + 0.1)
+    window.driver.toggle_pause()  # still: the labels keep their text while walked
     idle = MainWindow(load_catalog(), SilentVoice)  # the routine page, before a session
     idle.setWindowTitle("Knee routine, idle")
     idle.show()
