@@ -74,9 +74,10 @@ clean:
 bench-history: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) bench/history.py
 .PHONY: screenshots bench-window
-# The real window under its own Xvfb at several moments of a session: PNGs in screenshots/.
+# The real window under its own Xvfb: every main screen in light, dark and high contrast, at
+# 1366×768 and 800×560: PNGs in docs/screenshots/ (a throw-away history and settings).
 screenshots: $(STAMP)
-	$(PY) bench/screenshots.py --out screenshots
+	$(PY) bench/screenshots.py --out docs/screenshots
 
 # CPU of the whole app during a session and at idle, and launch-to-window time (medians).
 bench-window: $(STAMP)

@@ -1,10 +1,15 @@
-"""`make screenshots`: the real window under Xvfb at several moments of a session.
+"""`make screenshots`: the real window under Xvfb, every main screen in every palette.
 
 Starts its own Xvfb (``-displayfd`` picks a free display), runs itself inside it with a
-fake clock stepped to chosen timeline positions, grabs the window from the X server, and
-saves PNGs in ``screenshots/``. Stops the Xvfb it started, by its pid.
+driver's fake timers stepped to chosen timeline positions and a throw-away history (temporary XDG
+directories: no real user data is read or written), and saves PNGs named
+``SIZE-PALETTE-SCREEN.png`` in ``docs/screenshots/``. Stops the Xvfb it started, by its pid.
 
-    python bench/screenshots.py [--out screenshots] [--only NAME ...]
+Screens: idle, sweep, circle, still, press (thigh massage), finished, knee question,
+history, settings. Palettes: light, dark, high-contrast. Sizes: 1366×768 and 800×560.
+
+    python bench/screenshots.py [--out docs/screenshots] [--only SCREEN ...]
+        [--palettes light dark high-contrast] [--sizes 1366x768 800x560]
 """
 
 from __future__ import annotations
@@ -13,12 +18,17 @@ import argparse
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+SCREENS = ("idle", "sweep", "circle", "still", "press", "finished", "knee-question",
+           "history", "settings")
+SIZES = ("1366x768", "800x560")
+PALETTES = ("light", "dark", "high-contrast")
 
 
-def start_xvfb(size: str = "1280x860x24") -> tuple[subprocess.Popen[bytes], str]:
+def start_xvfb(size: str = "1366x768x24") -> tuple[subprocess.Popen[bytes], str]:
     read, write = os.pipe()
     xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", size,
                              "-nolisten", "tcp"], pass_fds=(write,),
@@ -44,141 +54,108 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 def run_under_xvfb(argv: list[str]) -> int:
     xvfb, display = start_xvfb()
     try:
-        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
-        env.pop("WAYLAND_DISPLAY", None)
-        return subprocess.run([sys.executable, __file__, "--child", *argv], env=env,
-                              check=False, timeout=300).returncode
+        with tempfile.TemporaryDirectory(prefix="knee-screenshots-") as home:
+            env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb",
+                       XDG_CONFIG_HOME=f"{home}/config", XDG_DATA_HOME=f"{home}/data",
+                       XDG_CACHE_HOME=f"{home}/cache", XDG_STATE_HOME=f"{home}/state")
+            env.pop("WAYLAND_DISPLAY", None)
+            return subprocess.run([sys.executable, __file__, "--child", *argv], env=env,
+                                  check=False, timeout=900).returncode
     finally:
         stop(xvfb)
 
 
 # ---- inside Xvfb ----------------------------------------------------------------------------
-def child(out: Path, only: list[str]) -> int:
-    from PySide6.QtGui import QColor, QPalette
+def child(out: Path, only: list[str], palettes: list[str], sizes: list[str]) -> int:
+    sys.path.insert(0, str(REPO / "tests"))
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
+    from screen_checks import go_to_screen, make_window  # type: ignore[import-not-found]
 
-    from knee_desktop.plan.settings import PlanSettings
-    from knee_desktop.routine.loader import load_catalog
-    from knee_desktop.runtime.timers import FakeTimers
-    from knee_desktop.speech.base import SilentVoice
+    from knee_desktop.history.store import HistoryStore
+    from knee_desktop.prefs.user_settings import UserSettings
     from knee_desktop.ui.app import make_app
-    from knee_desktop.ui.main_window import MainWindow
-
-    class NoInhibit:
-        def inhibit(self) -> bool:
-            return False
-
-        def release(self) -> None:
-            pass
+    from knee_desktop.ui.history_window import HistoryWindow
+    from knee_desktop.ui.knee_feel import KneeFeelDialog
+    from knee_desktop.ui.settings_dialog import SettingsDialog
+    from knee_desktop.ui.theme import named_palette
 
     app = make_app()
     app.setStyle("Fusion")
-    light = QPalette(app.palette())
-    timers = FakeTimers()
-    window = MainWindow(load_catalog(), SilentVoice, timers=timers,
-                        settings=PlanSettings(reps=10),
-                        inhibitor=NoInhibit())  # type: ignore[arg-type]
-    window.resize(1200, 800)
-    window.show()
-    QTest.qWaitForWindowExposed(window)
     out.mkdir(parents=True, exist_ok=True)
+    wanted = [s for s in SCREENS if not only or s in only]
 
-    def walk_to(t: float) -> None:
-        driver = window.driver
-        if driver.session is not None and driver.active:
-            timers.advance(max(0.0, driver.session.time_of(t) - timers.clock.now()))
-
-    def shot(name: str) -> None:
-        if only and name not in only:
-            return
-        window.controller.emit_frame()
-        QTest.qWait(60)  # let the event loop paint
-        screen = window.screen()
-        image = screen.grabWindow(window.winId())
+    def save(widget: QWidget, name: str) -> None:
+        QTest.qWait(80)  # let the event loop lay out and paint
+        screen = widget.screen()
+        image = screen.grabWindow(widget.winId())
         path = out / f"{name}.png"
         image.save(str(path))
         print(path)
 
-    def dark() -> None:
-        p = QPalette()
-        for role, colour in ((QPalette.ColorRole.Window, "#202124"),
-                             (QPalette.ColorRole.WindowText, "#f1f3f4"),
-                             (QPalette.ColorRole.Base, "#171717"),
-                             (QPalette.ColorRole.AlternateBase, "#2a2a2a"),
-                             (QPalette.ColorRole.Text, "#f1f3f4"),
-                             (QPalette.ColorRole.Button, "#303134"),
-                             (QPalette.ColorRole.ButtonText, "#f1f3f4"),
-                             (QPalette.ColorRole.Highlight, "#8ab4f8"),
-                             (QPalette.ColorRole.HighlightedText, "#202124"),
-                             (QPalette.ColorRole.ToolTipBase, "#303134"),
-                             (QPalette.ColorRole.ToolTipText, "#f1f3f4")):
-            p.setColor(role, QColor(colour))
-        for role in (QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText,
-                     QPalette.ColorRole.Text):
-            p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#80868b"))
-        QApplication.setPalette(p)
+    history = Path(os.environ["XDG_DATA_HOME"]) / "seeded.sqlite3"
+    store = HistoryStore(history)
+    from history_util import fake_history  # type: ignore[import-not-found]
 
-    shot("01-choose-routine")
-    window.start_session()
-    timeline = window.timeline
-    assert timeline is not None
-    events = timeline.events
-
-    def first(kind: str, **match: object) -> float:
-        return next(e for e in events if e.kind == kind
-                    and all(getattr(e, k) == v for k, v in match.items())).t
-
-    walk_to(first("count", rep=3) + 0.2)
-    shot("02-count-in")
-    rep = next(e for e in events if e.kind == "rep" and e.movement == "sweep-left" and e.rep == 4)
-    walk_to(rep.t)
-    shot("03-sweep-left-on-the-count")
-    walk_to(first("still") + 3.6)
-    shot("04-still-pause")
-    window.driver.toggle_pause()
-    shot("05-paused")
-    window.driver.toggle_pause()
-    both = next(e for e in events if e.kind == "rep" and e.movement == "sweep-both"
-                and e.rep == 3)
-    walk_to(both.move_start + 0.2 * both.duration)
-    shot("06-whole-wiper")
-    circle = next(e for e in events if e.kind == "rep" and e.movement == "circle-clockwise"
-                  and e.rep == 2)
-    walk_to(circle.move_start + 0.3 * circle.duration)
-    shot("07-circles")
-    walk_to(first("rest") + 6.0)
-    shot("08-lie-there-and-feel")
-    right = next(e for e in events if e.kind == "rep" and e.movement == "sweep-right"
-                 and e.leg == "right" and e.rep == 2)
-    walk_to(right.t - 0.2)
-    shot("09-right-leg-sweep-right")
-    dark()
-    ccw = next(e for e in events if e.kind == "rep" and e.movement == "circle-counterclockwise"
-               and e.leg == "right" and e.rep == 5)
-    walk_to(ccw.move_start + 0.6 * ccw.duration)
-    shot("10-dark-circles")
-    window.resize(640, 520)
-    QTest.qWait(60)
-    shot("11-dark-small-window")
-    QApplication.setPalette(light)
-    window.resize(1200, 800)
-    walk_to(timeline.duration + 0.5)
-    shot("12-finished")
-    window.close()
+    fake_history(store, days=60)  # imports the sessions into the store
+    for palette in palettes:
+        QApplication.setPalette(named_palette(palette))
+        for size in sizes:
+            w, h = (int(v) for v in size.split("x"))
+            for screen in wanted:
+                name = f"{size}-{palette}-{screen}"
+                if screen == "knee-question":
+                    dialog = KneeFeelDialog(when="after")
+                    dialog.show()
+                    QTest.qWaitForWindowExposed(dialog)
+                    dialog.buttons.button(3).setChecked(True)
+                    save(dialog, name)
+                    dialog.close()
+                    continue
+                if screen == "history":
+                    window_h = HistoryWindow(store)
+                    window_h.resize(w, h)
+                    window_h.show()
+                    QTest.qWaitForWindowExposed(window_h)
+                    QTest.qWait(300)
+                    save(window_h, name)
+                    window_h.close()
+                    continue
+                if screen == "settings":
+                    settings = SettingsDialog(UserSettings())
+                    settings.show()
+                    QTest.qWaitForWindowExposed(settings)
+                    QTest.qWait(1500)  # the voice list from its worker process
+                    save(settings, name)
+                    settings.lister.stop()
+                    settings.close()
+                    continue
+                window, timers = make_window()
+                window.resize(w, h)
+                window.show()
+                QTest.qWaitForWindowExposed(window)
+                go_to_screen(window, timers, screen)
+                save(window, name)
+                window.driver.close()  # a session ends without the "stop and close?" question
+                window.close()
+    store.close()
     return 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=REPO / "screenshots")
-    parser.add_argument("--only", nargs="*", default=[])
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    parser.add_argument("--only", nargs="*", default=[], choices=SCREENS)
+    parser.add_argument("--palettes", nargs="*", default=list(PALETTES), choices=PALETTES)
+    parser.add_argument("--sizes", nargs="*", default=list(SIZES))
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    rest = ["--out", str(args.out), "--palettes", *args.palettes, "--sizes", *args.sizes]
+    if args.only:
+        rest += ["--only", *args.only]
     if args.child:
-        return child(args.out, args.only)
-    return run_under_xvfb(["--out", str(args.out), *(["--only", *args.only] if args.only
-                                                      else [])])
+        return child(args.out, args.only, args.palettes, args.sizes)
+    return run_under_xvfb(rest)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QImage, QPalette
 
 from knee_desktop.plan.pose import Pose, Poser
 from knee_desktop.plan.settings import PlanSettings
@@ -31,21 +31,30 @@ def rep(timeline: Timeline, movement: str, leg: str = "left", n: int = 1):
             if e.kind == "rep" and e.movement == movement and e.leg == leg][n - 1]
 
 
-def foot_pixels(widget: LegDiagram, pose: Pose) -> list[tuple[int, int]]:
-    """Pixels of the foot's own colour inside the foot view."""
+def accent_pixels(widget: LegDiagram, pose: Pose, above: float | None = None
+                  ) -> list[tuple[int, int]]:
+    """Pixels of the working leg's colour (only those above the y ``above``, if given)."""
     widget.set_pose(pose)
     image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
     accent = colours_for(widget.palette()).accent
     want = (accent.red(), accent.green(), accent.blue())
     view = widget.diagram_layout().foot_view
     ratio = image.width() / widget.width()
+    bottom = view.bottom() if above is None else above
     out = []
-    for y in range(int(view.top() * ratio), int(view.bottom() * ratio)):
+    for y in range(int(view.top() * ratio), int(bottom * ratio)):
         for x in range(int(view.left() * ratio), int(view.right() * ratio)):
             c = QColor(image.pixel(x, y))
             if abs(c.red() - want[0]) + abs(c.green() - want[1]) + abs(c.blue() - want[2]) < 30:
                 out.append((x, y))
-    assert len(out) > 200, "the foot is not painted"
+    return out
+
+
+def foot_pixels(widget: LegDiagram, pose: Pose) -> list[tuple[int, int]]:
+    """The working foot: accent pixels above its ankle at rest."""
+    widget.set_pose(pose)
+    out = accent_pixels(widget, pose, above=widget.diagram_layout().pivot.y())
+    assert len(out) > 100, "the foot is not painted"
     return out
 
 
@@ -53,45 +62,73 @@ def centroid_x(pixels: list[tuple[int, int]]) -> float:
     return sum(x for x, _ in pixels) / len(pixels)
 
 
-def test_foot_is_left_of_centre_in_a_left_sweep(diagram, timeline):
+def test_foot_is_left_of_its_ankle_in_a_left_sweep(diagram, timeline):
     poser = Poser(timeline)
-    pivot = diagram.diagram_layout().pivot.x()
-    pixels = foot_pixels(diagram, poser(rep(timeline, "sweep-left").t))
-    assert centroid_x(pixels) < pivot - 40
-    tip = min(pixels, key=lambda p: p[1] + 0.0)  # a point near the top of the foot
-    assert tip[0] < pivot
-    assert diagram.toe_point().x() < pivot - 0.4 * diagram.diagram_layout().length
+    pose = poser(rep(timeline, "sweep-left").t)
+    diagram.set_pose(pose)
+    lay = diagram.diagram_layout()
+    pixels = foot_pixels(diagram, pose)
+    assert centroid_x(pixels) < lay.pivot.x() - 0.3 * lay.length
+    assert diagram.toe_point().x() < lay.pivot.x() - 0.6 * lay.length
 
 
-def test_foot_is_right_of_centre_in_a_right_sweep(diagram, timeline):
+def test_the_whole_leg_swings_from_the_hip(diagram, timeline):
+    """A sweep moves the leg all the way to the hip: at the knee's height the working
+    leg is further left in a left sweep than at rest, and the hip stays put."""
+    poser = Poser(timeline)
+    r = rep(timeline, "sweep-left")
+    figure = diagram.figure()
+    knee_y = figure.kneecap("left").y()
+
+    def at_knee(pose: Pose) -> float:
+        band = [p for p in accent_pixels(diagram, pose) if abs(p[1] - knee_y) < 4]
+        assert band
+        return centroid_x(band)
+
+    rest = at_knee(poser(r.move_start))
+    swung = at_knee(poser(r.t))
+    assert swung < rest - 0.02 * figure.h
+    hip_y = figure.hip("left").y()
+    hips = [centroid_x([p for p in accent_pixels(diagram, poser(t)) if abs(p[1] - hip_y) < 3])
+            for t in (r.move_start, r.t)]
+    assert abs(hips[0] - hips[1]) < 0.02 * figure.h
+
+
+def test_foot_is_right_of_its_ankle_in_a_right_sweep(diagram, timeline):
     poser = Poser(timeline)
     pivot = diagram.diagram_layout().pivot.x()
-    assert centroid_x(foot_pixels(diagram, poser(rep(timeline, "sweep-right").t))) > pivot + 40
+    length = diagram.diagram_layout().length
+    assert centroid_x(foot_pixels(diagram, poser(rep(timeline, "sweep-right").t))) \
+        > pivot + 0.3 * length
 
 
 def test_whole_wiper_goes_both_ways(diagram, timeline):
     poser = Poser(timeline)
     pivot = diagram.diagram_layout().pivot.x()
+    length = diagram.diagram_layout().length
     r = rep(timeline, "sweep-both")
     left = foot_pixels(diagram, poser(r.move_start + 0.25 * r.duration))
     right = foot_pixels(diagram, poser(r.t))
-    assert centroid_x(left) < pivot - 40 < pivot + 40 < centroid_x(right)
+    assert centroid_x(left) < pivot - 0.3 * length < pivot + 0.3 * length < centroid_x(right)
 
 
-def test_circles_trace_positions_around_a_circle(diagram, timeline):
+def test_circles_turn_the_foot_at_the_ankle(diagram, timeline):
     poser = Poser(timeline)
-    pivot = diagram.diagram_layout().pivot.x()
+    pivot = diagram.diagram_layout().pivot
     r = rep(timeline, "circle-clockwise", n=2)
-    at = [foot_pixels(diagram, poser(r.move_start + f * r.duration))
-          for f in (0.0, 0.25, 0.5, 0.75)]
-    tops = [min(y for _, y in px) for px in at]
-    xs = [centroid_x(px) for px in at]
-    assert xs[1] > pivot + 15  # a quarter round: toes to the right (clockwise)
-    assert xs[3] < pivot - 15  # three quarters: to the left
-    assert tops[2] > tops[0] + 40  # half way: toes at the bottom of the circle
+    toes = []
+    for f in (0.0, 0.25, 0.5, 0.75):
+        diagram.set_pose(poser(r.move_start + f * r.duration))
+        toes.append(diagram.toe_point())
+        assert diagram.diagram_layout().pivot == pivot  # the leg stays: only the foot turns
+    assert toes[1].x() > pivot.x() + 10  # a quarter round: toes to the right (clockwise)
+    assert toes[3].x() < pivot.x() - 10  # three quarters: to the left
+    assert toes[2].y() > toes[0].y() + 20  # half way: toes at the bottom of the circle
+    at = [foot_pixels(diagram, poser(r.move_start + f * r.duration)) for f in (0.25, 0.75)]
+    assert centroid_x(at[0]) > centroid_x(at[1]) + 10
     ccw = rep(timeline, "circle-counterclockwise")
-    assert centroid_x(foot_pixels(diagram, poser(ccw.move_start + 0.25 * ccw.duration))) \
-        < pivot - 15
+    diagram.set_pose(poser(ccw.move_start + 0.25 * ccw.duration))
+    assert diagram.toe_point().x() < pivot.x() - 10
 
 
 def test_foot_is_upright_in_a_still_pause_with_a_ring(diagram, timeline):
@@ -101,28 +138,25 @@ def test_foot_is_upright_in_a_still_pause_with_a_ring(diagram, timeline):
     pose = poser(still.t + 4.2)
     assert pose.ring is not None and pose.seconds_left == 6
     pixels = foot_pixels(diagram, pose)
-    assert abs(centroid_x(pixels) - pivot) < 12
+    assert abs(centroid_x(pixels) - pivot) < 8
     assert "6 seconds left" in diagram.accessibleDescription()
 
 
 def test_other_leg_is_mirrored(diagram, timeline):
     poser = Poser(timeline)
-    pivot = diagram.diagram_layout().pivot.x()
+    middle = diagram.figure().base.x()
     left_still = next(e for e in timeline.events if e.kind == "still" and e.leg == "left")
     right_still = next(e for e in timeline.events if e.kind == "still" and e.leg == "right")
-    left = set(foot_pixels(diagram, poser(left_still.t + 1)))
-    right = set(foot_pixels(diagram, poser(right_still.t + 1)))
-    mirrored = {(round(2 * pivot - x - 1), y) for x, y in right}
-    near = {(x + dx, y) for x, y in mirrored for dx in (-1, 0, 1)}
-    assert len(left & near) / len(left) > 0.95
-    # the big toe is on the inner side: a left foot's toes lean right, a right foot's left
-    top = min(y for _, y in left)
-    toes_left = [p for p in left if p[1] < top + 25]
-    toes_right = [p for p in right if p[1] < top + 25]
-    assert centroid_x(toes_left) > pivot > centroid_x(toes_right)
-    # the same movement goes the same way for either leg
-    sweep_right_leg = foot_pixels(diagram, poser(rep(timeline, "sweep-left", "right").t))
-    assert centroid_x(sweep_right_leg) < pivot - 40
+    left = set(accent_pixels(diagram, poser(left_still.t + 1)))
+    right = set(accent_pixels(diagram, poser(right_still.t + 1)))
+    assert len(left) > 1000 and len(right) > 1000
+    assert max(x for x, _ in left) < middle + 2 < min(x for x, _ in right) + 4
+    mirrored = {(round(2 * middle - x), y) for x, y in right}
+    near = {(x + dx, y) for x, y in mirrored for dx in (-2, -1, 0, 1, 2)}
+    assert len(left & near) / len(left) > 0.9
+    # the same movement goes the same way (to the person's left) for either leg
+    diagram.set_pose(poser(rep(timeline, "sweep-left", "right").t))
+    assert diagram.toe_point().x() < diagram.diagram_layout().pivot.x()
 
 
 def test_unchanged_pose_does_not_repaint(qtbot, diagram, timeline):
@@ -145,23 +179,22 @@ def test_scales_from_small_to_full_screen(diagram, timeline, size):
     lay = diagram.diagram_layout()
     assert diagram.rect().toRectF().contains(lay.foot_view)
     assert diagram.rect().toRectF().contains(lay.body_box)
-    toe = diagram.to_widget((-0.6, 0.8))
-    assert lay.foot_view.contains(toe)
+    diagram.set_pose(poser(rep(timeline, "sweep-left").t))
+    assert lay.foot_view.contains(diagram.to_widget((-0.6 * 1.2, 0.8 * 1.2)))
     foot_pixels(diagram, poser(rep(timeline, "sweep-left").t))
 
 
 def test_dark_palette(diagram, timeline):
-    from PySide6.QtGui import QPalette
-
     palette = QPalette(diagram.palette())
     palette.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
     palette.setColor(QPalette.ColorRole.Text, QColor("#f0f0f0"))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor("#8ab4f8"))
     diagram.setPalette(palette)
     colours = colours_for(diagram.palette())
-    assert colours.dark
+    assert colours.dark and colours.accent == QColor("#8ab4f8")  # the palette's own
     pivot = diagram.diagram_layout().pivot.x()
     pixels = foot_pixels(diagram, Poser(timeline)(rep(timeline, "sweep-right").t))
-    assert centroid_x(pixels) > pivot + 40
+    assert centroid_x(pixels) > pivot + 0.3 * diagram.diagram_layout().length
 
 
 def test_description_tells_the_pose_in_words(timeline):
@@ -193,3 +226,42 @@ def test_a_frame_repaints_everything_that_changed(diagram, timeline):
         assert len(changed) > 100  # the foot is drawn on top of the static layer
         outside = [p for p in changed if not dirty.contains(*p)]
         assert outside == [], (t, pose.kind, outside[:5])
+
+
+def test_the_massage_shows_the_thigh_with_its_press_points(diagram):
+    timeline = compile_timeline(load_catalog().get("thigh-massage"), PlanSettings())
+    poser = Poser(timeline)
+    diagram.set_picture("thigh")
+    presses = [e for e in timeline.events if e.kind == "press" and e.leg == "left"]
+    assert len(presses) == 6
+    third = presses[2]
+    pose = poser(third.t + 2.5)
+    assert pose.kind == "press" and pose.rep == 3 and pose.seconds_left == 10
+    from knee_desktop.ui.diagram_art import Thigh
+
+    thigh = Thigh(diagram.diagram_layout().foot_view)
+    on_thigh = thigh.shape().boundingRect()
+    lit = [p for p in accent_pixels(diagram, pose) if on_thigh.contains(*p)]
+    assert len(lit) > 50
+    spot = thigh.point(3, 6)
+    # the lit pixels on the thigh are the third point and its halo, not the others
+    assert all(abs(x - spot.x()) <= 2.1 * thigh.spot + 3 and abs(y - spot.y())
+               <= 2.1 * thigh.spot + 3 for x, y in lit)
+    assert diagram.diagram_layout().ring_radius > 2 * thigh.spot  # the seconds, large
+    assert diagram.caption() == "LEFT THIGH · Press and hold"
+    assert diagram.accessibleDescription() == "Left thigh. Press point 3 of 6: 10 seconds left."
+    found = poser(third.t + third.duration + 1)
+    assert found.kind == "find" and accent_pixels(diagram, found)  # the next: dashed, lit
+
+
+@pytest.mark.parametrize("name", ["light", "dark", "high-contrast"])
+def test_diagram_colours_come_from_the_palette_and_reach_wcag_aa(name):
+    from knee_desktop.ui.theme import contrast, named_palette
+
+    palette = named_palette(name)
+    c = colours_for(palette)
+    assert c.background == palette.color(QPalette.ColorRole.Base)
+    assert c.text == palette.color(QPalette.ColorRole.Text)
+    assert contrast(c.text, c.background) >= 4.5
+    for line in (c.accent, c.faint, c.ring, c.trail_old, c.trail_new):
+        assert contrast(line, c.background) >= 3.0, (name, line.name())

@@ -336,8 +336,38 @@ def test_command_line_start(qtbot, voice, inhibitor):
     assert inhibitor.calls == ["inhibit"]
     window.driver.stop()
     assert window.driver.state is State.STOPPED
+    window.controls.start.click()  # back to the ready screen: --reps 5 was for that run only
+    assert window.pages.currentWidget() is window.routine_panel
+    assert window.timeline.settings.reps == 10
+    assert "10 repetitions" in window.routine_panel.plan.text()
     assert inhibitor.calls == ["inhibit", "release"]
     window.close()
+
+
+def test_stop_in_a_still_pause_clears_the_words_count_and_ring(window, timers):
+    window.start_session()
+    still = next(e for e in window.timeline.events if e.kind == "still")
+    walk_to(window, timers, still.t + 5.2)
+    assert window.session_view.diagram.pose().ring is not None
+    window.driver.stop()
+    view = window.session_view
+    assert view.status.text() == "STOPPED"
+    assert view.instruction.text() == "" and view.count.text() == ""
+    pose = view.diagram.pose()
+    assert pose.ring is None and pose.seconds_left is None and pose.kind == "end"
+    assert "seconds left" not in view.diagram.accessibleDescription()
+    timers.advance(1.0)
+    window.controller.emit_frame()  # a late frame does not bring the ring back
+    assert view.diagram.pose().ring is None
+
+
+def test_the_finish_screen_says_finished_once(window, timers):
+    window.start_session()
+    go_to(window, timers, window.timeline.duration + 1)
+    view = window.session_view
+    words = " ".join((view.status.text(), view.instruction.text(), view.count.text(),
+                      view.diagram.caption())).lower()
+    assert words.count("finish") + words.count("the end of") == 1, words
 
 
 def test_frames_at_display_rate_only_while_something_moves(window, timers):
@@ -366,10 +396,14 @@ def test_thigh_massage_counts_presses_and_holds(window, timers, voice):
         "thigh-massage"))
     assert window.routine.id == "thigh-massage"
     assert "sharp pain" in window.routine_panel.safety.text()
+    # presses are not repetitions: the window's reps=3 leaves the routine's six presses,
+    # and the plan line names presses, not repetitions or still pauses it does not have
+    plan = window.routine_panel.plan.text()
+    assert "6 presses" in plan and "repetitions" not in plan and "still" not in plan
     window.start_session()
     press = next(e for e in window.timeline.events if e.kind == "press")
     walk_to(window, timers, press.t + 2.05)  # the frame painted after 2 s
-    assert window.session_view.count.text() == "1 of 3"
+    assert window.session_view.count.text() == "1 of 6"
     assert window.session_view.instruction.text() == press.text
     pose = window.session_view.diagram.pose()
     assert pose.kind == "press" and pose.seconds_left == 10

@@ -21,8 +21,10 @@ from knee_desktop.prefs.user_settings import Reminder, UserSettings
 from knee_desktop.ui.settings_dialog import PREVIEW_TEXT, SettingsDialog
 
 VOICES = {"default": "gmw/en", "voices": [
+    {"id": "gmw/af", "name": "Afrikaans", "languages": ["af"], "gender": "Male"},
     {"id": "gmw/en", "name": "English (Great Britain)", "languages": ["en-gb"], "gender": "Male"},
     {"id": "roa/fr", "name": "French", "languages": ["fr-fr"], "gender": "Male"},
+    {"id": "gmw/en-us", "name": "English (America)", "languages": ["en-us"], "gender": "Male"},
 ]}
 FAKE_VOICES = [sys.executable, "-c", f"print({json.dumps(json.dumps(VOICES))})"]
 DEFAULTS = UserSettings()
@@ -76,9 +78,12 @@ def test_voice_list_shows_languages_and_default(make, qtbot):
     with qtbot.waitSignal(dialog.lister.listed, timeout=10_000):
         pass
     items = [dialog.voice.itemText(i) for i in range(dialog.voice.count())]
+    # the voices that can speak the routines' English first, the others after a separator
     assert items == ["Default voice: English (Great Britain) (en-gb)",
-                     "English (Great Britain) (en-gb)", "French (fr-fr)"]
-    assert dialog.voice_status.text() == "2 voices installed."
+                     "English (America) (en-us)", "English (Great Britain) (en-gb)", "",
+                     "Afrikaans (af)", "French (fr-fr)"]
+    assert dialog.voice.itemData(3) is None  # the separator is not a voice
+    assert dialog.voice_status.text() == "4 voices installed; 2 speak English, listed first."
 
 
 def test_a_hanging_speech_engine_times_out_without_blocking(make, qtbot):

@@ -16,12 +16,13 @@ SCRIPT = Path(__file__).resolve().parent.parent / "bench" / "screenshots.py"
 @pytest.mark.xvfb
 @pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb (Debian package xvfb)")
 def test_real_window_under_xvfb_saves_screenshots(tmp_path):
-    shots = ["01-choose-routine", "03-sweep-left-on-the-count", "04-still-pause"]
+    screens = ["idle", "sweep", "still"]
     done = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path),
-                           "--only", *shots], capture_output=True, text=True, timeout=240,
-                          check=False)
+                           "--only", *screens, "--palettes", "dark", "--sizes", "1366x768"],
+                          capture_output=True, text=True, timeout=240, check=False)
     assert done.returncode == 0, done.stderr
-    for name in shots:
+    for screen in screens:
+        name = f"1366x768-dark-{screen}"
         image = QImage(str(tmp_path / f"{name}.png"))
         assert not image.isNull(), name
         assert image.width() >= 1000 and image.height() >= 700

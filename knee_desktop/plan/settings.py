@@ -79,9 +79,17 @@ class Resolved:
     lead_in_seconds: float
     legs: tuple[Leg, ...]
     reps_chosen: bool = False  # the user set reps: it wins over a step's own count
+    routine_reps: int | None = None  # the routine's own count (presses keep it)
 
     def reps_for(self, step_reps: int | None) -> int:
         return step_reps if step_reps is not None and not self.reps_chosen else self.reps
+
+    def presses_for(self, step_presses: int | None) -> int:
+        """Presses are not repetitions of a movement: the Repetitions setting leaves them
+        as the routine has them."""
+        if step_presses is not None:
+            return step_presses
+        return self.routine_reps if self.routine_reps is not None else self.reps
 
 
 def resolve(routine: Routine, settings: PlanSettings) -> Resolved:
@@ -104,4 +112,5 @@ def resolve(routine: Routine, settings: PlanSettings) -> Resolved:
         else d.lead_in_seconds,
         legs=legs,
         reps_chosen=settings.reps is not None,
+        routine_reps=d.reps,
     )

@@ -263,7 +263,7 @@ def _compile_step(b: _Builder, step: SayStep | MoveStep | StillStep | RestStep |
                     at=start + seconds)
         b.close_step(step.title, kind, leg, start, end + AFTER_SAY)
     else:
-        presses = s.reps_for(step.presses)
+        presses = s.presses_for(step.presses)
         b.t = b.add("say", _fill(step.say, leg=leg_name, presses=number_words(presses),
                                  seconds=seconds_words(step.hold_seconds)), leg) + AFTER_SAY
         for n in range(1, presses + 1):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from knee_desktop import APP_ID, __version__
 from knee_desktop.common import paths
 from knee_desktop.common.errors import KneeError
+from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.prefs import user_settings
 from knee_desktop.prefs.launch import LaunchOptions
 from knee_desktop.speech.base import NoAudioVoice, SilentVoice, Voice
@@ -97,9 +98,10 @@ def open_window(options: LaunchOptions, saved: user_settings.UserSettings | None
 
     make_app()
     base = saved.to_plan_settings() if saved is not None else None
-    settings = options.overrides.apply(base)
-    window = MainWindow(load_catalog(), voice_factory_for(options, saved), settings=settings,
-                        **kwargs)
+    window = MainWindow(load_catalog(), voice_factory_for(options, saved),
+                        settings=(base or PlanSettings()).validate(), **kwargs)
+    if not options.overrides.empty:
+        window.plan_once(options.overrides.apply(base))  # this run only, not the next
     start = options.start
     if start:
         window.choose_routine(start)  # an unknown name raises before the window shows
@@ -144,7 +146,7 @@ def run_app(options: LaunchOptions,
             return
         try:
             base = wiring.settings.to_plan_settings()
-            window.set_plan_settings(launch.overrides.apply(base))
+            window.plan_once(launch.overrides.apply(base))
             window.choose_routine(launch.start)
         except KneeError as exc:
             wiring.tell(str(exc))

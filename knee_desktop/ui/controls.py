@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -55,23 +57,50 @@ class ControlBar(QWidget):
         self.stop = _button("Stop (Esc Esc)", "stop",
                             "Stop the session. Key: Esc, then Esc again to confirm")
 
-        strong = self.start.font()
-        strong.setBold(True)
-        self.start.setFont(strong)
+        self.start.setFont(scaled_font(1.5, bold=True))
+        self.start.setMinimumHeight(round(self.start.fontMetrics().height() * 1.6) + 10)
         self.start.setDefault(True)
+        self.show_steps = QPushButton("Steps")
+        self.show_steps.setObjectName("show-steps")
+        self.show_steps.setCheckable(True)
+        self.show_steps.setAccessibleName("Show steps")
+        self.show_steps.setToolTip("Show or hide the list of steps (Ctrl+L)")
+        self.show_steps.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         bar = QHBoxLayout()
         bar.addWidget(self.progress, 1)
         bar.addWidget(self.time_left)
-        buttons = QHBoxLayout()
-        for button in (self.start, self.pause, self.skip, self.repeat, self.stop):
-            buttons.addWidget(button)
+        bar.addWidget(self.show_steps)
+        self.buttons = buttons = QGridLayout()
+        self._columns = 0
+        self._place_buttons(4)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(bar)
+        self.bar = QWidget()
+        self.bar.setLayout(bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.bar)
         layout.addLayout(buttons)
         self._total = 0.0
         self._shown: tuple[int, int] = (-1, -1)
         self.set_state(None)
+
+    def _place_buttons(self, columns: int) -> None:
+        """Start spans the row; the four session buttons in one row, or two when narrow."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for button in (self.start, self.pause, self.skip, self.repeat, self.stop):
+            self.buttons.removeWidget(button)
+        self.buttons.addWidget(self.start, 0, 0, 1, 4)
+        for i, button in enumerate((self.pause, self.skip, self.repeat, self.stop)):
+            row, col = divmod(i, columns)
+            self.buttons.addWidget(button, 1 + row, col * (4 // columns), 1, 4 // columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        need = sum(b.minimumSizeHint().width() + 8
+                   for b in (self.pause, self.skip, self.repeat, self.stop))
+        self._place_buttons(4 if need <= self.width() else 2)
 
     def set_total(self, seconds: float) -> None:
         self._total = seconds
@@ -98,5 +127,8 @@ class ControlBar(QWidget):
                               else "Start the session (the voice guides you)")
         for button in (self.pause, self.skip, self.repeat, self.stop):
             button.setEnabled(active)
+            button.setVisible(active)  # idle: one big Start; in a session: no Start
+        self.start.setVisible(not active)
+        self.bar.setVisible(state is not None)  # idle: the routine panel says the length
         self.pause.setText("Resume (Space)" if state is State.PAUSED else "Pause (Space)")
         self.pause.setAccessibleName("Resume" if state is State.PAUSED else "Pause")

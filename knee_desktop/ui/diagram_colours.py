@@ -1,7 +1,8 @@
-"""Colours for the leg diagram, from the widget's palette (light or dark).
+"""Colours for the diagram, all from the widget's palette (light, dark, high contrast).
 
-The accent is chosen for contrast (≥ 4.5:1 on the background); nothing in the diagram is
-told by colour alone: every state also has words, a shape or a number.
+Every line and filled shape reaches WCAG's 3:1 against the background, text 4.5:1
+(:func:`colours_for` checks and strengthens them); nothing is told by colour alone: every
+state also has words, a shape or a number.
 """
 
 from __future__ import annotations
@@ -10,16 +11,21 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QPalette
 
+from knee_desktop.ui.theme import contrast
+
+Role = QPalette.ColorRole
+
 
 @dataclass(frozen=True)
 class DiagramColours:
     background: QColor
-    text: QColor
-    accent: QColor  # the working foot, the working leg
-    faint: QColor  # guide path, the resting leg, the ring's track
+    text: QColor  # words and outlines
+    accent: QColor  # the working leg and foot, the lit press point
+    faint: QColor  # guide path, ring track (a line: ≥ 3:1)
     ring: QColor  # the countdown ring
     trail_old: QColor  # the toes' recent path, older half (opaque: no alpha blending)
     trail_new: QColor  # and newer half
+    rest: QColor  # the resting leg's and the body's fill (outlined in ``text``)
 
     @property
     def dark(self) -> bool:
@@ -27,18 +33,25 @@ class DiagramColours:
 
 
 def colours_for(palette: QPalette) -> DiagramColours:
-    background = palette.color(QPalette.ColorRole.Base)
-    text = palette.color(QPalette.ColorRole.Text)
-    if background.lightness() < 128:
-        accent = QColor("#8ab4f8")
-        ring = QColor("#fdd663")
-    else:
-        accent = QColor("#0b57d0")
-        ring = QColor("#7a2e00")
-    faint = QColor(text)
-    faint.setAlphaF(0.28)
+    background = palette.color(Role.Base)
+    text = palette.color(Role.Text)
+    accent = strong(palette.color(Role.Highlight), background, text)
+    ring = strong(palette.color(Role.Link), background, text)
+    faint = strong(blend(text, background, 0.5), background, text)
     return DiagramColours(background, text, accent, faint, ring,
-                          blend(accent, background, 0.2), blend(accent, background, 0.5))
+                          strong(blend(accent, background, 0.45), background, text),
+                          strong(blend(accent, background, 0.75), background, text),
+                          blend(text, background, 0.1))
+
+
+def strong(colour: QColor, background: QColor, text: QColor, need: float = 3.0) -> QColor:
+    """``colour``, moved toward ``text`` until it reaches ``need`` against the background."""
+    share = 0.0
+    out = QColor(colour)
+    while contrast(out, background) < need and share < 1.0:
+        share = min(1.0, share + 0.1)
+        out = blend(text, colour, share)
+    return out
 
 
 def blend(colour: QColor, under: QColor, share: float) -> QColor:

@@ -9,6 +9,7 @@ as text by the history window) for anyone who cannot see the picture.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCharts import (
@@ -21,24 +22,59 @@ from PySide6.QtCharts import (
     QScatterSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, QMargins, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QTextCharFormat
+from PySide6.QtCore import QDate, QEvent, QMargins, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QPainter,
+    QPalette,
+    QPen,
+    QResizeEvent,
+    QTextCharFormat,
+)
 from PySide6.QtWidgets import QCalendarWidget, QWidget
 
 from knee_desktop.common.limits import KNEE_FEEL
 from knee_desktop.history.store import Week
+from knee_desktop.ui.diagram_colours import blend, strong
+from knee_desktop.ui.theme import contrast
 
-SESSIONS_COLOUR = QColor("#5b8fc7")
-MINUTES_COLOUR = QColor("#d9822b")
-BEFORE_COLOUR = QColor("#8d8d8d")
-AFTER_COLOUR = QColor("#2e7d32")
-ACTIVE_DAY = QColor("#cfe8d0")
 MAX_LABELS = 9
+LABEL_ROOM = 64  # pixels per date under the x axis: fewer dates in a narrow chart, none cut
+
+Role = QPalette.ColorRole
 
 
-def week_labels(weeks: Sequence[Week]) -> dict[int, str]:
+@dataclass(frozen=True)
+class ChartColours:
+    """The charts' colours from the palette: lines and bars ≥ 3:1 on the background."""
+
+    background: QColor
+    text: QColor
+    grid: QColor
+    sessions: QColor
+    minutes: QColor
+    before: QColor
+    after: QColor
+    active_day: QColor
+
+    @classmethod
+    def of(cls, palette: QPalette) -> ChartColours:
+        bg = palette.color(Role.Base)
+        text = palette.color(Role.Text)
+        accent = strong(palette.color(Role.Highlight), bg, text)
+        other = strong(palette.color(Role.Link), bg, text)
+        if contrast(other, accent) < 1.6:  # the link colour is the highlight's: use the text's
+            other = text
+        return cls(bg, text, blend(text, bg, 0.25), accent, other,
+                   strong(blend(text, bg, 0.55), bg, text), accent,
+                   blend(palette.color(Role.Highlight), bg, 0.3))
+
+
+def week_labels(weeks: Sequence[Week], most: int = MAX_LABELS) -> dict[int, str]:
     """Labels for a few weeks only (the current one always): {index: "2 Mar"}."""
-    step = max(1, -(-len(weeks) // MAX_LABELS))
+    step = max(1, -(-len(weeks) // max(1, most)))
     labels: dict[int, str] = {}
     for i, w in enumerate(weeks):
         if (len(weeks) - 1 - i) % step == 0:
@@ -113,14 +149,61 @@ class _Chart(QChartView):
         self.setMinimumSize(320, 220)
         self.setAccessibleName(title)
         self._summary = ""
+        self._weeks: Sequence[Week] = ()
+        self._labels = 0
 
     def summary(self) -> str:
         return self._summary
 
     def _set_summary(self, text: str) -> None:
+        if text == self._summary:
+            return  # a redraw for a resize or the palette: nothing new to say
         self._summary = text
         self.setAccessibleDescription(text)
         self.summary_changed.emit(text)
+
+    def colours(self) -> ChartColours:
+        return ChartColours.of(self.palette())
+
+    def set_weeks(self, weeks: Sequence[Week]) -> None:
+        self._weeks = weeks
+        self._labels = self._most_labels()
+        self._set_summary(self._summary_of(weeks))
+        self._draw(weeks)
+        self._style()
+
+    def _summary_of(self, weeks: Sequence[Week]) -> str:
+        raise NotImplementedError
+
+    def _draw(self, weeks: Sequence[Week]) -> None:
+        raise NotImplementedError
+
+    def _most_labels(self) -> int:
+        return max(2, min(MAX_LABELS, (self.width() - 80) // LABEL_ROOM))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._weeks and self._most_labels() != self._labels:
+            self.set_weeks(self._weeks)  # dates that fit, never "15…"
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.set_weeks(self._weeks)
+
+    def _style(self) -> None:
+        """Background, words, axes and grid from the palette (dark stays dark)."""
+        c = self.colours()
+        chart = self.chart()
+        chart.setBackgroundBrush(QBrush(c.background))
+        chart.setTitleBrush(QBrush(c.text))
+        chart.legend().setLabelColor(c.text)
+        for axis in chart.axes():
+            axis.setLabelsBrush(QBrush(c.text))
+            axis.setTitleBrush(QBrush(c.text))
+            axis.setLinePenColor(c.grid)
+            axis.setGridLineColor(c.grid)
+        self.setBackgroundBrush(QBrush(c.background))
 
     def _clear(self) -> QChart:
         chart = self.chart()
@@ -136,7 +219,7 @@ class _Chart(QChartView):
         axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         axis.setRange(-0.5, max(len(weeks), 1) - 0.5)
         axis.setStartValue(-0.5)
-        for i, text in week_labels(weeks).items():
+        for i, text in week_labels(weeks, self._labels or MAX_LABELS).items():
             axis.append(text, float(i))
         axis.setGridLineVisible(False)
         font = QFont(axis.labelsFont())
@@ -152,19 +235,22 @@ class WeeklyChart(_Chart):
         super().__init__("Sessions and minutes per week", parent)
         self.setObjectName("weekly-chart")
 
-    def set_weeks(self, weeks: Sequence[Week]) -> None:
-        self._set_summary(weekly_summary(weeks))
+    def _summary_of(self, weeks: Sequence[Week]) -> str:
+        return weekly_summary(weeks)
+
+    def _draw(self, weeks: Sequence[Week]) -> None:
         chart = self._clear()
+        c = self.colours()
         bars = QBarSet("Sessions")
-        bars.setColor(SESSIONS_COLOUR)
-        bars.setBorderColor(SESSIONS_COLOUR)
+        bars.setColor(c.sessions)
+        bars.setBorderColor(c.sessions)
         bars.append([float(w.sessions) for w in weeks])
         series = QBarSeries()
         series.setBarWidth(0.7)
         series.append(bars)
         minutes = QLineSeries()
         minutes.setName("Minutes")
-        minutes.setPen(QPen(MINUTES_COLOUR, 2))
+        minutes.setPen(QPen(c.minutes, 2))
         for i, w in enumerate(weeks):
             minutes.append(float(i), float(w.minutes or 0.0))
         chart.addSeries(series)
@@ -199,9 +285,12 @@ class FeelChart(_Chart):
         super().__init__("Knee feel, weekly average (0 = no pain)", parent)
         self.setObjectName("feel-chart")
 
-    def set_weeks(self, weeks: Sequence[Week]) -> None:
-        self._set_summary(feel_summary(weeks))
+    def _summary_of(self, weeks: Sequence[Week]) -> str:
+        return feel_summary(weeks)
+
+    def _draw(self, weeks: Sequence[Week]) -> None:
         chart = self._clear()
+        c = self.colours()
         x = self._x_axis(weeks)
         y = QValueAxis()
         y.setRange(KNEE_FEEL.lo, KNEE_FEEL.hi)
@@ -210,8 +299,8 @@ class FeelChart(_Chart):
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         for name, colour, field, style in (
-                ("Before", BEFORE_COLOUR, "feel_before", Qt.PenStyle.DashLine),
-                ("After", AFTER_COLOUR, "feel_after", Qt.PenStyle.SolidLine)):
+                ("Before", c.before, "feel_before", Qt.PenStyle.DashLine),
+                ("After", c.after, "feel_after", Qt.PenStyle.SolidLine)):
             line = QLineSeries()
             line.setName(name)
             line.setPen(QPen(colour, 2, style))
@@ -255,9 +344,21 @@ class ActiveDaysCalendar(QCalendarWidget):
         self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
         self._format = QTextCharFormat()
-        self._format.setBackground(QBrush(ACTIVE_DAY))
         self._format.setFontWeight(QFont.Weight.Bold)
         self.days: set[date] = set()
+        self._shade()
+
+    def _shade(self) -> None:
+        """Active days: the palette's highlight, faint, under the palette's text."""
+        c = ChartColours.of(self.palette())
+        self._format.setBackground(QBrush(c.active_day))
+        self._format.setForeground(QBrush(c.text))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "days"):
+            self._shade()
+            self.set_days(sorted(self.days))
 
     def set_days(self, days: Sequence[date]) -> None:
         self.setDateTextFormat(QDate(), QTextCharFormat())  # clears every day's format

@@ -15,7 +15,7 @@ import html
 from datetime import date
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -335,7 +335,7 @@ def _text_alternative(name: str) -> QLabel:
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                   | Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-    label.setStyleSheet("QLabel { color: #3a3a3a; }")
+    label.setForegroundRole(QPalette.ColorRole.WindowText)  # the palette's: dark stays dark
     return label
 
 
@@ -358,7 +358,7 @@ def details_html(rec: SessionRecord, row: Row | None) -> str:
     if rec.note:
         parts.append(f"<p><b>Note:</b> {e(rec.note)}</p>")
     parts.append("<table cellspacing='0' cellpadding='3'>"
-                 "<tr style='background:#eeeeee'><th align='left'>Step</th>"
+                 "<tr><th align='left'>Step</th>"
                  "<th align='left'>Leg</th><th align='right'>Reps</th>"
                  "<th align='right'>Time</th><th></th></tr>")
     for s in rec.steps:

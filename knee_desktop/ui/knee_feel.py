@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -95,10 +95,14 @@ class KneeFeelDialog(QDialog):
             b.setMinimumSize(40, 40)
             b.setAccessibleName(f"{n} of 10")
             c = _COLOURS[n]
+            # text and background from palette roles (readable in dark and high contrast);
+            # the scale's colour only marks the lower edge, the number says it
             b.setStyleSheet(
-                f"QPushButton {{ border: 1px solid #b8b8b8; border-bottom: 4px solid {c};"
-                " border-radius: 4px; background: #fafafa; font-size: 15px; }"
-                f"QPushButton:checked {{ background: {c}; color: white; font-weight: bold; }}")
+                "QPushButton { border: 1px solid palette(mid);"
+                f" border-bottom: 4px solid {c}; border-radius: 4px;"
+                " background: palette(button); color: palette(button-text); font-size: 15px; }"
+                "QPushButton:checked { background: palette(highlight);"
+                " color: palette(highlighted-text); font-weight: bold; }")
             self.buttons.addButton(b, n)
             row.addWidget(b)
         self.buttons.idClicked.connect(self._clicked)
@@ -115,7 +119,7 @@ class KneeFeelDialog(QDialog):
             f"Press 0–9 to answer, or 1 then 0 for 10. Enter twice skips; Esc {escape}.")
         hint.setObjectName("hint")
         hint.setWordWrap(True)
-        hint.setStyleSheet("QLabel { color: #555555; }")
+        hint.setForegroundRole(QPalette.ColorRole.WindowText)  # not a fixed grey
 
         self.skip_button = QPushButton("Skip")
         self.skip_button.setAutoDefault(False)

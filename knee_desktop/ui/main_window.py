@@ -13,14 +13,14 @@ Seams for the rest of the app:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from knee_desktop.common.errors import KneeError
 from knee_desktop.desktop.inhibit import ScreenSaverInhibitor
 from knee_desktop.history.feel import KneeFeel
+from knee_desktop.plan.pose import Pose
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.plan.timeline import StepSpan, Timeline, compile_timeline
 from knee_desktop.routine.loader import Catalog
@@ -49,8 +50,7 @@ from knee_desktop.ui.session_controller import SessionController
 from knee_desktop.ui.session_panel import SessionView, StepList
 from knee_desktop.ui.text import scaled_font
 
-SAFETY_LINE = ("Move only to a point of resistance, never to a point of pain. "
-               "Not a replacement for your doctor.")
+DEFAULT_SIZE = QSize(1120, 640)  # fits 1280×720 and 1366×768 with a panel and title bar
 DEFAULT_ROUTINE = "windshield-wiper"  # the guide's own routine comes up first
 STATE_WORDS = {
     State.PAUSED: "PAUSED: press Space to go on",
@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Knee routine")
         self.catalog = catalog
         self.plan_settings = settings or PlanSettings()
+        self._once: PlanSettings | None = None  # a launch's one-off options, next session only
         self.voice = voice_factory()  # the lead wires the real voice; tests pass a fake
         self.driver = SessionDriver(self.voice, timers or QtTimers(clock), parent=self)
         self.controller = SessionController(self.driver, inhibitor, self)
@@ -93,20 +94,17 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.routine_panel)
         self.pages.addWidget(self.session_view)
-        safety = QLabel(SAFETY_LINE)
-        safety.setObjectName("safety-line")
-        safety.setWordWrap(True)
-        safety.setAccessibleDescription("Safety reminder, from the guide the routine comes from")
-        safety.setToolTip("From the guide the routine comes from")
-
+        self.steps.setVisible(False)  # behind the "Steps" toggle: the session fills the window
         middle = QHBoxLayout()
-        middle.addWidget(self.pages, 3)
-        middle.addWidget(self.steps, 1)
+        middle.addWidget(self.pages, 1)
+        middle.addWidget(self.steps, 0)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(middle, 1)
         layout.addWidget(self.controls)
-        layout.addWidget(safety)
+        # the window is never forced taller than the screen by a moment's long words: the
+        # screens fit from 640×480 (tests/test_screen_fit.py checks nothing is clipped)
+        central.setMinimumSize(320, 240)
         self.setCentralWidget(central)
         self._build_menu()
 
@@ -130,7 +128,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.keys)
-        self.resize(1100, 760)
+        self.resize(default_size(self))
         first = DEFAULT_ROUTINE if DEFAULT_ROUTINE in catalog.routines \
             else self.routine_panel.current_id()
         self.choose_routine(first)
@@ -159,7 +157,28 @@ class MainWindow(QMainWindow):
         menu.addAction(self.where_action)
         menu.addSeparator()
         menu.addAction(quit_action)
+        view = self.menuBar().addMenu("&View")
+        self.steps_action = QAction("Show &steps", self)
+        self.steps_action.setCheckable(True)
+        self.steps_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.steps_action.setToolTip("Show or hide the list of steps beside the session")
+        self.steps_action.toggled.connect(self.steps.setVisible)
+        self.controls.show_steps.toggled.connect(self.steps_action.setChecked)
+        self.steps_action.toggled.connect(self.controls.show_steps.setChecked)
+        self.full_screen_action = QAction("&Full screen", self)
+        self.full_screen_action.setCheckable(True)
+        self.full_screen_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
+        self.full_screen_action.setToolTip("Fill the screen with the session (F11)")
+        self.full_screen_action.toggled.connect(self._full_screen)
+        view.addAction(self.steps_action)
+        view.addAction(self.full_screen_action)
         self.menuBar().addMenu("&Help").addAction(self.about_action)
+
+    def _full_screen(self, on: bool) -> None:
+        if on:
+            self.showFullScreen()
+        else:
+            self.showNormal()
 
     def connect_action(self, action: QAction, slot: Callable[[], object]) -> None:
         action.triggered.connect(slot)
@@ -169,6 +188,16 @@ class MainWindow(QMainWindow):
         self.plan_settings = settings.validate()
         if not self.driver.active and self.routine is not None:
             self.choose_routine(self.routine.id)
+
+    def plan_once(self, settings: PlanSettings) -> None:
+        """Settings for the next session only (``--start --reps 3``): once it has started,
+        the ready screen shows the saved settings again."""
+        self._once = settings.validate()
+        if not self.driver.active and self.routine is not None:
+            self.choose_routine(self.routine.id)
+
+    def next_settings(self) -> PlanSettings:
+        return self._once or self.plan_settings
 
     # ---- before a session -------------------------------------------------------------
     def choose_routine(self, routine_id: str) -> None:
@@ -181,6 +210,8 @@ class MainWindow(QMainWindow):
             self.routine_panel.add(routine)
         self.timeline = self._ready_timeline(self.routine)
         self.routine_panel.show_routine(self.routine, self.timeline)
+        presses = any(span.kind == "press" for span in self.timeline.steps)
+        self.session_view.diagram.set_picture("thigh" if presses else "legs")
         self.steps.set_steps(self.timeline.steps)
         self.controls.set_total(self.timeline.duration)
         self.pages.setCurrentWidget(self.routine_panel)
@@ -190,10 +221,10 @@ class MainWindow(QMainWindow):
         """The timeline the session will play (fitted to the voice's cached clips), so the
         ready screen shows the running session's duration; estimates if that fails."""
         try:
-            timeline, _notes = self.driver.timeline(routine, self.plan_settings)
+            timeline, _notes = self.driver.timeline(routine, self.next_settings())
         except (KneeError, ClipError) as exc:
             self._on_voice_problem(str(exc))
-            return compile_timeline(routine, self.plan_settings)
+            return compile_timeline(routine, self.next_settings())
         return timeline
 
     def _start_clicked(self) -> None:
@@ -217,7 +248,7 @@ class MainWindow(QMainWindow):
         if self.routine is None:
             return False
         try:
-            self.timeline, notes = self.driver.plan(self.routine, self.plan_settings)
+            self.timeline, notes = self.driver.plan(self.routine, self.next_settings())
         except (KneeError, AudioUnavailable) as exc:
             self._on_voice_problem(str(exc))
             return False
@@ -234,6 +265,7 @@ class MainWindow(QMainWindow):
         self.session_view.set_status("")
         self.pages.setCurrentWidget(self.session_view)
         feel, self.feel_before = self.feel_before, None
+        self._once = None  # used: the next ready screen is the saved settings' again
         session = self.driver.start(self.timeline, feel_before=feel)
         # Focus on Pause, where it stays for the session: not on the step list, whose
         # current row changes every step (a screen reader would speak each over the voice).
@@ -243,7 +275,7 @@ class MainWindow(QMainWindow):
     # ---- following the session ---------------------------------------------------------
     def _on_frame(self, position: float) -> None:
         poser = self.controller.poser
-        if poser is not None:
+        if poser is not None and self.driver.state is not State.STOPPED:
             self.session_view.diagram.set_pose(poser(position))
         self.controls.set_position(position)
 
@@ -271,8 +303,17 @@ class MainWindow(QMainWindow):
         self.session_view.set_count("")
 
     def _on_state(self, state: State) -> None:
+        # the count gives up its room before the bigger Start comes back: no growing window
+        self.session_view.set_over(state in (State.FINISHED, State.STOPPED))
         self.controls.set_state(state)
         self.session_view.set_status(STATE_WORDS.get(state, ""))
+        if state is State.FINISHED:  # the status line says it; the words keep the rest
+            self.session_view.set_instruction(after_words(self.session_view.instruction.text()))
+            self.session_view.set_count("")
+        if state is State.STOPPED:  # say it once; no stale words, count or ring
+            self.session_view.set_instruction("")
+            self.session_view.set_count("")
+            self.session_view.diagram.set_pose(Pose("end", None, step_title="Stopped"))
         self.routine_panel.picker.setEnabled(state not in (State.RUNNING, State.PAUSED))
         if state is State.FINISHED:
             self.steps.set_current(len(self.timeline.steps) if self.timeline else 0)
@@ -312,3 +353,22 @@ class MainWindow(QMainWindow):
             return False
         self.driver.stop()
         return True
+
+
+def after_words(text: str) -> str:
+    """The closing words without the sentences that repeat "finished" (the status line
+    says that once): "That is the end of the session. Well done. Lie there…" → "Lie there…"."""
+    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+    kept = [s for s in sentences if s and not re.search(r"\b(end of|well done|finish)",
+                                                         s, re.IGNORECASE)]
+    return " ".join(kept)
+
+
+def default_size(window: QWidget) -> QSize:
+    """:data:`DEFAULT_SIZE`, or less on a screen too small for it (panels, title bar)."""
+    screen = window.screen()
+    if screen is None:
+        return DEFAULT_SIZE
+    room = screen.availableGeometry().size()
+    return QSize(min(DEFAULT_SIZE.width(), int(room.width() * 0.94)),
+                 min(DEFAULT_SIZE.height(), int(room.height() * 0.86)))

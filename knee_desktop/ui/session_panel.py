@@ -3,12 +3,23 @@ the list of steps with the current one marked (by a mark and words, not colour a
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import (
+    QFont,
+    QFontMetrics,
+    QFontMetricsF,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +34,82 @@ def _set(label: QLabel, text: str) -> None:
         label.setText(text)
 
 
+COUNT_SHARE = 0.13  # the count's digits: this share of the window's height (goal: ≥ 12 %)
+INSTRUCTION_SHARE = 0.045  # the instruction's font size, as a share of the window's height
+SIDE = 0.46  # the words' column beside the picture, as a share of the width
+
+
+def fit_lines(label: QLabel, width: int, lines: int, largest: int, smallest: int) -> int:
+    """The largest pixel size from ``largest`` down to ``smallest`` at which the label's
+    text wraps to at most ``lines`` lines in ``width``."""
+    font = QFont(label.font())
+    size = largest
+    while size > smallest:
+        font.setPixelSize(size)
+        metrics = QFontMetrics(font)
+        rect = metrics.boundingRect(0, 0, max(1, width), 100000,
+                                    Qt.TextFlag.TextWordWrap, label.text() or "Ag")
+        if rect.height() <= lines * metrics.lineSpacing() + 1:
+            break
+        size = max(smallest, int(size * 0.92))
+    return size
+
+
+class CountLabel(QLabel):
+    """"3 of 10": the number at full size, " of 10" at :data:`OF_SHARE` of it, on one
+    baseline, so the number can be large without the line getting long."""
+
+    OF_SHARE = 0.45
+
+    @classmethod
+    def split(cls, text: str) -> tuple[str, str]:
+        number, of, rest = text.partition(" of ")
+        return number, (of + rest) if of else ""
+
+    @classmethod
+    def small_font(cls, font: QFont) -> QFont:
+        small = QFont(font)
+        if font.pixelSize() > 0:
+            small.setPixelSize(max(8, round(font.pixelSize() * cls.OF_SHARE)))
+        else:
+            small.setPointSizeF(max(6.0, font.pointSizeF() * cls.OF_SHARE))
+        return small
+
+    @classmethod
+    def advance(cls, font: QFont, text: str) -> int:
+        number, rest = cls.split(text)
+        return (QFontMetrics(font).horizontalAdvance(number)
+                + QFontMetrics(cls.small_font(font)).horizontalAdvance(rest))
+
+    def sizeHint(self) -> QSize:
+        margins = self.contentsMargins()
+        return QSize(self.advance(self.font(), self.text()) + margins.left() + margins.right()
+                     + 2, QFontMetrics(self.font()).height() + margins.top()
+                     + margins.bottom())
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        number, rest = self.split(self.text())
+        if not number:
+            return
+        p = QPainter(self)
+        p.setPen(self.palette().color(self.foregroundRole()))
+        rect = self.contentsRect()
+        metrics = QFontMetrics(self.font())
+        baseline = rect.top() + (rect.height() - metrics.height()) // 2 + metrics.ascent()
+        p.setFont(self.font())
+        p.drawText(rect.left(), baseline, number)
+        p.setFont(self.small_font(self.font()))
+        p.drawText(rect.left() + metrics.horizontalAdvance(number), baseline, rest)
+        p.end()
+
+
 class SessionView(QWidget):
+    """The session mode: the count and the picture fill the window; the count's digits are
+    :data:`COUNT_SHARE` of the window's height, the instruction one or two lines under it."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("session-view")
@@ -33,43 +119,104 @@ class SessionView(QWidget):
         self.instruction.setFont(scaled_font(2.0, bold=True))
         self.instruction.setAccessibleDescription("Current instruction: what the voice said last")
         self.instruction.setToolTip("What the voice said last")
-        self.instruction.setMinimumHeight(self.instruction.fontMetrics().height() * 2 + 8)
         self.instruction.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.instruction.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                       QSizePolicy.Policy.Minimum)
 
-        self.count = QLabel("")
+        self.count = CountLabel("")
         self.count.setObjectName("count")
         self.count.setFont(scaled_font(3.0, bold=True))
-        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.count.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.count.setAccessibleDescription("Count: the repetition just counted, of how many")
         self.count.setToolTip("The repetition just counted, of how many")
-        self.count.setMinimumWidth(self.count.fontMetrics().horizontalAdvance("10 of 10"))
+        self.count.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
         self.status = QLabel("")
         self.status.setObjectName("status")
         self.status.setFont(scaled_font(1.3, bold=True))
+        self.status.setWordWrap(True)
         self.status.setAccessibleDescription("Session state: paused, stopping or finished")
         self.status.setToolTip("Paused, stopping or finished")
-        self.status.setMinimumHeight(self.status.fontMetrics().height())  # no jumps
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
 
         self.diagram = LegDiagram()
 
-        top = QHBoxLayout()
-        top.addWidget(self.instruction, 1)
-        top.addWidget(self.count)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.status)
-        layout.addWidget(self.diagram, 1)
+        words = QVBoxLayout()
+        words.setSpacing(6)
+        words.addWidget(self.count)
+        words.addWidget(self.instruction)
+        words.addWidget(self.status)
+        words.addStretch(1)
+        self.words = QWidget()
+        self.words.setLayout(words)
+        words.setContentsMargins(0, 0, 0, 0)
+        self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.box.setContentsMargins(0, 0, 0, 0)
+        self.box.addWidget(self.words, 2)
+        self.box.addWidget(self.diagram, 3)
+        self._fitted: tuple[int, int, str, str] = (0, 0, "", "")
+        self.diagram.setMinimumSize(140, 90)
 
     def set_instruction(self, text: str) -> None:
         _set(self.instruction, text)
+        self._fit()
 
     def set_count(self, text: str) -> None:
         _set(self.count, text)
 
+    def set_over(self, over: bool) -> None:
+        """A session ended: no count any more, its room goes to the words and the picture."""
+        self.count.setVisible(not over)
+
     def set_status(self, text: str) -> None:
         _set(self.status, text)
+        self.status.setVisible(bool(text))  # no empty line taking the picture's room
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Sizes follow the window: the count from its height, the instruction's font
+        so that it takes at most two lines of the words' column."""
+        top = self.window()
+        height = max(1, top.height())
+        key = (self.width(), height, self.instruction.text(), self.status.text())
+        if key == self._fitted:
+            return
+        self._fitted = key
+        count_font = QFont(self.count.font())
+        count_font.setPixelSize(100)
+        cap = max(0.5, QFontMetricsF(count_font).tightBoundingRect("0123456789").height() / 100)
+        pixels = max(12, int(COUNT_SHARE * height / cap))
+        count_font.setPixelSize(pixels)
+        widest = CountLabel.advance(count_font, "10 of 10")
+        wide = widest <= SIDE * self.width()  # the count fits beside the picture
+        self.box.setDirection(QBoxLayout.Direction.LeftToRight if wide
+                              else QBoxLayout.Direction.TopToBottom)
+        self.box.setStretch(0, 46 if wide else 0)
+        self.box.setStretch(1, 54 if wide else 1)
+        column = int(self.width() * (SIDE if wide else 1.0)) - 4
+        if widest > column:  # never wider than its column: scale down, never clip
+            count_font.setPixelSize(max(12, int(pixels * column / widest)))
+        self.count.setFont(count_font)
+        self.count.setFixedHeight(QFontMetrics(count_font).height())
+        base = QFontMetrics(scaled_font(1.6, bold=True)).height()
+        largest = max(base, int(INSTRUCTION_SHARE * height))
+        size = fit_lines(self.instruction, column, 2, largest, max(14, int(base * 0.55)))
+        font = QFont(self.instruction.font())
+        font.setPixelSize(size)
+        self.instruction.setFont(font)
+        # two lines of the largest size, whatever the words: the picture does not jump
+        # when they wrap or when longer words take a smaller size
+        roomy = QFont(font)
+        roomy.setPixelSize(largest)
+        metrics = QFontMetrics(roomy)
+        self.instruction.setMinimumHeight(2 * max(metrics.lineSpacing(), metrics.height()) + 6)
 
 
 class StepList(QListWidget):
@@ -86,6 +233,26 @@ class StepList(QListWidget):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._spans: tuple[StepSpan, ...] = ()
         self._current = -1
+        self._same_highlight()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._same_highlight()
+
+    def _same_highlight(self) -> None:
+        """The current step keeps the palette's full highlight when the list has no focus
+        (some styles' paler inactive highlight read 3.7:1)."""
+        palette = self.palette()
+        group = QPalette.ColorGroup
+        changed = False
+        for role in (QPalette.ColorRole.Highlight, QPalette.ColorRole.HighlightedText):
+            active = palette.color(group.Active, role)
+            if palette.color(group.Inactive, role) != active:
+                palette.setColor(group.Inactive, role, active)
+                changed = True
+        if changed:
+            self.setPalette(palette)
 
     def set_steps(self, spans: tuple[StepSpan, ...]) -> None:
         self._spans = spans

@@ -46,6 +46,7 @@ from knee_desktop.prefs.user_settings import Reminder, UserSettings
 from knee_desktop.routine.model import Defaults
 from knee_desktop.speech.voices import Voice
 from knee_desktop.ui.natural_voice import natural_label, natural_voice_button
+from knee_desktop.ui.voice_order import fill_voices
 
 log = logging.getLogger(__name__)
 
@@ -262,7 +263,8 @@ class SettingsDialog(QDialog):
         self.reps = QSpinBox()
         self.reps.setRange(0, int(limits.PLAN["reps"].hi))  # 0: "Routine's own"
         self._optional(self.reps, "Repetitions",
-                       "How many sweeps or circles of each kind (the guide says 10)",
+                       "How many sweeps or circles of each kind (the guide says 10); "
+                       "the massage's presses keep the routine's own number",
                        f"{d.reps}")
         self.lead_in = self._seconds("lead_in_seconds", 1)
         self._optional(self.lead_in, "Lead-in", "Seconds to get ready before the first move",
@@ -415,16 +417,9 @@ class SettingsDialog(QDialog):
 
     def _on_voices(self, voices: list[Voice], default: str) -> None:
         chosen = str(self.voice.currentData() or "")
-        self.voice.clear()
-        default_voice = next((v for v in voices if v.id == default), None)
-        self.voice.addItem("Default voice" + (f": {default_voice.label}" if default_voice
-                                              else ""), "")
-        for v in sorted(voices, key=lambda v: v.name.lower()):
-            self.voice.addItem(v.label, v.id)
-        if chosen and self.voice.findData(chosen) < 0:
-            self.voice.addItem(natural_label(chosen) or f"{chosen} (not installed)", chosen)
+        status = fill_voices(self.voice, voices, default, chosen, named=natural_label)
         self._select_voice(chosen)
-        self.voice_status.setText(f"{len(voices)} voices installed.")
+        self.voice_status.setText(status)
 
     def _on_voices_failed(self, message: str) -> None:
         self.voice_status.setText(f"{message} Your chosen voice is kept.")

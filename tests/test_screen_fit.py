@@ -1,0 +1,107 @@
+"""The main screens at small and large sizes, light, dark and high-contrast palettes, a
+large system font and a scale factor of 2: no clipped or elided text, the window never
+forced larger than asked, the safety box fully shown, the named colour pairs WCAG AA."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from screen_checks import SCREENS, check
+
+from knee_desktop.ui.theme import PALETTE_NAMES
+
+SIZES = [(640, 480), (1280, 720), (1366, 768), (3840, 2160)]
+
+
+def assert_fits(result: dict[str, object]) -> None:
+    assert result["size"] == result["asked"], result
+    assert result["clipped"] == [], result
+    assert result["contrast"] == [], result
+    assert not result["safety_cut"], result
+
+
+@pytest.fixture
+def fusion(qapp):
+    style = qapp.style().name()
+    palette = qapp.palette()
+    qapp.setStyle("Fusion")
+    yield qapp
+    qapp.setStyle(style)
+    QApplication.setPalette(palette)
+
+
+@pytest.mark.parametrize("palette", PALETTE_NAMES)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_screens_fit_at_every_size_and_palette(fusion, size, palette):
+    for screen in SCREENS:
+        assert_fits(check(screen, size, palette))
+
+
+@pytest.mark.parametrize("size", [(640, 480), (1366, 768)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_screens_fit_with_a_large_system_font(fusion, size):
+    font = fusion.font()
+    large = fusion.font()
+    large.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.5)
+    fusion.setFont(large)
+    try:
+        for screen in SCREENS:
+            assert_fits(check(screen, size, "light"))
+    finally:
+        fusion.setFont(font)
+
+
+def test_screens_fit_at_scale_factor_two():
+    """Qt reads QT_SCALE_FACTOR at start-up: a child interpreter renders the screens on a
+    1366×768 and a 3840×2160 screen (device pixels) at 200 %."""
+    env = dict(os.environ, QT_SCALE_FACTOR="2", QT_QPA_PLATFORM="offscreen")
+    script = Path(__file__).resolve().parent / "screen_checks.py"
+    run = subprocess.run([sys.executable, str(script), "1366:768:dark", "3840:2160:light"],
+                         env=env, capture_output=True, text=True, timeout=240, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    results = json.loads(run.stdout.strip().splitlines()[-1])
+    assert len(results) == 2 * len(SCREENS)
+    for result in results:
+        assert_fits(result)
+
+
+def text_contrast(widget) -> float:
+    """Rendered: the contrast between a widget's commonest colour (its background) and
+    the colour farthest from it (its text)."""
+    from collections import Counter
+
+    from PySide6.QtGui import QColor, QImage
+
+    from knee_desktop.ui.theme import contrast
+
+    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    inner = [image.pixel(x, y) for y in range(6, image.height() - 8)
+             for x in range(6, image.width() - 6)]
+    background = QColor(Counter(inner).most_common(1)[0][0])
+    return max(contrast(QColor(p), background) for p in set(inner))
+
+
+@pytest.mark.parametrize("palette", PALETTE_NAMES)
+def test_knee_feel_digits_and_hint_are_readable_in_every_palette(fusion, qtbot, palette):
+    from PySide6.QtWidgets import QLabel
+
+    from knee_desktop.ui.knee_feel import KneeFeelDialog
+    from knee_desktop.ui.theme import named_palette
+
+    QApplication.setPalette(named_palette(palette))
+    dialog = KneeFeelDialog(when="before")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    unchecked, checked = dialog.buttons.button(3), dialog.buttons.button(7)
+    checked.setChecked(True)
+    assert text_contrast(unchecked) >= 4.5
+    assert text_contrast(checked) >= 4.5
+    hint = dialog.findChild(QLabel, "hint")
+    assert text_contrast(hint) >= 4.5
+    dialog.reject()
