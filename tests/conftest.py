@@ -65,3 +65,50 @@ def collect_on_the_main_thread():
     and a Qt object destroyed on a foreign thread crashes the process."""
     yield
     gc.collect()
+
+
+# ---- the main window on fake timers with a recording voice (a test file may override) ----
+@pytest.fixture
+def clock():  # type: ignore[no-untyped-def]
+    from knee_desktop.session.clock import FakeClock
+
+    return FakeClock()
+
+
+@pytest.fixture
+def timers(clock):  # type: ignore[no-untyped-def]
+    from knee_desktop.runtime.timers import FakeTimers
+
+    return FakeTimers(clock)
+
+
+@pytest.fixture
+def voice():  # type: ignore[no-untyped-def]
+    from window_helpers import RecordingVoice
+
+    return RecordingVoice()
+
+
+@pytest.fixture
+def inhibitor():  # type: ignore[no-untyped-def]
+    from window_helpers import FakeInhibitor
+
+    return FakeInhibitor()
+
+
+@pytest.fixture
+def window(qtbot, timers, voice, inhibitor, monkeypatch):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    from knee_desktop.plan.settings import PlanSettings
+    from knee_desktop.routine.loader import load_catalog
+    from knee_desktop.ui.main_window import MainWindow
+
+    # closing a window mid-session asks first (tested on its own): here, the answer is yes
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    win = MainWindow(load_catalog(), lambda: voice, timers=timers,
+                     settings=PlanSettings(reps=3), inhibitor=inhibitor)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win

@@ -1,0 +1,26 @@
+"""Walking a window's session along its fake timers, and pressing keys, for window tests."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from knee_desktop.runtime.timers import FakeTimers
+from knee_desktop.session.engine import State
+from knee_desktop.ui.main_window import MainWindow
+
+
+def walk_to(window: MainWindow, timers: FakeTimers, t: float) -> None:
+    """Let the session's timers run until timeline position ``t``: every cue and every
+    frame on its own time, as the event loop would."""
+    session = window.driver.session
+    assert session is not None
+    timers.advance_until(lambda: session.state is not State.READY)  # a prompt may still sound
+    timers.advance(max(0.0, session.time_of(t) - timers.clock.now()))
+
+
+go_to = walk_to
+
+
+def key(widget, k: Qt.Key, qtbot) -> None:
+    widget.setFocus()
+    qtbot.keyClick(widget, k)
