@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
 )
-from window_steps import go_to, key, walk_to
+from window_steps import coarse_frames, go_to, key, walk_to
 
 from knee_desktop.history.feel import KneeFeel
 from knee_desktop.runtime.driver import CONFIRM_STOP
@@ -175,6 +175,7 @@ def test_finishing_releases_everything(window, timers, voice, inhibitor):
     ended = []
     window.session_ended.connect(ended.append)
     window.start_session()
+    coarse_frames(window)
     go_to(window, timers, window.timeline.duration + 1)
     assert window.driver.state is State.FINISHED
     assert voice.played[-1].startswith("That is the end of the session.")
@@ -189,6 +190,7 @@ def test_finishing_releases_everything(window, timers, voice, inhibitor):
 
 def test_progress_and_time_left_follow_the_session(window, timers):
     window.start_session()
+    coarse_frames(window)
     total = window.timeline.duration
     go_to(window, timers, total / 2)
     assert 480 <= window.controls.progress.value() <= 520

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from window_steps import go_to, key, walk_to
+from window_steps import coarse_frames, go_to, key, walk_to
 
 from knee_desktop.cli.main import parse_launch
 from knee_desktop.plan.settings import PlanSettings
@@ -61,6 +61,7 @@ def test_stop_in_a_still_pause_clears_the_words_count_and_ring(window, timers):
 
 def test_the_finish_screen_says_finished_once(window, timers):
     window.start_session()
+    coarse_frames(window)
     go_to(window, timers, window.timeline.duration + 1)
     view = window.session_view
     words = " ".join((view.status.text(), view.instruction.text(), view.count.text(),

@@ -24,3 +24,9 @@ go_to = walk_to
 def key(widget, k: Qt.Key, qtbot) -> None:
     widget.setFocus()
     qtbot.keyClick(widget, k)
+
+
+def coarse_frames(window: MainWindow) -> None:
+    """After the start: a frame each half second, for tests that walk a whole session and
+    check where it ends rather than how it moves (every cue still fires at its own time)."""
+    window.controller.frame_seconds = 0.5
