@@ -97,17 +97,23 @@ def inhibitor():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def window(qtbot, timers, voice, inhibitor, monkeypatch):  # type: ignore[no-untyped-def]
+def plan_settings():  # type: ignore[no-untyped-def]
+    from knee_desktop.plan.settings import PlanSettings
+
+    return PlanSettings(reps=3)
+
+
+@pytest.fixture
+def window(qtbot, timers, voice, inhibitor, plan_settings, monkeypatch):  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QMessageBox
 
-    from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.routine.loader import load_catalog
     from knee_desktop.ui.main_window import MainWindow
 
     # closing a window mid-session asks first (tested on its own): here, the answer is yes
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     win = MainWindow(load_catalog(), lambda: voice, timers=timers,
-                     settings=PlanSettings(reps=3), inhibitor=inhibitor)
+                     settings=plan_settings, inhibitor=inhibitor)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)

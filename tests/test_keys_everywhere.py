@@ -29,18 +29,14 @@ from knee_desktop.ui.settings_dialog import SettingsDialog
 
 
 @pytest.fixture
-def running(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+def plan_settings() -> PlanSettings:
+    return PlanSettings(reps=3, lead_in_seconds=1, pause_seconds=1)
+
+
+@pytest.fixture
+def running(window: MainWindow, timers: FakeTimers, clock: FakeClock, voice: RecordingVoice
             ) -> Iterator[tuple[MainWindow, FakeClock, RecordingVoice]]:
-    clock, voice = FakeClock(), RecordingVoice()
-    timers = FakeTimers(clock)
-    window = MainWindow(load_catalog(), lambda: voice, clock=clock, timers=timers,
-                        settings=PlanSettings(reps=3, lead_in_seconds=1, pause_seconds=1),
-                        inhibitor=FakeInhibitor())
-    # closing mid-session asks (tested on its own): here, the answer is yes
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Yes)
-    qtbot.addWidget(window)
-    window.show()
+    """The conftest window (closing it answers yes), a second into a session."""
     window.start_session()
     for _ in range(60):
         timers.advance(0.05)

@@ -10,14 +10,12 @@ from collections.abc import Iterator
 import pytest
 from dbus_fixtures import PrivateBus, private_bus  # noqa: F401 (fixture)
 from PySide6.QtDBus import QDBusConnection
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
-from window_helpers import FakeInhibitor, RecordingVoice
+from window_helpers import RecordingVoice
 
 from knee_desktop.desktop import mpris
 from knee_desktop.desktop.mpris import PATH, SERVICE, MediaPlayer
 from knee_desktop.plan.settings import PlanSettings
-from knee_desktop.routine.loader import load_catalog
 from knee_desktop.runtime.driver import CONFIRM_STOP
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.clock import FakeClock
@@ -29,17 +27,15 @@ PLAYER = "org.mpris.MediaPlayer2.Player"
 
 
 @pytest.fixture
-def linked(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, private_bus: PrivateBus  # noqa: F811
+def plan_settings() -> PlanSettings:
+    return PlanSettings(reps=3, lead_in_seconds=1, pause_seconds=1)
+
+
+@pytest.fixture
+def linked(window: MainWindow, clock: FakeClock, voice: RecordingVoice,
+           private_bus: PrivateBus  # noqa: F811
            ) -> Iterator[tuple[MainWindow, FakeClock, RecordingVoice, MediaLink, PrivateBus]]:
-    clock, voice = FakeClock(), RecordingVoice()
-    timers = FakeTimers(clock)
-    window = MainWindow(load_catalog(), lambda: voice, clock=clock, timers=timers,
-                        settings=PlanSettings(reps=3, lead_in_seconds=1, pause_seconds=1),
-                        inhibitor=FakeInhibitor())
-    # closing mid-session asks (tested on its own): here, the answer is yes
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Yes)
-    qtbot.addWidget(window)
+    """The conftest window (closing it answers yes) on MPRIS, on a private bus."""
     bus = QDBusConnection.connectToBus(private_bus.address, f"mpris-test-{time.monotonic()}")
     link = start_media(window, bus)
     assert link is not None

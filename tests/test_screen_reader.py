@@ -11,13 +11,10 @@ from pathlib import Path
 import pytest
 from dbus_fixtures import PrivateBus, private_bus  # noqa: F401 (fixture)
 from PySide6.QtDBus import QDBusConnection
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
-from window_helpers import FakeInhibitor, RecordingVoice
 
 from knee_desktop.desktop.a11y_status import screen_reader_enabled
 from knee_desktop.plan.settings import PlanSettings
-from knee_desktop.routine.loader import load_catalog
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.clock import FakeClock
 from knee_desktop.session.engine import State
@@ -28,19 +25,15 @@ LAUNCHER = Path("/usr/libexec/at-spi-bus-launcher")
 
 
 @pytest.fixture
-def window(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[MainWindow, FakeClock]]:
-    clock = FakeClock()
-    timers = FakeTimers(clock)
-    w = MainWindow(load_catalog(), RecordingVoice, clock=clock, timers=timers,
-                   settings=PlanSettings(reps=3, lead_in_seconds=1, pause_seconds=1),
-                   inhibitor=FakeInhibitor())
-    # closing mid-session asks (tested on its own): here, the answer is yes
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Yes)
-    qtbot.addWidget(w)
-    w.show()
-    yield w, clock
-    w.driver.close()
+def plan_settings() -> PlanSettings:
+    return PlanSettings(reps=3, lead_in_seconds=1, pause_seconds=1)
+
+
+@pytest.fixture
+def window(window: MainWindow, clock: FakeClock) -> Iterator[tuple[MainWindow, FakeClock]]:
+    """The conftest window (closing it answers yes), with its fake clock."""
+    yield window, clock
+    window.driver.close()
 
 
 def walk(window: MainWindow, clock: FakeClock, seconds: float) -> None:
