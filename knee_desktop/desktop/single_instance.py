@@ -40,13 +40,15 @@ def server_name() -> str:
 
 
 def send_to_running(argv: list[str], name: str | None = None,
-                    connect_ms: int = CONNECT_MS, reply_ms: int = REPLY_MS) -> bool:
-    """Hand ``argv`` to a running instance. ``True`` if it took them."""
+                    connect_ms: int = CONNECT_MS, reply_ms: int = REPLY_MS,
+                    token: str = "") -> bool:
+    """Hand ``argv`` (and this launch's XDG activation ``token``, for Wayland) to a
+    running instance. ``True`` if it took them."""
     socket = QLocalSocket()
     socket.connectToServer(name or server_name())
     if not socket.waitForConnected(connect_ms):
         return False
-    socket.write(json.dumps({"argv": argv}).encode() + b"\n")
+    socket.write(json.dumps({"argv": argv, "token": token}).encode() + b"\n")
     socket.flush()
     reply = b""
     while b"\n" not in reply and socket.waitForReadyRead(reply_ms):
@@ -62,6 +64,8 @@ class SingleInstance(QObject):
     """The first instance's server. ``received(argv)`` is emitted in the GUI thread."""
 
     received = Signal(list)
+    # The handing-over launch's XDG activation token ("" if none), just before ``received``.
+    token = ""
 
     def __init__(self, name: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -121,23 +125,29 @@ class SingleInstance(QObject):
         try:
             message = json.loads(line)
             argv = [str(a) for a in message["argv"]]
-        except (ValueError, KeyError, TypeError):
+            token = str(message.get("token") or "")
+        except (ValueError, KeyError, TypeError, AttributeError):
             log.warning("single instance: ignored a bad message %r", line[:80])
             socket.write(b"bad\n")
             return
         socket.write(b"ok\n")
         socket.flush()
-        log.info("another launch handed over its arguments: %s", argv)
+        log.info("another launch handed over its arguments: %s%s", argv,
+                 " (with an activation token)" if token else "")
+        self.token = token
         self.received.emit(argv)
 
 
 def claim_or_hand_over(argv: list[str], name: str | None = None) -> SingleInstance | None:
     """At start-up: the server if this is the first instance, else ``None`` once ``argv``
     went to the running one (the caller then exits)."""
+    from knee_desktop.desktop.activation import take_launch_token
+
     instance = SingleInstance(name)
     if instance.listen():
         return instance
-    if send_to_running(argv, instance.name):
+    token = take_launch_token()
+    if send_to_running(argv, instance.name, token=token):
         return None
     # It holds the name but does not answer (hung?): take over rather than show nothing.
     log.warning("single instance: the running knee-desktop does not answer; taking over")
