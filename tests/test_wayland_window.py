@@ -5,6 +5,7 @@ notification (a private dunst) whose click opens the window."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 import threading
@@ -120,3 +121,15 @@ def test_window_and_second_launch_hand_over_under_weston(
     text = log.read_text()
     assert "does not support raise()" not in text
     assert "Traceback" not in text
+
+
+def test_window_dialog_and_keys_under_weston(weston: PrivateWeston) -> None:
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "wayland_check.py")],
+                          env=dict(weston.env(), PYTHONPATH=str(REPO)), cwd=REPO,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["platform"] == "wayland"
+    assert result["window exposed"] and result["dialog exposed"]
+    assert result["Space pauses"] and result["Esc Esc stops"]
+    assert result["qt warnings"] == []
