@@ -81,6 +81,7 @@ def test_run_is_heard_on_the_beat_on_pipewire(tmp_path: Path,
     err = (tmp_path / "err.log").read_text()
     assert proc.returncode == 0, err
     assert "output latency" in err  # the log says what it used and where it came from
+    assert "measured at open" in err
     assert recording.peak() > 3000, "something was heard"
     late = latencies(recording, rows_of(log))
     assert max(abs(x) for x in late) < 0.015, [round(x * 1000, 1) for x in late]

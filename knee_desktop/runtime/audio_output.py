@@ -50,6 +50,9 @@ ENVELOPE_SECONDS = 2.0
 READY_TIMEOUT = 5.0
 SETTLE_SECONDS = 0.6  # after the stream starts, before its timing is trusted
 MEASURE_SECONDS = 0.4
+LATENCY_ENV = "KNEE_DESKTOP_OUTPUT_LATENCY_MS"  # overrides the measured latency
+MAX_PIPELINE = 0.5  # a measured latency above this is a mistake, not a latency
+_MEASURED: dict[bytes, tuple[float | None, str]] = {}  # output id: its latency, how
 STALL_SECONDS = 0.5  # no sound taken for this long while playing: the server is gone
 
 
@@ -63,10 +66,10 @@ def audio_outputs() -> list[QAudioDevice]:
 
 def pipeline_seconds() -> tuple[float, str]:
     """The output latency to use, and where it comes from (for the log)."""
-    env = os.environ.get("KNEE_DESKTOP_OUTPUT_LATENCY_MS")
+    env = os.environ.get(LATENCY_ENV)
     if env:
         try:
-            return float(env) / 1000.0, "KNEE_DESKTOP_OUTPUT_LATENCY_MS"
+            return float(env) / 1000.0, LATENCY_ENV
         except ValueError:
             log.warning("KNEE_DESKTOP_OUTPUT_LATENCY_MS=%r is not a number of milliseconds; "
                         "using the built-in value", env)
@@ -95,6 +98,7 @@ class AudioOutput(QObject):
         self.clock = clock or MonotonicClock()
         self.device = device
         self.pipeline, self.pipeline_source = pipeline_seconds()
+        self._pipeline_measured = False
         self._opened_on = QAudioDevice()
         self._sink: QAudioSink | None = None
         self._io: QIODevice | None = None
@@ -167,6 +171,8 @@ class AudioOutput(QObject):
             self.close()
             raise AudioUnavailable(f"The audio output {device.description()!r} does not play "
                                    f"(nothing was taken from it within {READY_TIMEOUT:g} s).")
+        if not self._pipeline_measured and self.pipeline_source != LATENCY_ENV:
+            self._measure_pipeline(device)
         log.info("audio output %r open: %d Hz, Qt buffer %.0f ms, output latency %.1f ms "
                  "(%s)", device.description(), RATE, BUFFER_SECONDS * 1000,
                  self.pipeline * 1000, self.pipeline_source)
@@ -211,6 +217,21 @@ class AudioOutput(QObject):
             self._devices.audioOutputsChanged.disconnect(self._on_outputs_changed)
             self._devices.deleteLater()
             self._devices = None
+
+    def _measure_pipeline(self, device: QAudioDevice) -> None:
+        from knee_desktop.runtime.output_latency import measure
+
+        key = bytes(device.id().data())
+        if key not in _MEASURED:  # once per output and process: a preview must not wait
+            _MEASURED[key] = measure(self, device)
+        latency, how = _MEASURED[key]
+        self._pipeline_measured = True
+        if latency is None or not 0.0 <= latency <= MAX_PIPELINE:
+            log.warning("output latency not measured (%s); using %.1f ms (%s)", how if
+                        latency is None else f"{latency * 1000:.1f} ms is not plausible",
+                        self.pipeline * 1000, self.pipeline_source)
+            return
+        self.pipeline, self.pipeline_source = latency, how
 
     # ---- the output changing under us --------------------------------------------------
     def _on_outputs_changed(self) -> None:
