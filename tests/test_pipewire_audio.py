@@ -189,3 +189,31 @@ def test_default_output_change_mid_session_is_followed_and_said(tmp_path: Path,
     # to b.monitor along with the default; the app's stream was checked on b above.)
     assert playing_on == ["b"]
     assert "Traceback" not in err.read_text()
+
+
+def test_output_latency_is_measured_at_open_unless_overridden(tmp_path: Path,
+                                                              server: Server) -> None:
+    """At open the app hears its own quiet ticks back on the sink's monitor and logs the
+    latency it measured; KNEE_DESKTOP_OUTPUT_LATENCY_MS still overrides it."""
+    child = ("import logging, sys\n"
+             "logging.basicConfig(level=logging.INFO, stream=sys.stdout)\n"
+             "from PySide6.QtWidgets import QApplication\n"
+             "app = QApplication([])\n"
+             "from knee_desktop.runtime.audio_output import AudioOutput\n"
+             "out = AudioOutput()\n"
+             "out.open()\n"
+             "print('PIPELINE', out.pipeline, out.pipeline_source)\n"
+             "out.close()\n")
+    env = dict(server.env(), QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
+    env.pop("KNEE_DESKTOP_OUTPUT_LATENCY_MS", None)
+    runs = {}
+    for name, extra in (("measured", {}), ("override", {"KNEE_DESKTOP_OUTPUT_LATENCY_MS": "50"})):
+        done = subprocess.run([sys.executable, "-c", child], env={**env, **extra}, cwd=REPO,
+                              capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+        line = next(x for x in done.stdout.splitlines() if x.startswith("PIPELINE"))
+        runs[name] = (float(line.split()[1]), line)
+    latency, line = runs["measured"]
+    assert "measured at open: 3 ticks heard back on a.monitor" in line
+    assert 0.005 < latency < 0.2, line  # a server's buffer: tens of milliseconds
+    assert runs["override"][0] == 0.05 and "KNEE_DESKTOP_OUTPUT_LATENCY_MS" in runs["override"][1]
