@@ -214,6 +214,6 @@ def test_output_latency_is_measured_at_open_unless_overridden(tmp_path: Path,
         line = next(x for x in done.stdout.splitlines() if x.startswith("PIPELINE"))
         runs[name] = (float(line.split()[1]), line)
     latency, line = runs["measured"]
-    assert "measured at open: 3 ticks heard back on a.monitor" in line
+    assert "measured at open: 3 rounds of 3 ticks heard back on a.monitor" in line
     assert 0.005 < latency < 0.2, line  # a server's buffer: tens of milliseconds
     assert runs["override"][0] == 0.05 and "KNEE_DESKTOP_OUTPUT_LATENCY_MS" in runs["override"][1]

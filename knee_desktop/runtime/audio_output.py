@@ -165,6 +165,11 @@ class AudioOutput(QObject):
                                    f"opened ({error.name}).")
         self._sink, self._io = sink, io
         self._opened_on = device
+        # A new stream (after a move): its frames and timing start afresh, and it settles
+        # before its timing is trusted; nothing measured on the old one carries over.
+        self._written, self._pending, self._last_base = 0, b"", None
+        self._env.clear()
+        self._settle_until = None
         self._feed()
         self._feeder.start()
         if not self._wait_running(READY_TIMEOUT):
