@@ -10,9 +10,17 @@ stream never stops, frame ``f`` of it is heard at ``base + f / RATE + pipeline``
   envelope over the last two seconds is used; it also follows the device's own clock rate
   (PulseAudio's null sink runs ~130 ppm fast against ``time.monotonic()`` here).
 - ``pipeline`` is the time from the server taking data to it being heard: the server's
-  stream buffer and the device. Qt does not report it; it was measured against ``parec``
-  (``bench/cue_timing.py``) as 34.7 ms for Qt 6.12 on PulseAudio 16, the same with 50, 100
-  and 200 ms Qt buffers. ``KNEE_DESKTOP_OUTPUT_LATENCY_MS`` overrides it for another system.
+  stream buffer and the sink. Qt does not report it, and it differs between servers (about
+  35 ms on PulseAudio 16, 42-54 ms on pipewire-pulse 0.3.65 for the same request), so it
+  is measured when the output opens, by hearing quiet ticks back on the sink's monitor
+  (:mod:`knee_desktop.runtime.output_latency`), and logged. If that cannot be done, the
+  34.7 ms measured on PulseAudio 16 with ``bench/cue_timing.py`` is used, and the log says
+  so. ``KNEE_DESKTOP_OUTPUT_LATENCY_MS`` overrides both.
+
+If the server goes away, Qt's stream just stops taking sound (no error): after
+``STALL_SECONDS`` the output says so once through :attr:`failed`. It cannot reopen in the
+same process: Qt 6.12's PulseAudio backend gives up reconnecting and aborts on the next
+open. If the default output changes, the stream is reopened on it (:attr:`moved`).
 
 A clip asked to be heard at time ``t`` is mixed in starting at the frame heard at ``t``. The
 session hands cues out :attr:`AudioOutput.lookahead` early (more than Qt's buffer plus the
