@@ -107,6 +107,7 @@ class AudioOutput(QObject):
         self.device = device
         self.pipeline, self.pipeline_source = pipeline_seconds()
         self._pipeline_measured = False
+        self._holding = False  # a moved stream settling: nothing is placed
         self._opened_on = QAudioDevice()
         self._sink: QAudioSink | None = None
         self._io: QIODevice | None = None
@@ -265,6 +266,14 @@ class AudioOutput(QObject):
             self._fail(f"The sound output changed to {new.description()!r}, which does not "
                        f"play: {exc}")
             return
+        # A new pipewire-pulse stream takes more than usual for a second or two: timing
+        # measured then would place cues up to 70 ms late. Let it flush out of the
+        # envelope (at the first open, the latency measurement spends this time).
+        self._holding = True
+        loop = QEventLoop()
+        QTimer.singleShot(round(ENVELOPE_SECONDS * 1000), loop.quit)
+        loop.exec()
+        self._holding = False
         self.moved.emit(f"The sound now plays on {new.description()!r}.")
 
     # ---- the timing model ------------------------------------------------------------
@@ -284,7 +293,7 @@ class AudioOutput(QObject):
         """Mix ``clip`` in so that it starts being heard at ``heard_at`` (None: as soon as
         possible). Returns where it went, or None if the output is not running."""
         base = self.base()
-        if self._sink is None or base is None:
+        if self._sink is None or base is None or self._holding:
             return None
         first_free = self._written + len(self._pending) // 2
         if heard_at is None:

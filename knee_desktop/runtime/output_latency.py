@@ -47,7 +47,7 @@ TICKS = 3
 TICK_LEVEL = 250  # about -42 dBFS: barely audible, under the level speech is found at
 DETECT_LEVEL = 100
 AGREE = 0.002  # the ticks must agree this well, or something else was heard
-ROUNDS = 3
+ROUNDS = 4
 ROUND_GAP = 0.6
 TICK_GAP = 0.15
 ALIGN_SECONDS = 0.4  # recording before the first tick, to find when its samples were made
@@ -166,8 +166,8 @@ def measure(output: AudioOutput, device: QAudioDevice) -> tuple[float | None, st
     if any(len(placed) < TICKS for placed in rounds) or len(stamps) < 10:
         return None, f"the monitor recorded too little {capture._error}".strip()
     t0 = min(t - n / RATE for t, n in stamps)
-    heard: list[float] = []
-    for r, placed in enumerate(rounds):
+    heard: list[float] = []  # per round whose ticks agree (another sound spoils a round)
+    for placed in rounds:
         found = []
         for taken in placed:
             lo = max(0, round((taken + SEARCH[0] - t0) * RATE))
@@ -175,17 +175,14 @@ def measure(output: AudioOutput, device: QAudioDevice) -> tuple[float | None, st
             hit = next((i for i in range(lo, hi) if abs(samples[i]) >= DETECT_LEVEL), None)
             if hit is not None:
                 found.append(t0 + hit / RATE - taken)
-        if len(found) < 2:
-            return None, (f"the ticks were not heard back on the monitor (round {r + 1}: "
-                          f"{len(found)} of {TICKS})")
-        if max(found) - min(found) > AGREE:  # another sound on the output
-            return None, (f"the ticks heard back disagree by "
-                          f"{(max(found) - min(found)) * 1000:.1f} ms")
-        heard.append(statistics.median(found))
-    # The server may still be settling its buffers in the first round (seen once on
-    # pipewire-pulse: 92 ms, then 43 ms for the whole session): the last two must agree.
+        if len(found) >= 2 and max(found) - min(found) <= AGREE:
+            heard.append(statistics.median(found))
     words = ", ".join(f"{x * 1000:.1f}" for x in heard)
-    if abs(heard[-1] - heard[-2]) > AGREE:
-        return None, f"the output latency was not steady ({words} ms)"
+    if len(heard) < 2:
+        return None, (f"the ticks were not heard back clearly on the monitor "
+                      f"({len(heard)} of {ROUNDS} rounds: {words or '-'} ms)")
+    # Measured: a new stream's latency falls for its first ~3 s (PulseAudio 16: 42.6 ->
+    # 34.4 ms; pipewire-pulse: 54.2 -> 43.5 ms; the latter values are what the cue
+    # benchmark finds for a whole session), so the last round counts.
     return heard[-1], (f"measured at open: {ROUNDS} rounds of {TICKS} ticks heard back on "
                        f"{sink}.monitor: {words} ms")
