@@ -178,7 +178,7 @@ def measure(output: AudioOutput, device: QAudioDevice) -> tuple[float | None, st
         if len(found) >= 2 and max(found) - min(found) <= AGREE:
             heard.append(statistics.median(found))
     words = ", ".join(f"{x * 1000:.1f}" for x in heard)
-    if len(heard) < 2:
+    if not heard:  # one clear round will do: its three ticks agreed within 2 ms
         return None, (f"the ticks were not heard back clearly on the monitor "
                       f"({len(heard)} of {ROUNDS} rounds: {words or '-'} ms)")
     # Measured: a new stream's latency falls for its first ~3 s (PulseAudio 16: 42.6 ->
