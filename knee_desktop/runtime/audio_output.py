@@ -10,12 +10,12 @@ stream never stops, frame ``f`` of it is heard at ``base + f / RATE + pipeline``
   envelope over the last two seconds is used; it also follows the device's own clock rate
   (PulseAudio's null sink runs ~130 ppm fast against ``time.monotonic()`` here).
 - ``pipeline`` is the time from the server taking data to it being heard: the server's
-  stream buffer and the sink. Qt does not report it, and it differs between servers (about
-  35 ms on PulseAudio 16, 42-54 ms on pipewire-pulse 0.3.65 for the same request), so it
-  is measured when the output opens, by hearing quiet ticks back on the sink's monitor
-  (:mod:`knee_desktop.runtime.output_latency`), and logged. If that cannot be done, the
-  34.7 ms measured on PulseAudio 16 with ``bench/cue_timing.py`` is used, and the log says
-  so. ``KNEE_DESKTOP_OUTPUT_LATENCY_MS`` overrides both.
+  stream buffer and the sink. Qt does not report it; it was measured against ``parec``
+  (``bench/cue_timing.py``) as 34.7 ms for Qt 6.12 on PulseAudio 16, the same with 50, 100
+  and 200 ms Qt buffers (42-54 ms on pipewire-pulse 0.3.65 for the same request).
+  ``KNEE_DESKTOP_OUTPUT_LATENCY_MS`` overrides it for another system; the log says which
+  was used. It is not measured at run time: recording the user's output would show a
+  "recording" indicator and add seconds and audible ticks before the first prompt.
 
 If the server goes away, Qt's stream just stops taking sound (no error): after
 ``STALL_SECONDS`` the output says so once through :attr:`failed`. It cannot reopen in the
@@ -58,9 +58,7 @@ ENVELOPE_SECONDS = 2.0
 READY_TIMEOUT = 5.0
 SETTLE_SECONDS = 0.6  # after the stream starts, before its timing is trusted
 MEASURE_SECONDS = 0.4
-LATENCY_ENV = "KNEE_DESKTOP_OUTPUT_LATENCY_MS"  # overrides the measured latency
-MAX_PIPELINE = 0.5  # a measured latency above this is a mistake, not a latency
-_MEASURED: dict[bytes, tuple[float | None, str]] = {}  # output id: its latency, how
+LATENCY_ENV = "KNEE_DESKTOP_OUTPUT_LATENCY_MS"  # overrides the built-in latency
 STALL_SECONDS = 0.5  # no sound taken for this long while playing: the server is gone
 
 
@@ -106,7 +104,6 @@ class AudioOutput(QObject):
         self.clock = clock or MonotonicClock()
         self.device = device
         self.pipeline, self.pipeline_source = pipeline_seconds()
-        self._pipeline_measured = False
         self._holding = False  # a moved stream settling: nothing is placed
         self._opened_on = QAudioDevice()
         self._sink: QAudioSink | None = None
@@ -184,8 +181,6 @@ class AudioOutput(QObject):
             self.close()
             raise AudioUnavailable(f"The audio output {device.description()!r} does not play "
                                    f"(nothing was taken from it within {READY_TIMEOUT:g} s).")
-        if not self._pipeline_measured and self.pipeline_source != LATENCY_ENV:
-            self._measure_pipeline(device)
         log.info("audio output %r open: %d Hz, Qt buffer %.0f ms, output latency %.1f ms "
                  "(%s)", device.description(), RATE, BUFFER_SECONDS * 1000,
                  self.pipeline * 1000, self.pipeline_source)
@@ -230,21 +225,6 @@ class AudioOutput(QObject):
             self._devices.deleteLater()
             self._devices = None
 
-    def _measure_pipeline(self, device: QAudioDevice) -> None:
-        from knee_desktop.runtime.output_latency import measure
-
-        key = bytes(device.id().data())
-        if key not in _MEASURED:  # once per output and process: a preview must not wait
-            _MEASURED[key] = measure(self, device)
-        latency, how = _MEASURED[key]
-        self._pipeline_measured = True
-        if latency is None or not 0.0 <= latency <= MAX_PIPELINE:
-            log.warning("output latency not measured (%s); using %.1f ms (%s)", how if
-                        latency is None else f"{latency * 1000:.1f} ms is not plausible",
-                        self.pipeline * 1000, self.pipeline_source)
-            return
-        self.pipeline, self.pipeline_source = latency, how
-
     # ---- the output changing under us --------------------------------------------------
     def _on_outputs_changed(self) -> None:
         """The default output changed (headphones plugged in, the user chose another):
@@ -266,7 +246,7 @@ class AudioOutput(QObject):
             return
         # A new pipewire-pulse stream takes more than usual for a second or two: timing
         # measured then would place cues up to 70 ms late. Let it flush out of the
-        # envelope (at the first open, the latency measurement spends this time).
+        # envelope.
         self._holding = True
         loop = QEventLoop()
         hold = named_timer("audio-move-hold")
