@@ -62,12 +62,15 @@ lint-packaging:
 icons: $(STAMP)
 	$(PY) packaging/render_icons.py
 # Cue timing, heard vs due, for the app and a naive pyttsx3 loop: a full two-leg session
-# (about 8 minutes each, so ~17 minutes). bench-cues-quick: a short one-leg session.
-bench-cues: $(STAMP)
-	$(PY) -m bench.cue_timing
+# (about 8 minutes each, so ~17 minutes per server). bench-cues-quick: a short one-leg
+# session. On a private PulseAudio and a private PipeWire, printed side by side;
+# SERVER=pipewire or SERVER=pulseaudio for one (make bench-cues SERVER=pipewire).
+SERVER ?= both
+bench-cues: deps
+	$(PY) -m bench.cue_timing --server $(SERVER)
 
-bench-cues-quick: $(STAMP)
-	$(PY) -m bench.cue_timing --quick
+bench-cues-quick: deps
+	$(PY) -m bench.cue_timing --quick --server $(SERVER)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -15,6 +15,7 @@ latency would be unknown.
 from __future__ import annotations
 
 import array
+import bisect
 import gc
 import os
 import shutil
@@ -156,7 +157,11 @@ class MonitorRecorder:
         raw = b"".join(self._chunks)
         samples = array.array("h")
         samples.frombytes(raw[: len(raw) - len(raw) % 2])
-        t0, spr, ppm = align([(t, b // 2) for t, b in self._stamps])
+        stamps = [(t, b // 2) for t, b in self._stamps]
+        if getattr(self.pulse, "clock_steps", False):
+            offsets = steps(stamps)
+            return Recording(samples, 0.0, _spread(stamps, offsets), 0.0, offsets)
+        t0, spr, ppm = align(stamps)
         return Recording(samples, t0, spr, ppm)
 
 
@@ -180,15 +185,61 @@ def align(stamps: list[tuple[float, int]], window: float = 2.0) -> tuple[float, 
     if len(pts) < 3:
         t0 = min(t - n / RATE for t, n in settled)
         return t0, 0.0, 0.0
-    mean_n = sum(n for n, _ in pts) / len(pts)
-    mean_t = sum(t for _, t in pts) / len(pts)
-    var = sum((n - mean_n) ** 2 for n, _ in pts)
-    k = sum((n - mean_n) * (t - mean_t) for n, t in pts) / var  # seconds per sample
-    t0 = mean_t - k * mean_n
+    k, t0 = _line(pts)
+    # A window whose minimum sits well above the line (the sound server reconfigured its
+    # graph, as PipeWire does when a stream joins or leaves) must not tilt it: refit
+    # without those.
+    inliers = [(n, t) for n, t in pts if t - (t0 + k * n) < 0.001]
+    if len(inliers) >= 3 and len(inliers) < len(pts):
+        k, t0 = _line(inliers)
     t0 += min(t - (t0 + k * n) for n, t in pts)  # under every window's minimum
     residual = sorted(t - (t0 + k * n) for t, n in settled)
     ppm = (1 / (k * RATE) - 1) * 1e6
     return t0, residual[len(residual) // 2], ppm
+
+
+def steps(stamps: list[tuple[float, int]], window: float = 0.5) -> list[tuple[int, float]]:
+    """The recording's timeline as steps: ``(first sample, time of sample 0 for it)`` for
+    each ``window`` of arrivals, for a sink whose clock *is* the monotonic clock but skips.
+
+    PipeWire's null sink runs on a monotonic timer (no rate to fit), but on a busy machine
+    a graph cycle is sometimes lost: a whole quantum (5.3 ms here) goes missing from the
+    recording, and everything after it was rendered that much later. So each window gets
+    its own ``t0``: the lowest ``arrival - n / RATE`` in it or in any later window (a
+    sample is never rendered after a later sample arrived, and steps only go forward),
+    which also keeps a window where delivery stalled throughout from counting its delay.
+    """
+    if not stamps:
+        return []
+    out: list[tuple[int, float]] = []
+    start, first, lowest = stamps[0][0], 0, float("inf")
+    prev_n = 0
+    for t, n in stamps:
+        if t - start >= window:
+            out.append((first, lowest))
+            start, first, lowest = t, prev_n, float("inf")
+        lowest = min(lowest, t - n / RATE)
+        prev_n = n
+    out.append((first, lowest))
+    for k in range(len(out) - 2, -1, -1):
+        out[k] = (out[k][0], min(out[k][1], out[k + 1][1]))
+    return out
+
+
+def _spread(stamps: list[tuple[float, int]], offsets: list[tuple[int, float]]) -> float:
+    """Median delivery delay above the stepped timeline."""
+    rec = Recording(array.array("h"), 0.0, 0.0, 0.0, offsets)
+    delays = sorted(t - rec.time_of(n) for t, n in stamps)
+    return delays[len(delays) // 2] if delays else 0.0
+
+
+def _line(pts: list[tuple[int, float]]) -> tuple[float, float]:
+    """Least-squares ``t = t0 + k * n``: returns ``(k, t0)``."""
+    mean_n = sum(n for n, _ in pts) / len(pts)
+    mean_t = sum(t for _, t in pts) / len(pts)
+    var = sum((n - mean_n) ** 2 for n, _ in pts)
+    k = sum((n - mean_n) * (t - mean_t) for n, t in pts) / var  # seconds per sample
+    return k, mean_t - k * mean_n
 
 
 @dataclass
@@ -197,12 +248,24 @@ class Recording:
     t0: float  # time.monotonic() at which sample 0 was rendered by the sink
     align_spread: float  # median delivery delay above the fit: how loose the alignment is
     ppm: float = 0.0  # how much faster the sink's sample clock runs than time.monotonic()
+    # (first sample, t0 from there on) for a stepped timeline (see :func:`steps`)
+    offsets: list[tuple[int, float]] = field(default_factory=list)
+
+    def _offset(self, index: float) -> float:
+        if not self.offsets:
+            return 0.0
+        at = bisect.bisect_right(self.offsets, (index, float("inf"))) - 1
+        return self.offsets[max(at, 0)][1]
 
     def time_of(self, index: float) -> float:
-        return self.t0 + index / (RATE * (1 + self.ppm / 1e6))
+        return self.t0 + index / (RATE * (1 + self.ppm / 1e6)) + self._offset(index)
 
     def index_of(self, t: float) -> int:
-        return round((t - self.t0) * RATE * (1 + self.ppm / 1e6))
+        scale = RATE * (1 + self.ppm / 1e6)
+        i = round((t - self.t0) * scale)
+        for _ in range(3):  # the step at i moves i back; converge on the step's segment
+            i = round((t - self.t0 - self._offset(i)) * scale)
+        return i
 
     def peak(self) -> int:
         return max((abs(x) for x in self.samples), default=0)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from bench.pipewire_lab import PrivatePipeWire, missing_programs
 from bench.pulse_lab import PrivatePulse, PulseUnavailable
 
 
@@ -18,6 +19,23 @@ def pulse() -> Iterator[PrivatePulse]:
         pytest.skip("needs pulseaudio and parec (apt-get install pulseaudio pulseaudio-utils)")
     try:
         server = PrivatePulse(("test",)).start()
+    except PulseUnavailable as exc:
+        pytest.skip(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pipewire() -> Iterator[PrivatePipeWire]:
+    """A private PipeWire with pipewire-pulse (see :mod:`bench.pipewire_lab`)."""
+    missing = missing_programs() + [x for x in ("parec", "pacat") if shutil.which(x) is None]
+    if missing:
+        pytest.skip(f"needs {', '.join(missing)} (apt-get install pipewire wireplumber "
+                    "pulseaudio-utils dbus-daemon)")
+    try:
+        server = PrivatePipeWire(("test",)).start()
     except PulseUnavailable as exc:
         pytest.skip(str(exc))
     try:

@@ -30,7 +30,8 @@ def test_off_means_no_timer_and_no_tray(qtbot):
     assert not controller._timer.isActive()
 
 
-def test_fires_once_at_the_time_then_plans_the_next_day(qtbot):
+def test_fires_once_at_the_time_then_plans_the_next_day(qtbot, monkeypatch):
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)  # no notification server
     clock = WallClock(dt.datetime(2026, 1, 5, 8, 0))  # a Monday
     controller = ReminderController(QIcon(), now=clock)
     fired: list[dt.datetime] = []
@@ -42,7 +43,7 @@ def test_fires_once_at_the_time_then_plans_the_next_day(qtbot):
     controller.check()
     assert fired == [] and controller._timer.interval() == 30_000
     clock.t = dt.datetime(2026, 1, 5, 9, 0, 1)
-    # No tray offscreen: the window is asked to come forward instead of a notification.
+    # No tray offscreen, no notifications: the window is asked to come forward.
     with qtbot.waitSignal(controller.open_requested, timeout=1000):
         controller.check()
     assert fired == [dt.datetime(2026, 1, 5, 9, 0)]

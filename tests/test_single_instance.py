@@ -107,8 +107,7 @@ def test_in_process_server_and_bad_messages(qtbot):
     assert received == []
 
 
-def test_the_socket_lives_in_a_private_folder(monkeypatch: pytest.MonkeyPatch,
-                                              tmp_path: Path) -> None:
+def test_the_socket_lives_in_a_private_folder(monkeypatch: pytest.MonkeyPatch) -> None:
     from knee_desktop.desktop import single_instance as si
 
     monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
@@ -151,3 +150,13 @@ def test_handed_over_messages_must_be_a_short_list_of_strings() -> None:
                 {"argv": "--start"}):
         with pytest.raises(TypeError):
             _argv(bad)
+
+
+def test_the_activation_token_is_a_short_string_or_none() -> None:
+    from knee_desktop.desktop.single_instance import MAX_TOKEN, _token
+
+    assert _token({"argv": [], "token": "abc_123"}) == "abc_123"
+    assert _token({"argv": []}) == "" and _token({"argv": [], "token": None}) == ""
+    for bad in (["x"], 5, {"t": 1}, "x" * (MAX_TOKEN + 1)):
+        with pytest.raises(TypeError):
+            _token({"argv": [], "token": bad})

@@ -14,7 +14,8 @@ behind by a crash is recovered: if nobody answers on it, it is removed
 (``QLocalServer.removeServer``) and listened on again.
 
 Handed-over arguments are a JSON list of at most ``MAX_ARGS`` strings; the window parses them
-with the command line's own parser, so they meet the same limits.
+with the command line's own parser, so they meet the same limits. Beside them goes the
+launch's XDG activation token (Wayland), a string of at most ``MAX_TOKEN`` characters.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ CONNECT_MS = 500
 REPLY_MS = 3000
 MAX_MESSAGE = 64 * 1024
 MAX_ARGS = 64
+MAX_TOKEN = 1024  # an XDG activation token is an opaque short string
 SOCKET_PATH_BYTES = 100  # sun_path holds 108 bytes on Linux, 104 on the BSDs
 
 
@@ -93,8 +95,10 @@ def server_name() -> str | None:
 
 
 def send_to_running(argv: list[str], name: str | None = None,
-                    connect_ms: int = CONNECT_MS, reply_ms: int = REPLY_MS) -> bool:
-    """Hand ``argv`` to a running instance. ``True`` if it took them."""
+                    connect_ms: int = CONNECT_MS, reply_ms: int = REPLY_MS,
+                    token: str = "") -> bool:
+    """Hand ``argv`` (and this launch's XDG activation ``token``, for Wayland) to a
+    running instance. ``True`` if it took them."""
     name = name or server_name()
     if name is None:
         return False
@@ -102,7 +106,7 @@ def send_to_running(argv: list[str], name: str | None = None,
     socket.connectToServer(name)
     if not socket.waitForConnected(connect_ms):
         return False
-    socket.write(json.dumps({"argv": argv}).encode() + b"\n")
+    socket.write(json.dumps({"argv": argv, "token": token}).encode() + b"\n")
     socket.flush()
     reply = b""
     while b"\n" not in reply and socket.waitForReadyRead(reply_ms):
@@ -118,6 +122,8 @@ class SingleInstance(QObject):
     """The first instance's server. ``received(argv)`` is emitted in the GUI thread."""
 
     received = Signal(list)
+    # The handing-over launch's XDG activation token ("" if none), just before ``received``.
+    token = ""
 
     def __init__(self, name: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -177,14 +183,18 @@ class SingleInstance(QObject):
         line = data.split(b"\n", 1)[0]
         self._buffers[socket] = b""
         try:
-            argv = _argv(json.loads(line))
+            message = json.loads(line)
+            argv = _argv(message)
+            token = _token(message)
         except (ValueError, KeyError, TypeError, RecursionError):
             log.warning("single instance: ignored a bad message %r", line[:80])
             socket.write(b"bad\n")
             return
         socket.write(b"ok\n")
         socket.flush()
-        log.info("another launch handed over its arguments: %s", argv)
+        log.info("another launch handed over its arguments: %s%s", argv,
+                 " (with an activation token)" if token else "")
+        self.token = token
         self.received.emit(argv)
 
 
@@ -199,15 +209,26 @@ def _argv(message: object) -> list[str]:
     return argv
 
 
+def _token(message: dict[str, object]) -> str:
+    """The handing-over launch's XDG activation token: a short string, or "" if none."""
+    token = message.get("token") or ""
+    if not isinstance(token, str) or len(token) > MAX_TOKEN:
+        raise TypeError("token: expected a short string")
+    return token
+
+
 def claim_or_hand_over(argv: list[str], name: str | None = None) -> SingleInstance | None:
     """At start-up: the server if this is the first instance, else ``None`` once ``argv``
     went to the running one (the caller then exits)."""
+    from knee_desktop.desktop.activation import take_launch_token
+
     instance = SingleInstance(name)
     if instance.listen():
         return instance
     if instance.name is None:  # listen() never refuses without a name; for the type checker
         return instance
-    if send_to_running(argv, instance.name):
+    token = take_launch_token()
+    if send_to_running(argv, instance.name, token=token):
         return None
     # It holds the name but does not answer (hung?): take over rather than show nothing.
     log.warning("single instance: the running knee-desktop does not answer; taking over")

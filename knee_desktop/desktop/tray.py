@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 
+from knee_desktop.desktop.notify import Notifier
 from knee_desktop.prefs.reminder import is_due, next_reminder
 from knee_desktop.prefs.user_settings import Reminder
 
@@ -46,6 +47,7 @@ class ReminderController(QObject):
         self._timer.timeout.connect(self.check)
         self._tray: QSystemTrayIcon | None = None
         self._menu: QMenu | None = None  # QSystemTrayIcon does not own its menu
+        self._notify: Notifier | None = None
 
     @property
     def due(self) -> dt.datetime | None:
@@ -96,10 +98,17 @@ class ReminderController(QObject):
         log.info("daily reminder: showing the notification for %s", due)
         if self._tray is not None and QSystemTrayIcon.supportsMessages():
             self._tray.showMessage(TITLE, BODY, self._icon, 5 * 60 * 1000)
-        else:
-            # No tray or no notifications on this desktop: bring the window forward instead.
+        elif not self._notifier().show(TITLE, BODY, key="reminder", action="Open the routine"):
+            # No tray and no notification server: bring the window forward instead.
             self.open_requested.emit()
         self.fired.emit(due)
+
+    def _notifier(self) -> Notifier:
+        """Notifications without a tray (GNOME, Wayland): a click opens the window."""
+        if self._notify is None:
+            self._notify = Notifier(self)
+            self._notify.activated.connect(lambda _key: self.open_requested.emit())
+        return self._notify
 
     def _ensure_tray(self) -> None:
         if self._tray is not None or not QSystemTrayIcon.isSystemTrayAvailable():

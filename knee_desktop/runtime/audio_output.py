@@ -10,9 +10,17 @@ stream never stops, frame ``f`` of it is heard at ``base + f / RATE + pipeline``
   envelope over the last two seconds is used; it also follows the device's own clock rate
   (PulseAudio's null sink runs ~130 ppm fast against ``time.monotonic()`` here).
 - ``pipeline`` is the time from the server taking data to it being heard: the server's
-  stream buffer and the device. Qt does not report it; it was measured against ``parec``
+  stream buffer and the sink. Qt does not report it; it was measured against ``parec``
   (``bench/cue_timing.py``) as 34.7 ms for Qt 6.12 on PulseAudio 16, the same with 50, 100
-  and 200 ms Qt buffers. ``KNEE_DESKTOP_OUTPUT_LATENCY_MS`` overrides it for another system.
+  and 200 ms Qt buffers (42-54 ms on pipewire-pulse 0.3.65 for the same request).
+  ``KNEE_DESKTOP_OUTPUT_LATENCY_MS`` overrides it for another system; the log says which
+  was used. It is not measured at run time: recording the user's output would show a
+  "recording" indicator and add seconds and audible ticks before the first prompt.
+
+If the server goes away, Qt's stream just stops taking sound (no error): after
+``STALL_SECONDS`` the output says so once through :attr:`failed`. It cannot reopen in the
+same process: Qt 6.12's PulseAudio backend gives up reconnecting and aborts on the next
+open. If the default output changes, the stream is reopened on it (:attr:`moved`).
 
 A clip asked to be heard at time ``t`` is mixed in starting at the frame heard at ``t``. The
 session hands cues out :attr:`AudioOutput.lookahead` early (more than Qt's buffer plus the
@@ -23,6 +31,7 @@ from __future__ import annotations
 
 import array
 import collections
+import logging
 import os
 from dataclasses import dataclass
 
@@ -39,6 +48,8 @@ from knee_desktop.runtime.qt_workarounds import named_timer
 from knee_desktop.session.clock import Clock, MonotonicClock
 from knee_desktop.speech.clip import RATE, Clip, mix_into
 
+log = logging.getLogger(__name__)
+
 PIPELINE_SECONDS = 0.0347  # measured, see the module docstring
 BUFFER_SECONDS = 0.12  # Qt's buffer: how long the GUI thread may stall without a gap
 FEED_MS = 10
@@ -47,6 +58,8 @@ ENVELOPE_SECONDS = 2.0
 READY_TIMEOUT = 5.0
 SETTLE_SECONDS = 0.6  # after the stream starts, before its timing is trusted
 MEASURE_SECONDS = 0.4
+LATENCY_ENV = "KNEE_DESKTOP_OUTPUT_LATENCY_MS"  # overrides the built-in latency
+STALL_SECONDS = 0.5  # no sound taken for this long while playing: the server is gone
 
 
 class AudioUnavailable(RuntimeError):
@@ -57,14 +70,16 @@ def audio_outputs() -> list[QAudioDevice]:
     return list(QMediaDevices.audioOutputs())
 
 
-def pipeline_seconds() -> float:
-    env = os.environ.get("KNEE_DESKTOP_OUTPUT_LATENCY_MS")
+def pipeline_seconds() -> tuple[float, str]:
+    """The output latency to use, and where it comes from (for the log)."""
+    env = os.environ.get(LATENCY_ENV)
     if env:
         try:
-            return float(env) / 1000.0
+            return float(env) / 1000.0, LATENCY_ENV
         except ValueError:
-            pass
-    return PIPELINE_SECONDS
+            log.warning("KNEE_DESKTOP_OUTPUT_LATENCY_MS=%r is not a number of milliseconds; "
+                        "using the built-in value", env)
+    return PIPELINE_SECONDS, "built-in, measured with bench/cue_timing.py"
 
 
 @dataclass(frozen=True)
@@ -80,13 +95,17 @@ class AudioOutput(QObject):
     """One running output stream with a mixer; clips are placed at sample positions."""
 
     failed = Signal(str)
+    # The default output changed and the stream followed it: the words for the user.
+    moved = Signal(str)
 
     def __init__(self, device: QAudioDevice | None = None, clock: Clock | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.clock = clock or MonotonicClock()
         self.device = device
-        self.pipeline = pipeline_seconds()
+        self.pipeline, self.pipeline_source = pipeline_seconds()
+        self._holding = False  # a moved stream settling: nothing is placed
+        self._opened_on = QAudioDevice()
         self._sink: QAudioSink | None = None
         self._io: QIODevice | None = None
         self._written = 0  # frames written to Qt since open
@@ -105,6 +124,8 @@ class AudioOutput(QObject):
         self._feeder.setInterval(FEED_MS)
         self._feeder.timeout.connect(self._feed)
         self._failed = False
+        self._progress: tuple[float, int] | None = None  # (when, consumed) last seen moving
+        self._devices: QMediaDevices | None = None
 
     # ---- opening -------------------------------------------------------------------
     @property
@@ -148,12 +169,24 @@ class AudioOutput(QObject):
             raise AudioUnavailable(f"The audio output {device.description()!r} could not be "
                                    f"opened ({error.name}).")
         self._sink, self._io = sink, io
+        self._opened_on = device
+        # A new stream (after a move): its frames and timing start afresh, and it settles
+        # before its timing is trusted; nothing measured on the old one carries over.
+        self._written, self._pending, self._last_base = 0, b"", None
+        self._env.clear()
+        self._settle_until = None
         self._feed()
         self._feeder.start()
         if not self._wait_running(READY_TIMEOUT):
             self.close()
             raise AudioUnavailable(f"The audio output {device.description()!r} does not play "
                                    f"(nothing was taken from it within {READY_TIMEOUT:g} s).")
+        log.info("audio output %r open: %d Hz, Qt buffer %.0f ms, output latency %.1f ms "
+                 "(%s)", device.description(), RATE, BUFFER_SECONDS * 1000,
+                 self.pipeline * 1000, self.pipeline_source)
+        if self.device is None and self._devices is None:
+            self._devices = QMediaDevices(self)
+            self._devices.audioOutputsChanged.connect(self._on_outputs_changed)
 
     def _wait_running(self, timeout: float) -> bool:
         """Run the event loop until the stream's timing is measured in its steady state."""
@@ -179,11 +212,50 @@ class AudioOutput(QObject):
     def close(self) -> None:
         self._feeder.stop()
         if self._sink is not None:
-            self._sink.stop()
+            if not self._failed:  # a dead server's stream must not be touched (Qt aborts)
+                self._sink.reset()  # drop what is queued: stop() would push it out first
             self._sink.deleteLater()
+            log.info("audio output closed (%d underruns)", self._underruns)
         self._sink = None
         self._io = None
         self._active.clear()
+        self._progress = None
+        if self._devices is not None:
+            self._devices.audioOutputsChanged.disconnect(self._on_outputs_changed)
+            self._devices.deleteLater()
+            self._devices = None
+
+    # ---- the output changing under us --------------------------------------------------
+    def _on_outputs_changed(self) -> None:
+        """The default output changed (headphones plugged in, the user chose another):
+        follow it, as a player that asked for "the default" should, and say so."""
+        if self._sink is None or self._failed:
+            return
+        new = QMediaDevices.defaultAudioOutput()
+        old = self._opened_on
+        if new.isNull() or new.id() == old.id():
+            return
+        log.info("the default output changed from %r to %r: moving the stream",
+                 old.description(), new.description())
+        self.close()  # what was playing is cut: its frames mean nothing on a new stream
+        try:
+            self.open()
+        except AudioUnavailable as exc:
+            self._fail(f"The sound output changed to {new.description()!r}, which does not "
+                       f"play: {exc}")
+            return
+        # A new pipewire-pulse stream takes more than usual for a second or two: timing
+        # measured then would place cues up to 70 ms late. Let it flush out of the
+        # envelope.
+        self._holding = True
+        loop = QEventLoop()
+        hold = named_timer("audio-move-hold")
+        hold.setSingleShot(True)
+        hold.timeout.connect(loop.quit)
+        hold.start(round(ENVELOPE_SECONDS * 1000))
+        loop.exec()
+        self._holding = False
+        self.moved.emit(f"The sound now plays on {new.description()!r}.")
 
     # ---- the timing model ------------------------------------------------------------
     def base(self) -> float | None:
@@ -202,7 +274,7 @@ class AudioOutput(QObject):
         """Mix ``clip`` in so that it starts being heard at ``heard_at`` (None: as soon as
         possible). Returns where it went, or None if the output is not running."""
         base = self.base()
-        if self._sink is None or base is None:
+        if self._sink is None or base is None or self._holding:
             return None
         first_free = self._written + len(self._pending) // 2
         if heard_at is None:
@@ -253,12 +325,27 @@ class AudioOutput(QObject):
             self._pending = data[taken:]
         now = self.clock.now()
         consumed = self._written - (size - sink.bytesFree()) // 2
+        if self._stalled(now, consumed):
+            return
         if consumed > 0 and self._settle_until is None:
             self._settle_until = now + SETTLE_SECONDS
         if consumed > 0 and self._settle_until is not None and now >= self._settle_until:
             self._env.append((now, now - consumed / RATE))
             while self._env and self._env[0][0] < now - ENVELOPE_SECONDS:
                 self._env.popleft()
+
+    def _stalled(self, now: float, consumed: int) -> bool:
+        """The server stopped taking sound for STALL_SECONDS: it went away (stopped,
+        crashed, restarting). Qt reports no error then, its stream just stops moving."""
+        if self._progress is None or consumed != self._progress[1] or not self.settled:
+            self._progress = (now, consumed)
+            return False
+        if now - self._progress[0] < STALL_SECONDS:
+            return False
+        self._fail("The sound stopped: the sound server went away (it was stopped or "
+                   "restarted), so the cues can no longer be heard. The session goes on "
+                   "without sound; restart knee-desktop to hear it again.")
+        return True
 
     def _render(self, start: int, frames: int) -> bytes:
         out = array.array("h", bytes(2 * frames))

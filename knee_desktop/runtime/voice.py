@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from knee_desktop.prefs.user_settings import UserSettings
     from knee_desktop.routine.model import Routine
 
+MOVED_WORDS = "The sound moved to another speaker. We carry on."
 NO_OUTPUT_ADVICE = ("Check that a sound server (PulseAudio or PipeWire) is running and a "
                     "speaker is connected, or start the session in silent mode with --silent.")
 
@@ -42,6 +43,7 @@ class ClipVoice(Voice):
         self.output = output
         self._first = True
         output.failed.connect(self._on_failed)
+        output.moved.connect(self._on_moved)
 
     @property
     def speaks(self) -> bool:
@@ -119,6 +121,12 @@ class ClipVoice(Voice):
 
     def _on_failed(self, message: str) -> None:
         self.problem.emit(message)
+
+    def _on_moved(self, message: str) -> None:
+        """The sound followed a new default output: shown, and said on it (eyes closed)."""
+        self.problem.emit(message)
+        if self.speaks:
+            self.say(MOVED_WORDS)
 
 
 def voice_settings(saved: UserSettings) -> VoiceSettings:

@@ -116,6 +116,7 @@ def run_app(options: LaunchOptions,
             parse_launch: Callable[[Sequence[str]], LaunchOptions | None]) -> int:
     """Open the window (or hand ``options`` to the one already open) and run until quit.
     ``parse_launch`` reads a later launch's arguments."""
+    from knee_desktop.desktop.activation import STARTED_NOTICE, Activator
     from knee_desktop.desktop.single_instance import claim_or_hand_over
     from knee_desktop.runtime.qt_workarounds import UnixSignals
     from knee_desktop.ui.media_link import start_media
@@ -153,16 +154,19 @@ def run_app(options: LaunchOptions,
             return
         start_soon(window)
 
+    activator = Activator(window)
+
     def handed_over(argv: list[str]) -> None:
         launch = parse_launch(argv)
-        bring_to_front(window)
+        starts = launch is not None and bool(launch.start) and not window.driver.active
+        activator.bring_forward(instance.token, STARTED_NOTICE if starts else None)
         if launch is not None:
             act_on(launch)
 
     instance.received.connect(handed_over)
     app.aboutToQuit.connect(instance.close)
     app.aboutToQuit.connect(window.driver.close)  # e.g. the tray's Quit: recorded as stopped
-    reminder = start_reminder(app, loaded.settings.reminder, lambda: bring_to_front(window))
+    reminder = start_reminder(app, loaded.settings.reminder, activator.bring_forward)
     wiring.reminder = reminder
     if tray_only and reminder.tray is None:
         bring_to_front(window)  # no tray to live in: show the window after all
