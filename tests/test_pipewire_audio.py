@@ -11,7 +11,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from bench.pipewire_lab import PrivatePipeWire, missing_programs
 from bench.pulse_lab import MonitorRecorder, PrivatePulse, PulseUnavailable, Recording
 from knee_desktop.speech.clip import RATE
 from knee_desktop.speech.render import SpeechCache
-from tests.audio_fixtures import pipewire  # noqa: F401 - a fixture
+from tests.audio_fixtures import pipewire, wait_until  # noqa: F401 - a fixture
 from tests.tiny_routine import tiny_routine
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,15 +39,6 @@ def rows_of(log: Path) -> list[dict[str, object]]:
     if not log.exists():
         return []
     return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
-
-
-def wait_until(predicate, timeout: float = 60.0) -> bool:  # type: ignore[no-untyped-def]
-    pause = threading.Event()
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return True
-        pause.wait(0.05)
-    return False
 
 
 def latencies(recording: Recording, rows: list[dict[str, object]]) -> list[float]:
@@ -138,7 +128,7 @@ def test_server_going_away_mid_session_is_said_not_silent(tmp_path: Path,
     env.pop("PULSE_SINK", None)
     proc = knee("run", str(routine), "--reps", "6", "--cue-log", str(cues), env=env, log=err)
     try:
-        assert wait_until(lambda: len(rows_of(cues)) >= 2), err.read_text()
+        assert wait_until(lambda: len(rows_of(cues)) >= 2, 60.0), err.read_text()
         kill(server)
         assert wait_until(lambda: "sound server went away" in err.read_text(), 5), \
             err.read_text()
@@ -180,7 +170,7 @@ def test_default_output_change_mid_session_is_followed_and_said(tmp_path: Path,
     try:
         proc = knee("run", str(routine), "--reps", "10", "--cue-log", str(cues), env=env,
                     log=err)
-        assert wait_until(lambda: len(rows_of(cues)) >= 3), err.read_text()
+        assert wait_until(lambda: len(rows_of(cues)) >= 3, 60.0), err.read_text()
         server.pactl("set-default-sink", "b") if isinstance(server, PrivatePipeWire) else \
             subprocess.run(["pactl", "set-default-sink", "b"], env=env, check=True,
                            timeout=10)

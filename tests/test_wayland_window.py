@@ -8,11 +8,11 @@ import datetime as dt
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from audio_fixtures import serve, wait_until
 from PySide6.QtGui import QIcon
 
 from bench.weston_lab import PrivateNotifications, PrivateWeston, WestonUnavailable
@@ -24,35 +24,12 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def notifications() -> Iterator[PrivateNotifications]:
-    try:
-        server = PrivateNotifications().start()
-    except WestonUnavailable as exc:
-        pytest.skip(str(exc))
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from serve(lambda: PrivateNotifications().start(), WestonUnavailable)
 
 
 @pytest.fixture
 def weston() -> Iterator[PrivateWeston]:
-    try:
-        server = PrivateWeston().start()
-    except WestonUnavailable as exc:
-        pytest.skip(str(exc))
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def wait_until(predicate, timeout: float = 20.0) -> bool:  # type: ignore[no-untyped-def]
-    pause = threading.Event()
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return True
-        pause.wait(0.05)
-    return False
+    yield from serve(lambda: PrivateWeston().start(), WestonUnavailable)
 
 
 def test_reminder_without_a_tray_is_a_notification_whose_click_opens_the_window(
