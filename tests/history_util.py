@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from knee_desktop.history.store import HistoryStore, SessionRecord, StepRecord
 from knee_desktop.plan.settings import PlanSettings
@@ -14,6 +15,18 @@ from knee_desktop.session.clock import FakeClock
 from knee_desktop.session.engine import Session, State
 
 TZ = timezone(timedelta(hours=1))
+
+
+# "Today" for the history window tests: a Monday evening, after that morning's session.
+TODAY = datetime(2026, 11, 23, 18, 0, tzinfo=TZ)
+
+
+def lived_in_history(path: Path, days: int, seed: int) -> HistoryStore:
+    """A history file at ``path`` holding ``days`` of made-up sessions up to this morning,
+    read on a wall clock that stands at :data:`TODAY`."""
+    store = HistoryStore(path, now_wall=Wall(TODAY))
+    fake_history(store, days=days, end=TODAY.replace(hour=8), seed=seed)
+    return store
 
 
 class Wall:

@@ -4,11 +4,10 @@ charts and calendar in words, Export…/Import… in the menu with messages for 
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-from history_util import TZ, Wall, fake_history
+from history_util import TODAY, Wall, lived_in_history
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
@@ -16,14 +15,10 @@ from pytestqt.qtbot import QtBot
 from knee_desktop.history.store import HistoryStore
 from knee_desktop.ui.history_window import HistoryWindow
 
-TODAY = datetime(2026, 11, 23, 18, 0, tzinfo=TZ)
-
 
 @pytest.fixture
 def store(tmp_path: Path) -> HistoryStore:
-    s = HistoryStore(tmp_path / "h.sqlite3", now_wall=Wall(TODAY))
-    fake_history(s, days=60, end=TODAY.replace(hour=8), seed=5)
-    return s
+    return lived_in_history(tmp_path / "h.sqlite3", days=60, seed=5)
 
 
 @pytest.fixture

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
-from history_util import TZ, Wall, fake_history
+from history_util import TODAY, Wall, lived_in_history
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
@@ -14,14 +14,10 @@ from pytestqt.qtbot import QtBot
 from knee_desktop.history.store import HistoryStore
 from knee_desktop.ui.history_window import HistoryWindow
 
-TODAY = datetime(2026, 11, 23, 18, 0, tzinfo=TZ)
-
 
 @pytest.fixture
 def store(tmp_path: Path) -> HistoryStore:
-    s = HistoryStore(tmp_path / "h.sqlite3", now_wall=Wall(TODAY))
-    fake_history(s, days=120, end=TODAY.replace(hour=8), seed=3)
-    return s
+    return lived_in_history(tmp_path / "h.sqlite3", days=120, seed=3)
 
 
 @pytest.fixture
