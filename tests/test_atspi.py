@@ -29,6 +29,7 @@ def _pyatspi() -> bool:
                     not Path("/usr/libexec/at-spi-bus-launcher").exists() or not _pyatspi(),
                     reason="needs xvfb, at-spi2-core and python3-pyatspi "
                            "(packaging/debian-packages.txt)")
+@pytest.mark.slow
 def test_every_control_named_and_every_label_readable() -> None:
     done = subprocess.run([sys.executable, str(LAB), "--json"], capture_output=True,
                           text=True, timeout=240, check=False, cwd=REPO)

@@ -46,6 +46,7 @@ def run_to_end(window: MainWindow, timers: FakeTimers) -> None:
     timers.advance_until(lambda: session.state is not State.RUNNING)
 
 
+@pytest.mark.slow
 def test_a_window_session_is_recorded_with_knee_feel_before_and_after(wired, qtbot) -> None:
     window, timers, _voice, wiring, asked = wired
     qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)

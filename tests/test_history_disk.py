@@ -153,6 +153,7 @@ def test_disk_back_before_the_end_needs_no_recovery_file(tmp_path: Path) -> None
         assert len(rec.steps) == len(recorder.record.steps)
 
 
+@pytest.mark.slow
 def test_run_says_at_the_end_where_the_unsaved_session_is(tmp_path: Path) -> None:
     routine = tiny_routine(tmp_path)
     with tiny_disk(tmp_path / "disk") as disk:
@@ -176,6 +177,7 @@ def test_run_says_at_the_end_where_the_unsaved_session_is(tmp_path: Path) -> Non
         assert not kept[0].exists()
 
 
+@pytest.mark.slow
 def test_the_window_shows_and_says_where_the_unsaved_session_is(
         tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtCore import Qt

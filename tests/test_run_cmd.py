@@ -29,6 +29,7 @@ def knee(*args: str, env: dict[str, str] | None = None,
                           capture_output=True, text=True, timeout=timeout, check=False)
 
 
+@pytest.mark.slow
 def test_run_silent_writes_a_cue_log(tmp_path: Path) -> None:
     routine = tiny_routine(tmp_path)
     log = tmp_path / "cues.jsonl"
@@ -109,6 +110,7 @@ def test_export_audio_places_every_clip_at_its_time(tmp_path: Path) -> None:
         assert not any(clip.samples[at - 50:at]), f"silence before {event.text!r}"
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_the_session_cleanly(tmp_path: Path) -> None:
     import signal
 
@@ -154,6 +156,7 @@ def test_export_audio_takes_the_saved_settings_as_its_base(tmp_path: Path,
     assert read_wav(out).seconds > 0
 
 
+@pytest.mark.slow
 def test_session_keys_work_at_a_terminal(tmp_path: Path) -> None:
     """stdin a terminal (a pty): I says where the session is, Space pauses, Esc twice stops;
     the terminal is given back as it was."""

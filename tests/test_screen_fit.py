@@ -26,13 +26,22 @@ def assert_fits(result: dict[str, object]) -> None:
     assert not result["safety_cut"], result
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def fusion(qapp):
+    """Fusion for the whole file: setting a style costs 0.1 s, twice per test before."""
     style = qapp.style().name()
     palette = qapp.palette()
     qapp.setStyle("Fusion")
     yield qapp
     qapp.setStyle(style)
+    QApplication.setPalette(palette)
+
+
+@pytest.fixture(autouse=True)
+def same_palette(fusion):
+    """Each test starts from the palette the file started with (a check sets its own)."""
+    palette = fusion.palette()
+    yield
     QApplication.setPalette(palette)
 
 
@@ -56,6 +65,7 @@ def test_screens_fit_with_a_large_system_font(fusion, size):
         fusion.setFont(font)
 
 
+@pytest.mark.slow
 def test_screens_fit_at_scale_factor_two():
     """Qt reads QT_SCALE_FACTOR at start-up: a child interpreter renders the screens on a
     1366×768 and a 3840×2160 screen (device pixels) at 200 %."""

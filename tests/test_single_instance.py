@@ -46,6 +46,7 @@ def first(env: dict[str, str], qtbot) -> Iterator[subprocess.Popen[str]]:
         proc.communicate(timeout=30)
 
 
+@pytest.mark.slow
 def test_second_launch_hands_over_and_exits(first, env, qtbot):
     second = subprocess.run([*APP, "--start", "windshield-wiper", "--reps", "3"], env=env,
                             capture_output=True, text=True, timeout=60)
@@ -56,6 +57,7 @@ def test_second_launch_hands_over_and_exits(first, env, qtbot):
     assert first.poll() is None  # the first one is still running
 
 
+@pytest.mark.slow
 def test_a_crashed_instance_leaves_a_stale_socket_that_is_recovered(first, env, qtbot):
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=30)
@@ -72,6 +74,7 @@ def test_a_crashed_instance_leaves_a_stale_socket_that_is_recovered(first, env, 
     assert "removing the stale server" in log_text()
 
 
+@pytest.mark.slow
 def test_sigterm_mid_session_stops_records_and_quits(env, qtbot, tmp_path):
     """Logging out during a session: the session is stopped and recorded as stopped, and
     the app quits without asking (there is no one to answer)."""

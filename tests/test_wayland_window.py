@@ -65,6 +65,7 @@ def launch(env: dict[str, str], *args: str, log: Path | None = None
             out.close()
 
 
+@pytest.mark.slow
 def test_window_and_second_launch_hand_over_under_weston(
         tmp_path: Path, weston: PrivateWeston, notifications: PrivateNotifications) -> None:
     env = notifications.env(weston.env())
@@ -100,6 +101,7 @@ def test_window_and_second_launch_hand_over_under_weston(
     assert "Traceback" not in text
 
 
+@pytest.mark.slow
 def test_window_dialog_and_keys_under_weston(weston: PrivateWeston) -> None:
     done = subprocess.run([sys.executable, str(REPO / "bench" / "wayland_check.py")],
                           env=dict(weston.env(), PYTHONPATH=str(REPO)), cwd=REPO,

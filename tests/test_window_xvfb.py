@@ -13,6 +13,7 @@ from PySide6.QtGui import QImage
 SCRIPT = Path(__file__).resolve().parent.parent / "bench" / "screenshots.py"
 
 
+@pytest.mark.slow
 @pytest.mark.xvfb
 @pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb (Debian package xvfb)")
 def test_real_window_under_xvfb_saves_screenshots(tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainterPath, QPolygonF
@@ -52,17 +53,24 @@ class Figure:
 
     box: QRectF
 
-    @property
+    # Computed once per figure: a frame asks for them for every point it draws.
+    @cached_property
     def h(self) -> float:
         return min(self.box.height(), self.box.width() * 1.5)
 
+    @cached_property
+    def _base(self) -> tuple[float, float]:
+        centre = self.box.center()
+        return centre.x(), centre.y() + self.h / 2
+
     @property
     def base(self) -> QPointF:
-        return QPointF(self.box.center().x(), self.box.center().y() + self.h / 2)
+        return QPointF(*self._base)
 
     def at(self, x: float, y: float) -> QPointF:
         """A point ``x`` units right of the centre line and ``y`` units up from the base."""
-        return QPointF(self.base.x() + x * self.h, self.base.y() - y * self.h)
+        bx, by = self._base
+        return QPointF(bx + x * self.h, by - y * self.h)
 
     def hip(self, leg: Leg) -> QPointF:
         return self.at(-0.06 if leg == "left" else 0.06, 0.43)

@@ -227,10 +227,13 @@ class LegDiagram(QWidget):
         leg: Leg = pose.leg or "left"
         angle = leg_angle(pose)
         pad = 0.07 * figure.h
-        points = [figure.hip(leg), figure.ankle(leg, angle), figure.toe(leg, pose.toe, angle),
-                  *(figure.toe(leg, pt, angle) for pt in pose.trail)]
-        xs = [pt.x() for pt in points]
-        ys = [pt.y() for pt in points]
+        # The toe and its trail sit at ankle + (x, -y) foot lengths: their box is the
+        # ankle moved by the box of the toe offsets (one pass, no Qt point per trail dot).
+        hip, ankle, foot = figure.hip(leg), figure.ankle(leg, angle), figure.foot
+        tx = [pose.toe[0], *(pt[0] for pt in pose.trail)]
+        ty = [pose.toe[1], *(pt[1] for pt in pose.trail)]
+        xs = [hip.x(), ankle.x(), ankle.x() + min(tx) * foot, ankle.x() + max(tx) * foot]
+        ys = [hip.y(), ankle.y(), ankle.y() - max(ty) * foot, ankle.y() - min(ty) * foot]
         rect = QRectF(min(xs) - pad, min(ys) - pad, max(xs) - min(xs) + 2 * pad,
                       max(ys) - min(ys) + 2 * pad)
         if pose.ring is not None or pose.count_in is not None:
