@@ -20,7 +20,7 @@ from bench.pulse_lab import MonitorRecorder, PrivatePulse, Recording
 from knee_desktop.desktop.mpris import PATH, SERVICE
 from knee_desktop.runtime.driver import CONFIRM_STOP
 from knee_desktop.session.engine import PAUSED_SAY, RESUMING_SAY, STOPPED_SAY
-from tests.audio_fixtures import pulse  # noqa: F401 (fixture)
+from tests.audio_fixtures import pulse, wait_until  # noqa: F401 (fixture)
 
 REPO = Path(__file__).resolve().parent.parent
 CHILD = """
@@ -85,16 +85,36 @@ def test_media_calls_are_heard_with_the_main_window_unfocused(
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(log)], env=env, cwd=tmp_path,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     calls: list[tuple[str, float]] = []
+
+    def said_after(t: float) -> float | None:
+        """When the child handed a phrase to the voice at or after ``t``."""
+        rows = [json.loads(x) for x in log.read_text().splitlines() if '"said"' in x]
+        return next((r["t"] for r in rows if r["t"] >= t), None)
+
+    def until(t: float) -> None:
+        """Wait (for the child's real clock) until monotonic time ``t``."""
+        wait_until(lambda: time.monotonic() >= t, max(0.0, t - time.monotonic()) + 1.0)
+
     try:
-        end = time.monotonic() + 60
-        while '"ready"' not in (log.read_text() if log.exists() else ""):
-            assert child.poll() is None and time.monotonic() < end, child.communicate()[0]
-            time.sleep(0.1)
-        time.sleep(7.5)
-        for method, then in (("Pause", 5.0), ("Play", 3.0), ("Next", 3.0),
-                             ("Previous", 2.5), ("Stop", 2.0), ("Stop", 3.0)):
-            calls.append((method, media(private_bus, method)))
-            time.sleep(then)
+        assert wait_until(lambda: '"ready"' in (log.read_text() if log.exists() else "")
+                          or child.poll() is not None, 60.0)
+        assert child.poll() is None, child.communicate()[0]
+        # the two Space presses (1.0 s and 5.5 s after ready), then the second's words heard
+        assert wait_until(lambda: log.read_text().count('"key"') == 2, 15.0)
+        second = json.loads([x for x in log.read_text().splitlines() if '"key"' in x][1])["t"]
+        assert wait_until(lambda: said_after(second) is not None, 5.0)
+        until(said_after(second) + 1.0)  # type: ignore[operator]
+        # After Pause, 4.5 s: the words, then silence (checked below) until Play. After the
+        # others, until the answer is said and 1.5 s of it can be heard.
+        for method, paused in (("Pause", True), ("Play", False), ("Next", False),
+                               ("Previous", False), ("Stop", False), ("Stop", False)):
+            at = media(private_bus, method)
+            calls.append((method, at))
+            if paused:
+                until(at + 4.5)
+            else:
+                assert wait_until(lambda at=at: said_after(at) is not None, 5.0), method
+                until(said_after(at) + 1.5)  # type: ignore[operator]
     finally:
         recording = rec.stop()
         child.terminate()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.pulse_lab import MonitorRecorder, PrivatePulse
+from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.plan.timeline import compile_timeline
 from knee_desktop.routine.loader import load_catalog
 from knee_desktop.speech.clip import RATE, read_wav
@@ -33,10 +34,12 @@ def knee(*args: str, env: dict[str, str] | None = None,
 def test_run_silent_writes_a_cue_log(tmp_path: Path) -> None:
     routine = tiny_routine(tmp_path)
     log = tmp_path / "cues.jsonl"
-    proc = knee("run", str(routine), "--silent", "--cue-log", str(log))
+    proc = knee("run", str(routine), "--silent", "--cue-log", str(log), "--reps", "2",
+                "--pause", "0.5")
     assert proc.returncode == 0, proc.stderr
     rows = [json.loads(line) for line in log.read_text().splitlines()]
-    timeline = compile_timeline(load_catalog().get(str(routine)))
+    timeline = compile_timeline(load_catalog().get(str(routine)),
+                                PlanSettings(reps=2, pause_seconds=0.5))
     # every cue is logged, played or (after a stall of the loaded machine) dropped
     assert [r["kind"] for r in rows] == [e.kind for e in timeline.events]
     assert [r["text"] for r in rows] == [e.text for e in timeline.events]
@@ -169,7 +172,7 @@ def test_session_keys_work_at_a_terminal(tmp_path: Path) -> None:
     before = termios.tcgetattr(slave)
     env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1")
     proc = subprocess.Popen([sys.executable, "-m", "knee_desktop", "run", str(routine),
-                             "--silent", "--pause", "30"],
+                             "--silent", "--pause", "30", "--reps", "1"],
                             stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=env, cwd=REPO, text=True)
     assert proc.stdout is not None
