@@ -32,7 +32,6 @@ from __future__ import annotations
 import array
 import collections
 import logging
-import os
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
@@ -44,13 +43,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 
+from knee_desktop.runtime import output_latency
 from knee_desktop.runtime.qt_workarounds import named_timer
 from knee_desktop.session.clock import Clock, MonotonicClock
 from knee_desktop.speech.clip import RATE, Clip, mix_into
 
 log = logging.getLogger(__name__)
 
-PIPELINE_SECONDS = 0.0347  # measured, see the module docstring
 BUFFER_SECONDS = 0.12  # Qt's buffer: how long the GUI thread may stall without a gap
 FEED_MS = 10
 MARGIN_SECONDS = 0.06  # how late a cue's timer may fire and still be placed exactly
@@ -58,7 +57,11 @@ ENVELOPE_SECONDS = 2.0
 READY_TIMEOUT = 5.0
 SETTLE_SECONDS = 0.6  # after the stream starts, before its timing is trusted
 MEASURE_SECONDS = 0.4
-LATENCY_ENV = "KNEE_DESKTOP_OUTPUT_LATENCY_MS"  # overrides the built-in latency
+# The stream slipped (the server skipped some of it): the least "now - consumed" of the
+# last SLIP_SECONDS is this much above the envelope. Measured on pipewire-pulse: steps of
+# one or more graph quanta (5-27 ms); the envelope's normal wobble over 0.25 s is < 2 ms.
+SLIP_SECONDS = 0.25
+SLIP_STEP = 0.003
 STALL_SECONDS = 0.5  # no sound taken for this long while playing: the server is gone
 
 
@@ -68,18 +71,6 @@ class AudioUnavailable(RuntimeError):
 
 def audio_outputs() -> list[QAudioDevice]:
     return list(QMediaDevices.audioOutputs())
-
-
-def pipeline_seconds() -> tuple[float, str]:
-    """The output latency to use, and where it comes from (for the log)."""
-    env = os.environ.get(LATENCY_ENV)
-    if env:
-        try:
-            return float(env) / 1000.0, LATENCY_ENV
-        except ValueError:
-            log.warning("KNEE_DESKTOP_OUTPUT_LATENCY_MS=%r is not a number of milliseconds; "
-                        "using the built-in value", env)
-    return PIPELINE_SECONDS, "built-in, measured with bench/cue_timing.py"
 
 
 @dataclass(frozen=True)
@@ -103,7 +94,7 @@ class AudioOutput(QObject):
         super().__init__(parent)
         self.clock = clock or MonotonicClock()
         self.device = device
-        self.pipeline, self.pipeline_source = pipeline_seconds()
+        self.pipeline, self.pipeline_source = output_latency.choose(None, "not opened yet")
         self._holding = False  # a moved stream settling: nothing is placed
         self._opened_on = QAudioDevice()
         self._sink: QAudioSink | None = None
@@ -113,6 +104,7 @@ class AudioOutput(QObject):
         self._active: list[tuple[int, array.array[int]]] = []  # (start frame, samples)
         self._env: collections.deque[tuple[float, float]] = collections.deque()
         self._underruns = 0
+        self._slips = 0
         self._last_base: float | None = None
         # When a stream starts (or restarts after running dry), the server first takes a
         # burst of data to fill its own buffer, so for a moment ``consumed`` runs far ahead
@@ -181,6 +173,7 @@ class AudioOutput(QObject):
             self.close()
             raise AudioUnavailable(f"The audio output {device.description()!r} does not play "
                                    f"(nothing was taken from it within {READY_TIMEOUT:g} s).")
+        self.pipeline, self.pipeline_source = output_latency.choose(*output_latency.measure())
         log.info("audio output %r open: %d Hz, Qt buffer %.0f ms, output latency %.1f ms "
                  "(%s)", device.description(), RATE, BUFFER_SECONDS * 1000,
                  self.pipeline * 1000, self.pipeline_source)
@@ -215,7 +208,8 @@ class AudioOutput(QObject):
             if not self._failed:  # a dead server's stream must not be touched (Qt aborts)
                 self._sink.reset()  # drop what is queued: stop() would push it out first
             self._sink.deleteLater()
-            log.info("audio output closed (%d underruns)", self._underruns)
+            log.info("audio output closed (%d underruns, %d slips followed)", self._underruns,
+                     self._slips)
         self._sink = None
         self._io = None
         self._active.clear()
@@ -333,6 +327,23 @@ class AudioOutput(QObject):
             self._env.append((now, now - consumed / RATE))
             while self._env and self._env[0][0] < now - ENVELOPE_SECONDS:
                 self._env.popleft()
+            self._follow_slip(now)
+
+    def _follow_slip(self, now: float) -> None:
+        """When the server skipped part of the stream (a missed graph cycle, an underrun
+        on its side), everything after is heard that much later: the envelope's old
+        minimum no longer holds. Forget it as soon as the recent minimum shows the step,
+        instead of placing cues late for the rest of ENVELOPE_SECONDS."""
+        env = self._env
+        if env[0][0] >= now - SLIP_SECONDS:
+            return
+        recent = min(v for t, v in env if t >= now - SLIP_SECONDS)
+        step = recent - min(v for _, v in env)
+        if step > SLIP_STEP:
+            while env[0][0] < now - SLIP_SECONDS:
+                env.popleft()
+            self._slips += 1
+            log.debug("the stream slipped by %.1f ms: timing re-measured", step * 1000)
 
     def _stalled(self, now: float, consumed: int) -> bool:
         """The server stopped taking sound for STALL_SECONDS: it went away (stopped,
