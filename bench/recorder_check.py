@@ -110,7 +110,8 @@ def analyse(name: str, rec: Recording, clicks: list[dict[str, float]],
             continue
         lat.append((rec.time_of(hits[0]) - c["due"]) * 1000)
         j = bisect.bisect_right(ref, hits[0]) - 1
-        if j >= 0:
+        near = [r for r in ref[max(j, 0):j + 2] if abs(r - hits[0]) < 300]
+        if j >= 0 and not near:  # a reference click within 14 ms blurs both onsets
             pos = ordinal[j] * REF_SPACING + hits[0] - ref[j]
             rel.append(pos - k * round(opts_period * RATE))
     rel_dev = [r - statistics.median(rel) for r in rel] if rel else []

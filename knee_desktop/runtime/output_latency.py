@@ -5,10 +5,11 @@
 server (the lower envelope the audio output measures) to the moment it is heard: the
 sound the server holds for our stream plus the output's own delay.
 
-- PulseAudio reports both for our stream (its "sink input"): ``buffer_usec`` (the
-  stream's target buffer, which is where the envelope point sits) and ``sink_usec`` (how
-  long the output still takes, sampled: it runs down within each block the output renders,
-  so its least value is the delay every sound has).
+- PulseAudio reports both for our stream (its "sink input"): ``buffer_usec`` (the sound
+  it holds for the stream now: fullest right after Qt handed it sound, which is the
+  envelope point, so the largest of a few samples is taken; 34.8 ms here, samples down to
+  29 ms) and ``sink_usec`` (how long the output still takes: it runs down within each
+  block the output renders, so its least value is the delay every sound has).
 - pipewire-pulse 0.3.65 reports zeros there. It does list the buffer our stream asked for
   (``pulse.attr.tlength``) and the graph latency it asked for (``node.latency``); the sum
   is the estimate, and the log says it is one.
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import os
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -79,7 +79,7 @@ def from_server(reports: Sequence[SinkInput]) -> Latency | None:
     if not reports:
         return None
     if any(r.reports_latency for r in reports):
-        buffer = statistics.median(r.buffer_usec for r in reports) / 1e6
+        buffer = max(r.buffer_usec for r in reports) / 1e6
         output = min(r.sink_usec for r in reports) / 1e6
         return Latency(buffer + output,
                        f"measured: the server holds {buffer * 1000:.1f} ms for the stream, "
@@ -119,7 +119,7 @@ def choose(measured: Latency | None, why_not: str = "") -> tuple[float, str]:
     """The latency to use and the log's words for it: the override, else the measured
     figure, else the built-in one."""
     forced = override()
-    seen = (f"measured {measured.seconds * 1000:.1f} ms ({measured.how})" if measured
+    seen = (f"{measured.seconds * 1000:.1f} ms {measured.how}" if measured
             else f"not measured ({why_not or 'the server did not say'})")
     if forced is not None:
         return forced, f"{LATENCY_ENV}; {seen}"
