@@ -105,6 +105,7 @@ class AudioOutput(QObject):
         self._env: collections.deque[tuple[float, float]] = collections.deque()
         self._underruns = 0
         self._slips = 0
+        self._consumed = 0  # frames the server had taken at the last feed
         self._last_base: float | None = None
         # When a stream starts (or restarts after running dry), the server first takes a
         # burst of data to fill its own buffer, so for a moment ``consumed`` runs far ahead
@@ -165,6 +166,7 @@ class AudioOutput(QObject):
         # A new stream (after a move): its frames and timing start afresh, and it settles
         # before its timing is trusted; nothing measured on the old one carries over.
         self._written, self._pending, self._last_base = 0, b"", None
+        self._consumed = 0
         self._env.clear()
         self._settle_until = None
         self._feed()
@@ -324,10 +326,15 @@ class AudioOutput(QObject):
         if consumed > 0 and self._settle_until is None:
             self._settle_until = now + SETTLE_SECONDS
         if consumed > 0 and self._settle_until is not None and now >= self._settle_until:
-            self._env.append((now, now - consumed / RATE))
             while self._env and self._env[0][0] < now - ENVELOPE_SECONDS:
                 self._env.popleft()
-            self._follow_slip(now)
+            # Only a feed that saw the server take sound says where the stream is; one
+            # between takes (or with the server gone) only shows time passing, which
+            # would look like a slip and hide a stall.
+            if consumed != self._consumed or not self._env:
+                self._env.append((now, now - consumed / RATE))
+                self._follow_slip(now)
+        self._consumed = consumed
 
     def _follow_slip(self, now: float) -> None:
         """When the server skipped part of the stream (a missed graph cycle, an underrun
