@@ -4,18 +4,23 @@ One :class:`QAudioSink` (push mode, 22050 Hz mono 16-bit) is opened before the s
 fed from the GUI thread every few milliseconds, silence when nothing plays. Because the
 stream never stops, frame ``f`` of it is heard at ``base + f / RATE + pipeline``:
 
-- ``base`` is measured all the time: after each feed, ``now - consumed / RATE`` where
-  ``consumed`` is the frames Qt has handed to the sound server (written minus what is still
-  in Qt's buffer). That value jumps up as the server takes data in bursts, so the lower
-  envelope over the last two seconds is used; it also follows the device's own clock rate
-  (PulseAudio's null sink runs ~130 ppm fast against ``time.monotonic()`` here).
+- ``base`` is measured all the time: after each feed in which the server took sound,
+  ``now - consumed / RATE`` where ``consumed`` is the frames Qt has handed to the sound
+  server (written minus what is still in Qt's buffer). That value jumps up as the server
+  takes data in bursts, so the lower envelope over the last two seconds is used; it also
+  follows the device's own clock rate (PulseAudio's null sink runs ~130 ppm fast against
+  ``time.monotonic()`` here). When the server skips part of the stream (pipewire-pulse
+  under load: steps of 5-27 ms), the envelope is re-measured as soon as the last
+  ``SLIP_SECONDS`` show the step, not two seconds later.
 - ``pipeline`` is the time from the server taking data to it being heard: the server's
-  stream buffer and the sink. Qt does not report it; it was measured against ``parec``
-  (``bench/cue_timing.py``) as 34.7 ms for Qt 6.12 on PulseAudio 16, the same with 50, 100
-  and 200 ms Qt buffers (42-54 ms on pipewire-pulse 0.3.65 for the same request).
-  ``KNEE_DESKTOP_OUTPUT_LATENCY_MS`` overrides it for another system; the log says which
-  was used. It is not measured at run time: recording the user's output would show a
-  "recording" indicator and add seconds and audible ticks before the first prompt.
+  stream buffer and the output. Qt does not report it; it is read from the server when the
+  stream opens (:mod:`knee_desktop.runtime.output_latency`: PulseAudio's figures for our
+  stream; pipewire-pulse reports none, so the buffer and graph latency our stream asked
+  for). ``KNEE_DESKTOP_OUTPUT_LATENCY_MS`` overrides it; the log says what was measured
+  and what is used. Nothing is recorded: that would show a "recording" indicator and add
+  audible ticks before the first prompt.
+- On PipeWire, Qt 6.11 still plays through pipewire-pulse: its native PipeWire audio is
+  opt-in (``QT_AUDIO_BACKEND=pipewire``) and needs libpipewire 0.3.75 or later.
 
 If the server goes away, Qt's stream just stops taking sound (no error): after
 ``STALL_SECONDS`` the output says so once through :attr:`failed`. It cannot reopen in the
