@@ -141,7 +141,8 @@ def show(res: dict[str, object], expected: int) -> None:
     if rel:
         moved = [(k, round(r)) for k, r in enumerate(rel) if abs(r) > 2]
         print(f"   app click vs reference train: spread (max - min) {max(rel) - min(rel):.0f} "
-              f"samples = {1000 * (max(rel) - min(rel)) / RATE:.1f} ms")
+              f"samples = {1000 * (max(rel) - min(rel)) / RATE:.1f} ms (a steady drift is "
+              f"the sink's clock against time.monotonic(), which the app follows)")
         print(f"   app click vs reference train (no alignment), samples off the median: "
               f"{len(moved)} clicks {moved[:12]}")
 
