@@ -117,16 +117,20 @@ class MonitorRecorder:
         # reader thread must not find Qt objects in cycles; Qt objects die on their thread.
         gc.collect()
         self._proc = subprocess.Popen(
-            ["parec", "-d", f"{self.sink}.monitor", "--raw", "--format=s16le",
-             f"--rate={RATE}", "--channels=1", f"--latency-msec={self.fragment_ms}",
-             "--process-time-msec=1"],
-            env=self.pulse.env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
+            self.command(), env=self.pulse.env(), stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, bufsize=0)
         self._thread = threading.Thread(target=self._read, name="parec-reader", daemon=True)
         self._thread.start()
         if not self._first.wait(10):
             self.stop()
             raise PulseUnavailable("parec recorded nothing")
         return self
+
+    def command(self) -> list[str]:
+        """The recorder: raw s16le mono at RATE on stdout."""
+        return ["parec", "-d", f"{self.sink}.monitor", "--raw", "--format=s16le",
+                f"--rate={RATE}", "--channels=1", f"--latency-msec={self.fragment_ms}",
+                "--process-time-msec=1"]
 
     def _read(self) -> None:
         assert self._proc is not None and self._proc.stdout is not None

@@ -4,18 +4,23 @@ One :class:`QAudioSink` (push mode, 22050 Hz mono 16-bit) is opened before the s
 fed from the GUI thread every few milliseconds, silence when nothing plays. Because the
 stream never stops, frame ``f`` of it is heard at ``base + f / RATE + pipeline``:
 
-- ``base`` is measured all the time: after each feed, ``now - consumed / RATE`` where
-  ``consumed`` is the frames Qt has handed to the sound server (written minus what is still
-  in Qt's buffer). That value jumps up as the server takes data in bursts, so the lower
-  envelope over the last two seconds is used; it also follows the device's own clock rate
-  (PulseAudio's null sink runs ~130 ppm fast against ``time.monotonic()`` here).
+- ``base`` is measured all the time: after each feed in which the server took sound,
+  ``now - consumed / RATE`` where ``consumed`` is the frames Qt has handed to the sound
+  server (written minus what is still in Qt's buffer). That value jumps up as the server
+  takes data in bursts, so the lower envelope over the last two seconds is used; it also
+  follows the device's own clock rate (PulseAudio's null sink runs ~130 ppm fast against
+  ``time.monotonic()`` here). When the server skips part of the stream (pipewire-pulse
+  under load: steps of 5-27 ms), the envelope is re-measured as soon as the last
+  ``SLIP_SECONDS`` show the step, not two seconds later.
 - ``pipeline`` is the time from the server taking data to it being heard: the server's
-  stream buffer and the sink. Qt does not report it; it was measured against ``parec``
-  (``bench/cue_timing.py``) as 34.7 ms for Qt 6.12 on PulseAudio 16, the same with 50, 100
-  and 200 ms Qt buffers (42-54 ms on pipewire-pulse 0.3.65 for the same request).
-  ``KNEE_DESKTOP_OUTPUT_LATENCY_MS`` overrides it for another system; the log says which
-  was used. It is not measured at run time: recording the user's output would show a
-  "recording" indicator and add seconds and audible ticks before the first prompt.
+  stream buffer and the output. Qt does not report it; it is read from the server when the
+  stream opens (:mod:`knee_desktop.runtime.output_latency`: PulseAudio's figures for our
+  stream; pipewire-pulse reports none, so the buffer and graph latency our stream asked
+  for). ``KNEE_DESKTOP_OUTPUT_LATENCY_MS`` overrides it; the log says what was measured
+  and what is used. Nothing is recorded: that would show a "recording" indicator and add
+  audible ticks before the first prompt.
+- On PipeWire, Qt 6.11 still plays through pipewire-pulse: its native PipeWire audio is
+  opt-in (``QT_AUDIO_BACKEND=pipewire``) and needs libpipewire 0.3.75 or later.
 
 If the server goes away, Qt's stream just stops taking sound (no error): after
 ``STALL_SECONDS`` the output says so once through :attr:`failed`. It cannot reopen in the
@@ -32,7 +37,6 @@ from __future__ import annotations
 import array
 import collections
 import logging
-import os
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
@@ -44,13 +48,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 
+from knee_desktop.runtime import output_latency
 from knee_desktop.runtime.qt_workarounds import named_timer
 from knee_desktop.session.clock import Clock, MonotonicClock
 from knee_desktop.speech.clip import RATE, Clip, mix_into
 
 log = logging.getLogger(__name__)
 
-PIPELINE_SECONDS = 0.0347  # measured, see the module docstring
 BUFFER_SECONDS = 0.12  # Qt's buffer: how long the GUI thread may stall without a gap
 FEED_MS = 10
 MARGIN_SECONDS = 0.06  # how late a cue's timer may fire and still be placed exactly
@@ -58,7 +62,11 @@ ENVELOPE_SECONDS = 2.0
 READY_TIMEOUT = 5.0
 SETTLE_SECONDS = 0.6  # after the stream starts, before its timing is trusted
 MEASURE_SECONDS = 0.4
-LATENCY_ENV = "KNEE_DESKTOP_OUTPUT_LATENCY_MS"  # overrides the built-in latency
+# The stream slipped (the server skipped some of it): the least "now - consumed" of the
+# last SLIP_SECONDS is this much above the envelope. Measured on pipewire-pulse: steps of
+# one or more graph quanta (5-27 ms); the envelope's normal wobble over 0.25 s is < 2 ms.
+SLIP_SECONDS = 0.25
+SLIP_STEP = 0.003
 STALL_SECONDS = 0.5  # no sound taken for this long while playing: the server is gone
 
 
@@ -68,18 +76,6 @@ class AudioUnavailable(RuntimeError):
 
 def audio_outputs() -> list[QAudioDevice]:
     return list(QMediaDevices.audioOutputs())
-
-
-def pipeline_seconds() -> tuple[float, str]:
-    """The output latency to use, and where it comes from (for the log)."""
-    env = os.environ.get(LATENCY_ENV)
-    if env:
-        try:
-            return float(env) / 1000.0, LATENCY_ENV
-        except ValueError:
-            log.warning("KNEE_DESKTOP_OUTPUT_LATENCY_MS=%r is not a number of milliseconds; "
-                        "using the built-in value", env)
-    return PIPELINE_SECONDS, "built-in, measured with bench/cue_timing.py"
 
 
 @dataclass(frozen=True)
@@ -103,7 +99,7 @@ class AudioOutput(QObject):
         super().__init__(parent)
         self.clock = clock or MonotonicClock()
         self.device = device
-        self.pipeline, self.pipeline_source = pipeline_seconds()
+        self.pipeline, self.pipeline_source = output_latency.choose(None, "not opened yet")
         self._holding = False  # a moved stream settling: nothing is placed
         self._opened_on = QAudioDevice()
         self._sink: QAudioSink | None = None
@@ -113,6 +109,8 @@ class AudioOutput(QObject):
         self._active: list[tuple[int, array.array[int]]] = []  # (start frame, samples)
         self._env: collections.deque[tuple[float, float]] = collections.deque()
         self._underruns = 0
+        self._slips = 0
+        self._consumed = 0  # frames the server had taken at the last feed
         self._last_base: float | None = None
         # When a stream starts (or restarts after running dry), the server first takes a
         # burst of data to fill its own buffer, so for a moment ``consumed`` runs far ahead
@@ -173,6 +171,7 @@ class AudioOutput(QObject):
         # A new stream (after a move): its frames and timing start afresh, and it settles
         # before its timing is trusted; nothing measured on the old one carries over.
         self._written, self._pending, self._last_base = 0, b"", None
+        self._consumed = 0
         self._env.clear()
         self._settle_until = None
         self._feed()
@@ -181,6 +180,7 @@ class AudioOutput(QObject):
             self.close()
             raise AudioUnavailable(f"The audio output {device.description()!r} does not play "
                                    f"(nothing was taken from it within {READY_TIMEOUT:g} s).")
+        self.pipeline, self.pipeline_source = output_latency.choose(*output_latency.measure())
         log.info("audio output %r open: %d Hz, Qt buffer %.0f ms, output latency %.1f ms "
                  "(%s)", device.description(), RATE, BUFFER_SECONDS * 1000,
                  self.pipeline * 1000, self.pipeline_source)
@@ -215,7 +215,8 @@ class AudioOutput(QObject):
             if not self._failed:  # a dead server's stream must not be touched (Qt aborts)
                 self._sink.reset()  # drop what is queued: stop() would push it out first
             self._sink.deleteLater()
-            log.info("audio output closed (%d underruns)", self._underruns)
+            log.info("audio output closed (%d underruns, %d slips followed)", self._underruns,
+                     self._slips)
         self._sink = None
         self._io = None
         self._active.clear()
@@ -330,9 +331,31 @@ class AudioOutput(QObject):
         if consumed > 0 and self._settle_until is None:
             self._settle_until = now + SETTLE_SECONDS
         if consumed > 0 and self._settle_until is not None and now >= self._settle_until:
-            self._env.append((now, now - consumed / RATE))
             while self._env and self._env[0][0] < now - ENVELOPE_SECONDS:
                 self._env.popleft()
+            # Only a feed that saw the server take sound says where the stream is; one
+            # between takes (or with the server gone) only shows time passing, which
+            # would look like a slip and hide a stall.
+            if consumed != self._consumed or not self._env:
+                self._env.append((now, now - consumed / RATE))
+                self._follow_slip(now)
+        self._consumed = consumed
+
+    def _follow_slip(self, now: float) -> None:
+        """When the server skipped part of the stream (a missed graph cycle, an underrun
+        on its side), everything after is heard that much later: the envelope's old
+        minimum no longer holds. Forget it as soon as the recent minimum shows the step,
+        instead of placing cues late for the rest of ENVELOPE_SECONDS."""
+        env = self._env
+        if env[0][0] >= now - SLIP_SECONDS:
+            return
+        recent = min(v for t, v in env if t >= now - SLIP_SECONDS)
+        step = recent - min(v for _, v in env)
+        if step > SLIP_STEP:
+            while env[0][0] < now - SLIP_SECONDS:
+                env.popleft()
+            self._slips += 1
+            log.debug("the stream slipped by %.1f ms: timing re-measured", step * 1000)
 
     def _stalled(self, now: float, consumed: int) -> bool:
         """The server stopped taking sound for STALL_SECONDS: it went away (stopped,
