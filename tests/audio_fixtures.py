@@ -54,3 +54,14 @@ def pipewire() -> Iterator[PrivatePipeWire]:
         pytest.skip(f"needs {', '.join(missing)} (apt-get install pipewire wireplumber "
                     "pulseaudio-utils dbus-daemon)")
     yield from serve(lambda: PrivatePipeWire(("test",)).start(), PulseUnavailable)
+
+
+def either_server(kind: str, sinks: tuple[str, ...]) -> Iterator[PrivatePulse | PrivatePipeWire]:
+    """A private PulseAudio (``kind`` "pulseaudio") or PipeWire with these null sinks."""
+    needed = ["parec", "pactl"] + (["pulseaudio"] if kind == "pulseaudio"
+                                    else missing_programs())
+    missing = [x for x in needed if shutil.which(x) is None]
+    if missing:
+        pytest.skip(f"needs {', '.join(missing)}")
+    server = PrivatePulse if kind == "pulseaudio" else PrivatePipeWire
+    yield from serve(lambda: server(sinks).start(), PulseUnavailable)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from bench.pipewire_lab import PrivatePipeWire, missing_programs
-from bench.pulse_lab import PrivatePulse, PulseUnavailable
+from bench.pipewire_lab import PrivatePipeWire
+from bench.pulse_lab import PrivatePulse
 from knee_desktop.runtime import output_latency
 from knee_desktop.runtime.audio_output import SLIP_SECONDS, AudioOutput
 from knee_desktop.runtime.output_latency import LATENCY_ENV, PIPELINE_SECONDS, Latency
 from knee_desktop.runtime.pulse_introspect import SinkInput
 from knee_desktop.session.clock import FakeClock
+from tests.audio_fixtures import either_server
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -118,20 +118,7 @@ def test_a_slipped_stream_is_followed_within_slip_seconds(qapp: object) -> None:
 # ---- on real servers -------------------------------------------------------------------------
 @pytest.fixture(params=["pulseaudio", "pipewire"])
 def server(request: pytest.FixtureRequest) -> Iterator[PrivatePulse | PrivatePipeWire]:
-    kind = request.param
-    needed = ["pactl"] + (["pulseaudio"] if kind == "pulseaudio" else missing_programs())
-    missing = [x for x in needed if shutil.which(x) is None]
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)}")
-    try:
-        started = (PrivatePulse(("test",)) if kind == "pulseaudio"
-                   else PrivatePipeWire(("test",))).start()
-    except PulseUnavailable as exc:
-        pytest.skip(str(exc))
-    try:
-        yield started
-    finally:
-        started.stop()
+    yield from either_server(request.param, ("test",))
 
 
 @pytest.mark.audio

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from bench.pipewire_lab import PrivatePipeWire, missing_programs
-from bench.pulse_lab import MonitorRecorder, PrivatePulse, PulseUnavailable, Recording
+from bench.pipewire_lab import PrivatePipeWire
+from bench.pulse_lab import MonitorRecorder, PrivatePulse, Recording
 from knee_desktop.speech.clip import RATE
 from knee_desktop.speech.render import SpeechCache
-from tests.audio_fixtures import pipewire, wait_until  # noqa: F401 - a fixture
+from tests.audio_fixtures import either_server, pipewire, wait_until  # noqa: F401 - a fixture
 from tests.tiny_routine import tiny_routine
 
 REPO = Path(__file__).resolve().parent.parent
@@ -92,23 +92,7 @@ def test_run_is_heard_on_the_beat_on_pipewire(tmp_path: Path,
 # ---- both servers -----------------------------------------------------------------------
 @pytest.fixture(params=["pulseaudio", "pipewire"])
 def server(request: pytest.FixtureRequest) -> Iterator[Server]:
-    import shutil
-
-    kind = request.param
-    needed = ["parec", "pactl"] + (["pulseaudio"] if kind == "pulseaudio"
-                                    else missing_programs())
-    missing = [x for x in needed if shutil.which(x) is None]
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)}")
-    try:
-        started: Server = (PrivatePulse(("a", "b")) if kind == "pulseaudio"
-                           else PrivatePipeWire(("a", "b"))).start()
-    except PulseUnavailable as exc:
-        pytest.skip(str(exc))
-    try:
-        yield started
-    finally:
-        started.stop()
+    yield from either_server(request.param, ("a", "b"))
 
 
 def kill(server: Server) -> None:
