@@ -119,19 +119,9 @@ def _print(result: Result, ppm: float, spread: float, verbose: bool) -> dict[str
     return st
 
 
-def fragment_ms(server: PrivatePulse | PrivatePipeWire) -> int:
-    """The recorder's fragment: 2 ms on PulseAudio (tight alignment). On PipeWire a
-    recorder asking for 2 ms pulls the whole graph down to 256/48000 (5.3 ms cycles, the
-    app asks for 11.6 ms): the latency measured is then not the one a desktop has, and a
-    busy machine misses twice as many cycles (bench/recorder_check.py: median -3.8 ms and
-    23 ms outliers with parec at 2 ms, +2.2 ms and none at 50 ms, same machine). 20 ms
-    leaves the graph at the app's own quantum."""
-    return 20 if getattr(server, "kind", "") == "pipewire" else 2
-
-
 def run_app(pulse: PrivatePulse | PrivatePipeWire, env: dict[str, str], args: list[str],
             log: Path, app_log: Path) -> Recording:
-    rec = MonitorRecorder(pulse, fragment_ms=fragment_ms(pulse)).start()  # type: ignore[arg-type]
+    rec = MonitorRecorder(pulse).start()  # type: ignore[arg-type]
     try:
         with app_log.open("w") as err:
             proc = subprocess.run([sys.executable, "-m", "knee_desktop", "-v", "run",
@@ -147,7 +137,7 @@ def run_app(pulse: PrivatePulse | PrivatePipeWire, env: dict[str, str], args: li
 
 def run_naive(pulse: PrivatePulse | PrivatePipeWire, env: dict[str, str],
               events: list[tuple[float, str]]) -> tuple[Recording, list[dict[str, object]]]:
-    rec = MonitorRecorder(pulse, fragment_ms=fragment_ms(pulse)).start()  # type: ignore[arg-type]
+    rec = MonitorRecorder(pulse).start()  # type: ignore[arg-type]
     try:
         proc = subprocess.run([sys.executable, "-m", "bench.naive_loop"],
                               input=json.dumps(events), env=env, cwd=REPO,

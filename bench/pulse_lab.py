@@ -98,14 +98,24 @@ def private_pulse(*sinks: str) -> Iterator[PrivatePulse]:
         pulse.stop()
 
 
+def default_fragment_ms(server: PrivatePulse) -> int:
+    """The recorder's fragment: 2 ms on PulseAudio (tight alignment). On PipeWire a
+    recorder asking for 2 ms pulls the whole graph down to 256/48000 (5.3 ms cycles, the
+    app asks for 11.6 ms): the latency measured is then not the one a desktop has, and a
+    busy machine misses twice as many cycles (bench/recorder_check.py: median -3.8 ms and
+    23 ms outliers with parec at 2 ms, +2.2 ms and none at 50 ms, same machine). 20 ms
+    leaves the graph at the app's own quantum."""
+    return 20 if getattr(server, "kind", "") == "pipewire" else 2
+
+
 class MonitorRecorder:
     """``parec`` on a sink's monitor, read in a thread that stamps every fragment."""
 
     def __init__(self, pulse: PrivatePulse, sink: str | None = None,
-                 fragment_ms: int = 2) -> None:
+                 fragment_ms: int | None = None) -> None:
         self.pulse = pulse
         self.sink = sink or pulse.sinks[0]
-        self.fragment_ms = fragment_ms
+        self.fragment_ms = fragment_ms or default_fragment_ms(pulse)
         self._chunks: list[bytes] = []
         self._stamps: list[tuple[float, int]] = []  # (arrival, bytes received so far)
         self._proc: subprocess.Popen[bytes] | None = None
