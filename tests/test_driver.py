@@ -274,3 +274,18 @@ def test_a_session_begins_once_a_prompt_still_sounding_is_heard(rig: Rig) -> Non
     assert rig.driver.active and session.state is State.READY
     rig.timers.advance_until(lambda: session.state is State.RUNNING)
     assert session.started_at == pytest.approx(said_at + LATENCY + SECONDS + 0.3)
+
+
+def test_words_that_are_only_shown_hold_nothing_up(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """With --silent, a note "said" before the session (e.g. "Silent mode: …") is printed,
+    not heard: the session starts at once instead of waiting as long as it would sound."""
+    from knee_desktop.speech.base import SilentVoice
+
+    timers = FakeTimers()
+    driver = SessionDriver(SilentVoice(), timers)
+    timeline, _ = driver.plan(load_catalog().get("windshield-wiper"), PlanSettings(reps=1))
+    driver.say("Silent mode: no sound will be played.")
+    started_at = timers.clock.now()
+    session = driver.start(timeline)
+    assert session.state is State.RUNNING and session.started_at == started_at
+    driver.close()

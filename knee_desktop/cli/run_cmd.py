@@ -194,7 +194,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"knee-desktop: {exc}", file=sys.stderr)
         return EXIT_NO_AUDIO
     attach_views(driver, runner, args)
-    if choice.voice.speaks:
+    if choice.voice.speaks and choice.voice.audible:
         for note in choice.notes:  # e.g. the chosen voice is not installed: said, then begun
             driver.say(note)
 

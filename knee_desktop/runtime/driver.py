@@ -293,6 +293,8 @@ class SessionDriver(QObject):
         self.voice.close()
 
     def _heard(self, at: float, text: str) -> None:
+        if not self.voice.audible:  # shown only: nothing to wait for before going on
+            return
         length = self.voice.duration(text)
         end = at + (length if length is not None else UNKNOWN_SAY_SECONDS)
         self._heard_until = max(self._heard_until, end)
@@ -308,7 +310,8 @@ class SessionDriver(QObject):
             start = heard if heard is not None else at
             length = self.voice.duration(text)
             end = start + (length if length is not None else UNKNOWN_SAY_SECONDS)
-            self._heard_until = max(self._heard_until, end)
+            if self.voice.audible:
+                self._heard_until = max(self._heard_until, end)
             at = end + 0.15
         self._release_later()
 

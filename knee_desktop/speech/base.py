@@ -31,6 +31,11 @@ class Voice(ABC):
         return True
 
     @property
+    def audible(self) -> bool:
+        """Whether anything is heard at all: a session waits for words only if they are."""
+        return True
+
+    @property
     def latency(self) -> float:
         """Seconds from :meth:`play` to the sound being heard; the scheduler starts cues
         this much early."""
@@ -110,6 +115,10 @@ class NoAudioVoice(Voice):
         super().__init__()
         self.reason = reason
 
+    @property
+    def audible(self) -> bool:
+        return False
+
     def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
         if progress:
             progress(len(phrases), len(phrases))
@@ -124,6 +133,10 @@ class SilentVoice(Voice):
     def __init__(self) -> None:
         super().__init__()
         self.played: list[str] = []
+
+    @property
+    def audible(self) -> bool:
+        return False
 
     def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
         if progress:
