@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
+
+from tests import speech_template
 
 # Must be set before any QApplication exists (pytest-qt creates it lazily).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -14,15 +19,62 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parent.parent
 
 
+TEMPLATE_ENV = "KNEE_TEST_SPEECH_TEMPLATE"
+_template: dict[str, object] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist, the controller starts building the warm speech cache
+    (tests/speech_template.py) while the workers start; they inherit where it is."""
+    if hasattr(config, "workerinput") or not config.getoption("numprocesses", None):
+        return
+    home = Path(tempfile.mkdtemp(prefix="knee-speech-template-"))
+    _template.update(home=home, builder=speech_template.start(home))
+    os.environ[TEMPLATE_ENV] = str(home)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    builder = _template.pop("builder", None)
+    if isinstance(builder, subprocess.Popen):
+        builder.kill()
+        builder.wait()
+        shutil.rmtree(str(_template.pop("home")), ignore_errors=True)
+        os.environ.pop(TEMPLATE_ENV, None)
+
+
+@pytest.fixture(scope="session")
+def warm_speech(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """This worker's speech cache, started from the run's template; None without one.
+    One folder a worker (its tests run one after another): linking the template into
+    every test's folder was 300,000 files a run to make and to clean up."""
+    where = os.environ.get(TEMPLATE_ENV)
+    files = speech_template.wait(Path(where)) if where else None
+    if not files:
+        return None
+    cache_home = tmp_path_factory.mktemp("warm-cache")
+    speech_template.link_into(files, cache_home)
+    return cache_home / speech_template.SUBDIR
+
+
 @pytest.fixture(autouse=True)
-def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point platformdirs (XDG on Linux) at a temporary home so no test touches real data."""
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                  request: pytest.FixtureRequest) -> Path:
+    """Point platformdirs (XDG on Linux) at a temporary home so no test touches real data.
+    Its speech cache is this worker's warm one (tests/speech_template.py), unless the test
+    is marked ``cold_speech``: clips are content-keyed and written by rename, as in a
+    user's own cache, so sharing it between one worker's tests changes no outcome."""
     home = tmp_path / "home"
     for var, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"),
                      ("XDG_CACHE_HOME", ".cache"), ("XDG_STATE_HOME", ".local/state")):
         path = home / sub
         path.mkdir(parents=True)
         monkeypatch.setenv(var, str(path))
+    if request.node.get_closest_marker("cold_speech") is None:
+        warm = request.getfixturevalue("warm_speech")
+        if warm is not None:
+            speech = home / ".cache" / speech_template.SUBDIR
+            speech.parent.mkdir(parents=True)
+            speech.symlink_to(warm, target_is_directory=True)
     return home
 
 

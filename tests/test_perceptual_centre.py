@@ -21,6 +21,9 @@ from knee_desktop.speech.render import SpeechCache, VoiceSettings
 COUNTS = ["One.", "Two.", "Three.", "Four.", "Five.", "Six.", "Seven.", "Eight.", "Nine.",
           "Ten."]
 
+# Renders and re-measures clips, and damages one measurement file in place.
+pytestmark = pytest.mark.cold_speech
+
 
 def vowel(seconds: float, f0: float = 120.0) -> list[float]:
     """A crude vowel: a glottal pulse train through two formant resonances (700, 1200 Hz)."""

@@ -141,6 +141,7 @@ def test_ctrl_c_stops_the_session_cleanly(tmp_path: Path) -> None:
     assert rows and rows[-1]["kind"] != "end"  # it did not run to the end
 
 
+@pytest.mark.cold_speech  # checks that nothing was rendered
 def test_export_audio_takes_the_saved_settings_as_its_base(tmp_path: Path,
                                                            isolated_dirs: Path) -> None:
     from knee_desktop.common import paths

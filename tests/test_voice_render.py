@@ -11,6 +11,8 @@ from knee_desktop.speech import render
 from knee_desktop.speech.clip import RATE, Clip, ClipError, check_clip, read_wav
 from knee_desktop.speech.render import SpeechCache, SpeechUnavailable, VoiceSettings, Worker
 
+pytestmark = pytest.mark.cold_speech  # these tests render: the cache starts empty
+
 PHRASES = ["One.", "Seven.", "Pause. Be still for ten seconds."]
 
 
