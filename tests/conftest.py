@@ -120,6 +120,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=weight)
 
 
+# Under pytest-xdist, CPU-bound tests run beside the ones that play real sound. A user's
+# machine gives the app its share of the CPU; so do the tests: the worker of a real-sound
+# test (and the server, the app and the recorder it starts, which inherit it) runs at
+# normal priority, the others a little lower. Lowering it again needs root (CI is root);
+# elsewhere everything stays at normal priority, as before.
+BATCH_NICENESS = 10
+_renice = os.environ.get("PYTEST_XDIST_WORKER") is not None and os.geteuid() == 0
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if _renice:
+        nice = 0 if item.get_closest_marker("audio") else BATCH_NICENESS
+        os.setpriority(os.PRIO_PROCESS, 0, nice)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Move what collection imported (PySide6, the package, the test modules) out of the
     collector's reach: it lives as long as the run, and scanning it again after every test
