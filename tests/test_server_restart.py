@@ -1,0 +1,248 @@
+"""The sound server going away and coming back mid-session, on both servers (the real app,
+`knee-desktop run`, a private PulseAudio or PipeWire): said when it goes, "The sound is back."
+said once when it is back, then the cues on their beat; nothing due in the gap is played
+late. And without a server: the output's state machine on a fake clock and a fake sink."""
+
+from __future__ import annotations
+
+import array
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.pipewire_lab import PrivatePipeWire
+from bench.pulse_lab import MonitorRecorder, PrivatePulse, Recording
+from knee_desktop.runtime import server_watch
+from knee_desktop.runtime.audio_output import AudioOutput
+from knee_desktop.runtime.server_watch import ServerWatch
+from knee_desktop.session.clock import FakeClock
+from knee_desktop.speech.clip import RATE, Clip
+from knee_desktop.speech.render import SpeechCache
+from tests.audio_fixtures import either_server, wait_until
+from tests.test_pipewire_audio import knee, latencies, report_timing, rows_of
+from tests.test_voice_player import FakeIO, FakeSink, run_for
+from tests.tiny_routine import tiny_routine
+
+Server = PrivatePulse | PrivatePipeWire
+LOUD = 800
+
+
+@pytest.fixture(params=["pulseaudio", "pipewire"])
+def server(request: pytest.FixtureRequest) -> Iterator[Server]:
+    yield from either_server(request.param, ("test",))
+
+
+def restart(server: Server) -> None:
+    """The server dies (SIGKILL, as in a crash) and is started again on the same socket
+    at once (as ``systemctl --user restart`` does): Qt 6.11 reconnects only to a server
+    that is back within ~3 s."""
+    if isinstance(server, PrivatePipeWire):
+        server.stop_processes()
+        server.restart()
+        return
+    assert server.pid is not None
+    os.kill(server.pid, signal.SIGKILL)
+    # Its zombie can linger a second; its pid file would make the new one refuse to start.
+    (server.runtime / "pulse" / "pid").unlink(missing_ok=True)
+    server.start()
+
+
+def loud_spans(rec: Recording, gap: float = 0.25) -> list[tuple[float, float]]:
+    """The recording's sounds: (start, end) in clock time, split by ``gap`` of quiet."""
+    spans: list[tuple[float, float]] = []
+    quiet = round(gap * RATE)
+    last = -quiet - 1
+    for i, x in enumerate(rec.samples):
+        if abs(x) >= LOUD:
+            if i - last > quiet:
+                spans.append((rec.time_of(i), rec.time_of(i)))
+            else:
+                spans[-1] = (spans[-1][0], rec.time_of(i))
+            last = i
+    return spans
+
+
+@pytest.mark.audio
+@pytest.mark.slow
+def test_server_restart_mid_session_is_said_and_resynced(tmp_path: Path,
+                                                         server: Server) -> None:
+    routine = tiny_routine(tmp_path)
+    cues, err = tmp_path / "cues.jsonl", tmp_path / "err.log"
+    env = server.env()
+    env.pop("PULSE_SINK", None)
+    proc = knee("-v", "run", str(routine), "--reps", "8", "--pause", "0.5", "--cue-log",
+                str(cues), env=env, log=err)
+    rec: MonitorRecorder | None = None
+    try:
+        assert wait_until(lambda: len(rows_of(cues)) >= 2, 60.0), err.read_text()
+        restart(server)
+        back_at = time.monotonic()
+        rec = MonitorRecorder(server).start()  # type: ignore[arg-type]
+        assert wait_until(lambda: "The sound is back" in err.read_text(), 15), err.read_text()
+        assert proc.wait(120) == 0, err.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        recording = rec.stop() if rec is not None else None
+    text = err.read_text()
+    assert "Traceback" not in text and "Assertion" not in text
+    assert text.count("sound server went away") == 1
+    assert "restart knee-desktop" not in text  # it came back: no restart asked for
+    assert text.count("knee-desktop: The sound is back.") == 1, text
+    assert recording is not None
+    spans = loud_spans(recording)
+    assert spans, "nothing was heard after the server came back"
+    # The first sound after the server is back is "The sound is back." (nothing before it).
+    rows = rows_of(cues)
+    placed = [r for r in rows if r["heard"] is not None and r["text"]]
+    cache = SpeechCache()
+    cache.prepare(["The sound is back.", *(str(r["text"]) for r in placed)])
+    said = spans[0][0] - (cache.clip("The sound is back.").first_sound() or 0) / RATE
+    after = [r for r in placed if float(r["due"]) > said]  # type: ignore[arg-type]
+    assert after, "cues after the sound came back"
+    late = latencies(recording, after)
+    report_timing(late, f"{server.kind if hasattr(server, 'kind') else 'pulseaudio'}, "
+                        "after the restart")
+    print(f"server back -> 'The sound is back.' heard: {said - back_at:.2f} s")
+    # Every sound heard is one that was placed on the timeline: the words, then the cues
+    # on their beat. A cue due in the gap played late would be a sound of its own.
+    expected = [(said, said + cache.duration("The sound is back."))]
+    expected += [(float(r["heard"]), float(r["heard"]) + cache.duration(str(r["text"])))  # type: ignore[arg-type]
+                 for r in placed]
+    stray = [s for s in spans
+             if not any(lo - 0.05 <= s[0] <= hi + 0.05 for lo, hi in expected)]
+    assert stray == [], f"sounds not on the timeline (late cues): {stray}"
+    assert all(abs(x) < 0.1 for x in late), late
+
+
+# ---- the state machine, without a server ---------------------------------------------------
+class Probe:
+    """The server as the watch sees it: None (away), False (back, Qt not connected yet),
+    True (Qt's engine connected)."""
+
+    def __init__(self) -> None:
+        self.answer: bool | None = None
+        self.asked = 0
+
+    def __call__(self) -> bool | None:
+        self.asked += 1
+        return self.answer
+
+
+class Sink(FakeSink):
+    def reset(self) -> None:
+        self.queued = 0
+
+    def deleteLater(self) -> None:
+        self.deleted = True
+
+
+class Output(AudioOutput):
+    """A real AudioOutput whose stream is a fake sink (one per open), on a fake clock."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        super().__init__(clock=clock)
+        self.sinks: list[Sink] = []
+
+    def open(self) -> None:
+        sink = Sink(self.clock, 2 * round(0.12 * RATE))  # type: ignore[arg-type]
+        self.sinks.append(sink)
+        self._sink, self._io = sink, FakeIO(sink)  # type: ignore[assignment]
+        self._written, self._pending, self._last_base = 0, b"", None
+        self._consumed, self._settle_until, self._progress = 0, None, None
+        self._env.clear()
+
+
+def samples(sink: FakeSink) -> array.array[int]:
+    out = array.array("h")
+    out.frombytes(bytes(sink.data))
+    return out
+
+
+def test_gone_waiting_back_resynced_and_the_gap_dropped(qapp: object) -> None:
+    clock = FakeClock(100.0)
+    out = Output(clock)
+    probe = Probe()
+    out.recovery.watch.probe, out.recovery.watch.threaded = probe, False
+    said: list[tuple[str, str]] = []
+    out.lost.connect(lambda m: said.append(("lost", m)))
+    out.back.connect(lambda m: said.append(("back", m)))
+    out.failed.connect(lambda m: said.append(("failed", m)))
+    out.open()
+    try:
+        check_recovery(out, clock, probe, said)
+    finally:
+        out.close()
+
+
+def check_recovery(out: Output, clock: FakeClock, probe: Probe,
+                   said: list[tuple[str, str]]) -> None:
+    old = out.sinks[0]
+    run_for(out, old, clock, 2.0)
+    assert out.settled
+    # A cue placed before the server dies, heard after it died: never played later.
+    before = out.schedule(Clip(array.array("h", [1111] * 50)), clock.now() + out.lookahead)
+    assert before is not None
+    for _ in range(80):  # the server is gone: nothing more is taken
+        clock.advance(0.01)
+        out._feed()
+    assert [k for k, _ in said] == ["lost"] and "waiting for the sound" in said[0][1]
+    assert "restart knee-desktop" not in said[0][1]
+    assert out.recovery.waiting
+    # Cues due in the gap are refused when handed over (the session drops them).
+    assert out.schedule(Clip(array.array("h", [2222] * 50)), clock.now() + 0.3) is None
+    # The watch: no server; then the server without Qt's connection; then Qt connected.
+    for answer in (None, None, False, True):
+        probe.answer = answer
+        clock.advance(server_watch.LOOK_EVERY_SECONDS)
+        out.recovery.watch.look()
+    assert len(out.sinks) == 2, "a new stream was opened once Qt's engine is connected"
+    new = out.sinks[1]
+    assert out.schedule(Clip(array.array("h", [3333] * 50)), clock.now() + 0.3) is None
+    opened = clock.now()
+    run_for(out, new, clock, server_watch.STEADY_SECONDS + 0.5)
+    assert [k for k, _ in said] == ["lost", "back"] and said[1][1] == "The sound is back."
+    assert not out.recovery.waiting
+    assert clock.now() - opened >= server_watch.STEADY_SECONDS
+    # Re-synced: the next cue lands on the frame heard at its due time, on the new stream.
+    due = clock.now() + out.lookahead
+    placed = out.schedule(Clip(array.array("h", [4444] * 50)), due)
+    assert placed is not None and placed.late == 0 and abs(placed.heard - due) < 1 / RATE
+    run_for(out, new, clock, 1.0)
+    heard = samples(new)
+    assert heard.index(4444) == placed.frame
+    assert not {1111, 2222, 3333} & set(heard), "nothing from the gap reached the new stream"
+    assert 1111 not in samples(old)[placed.frame:]
+
+
+def test_long_gone_is_told_once_and_a_server_qt_gave_up_on_is_not_opened(qapp: object) -> None:
+    clock = FakeClock(100.0)
+    probe = Probe()
+    watch = ServerWatch(clock, probe, threaded=False)
+    seen: list[str] = []
+    watch.found.connect(lambda: seen.append("found"))
+    watch.long_gone.connect(lambda m: seen.append("long"))
+    watch.gave_up.connect(lambda m: seen.append(m))
+    watch.start()
+    try:
+        check_watch(watch, clock, probe, seen)
+    finally:
+        watch.stop()
+
+
+def check_watch(watch: ServerWatch, clock: FakeClock, probe: Probe, seen: list[str]) -> None:
+    for _ in range(round(2 * server_watch.LONG_GONE_SECONDS / 0.5)):
+        clock.advance(0.5)
+        watch.look()
+    assert seen == ["long"]  # once, not every look
+    probe.answer = False  # the server is back, Qt's engine never reconnects
+    for _ in range(round((server_watch.QT_RETRY_SECONDS + 1) / 0.5)):
+        clock.advance(0.5)
+        watch.look()
+    assert seen[1:] == [server_watch.CANNOT_RECONNECT_WORDS]
+    assert "restart knee-desktop" in seen[1] and not watch.watching
