@@ -246,3 +246,52 @@ def check_watch(watch: ServerWatch, clock: FakeClock, probe: Probe, seen: list[s
         watch.look()
     assert seen[1:] == [server_watch.CANNOT_RECONNECT_WORDS]
     assert "restart knee-desktop" in seen[1] and not watch.watching
+
+
+# ---- what the window and the terminal show -------------------------------------------------
+def test_the_window_shows_no_sound_until_it_is_back(window) -> None:  # type: ignore[no-untyped-def]
+    """A banner that stays (its text is its accessible name), gone when the sound is back."""
+    window.driver.outage.emit(server_watch.LONG_GONE_WORDS)
+    banner = window.sound_banner
+    assert banner.isVisible() and banner.text() == server_watch.LONG_GONE_WORDS
+    assert banner.accessibleName() == server_watch.LONG_GONE_WORDS
+    window.driver.message.emit("The history was saved.")  # other news does not hide it
+    assert banner.isVisible()
+    window.driver.outage.emit("")
+    assert not banner.isVisible()
+
+
+def test_the_voice_tells_the_driver_and_skips_cues_under_the_words(qapp: object) -> None:
+    """Lost: shown (the driver's message and outage), no message per refused cue; back:
+    said, and a cue due while the words are heard is skipped, not buried under them."""
+    from knee_desktop.runtime.driver import SessionDriver
+    from knee_desktop.runtime.timers import FakeTimers
+    from knee_desktop.runtime.voice import ClipVoice
+    from knee_desktop.speech.tones import ToneSet
+
+    clock = FakeClock(100.0)
+    out = Output(clock)
+    out.recovery.watch.probe, out.recovery.watch.threaded = Probe(), False
+    voice = ClipVoice(ToneSet(), out)
+    driver = SessionDriver(voice, FakeTimers(clock))
+    messages: list[str] = []
+    outages: list[str] = []
+    driver.message.connect(messages.append)
+    driver.outage.connect(outages.append)
+    out.open()
+    try:
+        run_for(out, out.sinks[0], clock, 2.0)
+        out.recovery.lose()
+        assert voice.play_at("", "rep", clock.now() + 1.0) is None
+        assert voice.play_at("", "rep", clock.now() + 2.0) is None
+        assert messages == [server_watch.GONE_WORDS] and outages == [server_watch.GONE_WORDS]
+        out.recovery._reopen()
+        run_for(out, out.sinks[1], clock, server_watch.STEADY_SECONDS + 0.2)
+        assert messages[-1] == server_watch.BACK_WORDS and outages[-1] == ""
+        words_end = voice._quiet_until
+        assert words_end > clock.now()
+        assert voice.play_at("", "rep", words_end - 0.01) is None
+        assert voice.play_at("", "rep", words_end + 0.01) is not None
+    finally:
+        driver.close()
+        out.close()
