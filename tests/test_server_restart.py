@@ -36,16 +36,18 @@ def server(request: pytest.FixtureRequest) -> Iterator[Server]:
     yield from either_server(request.param, ("test",))
 
 
-def restart(server: Server) -> None:
+def restart(server: Server, gap: float = 0.0) -> None:
     """The server dies (SIGKILL, as in a crash) and is started again on the same socket
-    at once (as ``systemctl --user restart`` does): Qt 6.11 reconnects only to a server
-    that is back within ~3 s."""
+    ``gap`` seconds later (0: at once, as ``systemctl --user restart`` does): Qt 6.11
+    reconnects only to a server that is back within ~3 s."""
     if isinstance(server, PrivatePipeWire):
         server.stop_processes()
+        time.sleep(gap)
         server.restart()
         return
     assert server.pid is not None
     os.kill(server.pid, signal.SIGKILL)
+    time.sleep(gap)
     # Its zombie can linger a second; its pid file would make the new one refuse to start.
     (server.runtime / "pulse" / "pid").unlink(missing_ok=True)
     server.start()
@@ -118,6 +120,35 @@ def test_server_restart_mid_session_is_said_and_resynced(tmp_path: Path,
              if not any(lo - 0.05 <= s[0] <= hi + 0.05 for lo, hi in expected)]
     assert stray == [], f"sounds not on the timeline (late cues): {stray}"
     assert all(abs(x) < 0.1 for x in late), late
+
+
+@pytest.mark.audio
+@pytest.mark.slow
+def test_a_server_back_after_qt_gave_up_is_said_never_opened(tmp_path: Path,
+                                                             server: Server) -> None:
+    """Back after Qt's one retry (3 s): Qt 6.11 will not reconnect and a new stream would
+    abort the process; the app says a restart is needed and the session ends normally."""
+    routine = tiny_routine(tmp_path)
+    cues, err = tmp_path / "cues.jsonl", tmp_path / "err.log"
+    env = server.env()
+    env.pop("PULSE_SINK", None)
+    proc = knee("run", str(routine), "--reps", "8", "--pause", "0.5", "--cue-log", str(cues),
+                env=env, log=err)
+    try:
+        assert wait_until(lambda: len(rows_of(cues)) >= 2, 60.0), err.read_text()
+        restart(server, gap=4.5)
+        assert wait_until(lambda: "restart knee-desktop" in err.read_text(), 10), \
+            err.read_text()
+        assert proc.wait(120) == 0, err.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    text = err.read_text()
+    assert "Traceback" not in text and "Assertion" not in text
+    assert text.count("sound server went away") == 1
+    assert text.count("restart knee-desktop") == 1
+    assert "The sound is back" not in text
 
 
 # ---- the state machine, without a server ---------------------------------------------------
