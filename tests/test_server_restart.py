@@ -95,6 +95,7 @@ def test_server_restart_mid_session_is_said_and_resynced(tmp_path: Path,
     assert "Traceback" not in text and "Assertion" not in text
     assert text.count("sound server went away") == 1
     assert "restart knee-desktop" not in text  # it came back: no restart asked for
+    assert "a cue was not played" not in text  # the gap is said once, not per cue
     assert text.count("knee-desktop: The sound is back.") == 1, text
     assert recording is not None
     spans = loud_spans(recording)
@@ -148,6 +149,7 @@ def test_a_server_back_after_qt_gave_up_is_said_never_opened(tmp_path: Path,
     assert "Traceback" not in text and "Assertion" not in text
     assert text.count("sound server went away") == 1
     assert text.count("restart knee-desktop") == 1
+    assert "a cue was not played" not in text  # said once, not again for every cue
     assert "The sound is back" not in text
 
 

@@ -158,8 +158,9 @@ class OutputRecovery(QObject):
         self.watch = watch or ServerWatch(output.clock, parent=self)
         self.watch.found.connect(self._reopen)
         self.watch.long_gone.connect(output.lost.emit)
-        self.watch.gave_up.connect(output.failed.emit)
+        self.watch.gave_up.connect(self._give_up)
         self._steady_at: float | None = None
+        self.given_up = False  # the server came back too late for Qt: said, for good
 
     @property
     def waiting(self) -> bool:
@@ -175,6 +176,10 @@ class OutputRecovery(QObject):
         log.info("no sound taken for a while: watching for the server to come back")
         self.watch.start()
         out.lost.emit(GONE_WORDS)
+
+    def _give_up(self, message: str) -> None:
+        self.given_up = True
+        self.output.failed.emit(message)
 
     def stop(self) -> None:
         """The output closes: stop watching and steadying."""

@@ -50,6 +50,7 @@ class ClipVoice(Voice):
         # The sound is missing (the words, for a banner that stays) or back ("").
         self.outage: Hook[[str]] = Hook()
         self._quiet_until = 0.0  # cues due before then are skipped (the words are said)
+        self._told = False  # the output's failure or loss was said: not again per cue
 
     @property
     def speaks(self) -> bool:
@@ -84,6 +85,7 @@ class ClipVoice(Voice):
             self.output.close()
             raise AudioUnavailable(f"{exc} {NO_OUTPUT_ADVICE}") from exc
         self._first = True
+        self._told = False
 
     def _clip(self, text: str, kind: str) -> Clip:
         if isinstance(self.source, ToneSet):
@@ -108,7 +110,7 @@ class ClipVoice(Voice):
             return None  # "The sound is back." is being said: not buried under a cue
         placed = self.output.schedule(clip, heard_at)
         if placed is None:
-            if not self.output.recovery.waiting:  # else said once, when the sound went
+            if not self._told:  # else said once, when the sound went
                 self.problem.emit("The audio output is not running: a cue was not played.")
             return None
         return placed.heard
@@ -129,16 +131,19 @@ class ClipVoice(Voice):
         self.output.close()
 
     def _on_failed(self, message: str) -> None:
+        self._told = self.output.recovery.given_up  # said with the reason: not per cue
         self.problem.emit(message)
         self.outage.emit(message)
 
     def _on_lost(self, message: str) -> None:
         """The server went away (or is still away): shown; nothing can be said."""
+        self._told = True
         self.problem.emit(message)
         self.outage.emit(message)
 
     def _on_back(self, message: str) -> None:
         """A new stream plays on the timeline again: shown, and said (eyes closed)."""
+        self._told = False
         self.problem.emit(message)
         self.outage.emit("")
         heard = self.play_at(message, "say", None)
