@@ -187,7 +187,7 @@ class Output(AudioOutput):
         self.sinks.append(sink)
         self._sink, self._io = sink, FakeIO(sink)  # type: ignore[assignment]
         self._written, self._pending, self._last_base = 0, b"", None
-        self._consumed, self._settle_until, self._progress = 0, None, None
+        self._consumed, self._settle_until = 0, None
         self._env.clear()
 
 
@@ -251,6 +251,28 @@ def check_recovery(out: Output, clock: FakeClock, probe: Probe,
     assert heard.index(4444) == placed.frame
     assert not {1111, 2222, 3333} & set(heard), "nothing from the gap reached the new stream"
     assert 1111 not in samples(old)[placed.frame:]
+
+
+def test_a_stall_right_after_a_slip_is_still_seen(qapp: object) -> None:
+    """A slip re-measured just before the server dies leaves the timing unsettled; the
+    stall must be seen all the same (it once was not, on pipewire-pulse under load)."""
+    clock = FakeClock(100.0)
+    out = Output(clock)
+    out.recovery.watch.probe, out.recovery.watch.threaded = Probe(), False
+    lost: list[str] = []
+    out.lost.connect(lost.append)
+    out.open()
+    try:
+        run_for(out, out.sinks[0], clock, 2.0)
+        while out._env[0][0] < clock.now() - 0.1:  # what _follow_slip does on a slip
+            out._env.popleft()
+        assert not out.settled
+        for _ in range(60):  # the server is gone
+            clock.advance(0.01)
+            out._feed()
+        assert lost == [server_watch.GONE_WORDS]
+    finally:
+        out.close()
 
 
 def test_long_gone_is_told_once_and_a_server_qt_gave_up_on_is_not_opened(qapp: object) -> None:

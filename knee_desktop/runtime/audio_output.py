@@ -178,7 +178,6 @@ class AudioOutput(QObject):
         self._consumed = 0
         self._env.clear()
         self._settle_until = None
-        self._progress = None
         self._feed()
         self._feeder.start()
         if not self._wait_running(READY_TIMEOUT):
@@ -366,8 +365,9 @@ class AudioOutput(QObject):
 
     def _stalled(self, now: float, consumed: int) -> bool:
         """The server stopped taking sound for STALL_SECONDS: it went away (stopped,
-        crashed, restarting). Qt reports no error then, its stream just stops moving."""
-        if self._progress is None or consumed != self._progress[1] or not self.settled:
+        crashed, restarting). Qt reports no error then, its stream just stops moving.
+        Seen even while a slip is re-measured (the timing unsettled: that once hid it)."""
+        if self._progress is None or consumed != self._progress[1] or self._settle_until is None:
             self._progress = (now, consumed)
             return False
         if now - self._progress[0] < STALL_SECONDS:
