@@ -111,7 +111,10 @@ def test_server_restart_mid_session_is_said_and_resynced(tmp_path: Path,
     late = latencies(recording, after)
     report_timing(late, f"{server.kind if hasattr(server, 'kind') else 'pulseaudio'}, "
                         "after the restart")
-    print(f"server back -> 'The sound is back.' heard: {said - back_at:.2f} s")
+    gap = [r for r in rows if r["heard"] is None and r["text"]]
+    assert gap, "cues fell due while there was no sound (else this shows nothing)"
+    print(f"server back -> 'The sound is back.' heard: {said - back_at:.2f} s; "
+          f"{len(gap)} cues due in the gap not played")
     # Every sound heard is one that was placed on the timeline: the words, then the cues
     # on their beat. A cue due in the gap played late would be a sound of its own.
     expected = [(said, said + cache.duration("The sound is back."))]
