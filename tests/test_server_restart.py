@@ -16,6 +16,7 @@ import pytest
 
 from bench.pipewire_lab import PrivatePipeWire
 from bench.pulse_lab import MonitorRecorder, PrivatePulse, Recording
+from knee_desktop.runtime import audio_output as player
 from knee_desktop.runtime import server_watch
 from knee_desktop.runtime.audio_output import AudioOutput
 from knee_desktop.runtime.server_watch import ServerWatch
@@ -276,6 +277,28 @@ def test_a_stall_right_after_a_slip_is_still_seen(qapp: object) -> None:
         assert lost == [server_watch.GONE_WORDS]
     finally:
         out.close()
+
+
+def test_an_output_closed_while_it_reopens_stays_closed(qapp: object) -> None:
+    """The session ends (the output is closed) during the reopen's wait for the new
+    stream: nothing is left watching or open."""
+    clock = FakeClock(100.0)
+
+    class ClosedWhileOpening(Output):
+        def open(self) -> None:
+            super().open()
+            if len(self.sinks) == 2:
+                self.close()  # the session's end, from inside the event loop
+                raise player.AudioUnavailable("closed")
+
+    out = ClosedWhileOpening(clock)
+    out.recovery.watch.probe, out.recovery.watch.threaded = Probe(), False
+    out.open()
+    run_for(out, out.sinks[0], clock, 2.0)
+    out.recovery.lose()
+    out.recovery._reopen()
+    assert not out.recovery.watch.watching and not out.recovery.waiting
+    assert not out.is_open and not out._holding
 
 
 def test_long_gone_is_told_once_and_a_server_qt_gave_up_on_is_not_opened(qapp: object) -> None:

@@ -193,14 +193,19 @@ class OutputRecovery(QObject):
         out.close()  # deletes the dead stream, never resets it (Qt aborts on that)
         out._failed = False
         out._holding = True  # nothing placed while it opens and settles
-        self._steady_at = math.inf
+        self._steady_at = math.inf  # (:meth:`stop` sets None: closed while opening)
         try:
-            out.open()
+            out.open()  # runs the event loop: the session may end and close the output
         except RuntimeError as exc:  # AudioUnavailable: not playing yet; look again
             log.info("the sound server is back but the output does not play yet: %s", exc)
+            closed = self._steady_at is None
             out.close()
-            out._failed = True
-            self.watch.start()
+            if not closed:
+                out._failed = True
+                self.watch.start()
+            return
+        if self._steady_at is None:  # closed meanwhile: stay closed
+            out.close()
             return
         self._steady_at = out.clock.now() + STEADY_SECONDS
 
