@@ -105,7 +105,8 @@ class ServerWatch(QObject):
     def _ask(self) -> None:
         try:
             answer = self.probe()
-        except OSError:
+        except Exception:  # a thread's exception would only be printed: count it as away
+            log.exception("looking for the sound server failed")
             answer = None
         self._result.append(Seen.NOTHING if answer is None else
                             Seen.READY if answer else Seen.SERVER)
