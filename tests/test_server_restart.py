@@ -10,6 +10,7 @@ import os
 import signal
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from bench.pulse_lab import MonitorRecorder, PrivatePulse, Recording
 from knee_desktop.runtime import audio_output as player
 from knee_desktop.runtime import server_watch
 from knee_desktop.runtime.audio_output import AudioOutput
-from knee_desktop.runtime.server_watch import ServerWatch
+from knee_desktop.runtime.server_watch import BACK_WORDS, ServerWatch
 from knee_desktop.session.clock import FakeClock
 from knee_desktop.speech.clip import RATE, Clip
 from knee_desktop.speech.render import SpeechCache
@@ -69,12 +70,23 @@ def loud_spans(rec: Recording, gap: float = 0.25) -> list[tuple[float, float]]:
     return spans
 
 
-@pytest.mark.audio
-@pytest.mark.slow
-def test_server_restart_mid_session_is_said_and_resynced(tmp_path: Path,
-                                                         server: Server) -> None:
-    routine = tiny_routine(tmp_path)
-    cues, err = tmp_path / "cues.jsonl", tmp_path / "err.log"
+@dataclass
+class Restarted:
+    """What one session with a server restart gave (see :func:`restart_mid_session`)."""
+
+    log: str
+    returncode: int | None
+    back_to_heard: float | None = None  # server back -> "The sound is back." heard (s)
+    late: list[float] = field(default_factory=list)  # heard - due of the cues after it
+    gap: int = 0  # spoken cues due while there was no sound (not played)
+    stray: list[tuple[float, float]] = field(default_factory=list)  # sounds off the timeline
+
+
+def restart_mid_session(server: Server, folder: Path) -> Restarted:
+    """`knee-desktop run` on the tiny routine; the server is killed and started again at
+    once after two cues; its monitor is recorded from then on (also bench/server_restart.py)."""
+    routine = tiny_routine(folder)
+    cues, err = folder / "cues.jsonl", folder / "err.log"
     env = server.env()
     env.pop("PULSE_SINK", None)
     proc = knee("-v", "run", str(routine), "--reps", "8", "--pause", "0.5", "--cue-log",
@@ -85,46 +97,56 @@ def test_server_restart_mid_session_is_said_and_resynced(tmp_path: Path,
         restart(server)
         back_at = time.monotonic()
         rec = MonitorRecorder(server).start()  # type: ignore[arg-type]
-        assert wait_until(lambda: "The sound is back" in err.read_text(), 15), err.read_text()
-        assert proc.wait(120) == 0, err.read_text()
+        wait_until(lambda: "The sound is back" in err.read_text(), 15)
+        proc.wait(120)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
         recording = rec.stop() if rec is not None else None
-    text = err.read_text()
+    out = Restarted(err.read_text(), proc.returncode)
+    spans = loud_spans(recording) if recording is not None else []
+    if recording is None or not spans or "The sound is back" not in out.log:
+        return out
+    # The first sound after the server is back is "The sound is back." (nothing before it).
+    rows = rows_of(cues)
+    placed = [r for r in rows if r["heard"] is not None and r["text"]]
+    cache = SpeechCache()
+    cache.prepare([BACK_WORDS, *(str(r["text"]) for r in placed)])
+    said = spans[0][0] - (cache.clip(BACK_WORDS).first_sound() or 0) / RATE
+    out.back_to_heard = said - back_at
+    out.late = latencies(recording, [r for r in placed if float(r["due"]) > said])  # type: ignore[arg-type]
+    out.gap = sum(1 for r in rows if r["heard"] is None and r["text"])
+    # Every sound heard is one that was placed on the timeline: the words, then the cues
+    # on their beat. A cue due in the gap played late would be a sound of its own.
+    expected = [(said, said + cache.duration(BACK_WORDS))]
+    expected += [(float(r["heard"]), float(r["heard"]) + cache.duration(str(r["text"])))  # type: ignore[arg-type]
+                 for r in placed]
+    out.stray = [s for s in spans
+                 if not any(lo - 0.05 <= s[0] <= hi + 0.05 for lo, hi in expected)]
+    return out
+
+
+@pytest.mark.audio
+@pytest.mark.slow
+def test_server_restart_mid_session_is_said_and_resynced(tmp_path: Path,
+                                                         server: Server) -> None:
+    got = restart_mid_session(server, tmp_path)
+    text = got.log
+    assert got.returncode == 0, text
     assert "Traceback" not in text and "Assertion" not in text
     assert text.count("sound server went away") == 1
     assert "restart knee-desktop" not in text  # it came back: no restart asked for
     assert "a cue was not played" not in text  # the gap is said once, not per cue
     assert text.count("knee-desktop: The sound is back.") == 1, text
-    assert recording is not None
-    spans = loud_spans(recording)
-    assert spans, "nothing was heard after the server came back"
-    # The first sound after the server is back is "The sound is back." (nothing before it).
-    rows = rows_of(cues)
-    placed = [r for r in rows if r["heard"] is not None and r["text"]]
-    cache = SpeechCache()
-    cache.prepare(["The sound is back.", *(str(r["text"]) for r in placed)])
-    said = spans[0][0] - (cache.clip("The sound is back.").first_sound() or 0) / RATE
-    after = [r for r in placed if float(r["due"]) > said]  # type: ignore[arg-type]
-    assert after, "cues after the sound came back"
-    late = latencies(recording, after)
-    report_timing(late, f"{server.kind if hasattr(server, 'kind') else 'pulseaudio'}, "
-                        "after the restart")
-    gap = [r for r in rows if r["heard"] is None and r["text"]]
-    assert gap, "cues fell due while there was no sound (else this shows nothing)"
-    print(f"server back -> 'The sound is back.' heard: {said - back_at:.2f} s; "
-          f"{len(gap)} cues due in the gap not played")
-    # Every sound heard is one that was placed on the timeline: the words, then the cues
-    # on their beat. A cue due in the gap played late would be a sound of its own.
-    expected = [(said, said + cache.duration("The sound is back."))]
-    expected += [(float(r["heard"]), float(r["heard"]) + cache.duration(str(r["text"])))  # type: ignore[arg-type]
-                 for r in placed]
-    stray = [s for s in spans
-             if not any(lo - 0.05 <= s[0] <= hi + 0.05 for lo, hi in expected)]
-    assert stray == [], f"sounds not on the timeline (late cues): {stray}"
-    assert all(abs(x) < 0.1 for x in late), late
+    assert got.back_to_heard is not None, "'The sound is back.' was not heard"
+    assert got.late, "cues after the sound came back"
+    report_timing(got.late, f"{getattr(server, 'kind', 'pulseaudio')}, after the restart")
+    print(f"server back -> 'The sound is back.' heard: {got.back_to_heard:.2f} s; "
+          f"{got.gap} cues due in the gap not played")
+    assert got.gap, "cues fell due while there was no sound (else this shows nothing)"
+    assert got.stray == [], f"sounds not on the timeline (late cues): {got.stray}"
+    assert all(abs(x) < 0.1 for x in got.late), got.late
 
 
 @pytest.mark.audio
