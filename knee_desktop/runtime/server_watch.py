@@ -1,13 +1,13 @@
 """Watching for the sound server to come back after it went away mid-session.
 
 Qt 6.11.3's PulseAudio backend (also the one it uses on pipewire-pulse) reconnects its one
-connection to the server on its own 3 s after losing it, and again every 3 s while the
-server answers but fails; if the server's socket is not there at that moment, it gives up
+connection to the server on its own 3 s after losing it (again 3 s later if the server
+answers but the connection fails); if the server's socket is not there at that moment, it gives up
 for the rest of the process, and opening a new stream then aborts the process (libpulse:
 "Assertion 'c' failed ... pa_context_get_state"). Measured on both private servers: the
-server back within ~3 s (``systemctl --user restart``; on a desktop the socket-activated
-server's socket stays, so Qt's retry starts it) → Qt reconnects and a new stream plays;
-back later → Qt never reconnects.
+server back within ~3 s (as ``systemctl --user restart``) → Qt reconnects and a new
+stream plays; back later → Qt never reconnects. (Not tried: a socket-activated server keeps
+its socket, so Qt's retry should reach it however long it takes to start.)
 
 So the output may only reopen once Qt's engine is connected again: the server is asked
 (libpulse, no autospawn, off the GUI thread) whether this process has a connection other
