@@ -154,6 +154,7 @@ class AudioOutput(QObject):
         if self._sink is not None:
             return
         self.probe()
+        self.recovery.check_can_open()
         device = self.device or QMediaDevices.defaultAudioOutput()
         fmt = QAudioFormat()
         fmt.setSampleRate(RATE)
@@ -365,8 +366,7 @@ class AudioOutput(QObject):
 
     def _stalled(self, now: float, consumed: int) -> bool:
         """The server stopped taking sound for STALL_SECONDS: it went away (stopped,
-        crashed, restarting). Qt reports no error then, its stream just stops moving.
-        Seen even while a slip is re-measured (the timing unsettled: that once hid it)."""
+        crashed, restarting). Qt reports no error then, its stream just stops moving."""
         if self._progress is None or consumed != self._progress[1] or self._settle_until is None:
             self._progress = (now, consumed)
             return False

@@ -162,17 +162,36 @@ class OutputRecovery(QObject):
         self.watch.gave_up.connect(self._give_up)
         self._steady_at: float | None = None
         self.given_up = False  # the server came back too late for Qt: said, for good
+        self.ever_lost = False  # then every later open asks first (Qt may have given up)
 
     @property
     def waiting(self) -> bool:
         """Gone, or a new stream steadying: nothing is placed meanwhile."""
         return self.watch.watching or self._steady_at is not None
 
+    def check_can_open(self) -> None:
+        """Before any new stream in a process whose server went away (a later session
+        too): Qt's engine must be connected again, else opening would abort the process.
+        Raises AudioUnavailable saying why not."""
+        if not self.ever_lost:
+            return
+        from knee_desktop.runtime.audio_output import AudioUnavailable  # (imports this)
+
+        answer = self.watch.probe()
+        if answer is None:
+            raise AudioUnavailable("The sound server is not running (it went away during "
+                                   "the session), so you would not hear the cues.")
+        if not answer:
+            raise AudioUnavailable("knee-desktop lost its connection to the sound server "
+                                   "and could not reconnect: restart knee-desktop to hear "
+                                   "the cues.")
+
     def lose(self) -> None:
         out = self.output
         if out._failed:
             return
         out._failed = True
+        self.ever_lost = True
         out._active.clear()
         log.info("no sound taken for a while: watching for the server to come back")
         self.watch.start()
