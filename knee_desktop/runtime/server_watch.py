@@ -43,9 +43,11 @@ STEADY_SECONDS = 2.0  # a new stream before cues are placed on it, as after a mo
 GONE_WORDS = ("The sound stopped: the sound server went away (it was stopped or "
               "restarted). The session goes on; waiting for the sound to come back.")
 BACK_WORDS = "The sound is back."
+# No promise: without a socket-activated server, Qt has given up reconnecting by then.
 LONG_GONE_WORDS = ("There is still no sound: the sound server has not come back for "
-                   f"{LONG_GONE_SECONDS:g} seconds. The session goes on; the sound starts "
-                   "again as soon as the server is back.")
+                   f"{LONG_GONE_SECONDS:g} seconds. The session goes on without sound; if the "
+                   "server starts again and the sound does not come back, restart "
+                   "knee-desktop.")
 CANNOT_RECONNECT_WORDS = ("The sound server is back, but knee-desktop could not reconnect "
                           "to it (it was away for too long). The session goes on without "
                           "sound; restart knee-desktop to hear the cues again.")
