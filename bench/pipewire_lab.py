@@ -76,11 +76,12 @@ class PrivatePipeWire:
         self.runtime.chmod(0o700)
         env = self._server_env()
         try:
-            out = subprocess.run(
-                ["dbus-daemon", "--session", f"--address=unix:path={self.runtime}/bus",
-                 "--fork", "--print-pid", "--nopidfile"], env=env, capture_output=True,
-                text=True, timeout=10, check=True)
-            self._dbus_pid = int(out.stdout.split()[0])
+            if self._dbus_pid is None:  # kept across :meth:`restart`
+                out = subprocess.run(
+                    ["dbus-daemon", "--session", f"--address=unix:path={self.runtime}/bus",
+                     "--fork", "--print-pid", "--nopidfile"], env=env, capture_output=True,
+                    text=True, timeout=10, check=True)
+                self._dbus_pid = int(out.stdout.split()[0])
             self._spawn("pipewire", ["pipewire"], env)
             self._wait_for(self.runtime / "pipewire-0", "pipewire")
             self._spawn("wireplumber", ["wireplumber"], env)
@@ -162,6 +163,18 @@ class PrivatePipeWire:
                 proc.kill()
                 proc.wait()
         self.pid = None
+
+    def restart(self) -> PrivatePipeWire:
+        """Start the servers again on the same runtime dir and bus after
+        :meth:`stop_processes` (a crashed or restarted PipeWire coming back): the same
+        socket paths, the same null sinks, a new pulse server pid."""
+        for name in ("pipewire-0", "pipewire-0-manager", "pipewire-0.lock",
+                     "pipewire-0-manager.lock"):
+            with suppress(FileNotFoundError):
+                (self.runtime / name).unlink()
+        with suppress(FileNotFoundError):
+            (self.runtime / "pulse" / "native").unlink()
+        return self.start()
 
     def stop(self) -> None:
         self.stop_processes()

@@ -23,9 +23,9 @@ stream never stops, frame ``f`` of it is heard at ``base + f / RATE + pipeline``
   opt-in (``QT_AUDIO_BACKEND=pipewire``) and needs libpipewire 0.3.75 or later.
 
 If the server goes away, Qt's stream just stops taking sound (no error): after
-``STALL_SECONDS`` the output says so once through :attr:`failed`. It cannot reopen in the
-same process: Qt 6.12's PulseAudio backend gives up reconnecting and aborts on the next
-open. If the default output changes, the stream is reopened on it (:attr:`moved`).
+``STALL_SECONDS`` that is said once (:attr:`lost`), and nothing is placed until a new stream
+plays on the timeline (:attr:`back`) or :attr:`failed` says why not (``server_watch``). If
+the default output changes, the stream is reopened on it (:attr:`moved`).
 
 A clip asked to be heard at time ``t`` is mixed in starting at the frame heard at ``t``. The
 session hands cues out :attr:`AudioOutput.lookahead` early (more than Qt's buffer plus the
@@ -50,6 +50,7 @@ from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaD
 
 from knee_desktop.runtime import output_latency
 from knee_desktop.runtime.qt_workarounds import named_timer
+from knee_desktop.runtime.server_watch import OutputRecovery
 from knee_desktop.session.clock import Clock, MonotonicClock
 from knee_desktop.speech.clip import RATE, Clip, mix_into
 
@@ -93,6 +94,8 @@ class AudioOutput(QObject):
     failed = Signal(str)
     # The default output changed and the stream followed it: the words for the user.
     moved = Signal(str)
+    lost = Signal(str)  # the server went away, or is still away: waiting for it
+    back = Signal(str)  # it came back: a new stream plays on the timeline again
 
     def __init__(self, device: QAudioDevice | None = None, clock: Clock | None = None,
                  parent: QObject | None = None) -> None:
@@ -124,6 +127,7 @@ class AudioOutput(QObject):
         self._failed = False
         self._progress: tuple[float, int] | None = None  # (when, consumed) last seen moving
         self._devices: QMediaDevices | None = None
+        self.recovery = OutputRecovery(self)  # after the server went away
 
     # ---- opening -------------------------------------------------------------------
     @property
@@ -150,6 +154,7 @@ class AudioOutput(QObject):
         if self._sink is not None:
             return
         self.probe()
+        self.recovery.check_can_open()
         device = self.device or QMediaDevices.defaultAudioOutput()
         fmt = QAudioFormat()
         fmt.setSampleRate(RATE)
@@ -210,6 +215,7 @@ class AudioOutput(QObject):
         return bool(self._env) and self._env[-1][0] - self._env[0][0] >= MEASURE_SECONDS
 
     def close(self) -> None:
+        self.recovery.stop()
         self._feeder.stop()
         if self._sink is not None:
             if not self._failed:  # a dead server's stream must not be touched (Qt aborts)
@@ -275,7 +281,7 @@ class AudioOutput(QObject):
         """Mix ``clip`` in so that it starts being heard at ``heard_at`` (None: as soon as
         possible). Returns where it went, or None if the output is not running."""
         base = self.base()
-        if self._sink is None or base is None or self._holding:
+        if self._sink is None or base is None or self._holding or self._failed:
             return None
         first_free = self._written + len(self._pending) // 2
         if heard_at is None:
@@ -340,6 +346,7 @@ class AudioOutput(QObject):
                 self._env.append((now, now - consumed / RATE))
                 self._follow_slip(now)
         self._consumed = consumed
+        self.recovery.steadied(now)
 
     def _follow_slip(self, now: float) -> None:
         """When the server skipped part of the stream (a missed graph cycle, an underrun
@@ -360,14 +367,12 @@ class AudioOutput(QObject):
     def _stalled(self, now: float, consumed: int) -> bool:
         """The server stopped taking sound for STALL_SECONDS: it went away (stopped,
         crashed, restarting). Qt reports no error then, its stream just stops moving."""
-        if self._progress is None or consumed != self._progress[1] or not self.settled:
+        if self._progress is None or consumed != self._progress[1] or self._settle_until is None:
             self._progress = (now, consumed)
             return False
         if now - self._progress[0] < STALL_SECONDS:
             return False
-        self._fail("The sound stopped: the sound server went away (it was stopped or "
-                   "restarted), so the cues can no longer be heard. The session goes on "
-                   "without sound; restart knee-desktop to hear it again.")
+        self.recovery.lose()
         return True
 
     def _render(self, start: int, frames: int) -> bytes:

@@ -28,6 +28,7 @@ from knee_desktop.runtime import status
 from knee_desktop.runtime.audio_output import AudioUnavailable
 from knee_desktop.runtime.qt_workarounds import dispose
 from knee_desktop.runtime.scheduler import CueScheduler
+from knee_desktop.runtime.server_watch import BACK_WORDS
 from knee_desktop.runtime.timers import QtTimers, Timers
 from knee_desktop.session.engine import Cue, Session, State
 from knee_desktop.speech.base import Progress, Voice
@@ -46,7 +47,7 @@ START_GAP_SECONDS = 0.3  # between a prompt still being heard and a session's fi
 UNKNOWN_SAY_SECONDS = 1.5  # how long an unrendered phrase is taken to last
 COUNTS = ("rep", "count")  # cues that are a number; everything else spoken is an instruction
 # Rendered with the cues, so no prompt waits for the speech engine.
-PROMPTS = (CONFIRM_STOP, LAST_STEP, CONFIRM_QUIT, GOING_ON, spoken_question("before"),
+PROMPTS = (CONFIRM_STOP, LAST_STEP, CONFIRM_QUIT, GOING_ON, BACK_WORDS, spoken_question("before"),
            spoken_question("after"),
            spoken_answer(KneeFeel(None)), *(spoken_answer(KneeFeel(n)) for n in range(11)))
 
@@ -79,6 +80,7 @@ class SessionDriver(QObject):
     ended = Signal(object)  # Session finished or stopped (at once)
     done = Signal(object)  # Session: last words heard, knee question asked, record closed
     message = Signal(str)  # to show the user (problems, history news)
+    outage = Signal(str)  # no sound (the words: shown until it is back), or back ("")
 
     def __init__(self, voice: Voice, timers: Timers | None = None, *,
                  recorder: RecorderFactory | None = None, asker: Asker | None = None,
@@ -104,6 +106,9 @@ class SessionDriver(QObject):
         self._release = self.timers.timer("prompt-release", self._release_tick, self)
         self._starting = self.timers.timer("session-start", self._begin, self)
         voice.problem.connect(self.message.emit)
+        outage = getattr(voice, "outage", None)  # a voice that plays on a sound server
+        if outage is not None:
+            outage.connect(self.outage.emit)
 
     # ---- reading ---------------------------------------------------------------------
     @property

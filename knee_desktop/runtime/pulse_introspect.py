@@ -18,6 +18,7 @@ import ctypes.util
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,16 @@ class _SinkInputInfo(ctypes.Structure):
                 ("volume_writable", ctypes.c_int), ("format", ctypes.c_void_p)]
 
 
+class _ClientInfo(ctypes.Structure):
+    """``pa_client_info``."""
+
+    _fields_ = [("index", ctypes.c_uint32), ("name", ctypes.c_char_p),
+                ("owner_module", ctypes.c_uint32), ("driver", ctypes.c_char_p),
+                ("proplist", ctypes.c_void_p)]
+
+
+_CLIENT_CB = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(_ClientInfo),
+                              ctypes.c_int, ctypes.c_void_p)
 _INFO_CB = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(_SinkInputInfo),
                             ctypes.c_int, ctypes.c_void_p)
 _STATE_CB = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
@@ -112,6 +123,8 @@ def _load() -> ctypes.CDLL | None:
             ("pa_context_get_state", ctypes.c_int, [vp]),
             ("pa_context_set_state_callback", None, [vp, _STATE_CB, vp]),
             ("pa_context_get_sink_input_info_list", vp, [vp, _INFO_CB, vp]),
+            ("pa_context_get_client_info_list", vp, [vp, _CLIENT_CB, vp]),
+            ("pa_context_get_index", ctypes.c_uint32, [vp]),
             ("pa_operation_get_state", ctypes.c_int, [vp]),
             ("pa_operation_unref", None, [vp]),
             ("pa_proplist_gets", ctypes.c_char_p, [vp, ctypes.c_char_p])):
@@ -125,7 +138,8 @@ class PulseIntrospect:
     """A libpulse connection of our own to the server Qt plays to (``PULSE_SERVER`` or
     the default), used only to list sink inputs. Close it when done."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "knee-desktop latency") -> None:
+        self._name = name.encode()
         self._lib = _load()
         self._loop: int | None = None
         self._ctx: int | None = None
@@ -143,7 +157,7 @@ class PulseIntrospect:
         if not self._loop:
             return False
         self._ctx = lib.pa_context_new(lib.pa_threaded_mainloop_get_api(self._loop),
-                                       b"knee-desktop latency")
+                                       self._name)
         lib.pa_context_set_state_callback(self._ctx, self._state_cb, None)
         if lib.pa_context_connect(self._ctx, None, _NOAUTOSPAWN, None) < 0:
             return False
@@ -212,6 +226,52 @@ class PulseIntrospect:
             timer.cancel()
         return found if finished.is_set() else None
 
+    def other_clients_of_this_process(self) -> int | None:
+        """How many other connections this process has to the server (Qt's sound engine
+        holds one while it is connected); None if the server did not answer."""
+        lib = self._lib
+        if lib is None or not self._ctx:
+            return None
+        ours = int(lib.pa_context_get_index(self._ctx))
+        pids: list[tuple[int, str | None]] = []
+        finished = threading.Event()
+
+        def on_info(ctx: int, info: ctypes._Pointer[_ClientInfo], eol: int,
+                    userdata: int) -> None:
+            if eol or not info:
+                finished.set()
+            else:
+                pid = lib.pa_proplist_gets(info.contents.proplist, b"application.process.id")
+                pids.append((info.contents.index, pid.decode() if pid else None))
+            lib.pa_threaded_mainloop_signal(self._loop, 0)
+
+        if not self._wait_for(lib.pa_context_get_client_info_list, _CLIENT_CB(on_info),
+                              finished):
+            return None
+        return sum(1 for index, pid in pids if pid == str(os.getpid()) and index != ours)
+
+    def _wait_for(self, request: Callable[..., int | None], callback: object,
+                  finished: threading.Event) -> bool:
+        """Send ``request`` with ``callback``; wait (at most TIMEOUT) until it set
+        ``finished``."""
+        lib = self._lib
+        assert lib is not None
+        expired = threading.Event()
+        timer = threading.Timer(TIMEOUT, self._expire, (expired,))
+        timer.start()
+        lib.pa_threaded_mainloop_lock(self._loop)
+        try:
+            op = request(self._ctx, callback, None)
+            if not op:
+                return False
+            while not finished.is_set() and not expired.is_set():
+                lib.pa_threaded_mainloop_wait(self._loop)
+            lib.pa_operation_unref(op)
+        finally:
+            lib.pa_threaded_mainloop_unlock(self._loop)
+            timer.cancel()
+        return finished.is_set()
+
     def own_stream(self) -> SinkInput | None:
         """The newest output stream Qt opened in this process (Qt names its streams
         ``QtmPulseStream-<pid>-...``)."""
@@ -233,3 +293,18 @@ class PulseIntrospect:
         if self._loop:
             lib.pa_threaded_mainloop_free(self._loop)
             self._loop = None
+
+
+def sound_engine_connected() -> bool | None:
+    """Whether the server is there (None: not) and Qt's sound engine in this process is
+    connected to it (it reconnects on its own a few seconds after losing the server, and
+    gives up if the server is not there then). Never starts a server. Blocks up to
+    TIMEOUT: call it off the GUI thread."""
+    server = PulseIntrospect("knee-desktop watch")
+    try:
+        if not server.connect():
+            return None
+        others = server.other_clients_of_this_process()
+        return None if others is None else others > 0
+    finally:
+        server.close()

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from knee_desktop.common.hooks import Hook
 from knee_desktop.runtime.audio_output import AudioOutput, AudioUnavailable
 from knee_desktop.speech.base import Progress, SilentVoice, Voice
 from knee_desktop.speech.clip import Clip, ClipError
@@ -44,6 +45,12 @@ class ClipVoice(Voice):
         self._first = True
         output.failed.connect(self._on_failed)
         output.moved.connect(self._on_moved)
+        output.lost.connect(self._on_lost)
+        output.back.connect(self._on_back)
+        # The sound is missing (the words, for a banner that stays) or back ("").
+        self.outage: Hook[[str]] = Hook()
+        self._quiet_until = 0.0  # cues due before then are skipped (the words are said)
+        self._told = False  # the output's failure or loss was said: not again per cue
 
     @property
     def speaks(self) -> bool:
@@ -78,6 +85,7 @@ class ClipVoice(Voice):
             self.output.close()
             raise AudioUnavailable(f"{exc} {NO_OUTPUT_ADVICE}") from exc
         self._first = True
+        self._told = False
 
     def _clip(self, text: str, kind: str) -> Clip:
         if isinstance(self.source, ToneSet):
@@ -98,9 +106,12 @@ class ClipVoice(Voice):
         except (ClipError, KeyError) as exc:
             self.problem.emit(f"Could not say {text!r}: {exc}")
             return None
+        if heard_at is not None and heard_at < self._quiet_until:
+            return None  # "The sound is back." is being said: not buried under a cue
         placed = self.output.schedule(clip, heard_at)
         if placed is None:
-            self.problem.emit("The audio output is not running: a cue was not played.")
+            if not self._told:  # else said once, when the sound went
+                self.problem.emit("The audio output is not running: a cue was not played.")
             return None
         return placed.heard
 
@@ -120,7 +131,25 @@ class ClipVoice(Voice):
         self.output.close()
 
     def _on_failed(self, message: str) -> None:
+        self._told = self.output.recovery.given_up  # said with the reason: not per cue
         self.problem.emit(message)
+        self.outage.emit(message)
+
+    def _on_lost(self, message: str) -> None:
+        """The server went away (or is still away): shown; nothing can be said."""
+        self._told = True
+        self.problem.emit(message)
+        self.outage.emit(message)
+
+    def _on_back(self, message: str) -> None:
+        """A new stream plays on the timeline again: shown, and said (eyes closed)."""
+        self._told = False
+        self.problem.emit(message)
+        self.outage.emit("")
+        heard = self.play_at(message, "say", None)
+        length = self.duration(message)
+        if heard is not None and length is not None:
+            self._quiet_until = heard + length
 
     def _on_moved(self, message: str) -> None:
         """The sound followed a new default output: shown, and said on it (eyes closed)."""

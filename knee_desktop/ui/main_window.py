@@ -17,10 +17,17 @@ import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QAction,
+    QCloseEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
@@ -100,6 +107,12 @@ class MainWindow(QMainWindow):
         middle.addWidget(self.steps, 0)
         central = QWidget()
         layout = QVBoxLayout(central)
+        # No sound (the server went away): stays shown until the sound is back.
+        self.sound_banner = QLabel()
+        self.sound_banner.setObjectName("soundBanner")
+        self.sound_banner.setWordWrap(True)
+        self.sound_banner.setVisible(False)
+        layout.addWidget(self.sound_banner)
         layout.addLayout(middle, 1)
         layout.addWidget(self.controls)
         # the window is never forced taller than the screen by a moment's long words: the
@@ -124,6 +137,7 @@ class MainWindow(QMainWindow):
         d.started.connect(self.session_started)
         d.ended.connect(self.session_ended)
         d.message.connect(self._on_voice_problem)
+        d.outage.connect(self._on_outage)
         self.keys = SessionKeys(self, d)
         app = QApplication.instance()
         if app is not None:
@@ -327,6 +341,16 @@ class MainWindow(QMainWindow):
 
     def _on_voice_problem(self, text: str) -> None:
         self.statusBar().showMessage(text)
+
+    def _on_outage(self, text: str) -> None:
+        """The banner (its text is its accessible name); a screen reader is told at once."""
+        self.sound_banner.setText(text)
+        self.sound_banner.setAccessibleName(text or "Sound")
+        self.sound_banner.setVisible(bool(text))
+        if text:
+            event = QAccessibleAnnouncementEvent(self.sound_banner, text)
+            event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
+            QAccessible.updateAccessibility(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing (or Ctrl+Q) during a session asks first, aloud and on screen; a session
