@@ -209,22 +209,10 @@ class PulseIntrospect:
                                        (i.driver or b"").decode(errors="replace"), props))
             lib.pa_threaded_mainloop_signal(self._loop, 0)
 
-        callback = _INFO_CB(on_info)
-        expired = threading.Event()
-        timer = threading.Timer(TIMEOUT, self._expire, (expired,))
-        timer.start()
-        lib.pa_threaded_mainloop_lock(self._loop)
-        try:
-            op = lib.pa_context_get_sink_input_info_list(self._ctx, callback, None)
-            if not op:
-                return None
-            while not finished.is_set() and not expired.is_set():
-                lib.pa_threaded_mainloop_wait(self._loop)
-            lib.pa_operation_unref(op)
-        finally:
-            lib.pa_threaded_mainloop_unlock(self._loop)
-            timer.cancel()
-        return found if finished.is_set() else None
+        if not self._wait_for(lib.pa_context_get_sink_input_info_list, _INFO_CB(on_info),
+                              finished):
+            return None
+        return found
 
     def other_clients_of_this_process(self) -> int | None:
         """How many other connections this process has to the server (Qt's sound engine
