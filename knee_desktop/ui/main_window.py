@@ -107,10 +107,12 @@ class MainWindow(QMainWindow):
         middle.addWidget(self.steps, 0)
         central = QWidget()
         layout = QVBoxLayout(central)
-        # No sound (the server went away): stays shown until the sound is back.
-        self.sound_banner = QLabel()
+        self.sound_banner = QLabel()  # no sound (server gone): stays until it is back
         self.sound_banner.setObjectName("soundBanner")
         self.sound_banner.setWordWrap(True)
+        self.sound_banner.setStyleSheet("#soundBanner { background: palette(alternate-base);"
+                                        " border-left: 6px solid #d98c1f; padding: 8px;"
+                                        " font-weight: bold; }")
         self.sound_banner.setVisible(False)
         layout.addWidget(self.sound_banner)
         layout.addLayout(middle, 1)
