@@ -11,6 +11,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +34,22 @@ def knee(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen[str]:
         return subprocess.Popen([sys.executable, "-m", "knee_desktop", *args],
                                 env=dict(env, PYTHONPATH=str(REPO)), cwd=REPO,
                                 stdout=subprocess.DEVNULL, stderr=err, text=True)
+
+
+def stop_cleanly(proc: subprocess.Popen[str], err: Path) -> float:
+    """End the session as Ctrl+C does (SIGTERM): a clean stop, exit 128 + SIGTERM. Returns
+    when it was sent: a cue logged (handed out) but due after that is cut by the stop."""
+    stopped_at = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(120) == 128 + signal.SIGTERM, err.read_text()
+    return stopped_at
+
+
+def reap(proc: subprocess.Popen[str]) -> None:
+    """After a failed check, never leave the app running into another test."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
 
 
 def rows_of(log: Path) -> list[dict[str, object]]:
@@ -119,12 +136,9 @@ def test_server_going_away_mid_session_is_said_not_silent(tmp_path: Path,
         gone_at = len(rows_of(cues))
         # the session goes on without sound: a few more cues show it, then a clean stop
         assert wait_until(lambda: len(rows_of(cues)) >= gone_at + 3, 30), err.read_text()
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(120) == 128 + signal.SIGTERM, err.read_text()
+        stop_cleanly(proc, err)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        reap(proc)
     text = err.read_text()
     assert text.count("sound server went away") == 1  # said once, not for every cue
     assert "Traceback" not in text and "Assertion" not in text
@@ -168,18 +182,16 @@ def test_default_output_change_mid_session_is_followed_and_said(tmp_path: Path,
         # the cues of the next ~6 s are enough: a clean stop (as Ctrl+C) ends the rest
         last_due = lambda: float(rows_of(cues)[-1]["due"])  # type: ignore[arg-type]  # noqa: E731
         assert wait_until(lambda: last_due() > moved_at + 6.0, 30), err.read_text()
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(120) == 128 + signal.SIGTERM, err.read_text()
+        stopped_at = stop_cleanly(proc, err)
     finally:
-        if proc.poll() is None:  # a failed check: do not leave the app running
-            proc.kill()
-            proc.wait()
+        reap(proc)
         rec_a.stop()
         b = rec_b.stop()
     rows = rows_of(cues)
     # Said once the new stream has opened, settled and steadied (about 3 s); from then on
     # every cue is heard on the new output, in order.
-    after = [r for r in rows if float(r["due"]) > moved_at + 3.5 and r["text"]]  # type: ignore[arg-type]
+    after = [r for r in rows if moved_at + 3.5 < float(r["due"]) < stopped_at - 0.05  # type: ignore[arg-type]
+             and r["text"]]
     assert after, "cues after the move"
     report_timing(latencies(b, after), f"{type(server).__name__}, after the move")
     # (The old sink's monitor cannot show it: PulseAudio moves the recorder of a.monitor
