@@ -312,12 +312,12 @@ class AudioOutput(QObject):
         free = sink.bytesFree()
         size = sink.bufferSize()
         if self._written and free >= size and not self._pending:
-            # Qt's buffer ran dry: all written was taken, the next frame goes out now; if that
-            # is later than the old base says (a stall: 288 ms once), it stands in till settled.
+            # Qt's buffer ran dry: all written was taken, the next frame goes out now. That
+            # stands in until the stream settles (the old base was late by the gap: 288 ms).
             self._underruns += 1
-            old, fresh = self.base(), self.clock.now() - self._written / RATE
-            self._last_base, self._settle_until = fresh if old is None else max(old, fresh), None
+            self._last_base = self.clock.now() - self._written / RATE
             self._env.clear()
+            self._settle_until = None
         data = self._pending
         frames = (free - len(data)) // 2
         if frames > 0:
