@@ -63,8 +63,9 @@ ENVELOPE_SECONDS = 2.0
 READY_TIMEOUT = 5.0
 SETTLE_SECONDS = 0.6  # after the stream starts, before its timing is trusted
 MEASURE_SECONDS = 0.4
-# A slip (the server skipped some of the stream): the least "now - consumed" of the last
-# SLIP_SECONDS this much above the envelope (pipewire-pulse: 5-27 ms; wobble < 2 ms).
+# The stream slipped (the server skipped some of it): the least "now - consumed" of the
+# last SLIP_SECONDS is this much above the envelope. Measured on pipewire-pulse: steps of
+# one or more graph quanta (5-27 ms); the envelope's normal wobble over 0.25 s is < 2 ms.
 SLIP_SECONDS = 0.25
 SLIP_STEP = 0.003
 STALL_SECONDS = 0.5  # no sound taken for this long while playing: the server is gone
@@ -266,7 +267,7 @@ class AudioOutput(QObject):
     # ---- the timing model ------------------------------------------------------------
     def base(self) -> float | None:
         """Clock time at which frame 0 was taken by the server (lower envelope); while
-        the stream settles after a gap, the last value (after an underrun, its estimate)."""
+        the stream settles after a gap, the last value measured before it."""
         if not self._env:
             return self._last_base
         self._last_base = min(v for _, v in self._env)
@@ -312,10 +313,9 @@ class AudioOutput(QObject):
         free = sink.bytesFree()
         size = sink.bufferSize()
         if self._written and free >= size and not self._pending:
-            # Qt's buffer ran dry: all written was taken, the next frame goes out now. That
-            # stands in until the stream settles (the old base was late by the gap: 288 ms).
+            # Qt's buffer ran dry: the stream slipped, the old timing no longer holds.
             self._underruns += 1
-            self._last_base = self.clock.now() - self._written / RATE
+            self.base()  # keep the last value for while the stream settles again
             self._env.clear()
             self._settle_until = None
         data = self._pending
