@@ -130,7 +130,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # Under pytest-xdist, CPU-bound tests run beside the ones that play real sound. A user's
 # machine gives the app its share of the CPU; so do the tests: the worker of a real-sound
 # test (and the server, the app and the recorder it starts, which inherit it) runs at
-# normal priority, the others a little lower. Lowering it again needs root (CI is root);
+# normal priority, the others at nice 10. Lowering it again needs root (CI is root);
 # elsewhere everything stays at normal priority, as before.
 BATCH_NICENESS = 10
 _renice = os.environ.get("PYTEST_XDIST_WORKER") is not None and os.geteuid() == 0
