@@ -49,9 +49,8 @@ class Output(AudioOutput):
         sink = Sink(self.clock, 2 * round(0.12 * RATE))  # type: ignore[arg-type]
         self.sinks.append(sink)
         self._sink, self._io = sink, FakeIO(sink)  # type: ignore[assignment]
-        self._written, self._pending, self._last_base = 0, b"", None
-        self._consumed, self._settle_until = 0, None
-        self._env.clear()
+        self._written, self._pending = 0, b""
+        self.timing.restart()
 
 
 def samples(sink: FakeSink) -> array.array[int]:
@@ -127,8 +126,7 @@ def test_a_stall_right_after_a_slip_is_still_seen(qapp: object) -> None:
     out.open()
     try:
         run_for(out, out.sinks[0], clock, 2.0)
-        while out._env[0][0] < clock.now() - 0.1:  # what _follow_slip does on a slip
-            out._env.popleft()
+        out.timing.forget_before(clock.now() - 0.1)  # what a slip does
         assert not out.settled
         for _ in range(60):  # the server is gone
             clock.advance(0.01)

@@ -4,14 +4,10 @@ One :class:`QAudioSink` (push mode, 22050 Hz mono 16-bit) is opened before the s
 fed from the GUI thread every few milliseconds, silence when nothing plays. Because the
 stream never stops, frame ``f`` of it is heard at ``base + f / RATE + pipeline``:
 
-- ``base`` is measured all the time: after each feed in which the server took sound,
-  ``now - consumed / RATE`` where ``consumed`` is the frames Qt has handed to the sound
-  server (written minus what is still in Qt's buffer). That value jumps up as the server
-  takes data in bursts, so the lower envelope over the last two seconds is used; it also
-  follows the device's own clock rate (PulseAudio's null sink runs ~130 ppm fast against
-  ``time.monotonic()`` here). When the server skips part of the stream (pipewire-pulse
-  under load: steps of 5-27 ms), the envelope is re-measured as soon as the last
-  ``SLIP_SECONDS`` show the step, not two seconds later.
+- ``base`` is measured all the time from the frames Qt has handed to the sound server
+  (written minus what is still in Qt's buffer) and when: the lower envelope of
+  ``now - consumed / RATE``, which follows the device's own clock rate and the server
+  skipping part of the stream (:mod:`knee_desktop.runtime.stream_timing`).
 - ``pipeline`` is the time from the server taking data to it being heard: the server's
   stream buffer and the output. Qt does not report it; it is read from the server when the
   stream opens (:mod:`knee_desktop.runtime.output_latency`: PulseAudio's figures for our
@@ -22,8 +18,8 @@ stream never stops, frame ``f`` of it is heard at ``base + f / RATE + pipeline``
 - On PipeWire, Qt 6.11 still plays through pipewire-pulse: its native PipeWire audio is
   opt-in (``QT_AUDIO_BACKEND=pipewire``) and needs libpipewire 0.3.75 or later.
 
-If the server goes away, Qt's stream just stops taking sound (no error): after
-``STALL_SECONDS`` that is said once (:attr:`lost`), and nothing is placed until a new stream
+If the server goes away, Qt's stream just stops taking sound (no error): once the timing
+sees the stall, that is said once (:attr:`lost`), and nothing is placed until a new stream
 plays on the timeline (:attr:`back`) or :attr:`failed` says why not (``server_watch``). If
 the default output changes, the stream is reopened on it (:attr:`moved`).
 
@@ -35,7 +31,6 @@ pipeline), so that frame has not been written yet and timer jitter does not matt
 from __future__ import annotations
 
 import array
-import collections
 import logging
 from dataclasses import dataclass
 
@@ -51,6 +46,7 @@ from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaD
 from knee_desktop.runtime import output_latency
 from knee_desktop.runtime.qt_workarounds import named_timer
 from knee_desktop.runtime.server_watch import OutputRecovery
+from knee_desktop.runtime.stream_timing import ENVELOPE_SECONDS, StreamTiming
 from knee_desktop.session.clock import Clock, MonotonicClock
 from knee_desktop.speech.clip import RATE, Clip, mix_into
 
@@ -59,16 +55,7 @@ log = logging.getLogger(__name__)
 BUFFER_SECONDS = 0.12  # Qt's buffer: how long the GUI thread may stall without a gap
 FEED_MS = 10
 MARGIN_SECONDS = 0.06  # how late a cue's timer may fire and still be placed exactly
-ENVELOPE_SECONDS = 2.0
 READY_TIMEOUT = 5.0
-SETTLE_SECONDS = 0.6  # after the stream starts, before its timing is trusted
-MEASURE_SECONDS = 0.4
-# The stream slipped (the server skipped some of it): the least "now - consumed" of the
-# last SLIP_SECONDS is this much above the envelope. Measured on pipewire-pulse: steps of
-# one or more graph quanta (5-27 ms); the envelope's normal wobble over 0.25 s is < 2 ms.
-SLIP_SECONDS = 0.25
-SLIP_STEP = 0.003
-STALL_SECONDS = 0.5  # no sound taken for this long while playing: the server is gone
 
 
 class AudioUnavailable(RuntimeError):
@@ -110,22 +97,13 @@ class AudioOutput(QObject):
         self._written = 0  # frames written to Qt since open
         self._pending = b""  # bytes Qt did not take yet
         self._active: list[tuple[int, array.array[int]]] = []  # (start frame, samples)
-        self._env: collections.deque[tuple[float, float]] = collections.deque()
+        self.timing = StreamTiming()
         self._underruns = 0
-        self._slips = 0
-        self._consumed = 0  # frames the server had taken at the last feed
-        self._last_base: float | None = None
-        # When a stream starts (or restarts after running dry), the server first takes a
-        # burst of data to fill its own buffer, so for a moment ``consumed`` runs far ahead
-        # of the sound: measured here, a first cue placed with those values was heard
-        # 280 ms late. Nothing is measured until SETTLE_SECONDS after data starts flowing.
-        self._settle_until: float | None = None
         self._feeder = named_timer("audio-feeder", self)
         self._feeder.setTimerType(Qt.TimerType.PreciseTimer)
         self._feeder.setInterval(FEED_MS)
         self._feeder.timeout.connect(self._feed)
         self._failed = False
-        self._progress: tuple[float, int] | None = None  # (when, consumed) last seen moving
         self._devices: QMediaDevices | None = None
         self.recovery = OutputRecovery(self)  # after the server went away
 
@@ -175,10 +153,8 @@ class AudioOutput(QObject):
         self._opened_on = device
         # A new stream (after a move): its frames and timing start afresh, and it settles
         # before its timing is trusted; nothing measured on the old one carries over.
-        self._written, self._pending, self._last_base = 0, b"", None
-        self._consumed = 0
-        self._env.clear()
-        self._settle_until = None
+        self._written, self._pending = 0, b""
+        self.timing.restart()
         self._feed()
         self._feeder.start()
         if not self._wait_running(READY_TIMEOUT):
@@ -212,7 +188,7 @@ class AudioOutput(QObject):
     @property
     def settled(self) -> bool:
         """The timing has been measured for a while since the stream (re)started."""
-        return bool(self._env) and self._env[-1][0] - self._env[0][0] >= MEASURE_SECONDS
+        return self.timing.settled
 
     def close(self) -> None:
         self.recovery.stop()
@@ -222,11 +198,11 @@ class AudioOutput(QObject):
                 self._sink.reset()  # drop what is queued: stop() would push it out first
             self._sink.deleteLater()
             log.info("audio output closed (%d underruns, %d slips followed)", self._underruns,
-                     self._slips)
+                     self.timing.slips)
         self._sink = None
         self._io = None
         self._active.clear()
-        self._progress = None
+        self.timing.restart()
         if self._devices is not None:
             self._devices.audioOutputsChanged.disconnect(self._on_outputs_changed)
             self._devices.deleteLater()
@@ -266,12 +242,8 @@ class AudioOutput(QObject):
 
     # ---- the timing model ------------------------------------------------------------
     def base(self) -> float | None:
-        """Clock time at which frame 0 was taken by the server (lower envelope); while
-        the stream settles after a gap, the last value measured before it."""
-        if not self._env:
-            return self._last_base
-        self._last_base = min(v for _, v in self._env)
-        return self._last_base
+        """Clock time at which frame 0 was taken by the server (see ``stream_timing``)."""
+        return self.timing.base()
 
     def heard_time(self, frame: int) -> float | None:
         base = self.base()
@@ -315,9 +287,7 @@ class AudioOutput(QObject):
         if self._written and free >= size and not self._pending:
             # Qt's buffer ran dry: the stream slipped, the old timing no longer holds.
             self._underruns += 1
-            self.base()  # keep the last value for while the stream settles again
-            self._env.clear()
-            self._settle_until = None
+            self.timing.ran_dry()
         data = self._pending
         frames = (free - len(data)) // 2
         if frames > 0:
@@ -332,48 +302,10 @@ class AudioOutput(QObject):
             self._pending = data[taken:]
         now = self.clock.now()
         consumed = self._written - (size - sink.bytesFree()) // 2
-        if self._stalled(now, consumed):
+        if self.timing.look(now, consumed):
+            self.recovery.lose()
             return
-        if consumed > 0 and self._settle_until is None:
-            self._settle_until = now + SETTLE_SECONDS
-        if consumed > 0 and self._settle_until is not None and now >= self._settle_until:
-            while self._env and self._env[0][0] < now - ENVELOPE_SECONDS:
-                self._env.popleft()
-            # Only a feed that saw the server take sound says where the stream is; one
-            # between takes (or with the server gone) only shows time passing, which
-            # would look like a slip and hide a stall.
-            if consumed != self._consumed or not self._env:
-                self._env.append((now, now - consumed / RATE))
-                self._follow_slip(now)
-        self._consumed = consumed
         self.recovery.steadied(now)
-
-    def _follow_slip(self, now: float) -> None:
-        """When the server skipped part of the stream (a missed graph cycle, an underrun
-        on its side), everything after is heard that much later: the envelope's old
-        minimum no longer holds. Forget it as soon as the recent minimum shows the step,
-        instead of placing cues late for the rest of ENVELOPE_SECONDS."""
-        env = self._env
-        if env[0][0] >= now - SLIP_SECONDS:
-            return
-        recent = min(v for t, v in env if t >= now - SLIP_SECONDS)
-        step = recent - min(v for _, v in env)
-        if step > SLIP_STEP:
-            while env[0][0] < now - SLIP_SECONDS:
-                env.popleft()
-            self._slips += 1
-            log.debug("the stream slipped by %.1f ms: timing re-measured", step * 1000)
-
-    def _stalled(self, now: float, consumed: int) -> bool:
-        """The server stopped taking sound for STALL_SECONDS: it went away (stopped,
-        crashed, restarting). Qt reports no error then, its stream just stops moving."""
-        if self._progress is None or consumed != self._progress[1] or self._settle_until is None:
-            self._progress = (now, consumed)
-            return False
-        if now - self._progress[0] < STALL_SECONDS:
-            return False
-        self.recovery.lose()
-        return True
 
     def _render(self, start: int, frames: int) -> bytes:
         out = array.array("h", bytes(2 * frames))
