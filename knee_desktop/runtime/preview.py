@@ -1,22 +1,33 @@
 """The settings dialog's Preview: a sample count, with the chosen voice, rate and volume,
-spoken at the current tempo, exactly as a session would place it."""
+spoken at the current tempo, exactly as a session would place it.
+
+Each count is handed to the output only ``voice.latency`` before its beat, as the session
+driver hands out cues, so each is placed on the stream's timing as measured then. Placing
+all of them up front would tie every later count to the timing of the first: one stall of
+a busy machine (the stream running dry, and so slipping) would shift every count after it.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
-import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
-from knee_desktop.runtime.audio_output import AudioUnavailable
-from knee_desktop.runtime.qt_workarounds import named_timer
-from knee_desktop.runtime.voice import choose_voice
+from knee_desktop.runtime.audio_output import AudioOutput, AudioUnavailable
+from knee_desktop.runtime.timers import QtTimers, Timers
+from knee_desktop.runtime.voice import VoiceChoice, choose_voice
 from knee_desktop.speech.base import Voice
 from knee_desktop.speech.render import SpeechUnavailable, VoiceSettings
 
 log = logging.getLogger(__name__)
+
+Chooser = Callable[[VoiceSettings, Callable[[], AudioOutput]], VoiceChoice]
+
+
+def _choose(settings: VoiceSettings, output: Callable[[], AudioOutput]) -> VoiceChoice:
+    return choose_voice(settings=settings, output_factory=output)
 
 
 class VoicePreview(QObject):
@@ -24,21 +35,26 @@ class VoicePreview(QObject):
     seconds apart; a new preview replaces one still playing. ``problem`` says failures."""
 
     def __init__(self, tempo: Callable[[], float], problem: Callable[[str], object],
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, timers: Timers | None = None,
+                 choose: Chooser = _choose) -> None:
         super().__init__(parent)
         self.tempo = tempo
         self.problem = problem
+        self.timers = timers or QtTimers()
+        self.choose = choose
         self.voice: Voice | None = None
-        self._done = named_timer("preview-done", self)
-        self._done.setSingleShot(True)
-        self._done.timeout.connect(self.close)
+        self._due: list[tuple[float, str]] = []  # (heard at, phrase), not handed out yet
+        self._next = self.timers.timer("preview-next", self._hand_out, self)
+        self._done = self.timers.timer("preview-done", self.close, self)
 
     def __call__(self, text: str, voice_id: str, rate: int, volume: float) -> None:
         self.close()
         phrases = [p.strip() + "." for p in re.split(r"\.\s*", text) if p.strip()]
+        clock = self.timers.clock
         try:
-            choice = choose_voice(settings=VoiceSettings(voice=voice_id or None, rate=rate,
-                                                         volume=volume))
+            choice = self.choose(VoiceSettings(voice=voice_id or None, rate=rate,
+                                               volume=volume),
+                                 lambda: AudioOutput(clock=clock))
             voice = choice.voice
             voice.prepare(phrases)  # renders (cached after the first time), opens the output
         except (AudioUnavailable, SpeechUnavailable, OSError) as exc:
@@ -48,16 +64,31 @@ class VoicePreview(QObject):
             self.problem(note)
         voice.problem.connect(self.problem)
         self.voice = voice
-        start = time.monotonic() + voice.latency
+        start = clock.now() + voice.latency
         step = self.tempo()
-        for i, phrase in enumerate(phrases):
-            voice.play_at(phrase, "rep", start + i * step)
+        self._due = [(start + i * step, phrase) for i, phrase in enumerate(phrases)]
         last = phrases[-1] if phrases else ""
-        total = voice.latency + (len(phrases) - 1) * step + (voice.duration(last) or 1.0)
-        self._done.start(int(total * 1000) + 500)
+        end = start + (len(phrases) - 1) * step + (voice.duration(last) or 1.0)
+        self._done.start_at(end + 0.5)
+        self._hand_out()
+
+    def _hand_out(self) -> None:
+        """Give the output every count whose beat is within its lookahead; wait for the
+        next one."""
+        voice = self.voice
+        if voice is None:
+            return
+        now = self.timers.clock.now()
+        while self._due and self._due[0][0] - voice.latency <= now:
+            heard_at, phrase = self._due.pop(0)
+            voice.play_at(phrase, "rep", heard_at)
+        if self._due:
+            self._next.start_at(self._due[0][0] - voice.latency)
 
     def close(self) -> None:
+        self._next.stop()
         self._done.stop()
+        self._due = []
         if self.voice is not None:
             self.voice.close()
             self.voice = None
