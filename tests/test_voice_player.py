@@ -87,6 +87,29 @@ def test_clip_lands_on_the_frame_heard_at_its_time(out) -> None:  # type: ignore
     assert abs(base + placed.frame / RATE + 0.03 - due) < 1 / RATE
 
 
+def test_a_slip_after_hand_over_moves_the_cue_with_it(out) -> None:  # type: ignore[no-untyped-def]
+    """The server skips 30 ms of the stream after a cue was handed over but before its part
+    of the stream is rendered: the cue's frame is chosen at rendering, on the timing then,
+    so it is still heard at its time (placed at hand-over, it would be 30 ms late)."""
+    o, sink, clock = out
+    o.pipeline = 0.03
+    run_for(o, sink, clock, 2.0)
+    before = o.base()
+    due = clock.now() + 1.0
+    placed = o.schedule(Clip(array.array("h", [10000] * 20)), due)
+    assert placed is not None
+    for _ in range(3):  # the server takes nothing for 30 ms: all later frames 30 ms later
+        clock.advance(0.01)
+        o._feed()
+    run_for(o, sink, clock, 2.0)
+    after = o.base()
+    assert before is not None and after == pytest.approx(before + 0.03, abs=0.002)
+    samples = array.array("h")
+    samples.frombytes(bytes(sink.data))
+    assert samples.index(10000) == round((due - o.pipeline - after) * RATE)
+    assert placed.frame - samples.index(10000) == pytest.approx(0.03 * RATE, abs=45)
+
+
 def test_overlapping_clips_are_mixed(out) -> None:  # type: ignore[no-untyped-def]
     o, sink, clock = out
     run_for(o, sink, clock, 1.0)

@@ -25,7 +25,9 @@ the default output changes, the stream is reopened on it (:attr:`moved`).
 
 A clip asked to be heard at time ``t`` is mixed in starting at the frame heard at ``t``. The
 session hands cues out :attr:`AudioOutput.lookahead` early (more than Qt's buffer plus the
-pipeline), so that frame has not been written yet and timer jitter does not matter.
+pipeline), so that frame has not been written yet and timer jitter does not matter. The
+frame is chosen when that part of the stream is rendered, with the timing known then: a
+slip seen between hand-over and rendering moves the cue with it instead of making it late.
 """
 
 from __future__ import annotations
@@ -97,6 +99,7 @@ class AudioOutput(QObject):
         self._written = 0  # frames written to Qt since open
         self._pending = b""  # bytes Qt did not take yet
         self._active: list[tuple[int, array.array[int]]] = []  # (start frame, samples)
+        self._due: list[tuple[float, array.array[int]]] = []  # (heard at, samples): unplaced
         self.timing = StreamTiming()
         self._underruns = 0
         self._feeder = named_timer("audio-feeder", self)
@@ -201,7 +204,7 @@ class AudioOutput(QObject):
                      self.timing.slips)
         self._sink = None
         self._io = None
-        self._active.clear()
+        self.cancel()
         self.timing.restart()
         if self._devices is not None:
             self._devices.audioOutputsChanged.disconnect(self._on_outputs_changed)
@@ -262,13 +265,17 @@ class AudioOutput(QObject):
             frame = max(first_free, round((heard_at - self.pipeline - base) * RATE))
         heard = base + frame / RATE + self.pipeline
         if clip.samples:
-            self._active.append((frame, clip.samples))
+            if heard_at is None or frame == first_free:
+                self._active.append((frame, clip.samples))
+            else:  # its frame is chosen when rendered (see :meth:`_render`)
+                self._due.append((heard_at, clip.samples))
         late = 0.0 if heard_at is None or heard - heard_at < 1 / RATE else heard - heard_at
         return Scheduled(frame, heard, late)
 
     def cancel(self) -> None:
         """Silence everything playing or scheduled (e.g. on stop)."""
         self._active.clear()
+        self._due.clear()
 
     @property
     def underruns(self) -> int:
@@ -308,6 +315,7 @@ class AudioOutput(QObject):
         self.recovery.steadied(now)
 
     def _render(self, start: int, frames: int) -> bytes:
+        self._place_due(start, start + frames)
         out = array.array("h", bytes(2 * frames))
         keep = []
         for at, samples in self._active:
@@ -317,6 +325,21 @@ class AudioOutput(QObject):
                 keep.append((at, samples))
         self._active = keep
         return out.tobytes()
+
+    def _place_due(self, start: int, end: int) -> None:
+        """Give each clip due to start before frame ``end`` its frame, on the timing as
+        known now; ``start`` is the first frame not written yet."""
+        base = self.base()
+        if not self._due or base is None:
+            return
+        keep = []
+        for heard_at, samples in self._due:
+            frame = round((heard_at - self.pipeline - base) * RATE)
+            if frame < end:
+                self._active.append((max(start, frame), samples))
+            else:
+                keep.append((heard_at, samples))
+        self._due = keep
 
     def _check(self, sink: QAudioSink) -> None:
         # Polled from the feeder: see runtime/qt_workarounds.py (QAudioSink.stateChanged).

@@ -194,7 +194,7 @@ class OutputRecovery(QObject):
             return
         out._failed = True
         self.ever_lost = True
-        out._active.clear()
+        out.cancel()
         log.info("no sound taken for a while: watching for the server to come back")
         self.watch.start()
         out.lost.emit(GONE_WORDS)
