@@ -90,7 +90,7 @@ def restart_mid_session(server: Server, folder: Path) -> Restarted:
     cues, err = folder / "cues.jsonl", folder / "err.log"
     env = server.env()
     env.pop("PULSE_SINK", None)
-    proc = knee("-v", "run", str(routine), "--reps", "8", "--pause", "0.5", "--cue-log",
+    proc = knee("-v", "run", str(routine), "--reps", "14", "--pause", "0.5", "--cue-log",
                 str(cues), env=env, log=err)
     rec: MonitorRecorder | None = None
     stopped_at = float("inf")
@@ -170,7 +170,7 @@ def test_a_server_back_after_qt_gave_up_is_said_never_opened(tmp_path: Path,
     cues, err = tmp_path / "cues.jsonl", tmp_path / "err.log"
     env = server.env()
     env.pop("PULSE_SINK", None)
-    proc = knee("run", str(routine), "--reps", "8", "--pause", "0.5", "--cue-log", str(cues),
+    proc = knee("run", str(routine), "--reps", "14", "--pause", "0.5", "--cue-log", str(cues),
                 env=env, log=err)
     try:
         assert wait_until(lambda: len(rows_of(cues)) >= 2, 60.0), err.read_text()
