@@ -30,13 +30,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy knee_desktop
 
-# One run on six workers: the tests that play real sound (and other real-time ones) start
-# first and mostly wait on the clock, so the quick tests run beside them; --maxschedchunk 1
-# hands out one test at a time, in that order. Bytecode is cached (some machines set
+# One run on eight workers: the tests that play real sound (and other real-time ones) are
+# spread through the first half of the queue and mostly wait on the clock, so the quick
+# tests run beside them (tests/conftest.py); --maxschedchunk 1 hands out one test at a
+# time, in that order. Bytecode is cached (some machines set
 # PYTHONDONTWRITEBYTECODE): each worker and each app started by a test would otherwise
 # compile the package and rewrite the tests' asserts again; compiled once, up front (a
 # third-party file that is not Python 3 is only skipped).
-PYTEST_WORKERS ?= 6
+PYTEST_WORKERS ?= 8
 pytest: $(STAMP)
 	@env -u PYTHONDONTWRITEBYTECODE $(PY) -m compileall -q -j 2 knee_desktop bench \
 	    $$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])') >/dev/null || true

@@ -118,21 +118,37 @@ def no_leftover_timers(monkeypatch: pytest.MonkeyPatch):
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Start first what runs in real time (sound heard in a recording, sessions and child
-    programs that take seconds): pytest-xdist hands tests out in this order, so the long
-    waits overlap the quick tests instead of trailing after them."""
+    """Start early what runs in real time (sound heard in a recording, sessions and child
+    programs that take seconds), but not all at once: pytest-xdist hands tests out in this
+    order, so the real-time tests are spread through the first half of the queue with
+    quick tests between them. Their long waits then overlap the quick tests instead of
+    trailing after them, and while some workers wait on real time, the others keep both
+    cores busy (all real-time tests first left the CPU idle for half a minute, and the
+    real-sound tests then shared the machine with each other more than with anything)."""
     def weight(item: pytest.Item) -> int:
         return 0 if item.get_closest_marker("audio") else 1 if item.get_closest_marker(
             "slow") else 2
     items.sort(key=weight)
+    real = [item for item in items if weight(item) < 2]
+    quick = items[len(real):]
+    if not real:
+        return
+    between = len(quick) // (2 * len(real))
+    spread: list[pytest.Item] = []
+    for k, item in enumerate(real):
+        spread.append(item)
+        spread.extend(quick[k * between:(k + 1) * between])
+    spread.extend(quick[len(real) * between:])
+    items[:] = spread
 
 
 # Under pytest-xdist, CPU-bound tests run beside the ones that play real sound. A user's
 # machine gives the app its share of the CPU; so do the tests: the worker of a real-sound
 # test (and the server, the app and the recorder it starts, which inherit it) runs at
-# normal priority, the others at nice 10. Lowering it again needs root (CI is root);
+# normal priority, the others at nice 19: whatever they do, the app under test gets the
+# CPU it asks for, and they take the rest. Lowering it again needs root (CI is root);
 # elsewhere everything stays at normal priority, as before.
-BATCH_NICENESS = 10
+BATCH_NICENESS = 19
 _renice = os.environ.get("PYTEST_XDIST_WORKER") is not None and os.geteuid() == 0
 
 
