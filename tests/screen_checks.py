@@ -51,9 +51,9 @@ def go_to_screen(window: MainWindow, timers: FakeTimers, screen: str) -> None:
     if screen == "idle":
         return
     window.start_session()
-    # Only the last picture is checked: a frame each half second on the way, not 60 a second
+    # Only the last picture is checked: a frame each five seconds on the way, not 60 a second
     # (every cue still fires at its own time; the frame at the end is emitted below).
-    window.controller.frame_seconds = 0.5
+    window.controller.frame_seconds = 5.0
     timeline = window.timeline
     assert timeline is not None
     events = timeline.events
