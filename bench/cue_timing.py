@@ -18,6 +18,7 @@ its time, measured alike.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -223,6 +224,12 @@ def bench_server(kind: str, opts: argparse.Namespace, work: Path
         app = find_onsets(app_rec, cues, f"app on {kind} (pre-rendered clips, one QAudioSink)")
         predicted = [(r["heard"] - r["due"]) * 1000 for r in spoken if r.get("heard")]
         app_stats = _print(app, app_rec.ppm, app_rec.align_spread, opts.verbose)
+        if app_rec.offsets:  # a stepped timeline: the sink's own clock lost time
+            lost = (app_rec.offsets[-1][1] - app_rec.offsets[0][1]) * 1000
+            steps = sum(1 for a, b in itertools.pairwise(app_rec.offsets)
+                        if b[1] - a[1] > 0.001)
+            print(f"   (the sink's clock lost {lost:.0f} ms in {steps} steps over the session: "
+                  "graph cycles the server missed; every stream plays that much later)")
         if predicted:
             print(f"   (the player's own prediction of heard - due: median "
                   f"{statistics.median(predicted):.2f} ms)")

@@ -7,8 +7,8 @@ sound the server holds for our stream plus the output's own delay.
 
 - PulseAudio reports both for our stream (its "sink input"): ``buffer_usec`` (the sound
   it holds for the stream now: fullest right after Qt handed it sound, which is the
-  envelope point, so the largest of a few samples is taken; 34.8 ms here, samples down to
-  29 ms) and ``sink_usec`` (how long the output still takes: it runs down within each
+  envelope point, so the largest of SAMPLES samples is taken; 34.8 ms here, samples down
+  to 29 ms) and ``sink_usec`` (how long the output still takes: it runs down within each
   block the output renders, so its least value is the delay every sound has).
 - pipewire-pulse 0.3.65 reports zeros there. It does list the buffer our stream asked for
   (``pulse.attr.tlength``) and the graph latency it asked for (``node.latency``); the sum
@@ -34,7 +34,10 @@ log = logging.getLogger(__name__)
 
 PIPELINE_SECONDS = 0.0347  # built-in: measured with bench/cue_timing.py on PulseAudio 16
 LATENCY_ENV = "KNEE_DESKTOP_OUTPUT_LATENCY_MS"  # overrides the measured latency
-SAMPLES = 8  # server reports taken at open, a few ms apart
+# Server reports taken at open, 7 ms apart. Eight (56 ms) sometimes missed the buffer's
+# fullest moment on a loaded machine: 30.9 ms measured against 34.0 ms heard, every cue 3 ms
+# late; 24 span several of the server's requests for sound.
+SAMPLES = 24
 
 
 @dataclass(frozen=True)
