@@ -124,8 +124,10 @@ def restart_mid_session(server: Server, folder: Path) -> Restarted:
     cache.prepare([BACK_WORDS, *(str(r["text"]) for r in placed)])
     said = spans[0][0] - (cache.clip(BACK_WORDS).first_sound() or 0) / RATE
     out.back_to_heard = said - back_at
-    # onsets are looked for from 0.1 s before a cue is due: not inside the words' tail
-    clear = said + cache.duration(BACK_WORDS) + 0.1
+    # onsets are looked for from 0.1 s before a cue is due: not inside the words' tail, as
+    # heard (on a loaded machine the words once came ~0.1 s later than the app placed them,
+    # and the cue after them, on its beat, began before their tail had ended)
+    clear = max(said + cache.duration(BACK_WORDS), spans[0][1]) + 0.1
     out.late = latencies(recording, [r for r in timed if float(r["due"]) > clear])  # type: ignore[arg-type]
     out.gap = sum(1 for r in rows if r["heard"] is None and r["text"])
     # Every sound heard is one that was placed on the timeline: the words, then the cues
@@ -162,7 +164,7 @@ def test_server_restart_mid_session_is_said_and_resynced(tmp_path: Path,
           f"{got.gap} cues due in the gap not played")
     assert got.gap, "cues fell due while there was no sound (else this shows nothing)"
     assert got.stray == [], f"sounds not on the timeline (late cues): {got.stray}\n{text}"
-    assert all(abs(x) < 0.1 for x in got.late), got.late
+    assert all(abs(x) < 0.1 for x in got.late), f"{got.late}\n{text}"
 
 
 @pytest.mark.audio
