@@ -121,7 +121,7 @@ def restart_mid_session(server: Server, folder: Path) -> Restarted:
     # timed: those due before the stop (one handed out but due after it was cut by it)
     timed = [r for r in placed if float(r["due"]) < stopped_at - 0.05]  # type: ignore[arg-type]
     cache = SpeechCache()
-    cache.prepare([BACK_WORDS, *(str(r["text"]) for r in placed)])
+    cache.prepare([BACK_WORDS, STOPPED_SAY, *(str(r["text"]) for r in placed)])
     said = spans[0][0] - (cache.clip(BACK_WORDS).first_sound() or 0) / RATE
     out.back_to_heard = said - back_at
     # onsets are looked for from 0.1 s before a cue is due: not inside the words' tail, as
@@ -137,7 +137,6 @@ def restart_mid_session(server: Server, folder: Path) -> Restarted:
                  for r in placed]
     # and after the test's SIGTERM, the stop's own words (as soon as the output can place
     # them: they may start before the cue due next, which the stop cut)
-    cache.prepare([STOPPED_SAY])
     expected.append((stopped_at, stopped_at + 0.5 + cache.duration(STOPPED_SAY)))
     out.stray = [s for s in spans
                  if not any(lo - 0.05 <= s[0] <= hi + 0.05 for lo, hi in expected)]
