@@ -248,10 +248,6 @@ class AudioOutput(QObject):
         """Clock time at which frame 0 was taken by the server (see ``stream_timing``)."""
         return self.timing.base()
 
-    def heard_time(self, frame: int) -> float | None:
-        base = self.base()
-        return None if base is None else base + frame / RATE + self.pipeline
-
     def schedule(self, clip: Clip, heard_at: float | None = None) -> Scheduled | None:
         """Mix ``clip`` in so that it starts being heard at ``heard_at`` (None: as soon as
         possible). Returns where it went, or None if the output is not running."""
