@@ -37,7 +37,7 @@ class ControlBar(QWidget):
         self.setObjectName("control-bar")
         self.progress = QProgressBar()
         self.progress.setObjectName("progress")
-        self.progress.setRange(0, 1000)
+        self.progress.setRange(0, 100)
         self.progress.setTextVisible(True)
         self.progress.setFormat("%p% done")
         self.progress.setAccessibleName("Session progress")
@@ -107,9 +107,11 @@ class ControlBar(QWidget):
         self.set_position(0.0)
 
     def set_position(self, seconds: float) -> None:
-        """Called every frame: only an actual change (a permille, a second) touches Qt."""
+        """Called every frame: only an actual change (a per cent, a second) touches Qt.
+        Per cent, not per mille: QProgressBar repaints the window at once on each change
+        of value (not at the next frame) and tells screen readers; 100 steps are enough."""
         total = max(self._total, 1e-9)
-        value = round(1000 * min(1.0, seconds / total))
+        value = math.floor(100 * min(1.0, seconds / total) + 1e-9)
         left = math.ceil(self._total - seconds - 1e-9)
         if (value, left) == self._shown:
             return
