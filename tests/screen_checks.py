@@ -143,6 +143,17 @@ def low_contrast(window: MainWindow) -> list[str]:
             for name, fg, bg, need in pairs if contrast(fg, bg) < need]
 
 
+def layout(window: QWidget) -> list[tuple[str, int, int, int, int]]:
+    """Where every visible widget is, in window coordinates."""
+    out = []
+    for widget in window.findChildren(QWidget):
+        if widget.isVisibleTo(window):
+            at = widget.mapTo(window, QPoint(0, 0))
+            out.append((widget.objectName() or type(widget).__name__, at.x(), at.y(),
+                        widget.width(), widget.height()))
+    return out
+
+
 def check(screen: str, size: tuple[int, int], palette: str) -> dict[str, object]:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -159,7 +170,8 @@ def check(screen: str, size: tuple[int, int], palette: str) -> dict[str, object]
             visible_in(safety, window).height() < safety.height()
         return {"screen": screen, "size": [window.width(), window.height()],
                 "asked": list(size), "clipped": clipped(window),
-                "contrast": low_contrast(window), "safety_cut": hidden_safety}
+                "contrast": low_contrast(window), "safety_cut": hidden_safety,
+                "layout": layout(window)}
     finally:
         window.driver.close()  # a session ends without the "stop and close?" question
         window.close()

@@ -45,9 +45,26 @@ def same_palette(fusion):
     QApplication.setPalette(palette)
 
 
-@pytest.mark.parametrize("palette", PALETTE_NAMES)
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_screens_fit_at_every_size_and_palette(fusion, size, palette):
+def test_screens_fit_in_every_palette_and_a_palette_moves_nothing(fusion):
+    """Every palette at the smallest size. A palette sets colours only, no font or metric:
+    each screen's widgets sit exactly where they sit in the other palettes, so the larger
+    sizes below need one palette each (all twelve pairs were three times the same layouts)."""
+    layouts: dict[str, list[object]] = {}
+    for palette in PALETTE_NAMES:
+        for screen in SCREENS:
+            result = check(screen, SIZES[0], palette)
+            assert_fits(result)
+            layouts.setdefault(screen, []).append(result["layout"])
+    for screen, seen in layouts.items():
+        assert seen[0], screen
+        for palette, other in zip(PALETTE_NAMES[1:], seen[1:], strict=True):
+            moved = [w for w, was in zip(other, seen[0], strict=False) if w != was]
+            assert other == seen[0], (screen, palette, moved[:3])
+
+
+@pytest.mark.parametrize("size, palette", list(zip(SIZES[1:], PALETTE_NAMES[::-1], strict=True)),
+                         ids=lambda v: f"{v[0]}x{v[1]}" if isinstance(v, tuple) else v)
+def test_screens_fit_at_every_size(fusion, size, palette):
     for screen in SCREENS:
         assert_fits(check(screen, size, palette))
 
