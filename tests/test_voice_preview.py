@@ -17,11 +17,13 @@ from tests.audio_fixtures import pulse  # noqa: F401 - a fixture
 
 REPO = Path(__file__).resolve().parent.parent
 CHILD = """
+import logging
 import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from knee_desktop.runtime.preview import VoicePreview
 
+logging.basicConfig(level=logging.DEBUG, format="%(relativeCreated)d ms %(message)s")
 app = QApplication([])
 problems = []
 preview = VoicePreview(lambda: 1.5, problems.append)
@@ -49,7 +51,7 @@ def test_preview_counts_are_heard_one_tempo_apart(tmp_path: Path,
     finally:
         recording = rec.stop()
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "problems []" in proc.stdout
+    assert "problems []" in proc.stdout, proc.stdout + proc.stderr[-3000:]
     # an onset: a loud sample after at least 0.25 s of quiet
     onsets: list[float] = []
     quiet = int(0.25 * RATE)
@@ -61,4 +63,4 @@ def test_preview_counts_are_heard_one_tempo_apart(tmp_path: Path,
             last_loud = i
     assert len(onsets) == 4, onsets
     gaps = [b - a for a, b in itertools.pairwise(onsets)]
-    assert all(abs(g - 1.5) < 0.05 for g in gaps), gaps
+    assert all(abs(g - 1.5) < 0.05 for g in gaps), (gaps, proc.stderr[-3000:])
