@@ -136,6 +136,64 @@ def test_a_stall_right_after_a_slip_is_still_seen(qapp: object) -> None:
         out.close()
 
 
+def stall(out: Output, clock: FakeClock, seconds: float) -> None:
+    """The sink takes nothing for ``seconds`` while the output keeps feeding."""
+    for _ in range(round(seconds / 0.01)):
+        clock.advance(0.01)
+        out._feed()
+
+
+def test_a_busy_machine_is_not_a_server_gone(qapp: object) -> None:
+    """No sound taken for a moment, the server still there with Qt's connection: the
+    machine was too busy to play. Nothing said, nothing dropped, the stream goes on."""
+    clock = FakeClock(100.0)
+    out = Output(clock)
+    probe = Probe()
+    probe.answer = True
+    out.recovery.watch.probe, out.recovery.watch.threaded = probe, False
+    said: list[str] = []
+    out.lost.connect(said.append)
+    out.open()
+    try:
+        run_for(out, out.sinks[0], clock, 2.0)
+        stall(out, clock, 0.8)
+        assert probe.asked == 1 and said == [] and not out.recovery.waiting
+        run_for(out, out.sinks[0], clock, 1.0)  # it plays again
+        assert said == [] and len(out.sinks) == 1
+        assert out.schedule(Clip(array.array("h", [5] * 50)), clock.now() + 0.3) is not None
+        probe.answer = None  # the next stall is the server going away: said at once
+        stall(out, clock, 0.6)
+        assert said == [server_watch.GONE_WORDS] and probe.asked == 2
+    finally:
+        out.close()
+
+
+def test_a_stall_that_lasts_with_the_server_there_is_said_and_the_output_opened_again(
+        qapp: object) -> None:
+    clock = FakeClock(100.0)
+    out = Output(clock)
+    probe = Probe()
+    probe.answer = True
+    out.recovery.watch.probe, out.recovery.watch.threaded = probe, False
+    said: list[str] = []
+    out.lost.connect(said.append)
+    out.back.connect(said.append)
+    out.open()
+    try:
+        run_for(out, out.sinks[0], clock, 2.0)
+        stall(out, clock, server_watch.HICCUP_SECONDS)
+        assert said == []
+        stall(out, clock, 0.6)
+        assert said == [server_watch.STALLED_WORDS] and "server is there" in said[0]
+        clock.advance(server_watch.LOOK_EVERY_SECONDS)
+        out.recovery.watch.look()
+        assert len(out.sinks) == 2
+        run_for(out, out.sinks[1], clock, server_watch.STEADY_SECONDS + 0.5)
+        assert said[1:] == [server_watch.BACK_WORDS]
+    finally:
+        out.close()
+
+
 def test_an_output_closed_while_it_reopens_stays_closed(qapp: object) -> None:
     """The session ends (the output is closed) during the reopen's wait for the new
     stream: nothing is left watching or open."""

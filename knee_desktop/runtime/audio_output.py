@@ -306,8 +306,9 @@ class AudioOutput(QObject):
         now = self.clock.now()
         consumed = self._written - (size - sink.bytesFree()) // 2
         if self.timing.look(now, consumed):
-            self.recovery.lose()
+            self.recovery.stalled(now)
             return
+        self.recovery.moving(now)
         self.recovery.steadied(now)
 
     def _render(self, start: int, frames: int) -> bytes:

@@ -40,6 +40,10 @@ LONG_GONE_SECONDS = 10.0  # then the window shows it (a banner) and the terminal
 QT_RETRY_SECONDS = 3.5  # the server is back: Qt's engine reconnects within 3 s, or never
 
 STEADY_SECONDS = 2.0  # a new stream before cues are placed on it, as after a move
+# A stall with the server still there and Qt still connected to it: a machine too busy to
+# play for a moment (seen: 0.5 s with two cores shared by a dozen busy programs). Said, and
+# the stream opened again, only once it lasts this long.
+HICCUP_SECONDS = 2.0
 GONE_WORDS = ("The sound stopped: the sound server went away (it was stopped or "
               "restarted). The session goes on; waiting for the sound to come back.")
 BACK_WORDS = "The sound is back."
@@ -48,6 +52,9 @@ LONG_GONE_WORDS = ("There is still no sound: the sound server has not come back 
                    f"{LONG_GONE_SECONDS:g} seconds. The session goes on without sound; if the "
                    "server starts again and the sound does not come back, restart "
                    "knee-desktop.")
+STALLED_WORDS = ("The sound stopped: the audio output took no sound for "
+                 f"{HICCUP_SECONDS:g} seconds, though the sound server is there. The session "
+                 "goes on; opening the output again.")
 CANNOT_RECONNECT_WORDS = ("The sound server is back, but knee-desktop could not reconnect "
                           "to it (it was away for too long). The session goes on without "
                           "sound; restart knee-desktop to hear the cues again.")
@@ -163,6 +170,7 @@ class OutputRecovery(QObject):
         self.watch.long_gone.connect(output.lost.emit)
         self.watch.gave_up.connect(self._give_up)
         self._steady_at: float | None = None
+        self._stall: tuple[float, list[bool | None]] | None = None  # (since, the server's answer)
         self.given_up = False  # the server came back too late for Qt: said, for good
         self.ever_lost = False  # then every later open asks first (Qt may have given up)
 
@@ -188,16 +196,54 @@ class OutputRecovery(QObject):
                                    "and could not reconnect: restart knee-desktop to hear "
                                    "the cues.")
 
-    def lose(self) -> None:
+    def stalled(self, now: float) -> None:
+        """The stream took no sound for a while (``runtime/stream_timing.py``): the server
+        went away, unless it is still there with Qt's connection. Then the machine was only
+        too busy to play for a moment, and nothing is said unless it lasts HICCUP_SECONDS.
+        The server is asked once, off the GUI thread (:class:`ServerWatch`'s probe)."""
+        if self.output._failed:
+            return
+        if self._stall is None:
+            self._stall = (now, [])
+            log.info("no sound taken for a while: asking the sound server")
+            self._ask(self._stall[1])
+        since, answers = self._stall
+        if answers and answers[-1] is not True:  # away, or back without Qt's connection
+            self.lose()
+        elif now - since >= HICCUP_SECONDS:
+            self.lose(STALLED_WORDS if answers else GONE_WORDS)
+
+    def moving(self, now: float) -> None:
+        """The stream takes sound (again)."""
+        if self._stall is not None:
+            log.info("the stream moves again after %.2f s without sound; the server was "
+                     "there all along (a busy machine)", now - self._stall[0])
+            self._stall = None
+
+    def _ask(self, answers: list[bool | None]) -> None:
+        def ask() -> None:
+            try:
+                answers.append(self.watch.probe())
+            except Exception:  # a thread's exception would only be printed: away
+                log.exception("asking the sound server failed")
+                answers.append(None)
+
+        if self.watch.threaded:
+            threading.Thread(target=ask, name="audio-server-ask", daemon=True).start()
+        else:
+            ask()
+
+    def lose(self, words: str = GONE_WORDS) -> None:
         out = self.output
+        self._stall = None
         if out._failed:
             return
         out._failed = True
         self.ever_lost = True
         out.cancel()
-        log.info("no sound taken for a while: watching for the server to come back")
+        log.info("no sound taken: watching for the server to come back")
         self.watch.start()
-        out.lost.emit(GONE_WORDS)
+        out.lost.emit(words)
 
     def _give_up(self, message: str) -> None:
         self.given_up = True
@@ -206,6 +252,7 @@ class OutputRecovery(QObject):
     def stop(self) -> None:
         """The output closes: stop watching and steadying."""
         self.watch.stop()
+        self._stall = None
         if self._steady_at is not None:
             self._steady_at = None
             self.output._holding = False
