@@ -155,11 +155,17 @@ def test_a_busy_machine_is_not_a_server_gone(qapp: object) -> None:
     out.lost.connect(said.append)
     out.open()
     try:
-        run_for(out, out.sinks[0], clock, 2.0)
+        sink = out.sinks[0]
+        run_for(out, sink, clock, 2.0)
+        # A cue placed just before: once the stream moves again it is too late, so dropped.
+        before = out.schedule(Clip(array.array("h", [1111] * 50)), clock.now() + out.lookahead)
+        assert before is not None
         stall(out, clock, 0.8)
         assert probe.asked == 1 and said == [] and not out.recovery.waiting
-        run_for(out, out.sinks[0], clock, 1.0)  # it plays again
+        taken = len(sink.data)
+        run_for(out, sink, clock, 1.0)  # it plays again
         assert said == [] and len(out.sinks) == 1
+        assert 1111 not in samples(sink)[taken // 2:], "nothing placed before it plays late"
         assert out.schedule(Clip(array.array("h", [5] * 50)), clock.now() + 0.3) is not None
         probe.answer = None  # the next stall is the server going away: said at once
         stall(out, clock, 0.6)

@@ -214,11 +214,15 @@ class OutputRecovery(QObject):
             self.lose(STALLED_WORDS if answers else GONE_WORDS)
 
     def moving(self, now: float) -> None:
-        """The stream takes sound (again)."""
+        """The stream takes sound (again). After a stall, what was placed on it is dropped,
+        as when the server went away: the stream now plays that much later than it was
+        placed, so none of it would be heard on its beat (the timing follows the slip)."""
         if self._stall is not None:
             log.info("the stream moves again after %.2f s without sound; the server was "
-                     "there all along (a busy machine)", now - self._stall[0])
+                     "there all along (a busy machine): what was placed is dropped",
+                     now - self._stall[0])
             self._stall = None
+            self.output.cancel()
 
     def _ask(self, answers: list[bool | None]) -> None:
         def ask() -> None:
