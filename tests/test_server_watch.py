@@ -143,20 +143,29 @@ def stall(out: Output, clock: FakeClock, seconds: float) -> None:
         out._feed()
 
 
-def test_a_busy_machine_is_not_a_server_gone(qapp: object) -> None:
-    """No sound taken for a moment, the server still there with Qt's connection: the
-    machine was too busy to play. Nothing said, nothing dropped, the stream goes on."""
-    clock = FakeClock(100.0)
+def busy_output(clock: FakeClock) -> tuple[Output, Probe, list[str]]:
+    """An output that has played for 2 s, its server there with Qt's connection; and a
+    list of what it says."""
     out = Output(clock)
     probe = Probe()
     probe.answer = True
     out.recovery.watch.probe, out.recovery.watch.threaded = probe, False
     said: list[str] = []
     out.lost.connect(said.append)
+    out.back.connect(said.append)
     out.open()
+    run_for(out, out.sinks[0], clock, 2.0)
+    return out, probe, said
+
+
+def test_a_busy_machine_is_not_a_server_gone(qapp: object) -> None:
+    """No sound taken for a moment, the server still there with Qt's connection: the
+    machine was too busy to play. Nothing said; what was placed before is dropped (it
+    would be late); the stream goes on."""
+    clock = FakeClock(100.0)
+    out, probe, said = busy_output(clock)
     try:
         sink = out.sinks[0]
-        run_for(out, sink, clock, 2.0)
         # A cue placed just before: once the stream moves again it is too late, so dropped.
         before = out.schedule(Clip(array.array("h", [1111] * 50)), clock.now() + out.lookahead)
         assert before is not None
@@ -177,16 +186,8 @@ def test_a_busy_machine_is_not_a_server_gone(qapp: object) -> None:
 def test_a_stall_that_lasts_with_the_server_there_is_said_and_the_output_opened_again(
         qapp: object) -> None:
     clock = FakeClock(100.0)
-    out = Output(clock)
-    probe = Probe()
-    probe.answer = True
-    out.recovery.watch.probe, out.recovery.watch.threaded = probe, False
-    said: list[str] = []
-    out.lost.connect(said.append)
-    out.back.connect(said.append)
-    out.open()
+    out, _probe, said = busy_output(clock)
     try:
-        run_for(out, out.sinks[0], clock, 2.0)
         stall(out, clock, server_watch.HICCUP_SECONDS)
         assert said == []
         stall(out, clock, 0.6)
