@@ -61,6 +61,6 @@ def test_preview_counts_are_heard_one_tempo_apart(tmp_path: Path,
             if i - last_loud >= quiet:
                 onsets.append(recording.time_of(i))
             last_loud = i
-    assert len(onsets) == 4, onsets
+    assert len(onsets) == 4, (onsets, proc.stderr[-3000:])
     gaps = [b - a for a, b in itertools.pairwise(onsets)]
     assert all(abs(g - 1.5) < 0.05 for g in gaps), (gaps, proc.stderr[-3000:])
