@@ -81,6 +81,8 @@ class HistoryRecorder:
         session.step_finished.connect(self._on_step_finished)
         if session.active:
             self._begin()
+        else:
+            self._warm_up()
 
     @classmethod
     def attach(cls, session: Session, store: HistoryStore | None = None,
@@ -164,6 +166,18 @@ class HistoryRecorder:
         self._release()
 
     # ---- inside ----------------------------------------------------------------------
+    def _warm_up(self) -> None:
+        """Open the history now, before the session's first cue: its first write (and the
+        recovery of interrupted sessions) syncs to disk, on the thread that times the cues.
+        On a busy disk that took over a second, and the first cue was dropped as late.
+        A failure here is said at the first real write, as before."""
+        try:
+            self.store.warm_up()
+        except HistoryError:
+            pass
+        except Exception:  # a bug here must not stop someone's session
+            log.exception("opening the history before the session failed")
+
     def _begin(self) -> None:
         self._begun = True
         self.record.started = self.store.now_wall()

@@ -247,6 +247,12 @@ class HistoryStore:
         """The session claimed by :meth:`claim` without a lock is no longer recorded."""
         self._alive_without_lock.discard(session_uuid)
 
+    def warm_up(self) -> None:
+        """Open the file and start its write-ahead log with a write that changes nothing: a
+        process's first write syncs the log and its folder to disk (two fdatasyncs)."""
+        self._write(lambda db: db.execute("PRAGMA user_version = "
+                                          f"{db.execute('PRAGMA user_version').fetchone()[0]}"))
+
     def save_session(self, rec: SessionRecord, *, owner: bool = True) -> int:
         """Write ``rec`` whole (insert or update, with all its steps). Used when a session
         starts and to catch up after failed writes: it is idempotent."""
