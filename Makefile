@@ -31,7 +31,7 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy knee_desktop
 
 # One run on eight workers: the tests that play real sound (and other real-time ones) are
-# spread through the whole queue and mostly wait on the clock, so the quick
+# spread through the first half of the queue and mostly wait on the clock, so the quick
 # tests run beside them (tests/conftest.py); --maxschedchunk 1 hands out one test at a
 # time, in that order. Bytecode is cached (some machines set
 # PYTHONDONTWRITEBYTECODE): each worker and each app started by a test would otherwise

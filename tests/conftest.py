@@ -120,13 +120,11 @@ def no_leftover_timers(monkeypatch: pytest.MonkeyPatch):
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Start early what runs in real time (sound heard in a recording, sessions and child
     programs that take seconds), but not all at once: pytest-xdist hands tests out in this
-    order, so the real-time tests (the real-sound ones first, the longest) are spread
-    through the whole queue with quick tests between them. Their long waits then overlap
-    the quick tests instead of trailing after them, and while some workers wait on real
-    time, the others keep both cores busy (all real-time tests first left the CPU idle for
-    half a minute; spread through the first half only, six to eight of the eight workers
-    still waited on real time at once for half a minute, with the CPU 50-70 % busy: 3-5 s
-    slower)."""
+    order, so the real-time tests are spread through the first half of the queue with
+    quick tests between them. Their long waits then overlap the quick tests instead of
+    trailing after them, and while some workers wait on real time, the others keep both
+    cores busy (all real-time tests first left the CPU idle for half a minute, and the
+    real-sound tests then shared the machine with each other more than with anything)."""
     def weight(item: pytest.Item) -> int:
         return 0 if item.get_closest_marker("audio") else 1 if item.get_closest_marker(
             "slow") else 2
@@ -135,7 +133,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     quick = items[len(real):]
     if not real:
         return
-    between = len(quick) // len(real)
+    between = len(quick) // (2 * len(real))
     spread: list[pytest.Item] = []
     for k, item in enumerate(real):
         spread.append(item)
