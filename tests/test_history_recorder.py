@@ -55,7 +55,7 @@ def fill_the_disk(store: SmallDisk) -> None:
 
 
 class CountingStore(HistoryStore):
-    """Counts the write transactions and when the file was opened."""
+    """Counts its write transactions."""
 
     writes = 0
 

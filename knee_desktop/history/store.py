@@ -51,7 +51,7 @@ from knee_desktop.history.recovery import (
     recover_interrupted,
     remove_failed_creation,
 )
-from knee_desktop.history.schema import migrate
+from knee_desktop.history.schema import migrate, user_version
 
 # The data types live in .records; importing them from here keeps working.
 __all__ = ["END_STATES", "FILE_NAME", "HistoryError", "HistoryStore", "Row", "SessionRecord",
@@ -250,8 +250,7 @@ class HistoryStore:
     def warm_up(self) -> None:
         """Open the file and start its write-ahead log with a write that changes nothing: a
         process's first write syncs the log and its folder to disk (two fdatasyncs)."""
-        self._write(lambda db: db.execute("PRAGMA user_version = "
-                                          f"{db.execute('PRAGMA user_version').fetchone()[0]}"))
+        self._write(lambda db: db.execute(f"PRAGMA user_version = {user_version(db)}"))
 
     def save_session(self, rec: SessionRecord, *, owner: bool = True) -> int:
         """Write ``rec`` whole (insert or update, with all its steps). Used when a session
