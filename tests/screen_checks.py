@@ -12,9 +12,16 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLayout,
+    QWidget,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -27,6 +34,7 @@ from knee_desktop.ui.main_window import MainWindow
 from knee_desktop.ui.theme import contrast, named_palette
 
 SCREENS = ("idle", "sweep", "circle", "still", "press", "finished")
+FindDirect = Qt.FindChildOption.FindDirectChildrenOnly
 
 
 class NoInhibit:
@@ -118,6 +126,39 @@ def clipped(window: QWidget) -> list[str]:
     return problems
 
 
+def overlapping(window: QWidget) -> list[str]:
+    """Pairs of visible widgets that one layout placed over each other: a layout squeezed
+    below its minimum (a splitter pane too small for what it holds) stacks its widgets,
+    and the later one is painted over the earlier one's words."""
+    problems: list[str] = []
+    for parent in (window, *window.findChildren(QWidget)):
+        layout_ = parent.layout()
+        if layout_ is None or not parent.isVisibleTo(window):
+            continue
+        placed = [w for w in parent.findChildren(QWidget, options=FindDirect)
+                  if w.isVisibleTo(window) and not w.isWindow()
+                  and (layout_.indexOf(w) >= 0 or _in_sublayout(layout_, w))]
+        for i, first in enumerate(placed):
+            for second in placed[i + 1:]:
+                if first.geometry().intersects(second.geometry()):
+                    problems.append(f"{_name(first)} and {_name(second)} overlap in "
+                                    f"{_name(parent)}")
+    return problems
+
+
+def _in_sublayout(layout_: QLayout, widget: QWidget) -> bool:
+    for i in range(layout_.count()):
+        item = layout_.itemAt(i)
+        inner = item.layout() if item is not None else None
+        if inner is not None and (inner.indexOf(widget) >= 0 or _in_sublayout(inner, widget)):
+            return True
+    return False
+
+
+def _name(widget: QWidget) -> str:
+    return widget.objectName() or type(widget).__name__
+
+
 def low_contrast(window: MainWindow) -> list[str]:
     """The named colour pairs of the screens, with their WCAG ratios below AA."""
     pal = window.palette()
@@ -169,7 +210,7 @@ def check(screen: str, size: tuple[int, int], palette: str) -> dict[str, object]
         hidden_safety = screen == "idle" and \
             visible_in(safety, window).height() < safety.height()
         return {"screen": screen, "size": [window.width(), window.height()],
-                "asked": list(size), "clipped": clipped(window),
+                "asked": list(size), "clipped": clipped(window) + overlapping(window),
                 "contrast": low_contrast(window), "safety_cut": hidden_safety,
                 "layout": layout(window)}
     finally:

@@ -41,6 +41,8 @@ def test_rows_are_shown_newest_first(window: HistoryWindow, store: HistoryStore)
     assert starts == sorted(starts, reverse=True)
     assert shown(window, 0)[0] == f"{starts[0]:%a %d %b %Y  %H:%M}"
     assert "Completed" in shown(window, 4)
+    first = m.index(0, 1)  # the routine's name, cut in a narrow window, whole in its tooltip
+    assert m.data(first, Qt.ItemDataRole.ToolTipRole) == m.row_at(0).title
     assert any(text.startswith("Interrupted · ") for text in shown(window, 4))
     assert any("→" in text for text in shown(window, 5))
     assert "Current streak" in window.summary.text() or "No streak" in window.summary.text()

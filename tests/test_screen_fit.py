@@ -1,6 +1,7 @@
 """The main screens at small and large sizes, light, dark and high-contrast palettes, a
-large system font and a scale factor of 2: no clipped or elided text, the window never
-forced larger than asked, the safety box fully shown, the named colour pairs WCAG AA."""
+large system font and a scale factor of 2: no clipped or elided text, no widget over
+another, the window never forced larger than asked, the safety box fully shown, the named
+colour pairs WCAG AA. The history window the same, from 640×480 up."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from screen_checks import SCREENS, check
+from screen_checks import SCREENS, check, clipped, overlapping, visible_in
 
 from knee_desktop.ui.theme import PALETTE_NAMES
 
@@ -132,3 +134,85 @@ def test_knee_feel_digits_and_hint_are_readable_in_every_palette(fusion, qtbot, 
     hint = dialog.findChild(QLabel, "hint")
     assert text_contrast(hint) >= 4.5
     dialog.reject()
+
+
+HISTORY_SIZES = [(640, 480), (800, 560), (1366, 768)]
+
+
+def history_at(qtbot, tmp_path, size: tuple[int, int]):
+    from history_util import lived_in_history
+
+    from knee_desktop.ui.history_window import HistoryWindow
+
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    window = HistoryWindow(lived_in_history(tmp_path / "h.sqlite3", days=120, seed=3))
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    for _ in range(3):
+        QApplication.processEvents()
+    return window
+
+
+def assert_history_fits(window, size: tuple[int, int]) -> None:
+    from PySide6.QtGui import QFontMetrics
+
+    assert (window.width(), window.height()) == size
+    assert overlapping(window) == []
+    assert clipped(window) == []
+    for view in (window.weekly_chart, window.feel_chart):
+        chart = view.chart()
+        room = view.width() - chart.margins().left() - chart.margins().right()
+        assert QFontMetrics(chart.titleFont()).horizontalAdvance(chart.title()) <= room, \
+            (chart.title(), room)
+
+
+@pytest.mark.parametrize("size", HISTORY_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_history_window_fits_small_and_large_windows(fusion, qtbot, tmp_path, size):
+    """At 800×560 the charts were squeezed over their words and the window forced to
+    905 px wide. Now the calendar and charts sit side by side from 800 px wide, one above
+    the other below that, and their pane scrolls; a chart title is never cut."""
+    window = history_at(qtbot, tmp_path, size)
+    assert_history_fits(window, size)
+    assert window.charts.stacked() == (size[0] < 800)
+    if size[0] >= 1366:
+        assert window.table.horizontalScrollBar().maximum() == 0  # every column whole
+
+
+def test_history_charts_grow_with_a_large_system_font(fusion, qtbot, tmp_path):
+    """A chart's least size follows the font (a fixed 200 px left a 1.5× font's axis
+    numbers cut to "…"); the pane stacks the charts sooner rather than squeeze them."""
+    normal = history_at(qtbot, tmp_path / "a", (1366, 768)).weekly_chart.minimumSize()
+    font = fusion.font()
+    large = fusion.font()
+    large.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.5)
+    fusion.setFont(large)
+    try:
+        for size, stacked in (((1366, 768), False), ((800, 560), True)):
+            window = history_at(qtbot, tmp_path / f"{size[0]}", size)
+            assert_history_fits(window, size)
+            assert window.charts.stacked() == stacked
+            grown = window.weekly_chart.minimumSize()
+            assert grown.height() >= 1.4 * normal.height(), (grown, normal)
+            assert grown.width() >= 1.4 * normal.width(), (grown, normal)
+    finally:
+        fusion.setFont(font)
+
+
+def test_history_charts_reached_by_tab_in_a_small_window(fusion, qtbot, tmp_path):
+    """Stacked in a small window, the chart words below the pane's fold scroll into view
+    as Tab reaches them."""
+    window = history_at(qtbot, tmp_path, (640, 480))
+    window.activateWindow()
+    qtbot.waitActive(window)
+    feel_text = window.chart_texts[2]
+    assert visible_in(feel_text, window).height() < feel_text.height()  # below the fold
+    window.table.setFocus()
+    for _ in range(30):
+        focus = QApplication.focusWidget()
+        if focus is feel_text:
+            break
+        qtbot.keyClick(focus, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is feel_text
+    assert visible_in(feel_text, window).height() == feel_text.height()

@@ -146,7 +146,7 @@ class _Chart(QChartView):
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         super().__init__(chart, parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumSize(320, 220)
+        self._fit_font()
         self.setAccessibleName(title)
         self._summary = ""
         self._weeks: Sequence[Week] = ()
@@ -190,6 +190,14 @@ class _Chart(QChartView):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self.set_weeks(self._weeks)
+        elif event.type() == QEvent.Type.FontChange:
+            self._fit_font()
+
+    def _fit_font(self) -> None:
+        """The narrowest and lowest a chart can be with its title, its axis numbers and
+        their titles whole: 252×196 px at the usual 14 px line, more with a larger font."""
+        line = self.fontMetrics().height()
+        self.setMinimumSize(18 * line, 14 * line)
 
     def _style(self) -> None:
         """Background, words, axes and grid from the palette (dark stays dark)."""
@@ -282,7 +290,8 @@ class FeelChart(_Chart):
     """Average knee feel per week, before and after the sessions (0 = no pain)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Knee feel, weekly average (0 = no pain)", parent)
+        super().__init__("Knee feel per week", parent)  # the scale on its axis: short
+        # enough for a chart at its narrowest, where a longer title was cut to "…"
         self.setObjectName("feel-chart")
 
     def _summary_of(self, weeks: Sequence[Week]) -> str:
@@ -296,6 +305,7 @@ class FeelChart(_Chart):
         y.setRange(KNEE_FEEL.lo, KNEE_FEEL.hi)
         y.setTickCount(6)
         y.setLabelFormat("%d")
+        y.setTitleText("0 = no pain")
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         for name, colour, field, style in (

@@ -140,6 +140,8 @@ class HistoryTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 1:
+                return row.title
             if column == 2:
                 return f"Exercise {duration_text(row.exercise_seconds)}, paused " \
                        f"{duration_text(row.paused_seconds)}"

@@ -15,7 +15,7 @@ import html
 from datetime import date
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,6 +39,7 @@ from knee_desktop.history.store import (
     SessionRecord,
     current_streak,
 )
+from knee_desktop.ui.charts_pane import ChartsPane
 from knee_desktop.ui.history_charts import ActiveDaysCalendar, FeelChart, WeeklyChart
 from knee_desktop.ui.history_files import HistoryFiles
 from knee_desktop.ui.history_model import (
@@ -69,6 +70,7 @@ class HistoryWindow(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("summary")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setWordWrap(True)  # two lines in a narrow window, never cut
         self.banner = QLabel()
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
@@ -114,9 +116,11 @@ class HistoryWindow(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         char = self.fontMetrics().horizontalAdvance("0")
-        for column, width in enumerate((21, 18, 10, 8, 34, 9)):
+        for column, width in enumerate((21, 18, 10, 8, 25, 9)):
             self.table.setColumnWidth(column, width * char)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        # The routine's name gives way in a narrow window (whole in its tooltip and the
+        # details), so the columns that differ from row to row stay in view.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         QShortcut(QKeySequence.StandardKey.Delete, self.table, self.ask_delete)
 
@@ -134,20 +138,8 @@ class HistoryWindow(QWidget):
         self.calendar = ActiveDaysCalendar()
         self.weekly_chart = WeeklyChart()
         self.feel_chart = FeelChart()
-        charts = QWidget()
-        charts_layout = QHBoxLayout(charts)
-        charts_layout.setContentsMargins(0, 0, 0, 0)
-        self.chart_texts: list[QLabel] = []
-        for view, stretch in ((self.calendar, 0), (self.weekly_chart, 1),
-                              (self.feel_chart, 1)):
-            box = QVBoxLayout()
-            box.addWidget(view, 1 if stretch else 0,
-                          Qt.AlignmentFlag(0) if stretch else Qt.AlignmentFlag.AlignTop)
-            text = _text_alternative(view.objectName())
-            view.summary_changed.connect(text.setText)
-            box.addWidget(text)
-            self.chart_texts.append(text)
-            charts_layout.addLayout(box, stretch)
+        self.charts = ChartsPane(self.calendar, self.weekly_chart, self.feel_chart)
+        self.chart_texts = self.charts.texts
 
         upper = QSplitter(Qt.Orientation.Horizontal)
         upper.addWidget(self.table)
@@ -157,7 +149,7 @@ class HistoryWindow(QWidget):
         upper.setSizes([800, 480])
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(upper)
-        split.addWidget(charts)
+        split.addWidget(self.charts)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
 
@@ -324,19 +316,6 @@ class HistoryWindow(QWidget):
         self.calendar.set_days(days)
         self._summarise([self.model.row_at(i) for i in range(self.model.rowCount())], days)
         self._refresh_charts()
-
-
-def _text_alternative(name: str) -> QLabel:
-    """The visible words under a chart or the calendar; Tab reaches them, a screen reader
-    reads them."""
-    label = QLabel()
-    label.setObjectName(f"{name}-text")
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
-                                  | Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-    label.setForegroundRole(QPalette.ColorRole.WindowText)  # the palette's: dark stays dark
-    return label
 
 
 def details_html(rec: SessionRecord, row: Row | None) -> str:
