@@ -211,8 +211,69 @@ def test_history_charts_reached_by_tab_in_a_small_window(fusion, qtbot, tmp_path
     window.table.setFocus()
     for _ in range(30):
         focus = QApplication.focusWidget()
+        assert focus is not None  # (QTest aborts on a key sent to no widget)
         if focus is feel_text:
             break
         qtbot.keyClick(focus, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is feel_text
     assert visible_in(feel_text, window).height() == feel_text.height()
+
+
+def settings_dialog(qtbot):
+    from knee_desktop.prefs.user_settings import UserSettings
+    from knee_desktop.ui.settings_dialog import SettingsDialog
+
+    voices = [sys.executable, "-c", "print('{\"default\": \"en\", \"voices\": []}')"]
+    dialog = SettingsDialog(UserSettings(), voice_command=voices)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: not dialog.voice_status.text().startswith("Looking"))
+    return dialog
+
+
+def test_settings_dialog_opens_whole_with_the_usual_font(fusion, qtbot):
+    """Every setting in view at once, nothing cut (Qt's own first size for a window is two
+    thirds of the screen: the dialog sizes itself)."""
+    dialog = settings_dialog(qtbot)
+    assert dialog.page_area.verticalScrollBar().maximum() == 0
+    assert dialog.page_area.horizontalScrollBar().maximum() == 0
+    assert overlapping(dialog) == [] and clipped(dialog) == []
+    dialog.reject()
+
+
+def test_settings_dialog_on_a_screen_too_low_for_it(fusion, qtbot):
+    """With a 1.5× font the settings are taller than the (800 px) screen: the dialog stays
+    on it, Save and Cancel in view, and Tab scrolls each setting into view."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    font = fusion.font()
+    large = fusion.font()
+    large.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.5)
+    fusion.setFont(large)
+    try:
+        dialog = settings_dialog(qtbot)
+        room = dialog.screen().availableGeometry()
+        assert dialog.height() <= room.height() and dialog.width() <= room.width()
+        assert dialog.page.height() > dialog.page_area.viewport().height()  # it does scroll
+        assert overlapping(dialog) == []
+        for which in (QDialogButtonBox.StandardButton.Save,
+                      QDialogButtonBox.StandardButton.Cancel):
+            button = dialog.buttons.button(which)
+            assert visible_in(button, dialog).size() == button.size()
+        dialog.activateWindow()
+        qtbot.waitActive(dialog)
+        last = dialog.reminder_on  # the last setting Tab reaches (the days wait for it)
+        assert visible_in(last, dialog).height() < last.height()  # below the fold
+        dialog.voice.setFocus()
+        for _ in range(40):
+            focus = QApplication.focusWidget()
+            assert focus is not None  # (QTest aborts on a key sent to no widget)
+            if focus is last:
+                break
+            qtbot.keyClick(focus, Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is last
+        assert visible_in(last, dialog).height() == last.height()
+        dialog.reject()
+    finally:
+        fusion.setFont(font)

@@ -120,7 +120,7 @@ def run_app(options: LaunchOptions,
     from knee_desktop.desktop.single_instance import claim_or_hand_over
     from knee_desktop.runtime.qt_workarounds import UnixSignals
     from knee_desktop.ui.media_link import start_media
-    from knee_desktop.ui.settings_dialog import show_settings_problems
+    from knee_desktop.ui.settings_open import show_settings_problems
     from knee_desktop.ui.wiring import start_reminder, wire_window
 
     app = make_app()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QItemSelection, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,6 +48,7 @@ from knee_desktop.ui.history_model import (
     duration_text,
     legs_text,
 )
+from knee_desktop.ui.screen_room import fitted
 
 RANGES = (("Last 3 months", 13), ("Last 6 months", 26), ("Last year", 52),
           ("Last 2 years", 104))
@@ -159,7 +160,7 @@ class HistoryWindow(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.banner)
         layout.addWidget(split, 1)
-        self.resize(1280, 820)
+        self.resize(fitted(self, QSize(1280, 820)))
         self.refresh()
 
     def _build_menu(self) -> QMenuBar:

@@ -53,6 +53,7 @@ from knee_desktop.speech.clip import ClipError
 from knee_desktop.ui.controls import ControlBar
 from knee_desktop.ui.keys import SessionKeys
 from knee_desktop.ui.routine_panel import RoutinePanel
+from knee_desktop.ui.screen_room import fitted
 from knee_desktop.ui.session_controller import SessionController
 from knee_desktop.ui.session_panel import SessionView, StepList
 from knee_desktop.ui.text import scaled_font
@@ -392,9 +393,4 @@ def after_words(text: str) -> str:
 
 def default_size(window: QWidget) -> QSize:
     """:data:`DEFAULT_SIZE`, or less on a screen too small for it (panels, title bar)."""
-    screen = window.screen()
-    if screen is None:
-        return DEFAULT_SIZE
-    room = screen.availableGeometry().size()
-    return QSize(min(DEFAULT_SIZE.width(), int(room.width() * 0.94)),
-                 min(DEFAULT_SIZE.height(), int(room.height() * 0.86)))
+    return fitted(window, DEFAULT_SIZE)

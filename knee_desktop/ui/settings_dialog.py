@@ -16,7 +16,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtCore import QSize, QTime, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -25,12 +25,15 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSpinBox,
+    QStyle,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -44,6 +47,7 @@ from knee_desktop.prefs.user_settings import Reminder, UserSettings
 from knee_desktop.routine.model import Defaults
 from knee_desktop.speech.voices import Voice
 from knee_desktop.ui.natural_voice import natural_label, natural_voice_button
+from knee_desktop.ui.screen_room import fitted
 from knee_desktop.ui.voice_lister import VOICE_TIMEOUT_MS, VoiceLister
 from knee_desktop.ui.voice_order import fill_voices
 
@@ -76,10 +80,20 @@ class SettingsDialog(QDialog):
         self._original = settings
         self._preview = preview
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self._voice_group())
-        layout.addWidget(self._session_group())
-        layout.addWidget(self._reminder_group())
+        # The groups scroll on a screen too low for them; Save and Cancel stay in view.
+        self.page = QWidget()
+        page_layout = QVBoxLayout(self.page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.addWidget(self._voice_group())
+        page_layout.addWidget(self._session_group())
+        page_layout.addWidget(self._reminder_group())
+        self.page_area = QScrollArea()
+        self.page_area.setObjectName("settings-page")
+        self.page_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_area.setWidgetResizable(True)
+        self.page_area.setWidget(self.page)
+        self._layout = layout = QVBoxLayout(self)
+        layout.addWidget(self.page_area, 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel
                                         | QDialogButtonBox.StandardButton.RestoreDefaults)
@@ -98,11 +112,25 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.set_settings(settings)
+        self.resize(self.sizeHint())  # not Qt's default for a window: two thirds of the screen
         self.lister = VoiceLister(voice_command, voice_timeout_ms, self)
         self.lister.listed.connect(self._on_voices)
         self.lister.failed.connect(self._on_voices_failed)
         self.finished.connect(lambda _result: self.lister.stop())
         self.lister.start()
+
+    def sizeHint(self) -> QSize:
+        """Every setting in view (a scroll area alone asks for less), or the screen's room."""
+        margins = self._layout.contentsMargins()
+        page = self.page.sizeHint()
+        wanted = QSize(page.width() + margins.left() + margins.right(),
+                       page.height() + self._layout.spacing()
+                       + self.buttons.sizeHint().height() + margins.top() + margins.bottom())
+        room = fitted(self, wanted)
+        if room.height() < wanted.height():  # its scroll bar beside the page, not over it
+            bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+            room = fitted(self, QSize(wanted.width() + bar, room.height()))
+        return room
 
     # --- building ------------------------------------------------------------------------
 
@@ -352,30 +380,3 @@ class SettingsDialog(QDialog):
 
     def _on_voices_failed(self, message: str) -> None:
         self.voice_status.setText(f"{message} Your chosen voice is kept.")
-
-
-def edit_settings(parent: QWidget | None = None, preview: Preview | None = None,
-                  on_saved: Callable[[UserSettings, us.Changes], object] | None = None
-                  ) -> SettingsDialog:
-    """Open the dialog (non-blocking) on the saved settings; ``on_saved`` gets the result."""
-    result = us.load()
-    dialog = SettingsDialog(result.settings, preview, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    if on_saved is not None:
-        dialog.saved.connect(on_saved)
-    dialog.open()
-    if result.messages:
-        show_settings_problems(dialog, result.messages)
-    return dialog
-
-
-def show_settings_problems(parent: QWidget, messages: Sequence[str]) -> QMessageBox:
-    """Say (without blocking) that the settings file was damaged and where it was kept."""
-    box = QMessageBox(QMessageBox.Icon.Information, "Settings repaired",
-                      "Some of your settings could not be used, so their defaults apply.",
-                      QMessageBox.StandardButton.Ok, parent)
-    box.setInformativeText("\n".join(messages))
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.setAccessibleName("Settings repaired")
-    box.open()
-    return box

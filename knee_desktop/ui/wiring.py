@@ -29,7 +29,7 @@ from knee_desktop.speech.base import NoAudioVoice
 from knee_desktop.ui.a11y import Announcer
 from knee_desktop.ui.about import AboutDialog
 from knee_desktop.ui.knee_feel import ask_knee_feel
-from knee_desktop.ui.settings_dialog import edit_settings
+from knee_desktop.ui.settings_open import edit_settings
 
 if TYPE_CHECKING:
     from knee_desktop.runtime.preview import VoicePreview
