@@ -277,3 +277,27 @@ def test_settings_dialog_on_a_screen_too_low_for_it(fusion, qtbot):
         dialog.reject()
     finally:
         fusion.setFont(font)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.5, 2.0])
+def test_about_and_knee_question_show_every_word_at_any_font(fusion, qtbot, scale):
+    """With a 1.5× font the About dialog opened 533×363 and cut its safety words ("…not
+    a replacement for your doctor. If you") in half; it now sizes itself to its words."""
+    from knee_desktop.ui.about import AboutDialog
+    from knee_desktop.ui.knee_feel import KneeFeelDialog
+
+    font = fusion.font()
+    large = fusion.font()
+    large.setPointSizeF(max(font.pointSizeF(), 9.0) * scale)
+    fusion.setFont(large)
+    try:
+        for dialog in (AboutDialog(), KneeFeelDialog(when="after")):
+            qtbot.addWidget(dialog)
+            dialog.show()
+            qtbot.waitExposed(dialog)
+            room = dialog.screen().availableGeometry()
+            assert dialog.height() <= room.height() and dialog.width() <= room.width()
+            assert overlapping(dialog) == [] and clipped(dialog) == [], type(dialog).__name__
+            dialog.reject()
+    finally:
+        fusion.setFont(font)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from knee_desktop import APP_ID, __version__
 from knee_desktop.common.logging_setup import log_file
+from knee_desktop.ui.screen_room import size_to_contents
 
 SAFETY = ("Only move to a point of resistance, never to a point of pain. "
           "If you have pain, make the move smaller.")
@@ -68,6 +69,7 @@ class AboutDialog(QDialog):
                          f"Qt {qVersion()}")
         details.setAccessibleDescription("Technical details")
         details.setStyleSheet("color: palette(placeholder-text);")
+        details.setWordWrap(True)
 
         open_logs = QPushButton("Open log folder")
         open_logs.setAccessibleName("Open log folder")
@@ -88,6 +90,7 @@ class AboutDialog(QDialog):
         layout.addWidget(details)
         layout.addWidget(buttons)
         self.setMinimumWidth(460)
+        size_to_contents(self)
 
     def open_log_folder(self) -> bool:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -22,3 +22,21 @@ def fitted(window: QWidget, wanted: QSize) -> QSize:
     room = screen.availableGeometry().size()
     return QSize(min(wanted.width(), int(room.width() * WIDTH_SHARE)),
                  min(wanted.height(), int(room.height() * HEIGHT_SHARE)))
+
+
+def size_to_contents(window: QWidget) -> None:
+    """Resize a dialog of wrapped words to show them all, within the screen's room: wider
+    than it asks if its words are too tall for the screen at that width.
+
+    Qt's own first size for a window caps its width at two thirds of the screen and takes
+    the height its wrapped labels need at the layout's least width, not at that width: with
+    a large font the About dialog cut its safety words in half."""
+    hint = window.sizeHint().expandedTo(window.minimumSize())
+    most = fitted(window, QSize(10**6, 10**6))
+    width = min(hint.width(), most.width())
+    if not window.hasHeightForWidth():
+        window.resize(fitted(window, hint))
+        return
+    while window.heightForWidth(width) > most.height() and width < most.width():
+        width = min(most.width(), width + 40)
+    window.resize(fitted(window, QSize(width, window.heightForWidth(width))))
