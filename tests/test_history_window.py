@@ -133,3 +133,41 @@ def test_empty_history_and_damaged_file(qtbot: QtBot, tmp_path: Path) -> None:
     assert "No sessions yet" in w.summary.text()
     assert not w.banner.isHidden() and "moved aside" in w.banner.text()
     assert not w.delete_button.isEnabled()
+
+
+@pytest.mark.parametrize("palette", ["light", "dark", "high-contrast"])
+def test_stopped_and_interrupted_sessions_are_readable_in_every_palette(
+        qtbot: QtBot, store: HistoryStore, palette: str) -> None:
+    """The grey of a stopped session and the amber of an interrupted one, in the table and
+    in the details' skipped steps, reach 4.5:1 on every row colour (fixed #6b6b6b and
+    #9a5b00 were 3.7:1 on the dark themes' black)."""
+    import re
+
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from knee_desktop.ui.history_window import details_html
+    from knee_desktop.ui.theme import contrast, named_palette
+
+    before = QApplication.palette()
+    QApplication.setPalette(named_palette(palette))
+    try:
+        window = HistoryWindow(store)
+        qtbot.addWidget(window)
+        m = window.model
+        pal = window.table.palette()
+        rows = [pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.AlternateBase)]
+        seen = set()
+        for r in range(m.rowCount()):
+            state = m.row_at(r).end_state
+            colour = m.data(m.index(r, 4), Qt.ItemDataRole.ForegroundRole)
+            if state in ("stopped", "interrupted"):
+                seen.add(state)
+                assert all(contrast(colour, bg) >= 4.5 for bg in rows), (state, colour.name())
+                record = store.session(m.row_at(r).id)
+                page = details_html(record, m.row_at(r), window.details.palette())
+                for name in re.findall(r"color:(#[0-9a-f]{6})", page):
+                    assert contrast(QColor(name), pal.color(QPalette.ColorRole.Base)) >= 4.5
+        assert seen == {"stopped", "interrupted"}
+    finally:
+        QApplication.setPalette(before)

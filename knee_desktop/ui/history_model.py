@@ -15,16 +15,29 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from knee_desktop.history.store import Row
+from knee_desktop.ui.diagram_colours import blend, strong
+from knee_desktop.ui.theme import readable_on
 
 Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS = ("Date", "Routine", "Exercise", "Legs", "Completion", "Knees")
 STATE_ORDER = {"completed": 0, "stopped": 1, "interrupted": 2, None: 3}
-_AMBER = QColor("#9a5b00")
-_GREY = QColor("#6b6b6b")
+_AMBERS = (QColor("#9a5b00"), QColor("#f0a830"))  # for light, for dark backgrounds
+
+
+def muted_colours(palette: QPalette) -> tuple[QColor, QColor]:
+    """(grey, amber): for a stopped and an interrupted session, and the details' quiet
+    words, readable (4.5:1) on the table's rows and the details of any palette; fixed
+    greys and ambers were 3.7:1 on the dark and high-contrast themes' black."""
+    role = QPalette.ColorRole
+    text, base, alternate = (palette.color(role.Text), palette.color(role.Base),
+                             palette.color(role.AlternateBase))
+    darker = min(base, alternate, key=lambda c: abs(c.lightness() - text.lightness()))
+    grey = strong(blend(text, darker, 0.6), darker, text, need=4.5)
+    return grey, readable_on(darker, *_AMBERS)
 
 
 def duration_text(seconds: float) -> str:
@@ -151,10 +164,11 @@ class HistoryTableModel(QAbstractTableModel):
                 return row.note
             return None
         if role == Qt.ItemDataRole.ForegroundRole and column == 4:
+            grey, amber = muted_colours(QGuiApplication.palette())
             if row.end_state == "interrupted":
-                return _AMBER
+                return amber
             if row.end_state != "completed":
-                return _GREY
+                return grey
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 5):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from PySide6.QtCore import QItemSelection, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QItemSelection, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -47,6 +47,7 @@ from knee_desktop.ui.history_model import (
     completion_text,
     duration_text,
     legs_text,
+    muted_colours,
 )
 from knee_desktop.ui.screen_room import fitted
 
@@ -262,12 +263,18 @@ class HistoryWindow(QWidget):
 
     def _show_details(self, rec: SessionRecord | None) -> None:
         if rec is None:
-            self.details.setHtml("<p style='color:#6b6b6b'>Choose a session to see its steps."
+            grey = muted_colours(self.details.palette())[0].name()
+            self.details.setHtml(f"<p style='color:{grey}'>Choose a session to see its steps."
                                  "</p>")
             return
         self.details.setHtml(details_html(rec, self.model.row_at(
             self.model.row_of(rec.id)) if rec.id is not None and
-            self.model.row_of(rec.id) >= 0 else None))
+            self.model.row_of(rec.id) >= 0 else None, self.details.palette()))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # the details' quiet words recoloured
+            self._selection_changed(QItemSelection(), QItemSelection())
 
     # ---- deleting ----------------------------------------------------------------------
     def ask_delete(self) -> None:
@@ -319,9 +326,10 @@ class HistoryWindow(QWidget):
         self._refresh_charts()
 
 
-def details_html(rec: SessionRecord, row: Row | None) -> str:
+def details_html(rec: SessionRecord, row: Row | None, palette: QPalette) -> str:
     """The details panel: what was done, the pauses, the knee feel and the note."""
     e = html.escape
+    grey, amber = (c.name() for c in muted_colours(palette))
     parts = [f"<h3 style='margin-bottom:2px'>{rec.started:%A %d %B %Y, %H:%M}</h3>",
              f"<p style='margin-top:0'>{e(rec.title)}<br>"]
     facts = [completion_text(row) if row else (rec.end_state or "in progress").capitalize(),
@@ -345,11 +353,11 @@ def details_html(rec: SessionRecord, row: Row | None) -> str:
         reps = f"{s.reps_done}/{s.reps_planned}" if s.reps_planned else ""
         mark = "✓" if s.completed else "skipped" if s is not rec.steps[-1] or \
             rec.end_state == "completed" else "stopped"
-        colour = "" if s.completed else " style='color:#9a5b00'"
+        colour = "" if s.completed else f" style='color:{amber}'"
         parts.append(f"<tr{colour}><td>{e(s.title)}</td><td>{e(s.leg or '')}</td>"
                      f"<td align='right'>{reps}</td><td align='right'>"
                      f"{duration_text(s.seconds)}</td><td>{mark}</td></tr>")
     if not rec.steps:
-        parts.append("<tr><td colspan='5' style='color:#6b6b6b'>No step finished.</td></tr>")
+        parts.append(f"<tr><td colspan='5' style='color:{grey}'>No step finished.</td></tr>")
     parts.append("</table>")
     return "".join(parts)
