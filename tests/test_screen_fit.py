@@ -1,7 +1,8 @@
 """The main screens at small and large sizes, light, dark and high-contrast palettes, a
 large system font and a scale factor of 2: no clipped or elided text, no widget over
 another, the window never forced larger than asked, the safety box fully shown, the named
-colour pairs WCAG AA. The history window the same, from 640×480 up."""
+colour pairs WCAG AA. The history window the same from 640×480 up; the Settings, About and
+knee-question dialogs whole, on the screen and by Tab, at larger fonts."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,6 +40,31 @@ def fusion(qapp):
     yield qapp
     qapp.setStyle(style)
     QApplication.setPalette(palette)
+
+
+@contextmanager
+def system_font(app: QApplication, scale: float) -> Iterator[None]:
+    """The whole app's font at ``scale`` times the usual (at least 9 pt) size."""
+    font = app.font()
+    large = app.font()
+    large.setPointSizeF(max(font.pointSizeF(), 9.0) * scale)
+    app.setFont(large)
+    try:
+        yield
+    finally:
+        app.setFont(font)
+
+
+def tab_to(qtbot, start, target) -> None:
+    """Focus ``start``, then press Tab until ``target`` has the focus (or fail)."""
+    start.setFocus()
+    for _ in range(40):
+        focus = QApplication.focusWidget()
+        assert focus is not None  # (QTest aborts on a key sent to no widget)
+        if focus is target:
+            return
+        qtbot.keyClick(focus, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is target
 
 
 @pytest.fixture(autouse=True)
@@ -73,15 +101,9 @@ def test_screens_fit_at_every_size(fusion, size, palette):
 
 @pytest.mark.parametrize("size", [(640, 480), (1366, 768)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_screens_fit_with_a_large_system_font(fusion, size):
-    font = fusion.font()
-    large = fusion.font()
-    large.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.5)
-    fusion.setFont(large)
-    try:
+    with system_font(fusion, 1.5):
         for screen in SCREENS:
             assert_fits(check(screen, size, "light"))
-    finally:
-        fusion.setFont(font)
 
 
 @pytest.mark.slow
@@ -184,11 +206,7 @@ def test_history_charts_grow_with_a_large_system_font(fusion, qtbot, tmp_path):
     """A chart's least size follows the font (a fixed 200 px left a 1.5× font's axis
     numbers cut to "…"); the pane stacks the charts sooner rather than squeeze them."""
     normal = history_at(qtbot, tmp_path / "a", (1366, 768)).weekly_chart.minimumSize()
-    font = fusion.font()
-    large = fusion.font()
-    large.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.5)
-    fusion.setFont(large)
-    try:
+    with system_font(fusion, 1.5):
         for size, stacked in (((1366, 768), False), ((800, 560), True)):
             window = history_at(qtbot, tmp_path / f"{size[0]}", size)
             assert_history_fits(window, size)
@@ -196,8 +214,6 @@ def test_history_charts_grow_with_a_large_system_font(fusion, qtbot, tmp_path):
             grown = window.weekly_chart.minimumSize()
             assert grown.height() >= 1.4 * normal.height(), (grown, normal)
             assert grown.width() >= 1.4 * normal.width(), (grown, normal)
-    finally:
-        fusion.setFont(font)
 
 
 def test_history_charts_reached_by_tab_in_a_small_window(fusion, qtbot, tmp_path):
@@ -208,14 +224,7 @@ def test_history_charts_reached_by_tab_in_a_small_window(fusion, qtbot, tmp_path
     qtbot.waitActive(window)
     feel_text = window.chart_texts[2]
     assert visible_in(feel_text, window).height() < feel_text.height()  # below the fold
-    window.table.setFocus()
-    for _ in range(30):
-        focus = QApplication.focusWidget()
-        assert focus is not None  # (QTest aborts on a key sent to no widget)
-        if focus is feel_text:
-            break
-        qtbot.keyClick(focus, Qt.Key.Key_Tab)
-    assert QApplication.focusWidget() is feel_text
+    tab_to(qtbot, window.table, feel_text)
     assert visible_in(feel_text, window).height() == feel_text.height()
 
 
@@ -247,11 +256,7 @@ def test_settings_dialog_on_a_screen_too_low_for_it(fusion, qtbot):
     on it, Save and Cancel in view, and Tab scrolls each setting into view."""
     from PySide6.QtWidgets import QDialogButtonBox
 
-    font = fusion.font()
-    large = fusion.font()
-    large.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.5)
-    fusion.setFont(large)
-    try:
+    with system_font(fusion, 1.5):
         dialog = settings_dialog(qtbot)
         room = dialog.screen().availableGeometry()
         assert dialog.height() <= room.height() and dialog.width() <= room.width()
@@ -265,18 +270,9 @@ def test_settings_dialog_on_a_screen_too_low_for_it(fusion, qtbot):
         qtbot.waitActive(dialog)
         last = dialog.reminder_on  # the last setting Tab reaches (the days wait for it)
         assert visible_in(last, dialog).height() < last.height()  # below the fold
-        dialog.voice.setFocus()
-        for _ in range(40):
-            focus = QApplication.focusWidget()
-            assert focus is not None  # (QTest aborts on a key sent to no widget)
-            if focus is last:
-                break
-            qtbot.keyClick(focus, Qt.Key.Key_Tab)
-        assert QApplication.focusWidget() is last
+        tab_to(qtbot, dialog.voice, last)
         assert visible_in(last, dialog).height() == last.height()
         dialog.reject()
-    finally:
-        fusion.setFont(font)
 
 
 @pytest.mark.parametrize("scale", [1.0, 1.5, 2.0])
@@ -286,11 +282,7 @@ def test_about_and_knee_question_show_every_word_at_any_font(fusion, qtbot, scal
     from knee_desktop.ui.about import AboutDialog
     from knee_desktop.ui.knee_feel import KneeFeelDialog
 
-    font = fusion.font()
-    large = fusion.font()
-    large.setPointSizeF(max(font.pointSizeF(), 9.0) * scale)
-    fusion.setFont(large)
-    try:
+    with system_font(fusion, scale):
         for dialog in (AboutDialog(), KneeFeelDialog(when="after")):
             qtbot.addWidget(dialog)
             dialog.show()
@@ -299,5 +291,3 @@ def test_about_and_knee_question_show_every_word_at_any_font(fusion, qtbot, scal
             assert dialog.height() <= room.height() and dialog.width() <= room.width()
             assert overlapping(dialog) == [] and clipped(dialog) == [], type(dialog).__name__
             dialog.reject()
-    finally:
-        fusion.setFont(font)
