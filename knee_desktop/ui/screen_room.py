@@ -2,7 +2,7 @@
 
 A window or dialog taller than the screen hides its bottom row (the Save button of the
 settings, the control bar) where a keyboard user cannot see it; a 1920×1080 laptop at
-200 % is a 960×540 screen. The shares leave room for panels and the title bar.
+200 % is a 960×540 screen.
 """
 
 from __future__ import annotations
@@ -10,18 +10,31 @@ from __future__ import annotations
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QWidget
 
-WIDTH_SHARE = 0.94
+WIDTH_SHARE = 0.94  # a main window's first size leaves some desktop in view
 HEIGHT_SHARE = 0.86
+FRAME = QSize(16, 48)  # a window manager's frame and title bar, at most (about)
+
+
+def room(window: QWidget) -> QSize:
+    """The most a window's contents can be on its screen: the free area (no panels) less
+    the frame and title bar the window manager adds."""
+    screen = window.screen()
+    if screen is None:
+        return QSize(10**6, 10**6)
+    return screen.availableGeometry().size() - FRAME
 
 
 def fitted(window: QWidget, wanted: QSize) -> QSize:
-    """``wanted``, each side cut to its share of the window's screen's free area."""
-    screen = window.screen()
-    if screen is None:
-        return wanted
-    room = screen.availableGeometry().size()
-    return QSize(min(wanted.width(), int(room.width() * WIDTH_SHARE)),
-                 min(wanted.height(), int(room.height() * HEIGHT_SHARE)))
+    """A main window's first size: ``wanted``, each side cut to its share of the screen's
+    free area."""
+    free = room(window) + FRAME
+    return QSize(min(wanted.width(), int(free.width() * WIDTH_SHARE)),
+                 min(wanted.height(), int(free.height() * HEIGHT_SHARE)))
+
+
+def within(window: QWidget, wanted: QSize) -> QSize:
+    """A dialog's size: ``wanted``, or all the :func:`room` there is."""
+    return wanted.boundedTo(room(window))
 
 
 def size_to_contents(window: QWidget) -> None:
@@ -32,11 +45,11 @@ def size_to_contents(window: QWidget) -> None:
     the height its wrapped labels need at the layout's least width, not at that width: with
     a large font the About dialog cut its safety words in half."""
     hint = window.sizeHint().expandedTo(window.minimumSize())
-    most = fitted(window, QSize(10**6, 10**6))
+    most = room(window)
     width = min(hint.width(), most.width())
     if not window.hasHeightForWidth():
-        window.resize(fitted(window, hint))
+        window.resize(within(window, hint))
         return
     while window.heightForWidth(width) > most.height() and width < most.width():
         width = min(most.width(), width + 40)
-    window.resize(fitted(window, QSize(width, window.heightForWidth(width))))
+    window.resize(within(window, QSize(width, window.heightForWidth(width))))

@@ -47,7 +47,7 @@ from knee_desktop.prefs.user_settings import Reminder, UserSettings
 from knee_desktop.routine.model import Defaults
 from knee_desktop.speech.voices import Voice
 from knee_desktop.ui.natural_voice import natural_label, natural_voice_button
-from knee_desktop.ui.screen_room import fitted
+from knee_desktop.ui.screen_room import within
 from knee_desktop.ui.voice_lister import VOICE_TIMEOUT_MS, VoiceLister
 from knee_desktop.ui.voice_order import fill_voices
 
@@ -126,11 +126,11 @@ class SettingsDialog(QDialog):
         wanted = QSize(page.width() + margins.left() + margins.right(),
                        page.height() + self._layout.spacing()
                        + self.buttons.sizeHint().height() + margins.top() + margins.bottom())
-        room = fitted(self, wanted)
-        if room.height() < wanted.height():  # its scroll bar beside the page, not over it
+        most = within(self, wanted)
+        if most.height() < wanted.height():  # its scroll bar beside the page, not over it
             bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
-            room = fitted(self, QSize(wanted.width() + bar, room.height()))
-        return room
+            most = within(self, QSize(wanted.width() + bar, most.height()))
+        return most
 
     # --- building ------------------------------------------------------------------------
 
