@@ -146,6 +146,7 @@ def test_stopped_and_interrupted_sessions_are_readable_in_every_palette(
     from PySide6.QtGui import QColor, QPalette
     from PySide6.QtWidgets import QApplication
 
+    from knee_desktop.ui.history_model import muted_colours
     from knee_desktop.ui.history_window import details_html
     from knee_desktop.ui.theme import contrast, named_palette
 
@@ -169,5 +170,10 @@ def test_stopped_and_interrupted_sessions_are_readable_in_every_palette(
                 for name in re.findall(r"color:(#[0-9a-f]{6})", page):
                     assert contrast(QColor(name), pal.color(QPalette.ColorRole.Base)) >= 4.5
         assert seen == {"stopped", "interrupted"}
+        other = "dark" if palette == "light" else "light"  # switched with the window open
+        QApplication.setPalette(named_palette(other))
+        stopped = next(r for r in range(m.rowCount()) if m.row_at(r).end_state == "stopped")
+        grey = m.data(m.index(stopped, 4), Qt.ItemDataRole.ForegroundRole)
+        assert grey == muted_colours(named_palette(other))[0]
     finally:
         QApplication.setPalette(before)

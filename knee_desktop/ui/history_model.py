@@ -103,6 +103,7 @@ class HistoryTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Row] = rows or []
         self._sorted = (0, Qt.SortOrder.DescendingOrder)
+        self._muted: tuple[int, tuple[QColor, QColor]] | None = None  # per palette
 
     # ---- the data --------------------------------------------------------------------
     def set_rows(self, rows: list[Row]) -> None:
@@ -164,7 +165,7 @@ class HistoryTableModel(QAbstractTableModel):
                 return row.note
             return None
         if role == Qt.ItemDataRole.ForegroundRole and column == 4:
-            grey, amber = muted_colours(QGuiApplication.palette())
+            grey, amber = self._muted_colours()
             if row.end_state == "interrupted":
                 return amber
             if row.end_state != "completed":
@@ -174,6 +175,14 @@ class HistoryTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return row.id
         return None
+
+    def _muted_colours(self) -> tuple[QColor, QColor]:
+        """:func:`muted_colours` of the app's palette, worked out once per palette (each
+        repaint asks for every row on screen)."""
+        palette = QGuiApplication.palette()
+        if self._muted is None or self._muted[0] != palette.cacheKey():
+            self._muted = (palette.cacheKey(), muted_colours(palette))
+        return self._muted[1]
 
     @staticmethod
     def _display(row: Row, column: int) -> str:
