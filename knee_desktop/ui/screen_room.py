@@ -15,19 +15,22 @@ HEIGHT_SHARE = 0.86
 FRAME = QSize(16, 48)  # a window manager's frame and title bar, at most (about)
 
 
-def room(window: QWidget) -> QSize:
-    """The most a window's contents can be on its screen: the free area (no panels) less
-    the frame and title bar the window manager adds."""
+def _free(window: QWidget) -> QSize:
+    """The free area of the window's screen (no panels); unbounded without a screen."""
     screen = window.screen()
-    if screen is None:
-        return QSize(10**6, 10**6)
-    return screen.availableGeometry().size() - FRAME
+    return QSize(10**6, 10**6) if screen is None else screen.availableGeometry().size()
+
+
+def room(window: QWidget) -> QSize:
+    """The most a window's contents can be on its screen: the free area less the frame
+    and title bar the window manager adds."""
+    return _free(window) - FRAME
 
 
 def fitted(window: QWidget, wanted: QSize) -> QSize:
     """A main window's first size: ``wanted``, each side cut to its share of the screen's
     free area."""
-    free = room(window) + FRAME
+    free = _free(window)
     return QSize(min(wanted.width(), int(free.width() * WIDTH_SHARE)),
                  min(wanted.height(), int(free.height() * HEIGHT_SHARE)))
 
