@@ -174,13 +174,13 @@ def child(truth: Path) -> int:
     from knee_desktop.runtime.timers import FakeTimers
     from knee_desktop.session.clock import FakeClock
     from knee_desktop.speech.base import SilentVoice
-    from knee_desktop.ui.a11y import Announcer
-    from knee_desktop.ui.about import AboutDialog
-    from knee_desktop.ui.app import make_app
-    from knee_desktop.ui.history_window import HistoryWindow
-    from knee_desktop.ui.knee_feel import KneeFeelDialog
-    from knee_desktop.ui.main_window import MainWindow
-    from knee_desktop.ui.settings_dialog import SettingsDialog
+    from knee_desktop.ui.app.a11y import Announcer
+    from knee_desktop.ui.app.launch import make_app
+    from knee_desktop.ui.dialogs.about import AboutDialog
+    from knee_desktop.ui.dialogs.knee_feel import KneeFeelDialog
+    from knee_desktop.ui.history.window import HistoryWindow
+    from knee_desktop.ui.session.main_window import MainWindow
+    from knee_desktop.ui.settings.dialog import SettingsDialog
 
     home = truth.parent / "home"
     for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),

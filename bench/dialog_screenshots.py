@@ -20,9 +20,9 @@ from PySide6.QtCore import QTimer  # noqa: E402
 
 from knee_desktop.plan.settings import PlanSettings  # noqa: E402
 from knee_desktop.prefs.user_settings import Reminder, UserSettings  # noqa: E402
-from knee_desktop.ui.about import AboutDialog  # noqa: E402
-from knee_desktop.ui.app import make_app  # noqa: E402
-from knee_desktop.ui.settings_dialog import SettingsDialog  # noqa: E402
+from knee_desktop.ui.app.launch import make_app  # noqa: E402
+from knee_desktop.ui.dialogs.about import AboutDialog  # noqa: E402
+from knee_desktop.ui.settings.dialog import SettingsDialog  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 

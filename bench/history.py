@@ -92,8 +92,8 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from knee_desktop.ui.app import make_app
-    from knee_desktop.ui.history_window import HistoryWindow
+    from knee_desktop.ui.app.launch import make_app
+    from knee_desktop.ui.history.window import HistoryWindow
 
     app = make_app()
     tmp = Path(tempfile.mkdtemp(prefix="knee-history-bench-"))

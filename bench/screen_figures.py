@@ -24,9 +24,9 @@ def main() -> int:
     from knee_desktop.routine.loader import load_catalog
     from knee_desktop.runtime.timers import FakeTimers
     from knee_desktop.speech.base import SilentVoice
-    from knee_desktop.ui.app import make_app
-    from knee_desktop.ui.diagram_colours import colours_for
-    from knee_desktop.ui.main_window import MainWindow
+    from knee_desktop.ui.app.launch import make_app
+    from knee_desktop.ui.diagram.colours import colours_for
+    from knee_desktop.ui.session.main_window import MainWindow
     from knee_desktop.ui.theme import PALETTE_NAMES, contrast, named_palette
 
     class NoInhibit:
@@ -97,7 +97,7 @@ def knee_feel_contrast(app: object) -> None:
     from PySide6.QtGui import QColor, QImage
     from PySide6.QtWidgets import QApplication, QLabel
 
-    from knee_desktop.ui.knee_feel import KneeFeelDialog
+    from knee_desktop.ui.dialogs.knee_feel import KneeFeelDialog
     from knee_desktop.ui.theme import PALETTE_NAMES, contrast, named_palette
 
     def rendered(widget: object) -> float:

@@ -74,10 +74,10 @@ def child(out: Path, only: list[str], palettes: list[str], sizes: list[str]) -> 
 
     from knee_desktop.history.store import HistoryStore
     from knee_desktop.prefs.user_settings import UserSettings
-    from knee_desktop.ui.app import make_app
-    from knee_desktop.ui.history_window import HistoryWindow
-    from knee_desktop.ui.knee_feel import KneeFeelDialog
-    from knee_desktop.ui.settings_dialog import SettingsDialog
+    from knee_desktop.ui.app.launch import make_app
+    from knee_desktop.ui.dialogs.knee_feel import KneeFeelDialog
+    from knee_desktop.ui.history.window import HistoryWindow
+    from knee_desktop.ui.settings.dialog import SettingsDialog
     from knee_desktop.ui.theme import named_palette
 
     app = make_app()

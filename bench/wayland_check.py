@@ -35,9 +35,9 @@ def main() -> int:
     from knee_desktop.session.clock import FakeClock
     from knee_desktop.session.engine import State
     from knee_desktop.speech.base import SilentVoice
-    from knee_desktop.ui.app import make_app
-    from knee_desktop.ui.main_window import MainWindow
-    from knee_desktop.ui.settings_dialog import SettingsDialog
+    from knee_desktop.ui.app.launch import make_app
+    from knee_desktop.ui.session.main_window import MainWindow
+    from knee_desktop.ui.settings.dialog import SettingsDialog
 
     class NoInhibit:
         def inhibit(self) -> bool:

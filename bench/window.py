@@ -39,8 +39,8 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
 
     from knee_desktop.routine.loader import load_catalog
     from knee_desktop.speech.base import SilentVoice
-    from knee_desktop.ui.app import make_app
-    from knee_desktop.ui.main_window import MainWindow
+    from knee_desktop.ui.app.launch import make_app
+    from knee_desktop.ui.session.main_window import MainWindow
 
     class NoInhibit:
         def inhibit(self) -> bool:
@@ -49,7 +49,7 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
         def release(self) -> None:
             pass
 
-    from knee_desktop.ui.leg_diagram import LegDiagram
+    from knee_desktop.ui.diagram.leg_diagram import LegDiagram
 
     painting = [0.0]
     paint = LegDiagram.paintEvent
@@ -64,7 +64,7 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
     voice_factory = SilentVoice
     if real_voice:
         from knee_desktop.prefs.launch import LaunchOptions
-        from knee_desktop.ui.app import voice_factory_for
+        from knee_desktop.ui.app.launch import voice_factory_for
 
         voice_factory = voice_factory_for(LaunchOptions())  # type: ignore[assignment]
     window = MainWindow(load_catalog(), voice_factory, inhibitor=NoInhibit())  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ from knee_desktop.prefs.launch import LaunchOptions
 
 def open_window(options: LaunchOptions,
                 parse_launch: Callable[[Sequence[str]], LaunchOptions | None]) -> int:
-    from knee_desktop.ui.app import run_app  # Qt only when the window opens
+    from knee_desktop.ui.app.launch import run_app  # Qt only when the window opens
 
     return run_app(options, parse_launch)
 

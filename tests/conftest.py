@@ -217,7 +217,7 @@ def window(qtbot, timers, voice, inhibitor, plan_settings, monkeypatch):  # type
     from PySide6.QtWidgets import QMessageBox
 
     from knee_desktop.routine.loader import load_catalog
-    from knee_desktop.ui.main_window import MainWindow
+    from knee_desktop.ui.session.main_window import MainWindow
 
     # closing a window mid-session asks first (tested on its own): here, the answer is yes
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)

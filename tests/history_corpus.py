@@ -127,7 +127,7 @@ def read_everything(data_path: Any, other: Any) -> str | None:
 
     from knee_desktop.history import io as history_io
     from knee_desktop.history.store import HistoryStore
-    from knee_desktop.ui.history_model import COLUMNS, HistoryTableModel
+    from knee_desktop.ui.history.model import COLUMNS, HistoryTableModel
 
     rc, out, err = _main("history")
     if rc != 0 or err:

@@ -29,8 +29,8 @@ from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.routine.loader import load_catalog
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.speech.base import SilentVoice
-from knee_desktop.ui.diagram_colours import colours_for
-from knee_desktop.ui.main_window import MainWindow
+from knee_desktop.ui.diagram.colours import colours_for
+from knee_desktop.ui.session.main_window import MainWindow
 from knee_desktop.ui.theme import contrast, named_palette
 
 SCREENS = ("idle", "sweep", "circle", "still", "press", "finished")

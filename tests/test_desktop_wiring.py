@@ -16,8 +16,8 @@ from knee_desktop.routine.loader import load_catalog
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.clock import FakeClock
 from knee_desktop.session.engine import State
-from knee_desktop.ui import wiring as desktop_wiring
-from knee_desktop.ui.main_window import MainWindow
+from knee_desktop.ui.app import wiring as desktop_wiring
+from knee_desktop.ui.session.main_window import MainWindow
 
 
 @pytest.fixture
@@ -106,7 +106,7 @@ def test_no_audio_output_is_said_at_once_and_start_asks_first(qtbot, monkeypatch
     from PySide6.QtWidgets import QMessageBox
 
     from knee_desktop.speech.base import NoAudioVoice
-    from knee_desktop.ui.app import voice_factory_for
+    from knee_desktop.ui.app.launch import voice_factory_for
 
     monkeypatch.delenv("PULSE_SERVER", raising=False)
     monkeypatch.setenv("XDG_RUNTIME_DIR", "/nonexistent")  # no audio server to be found
@@ -129,14 +129,14 @@ def test_no_audio_output_is_said_at_once_and_start_asks_first(qtbot, monkeypatch
 
 def test_silent_flag_gives_a_silent_voice_without_asking() -> None:
     from knee_desktop.speech.base import SilentVoice
-    from knee_desktop.ui.app import voice_factory_for
+    from knee_desktop.ui.app.launch import voice_factory_for
 
     assert isinstance(voice_factory_for(LaunchOptions(silent=True))(), SilentVoice)
 
 
 def test_a_start_from_a_launch_never_begins_a_session_that_cannot_be_heard(qtbot) -> None:
     from knee_desktop.speech.base import NoAudioVoice
-    from knee_desktop.ui.app import start_soon
+    from knee_desktop.ui.app.launch import start_soon
 
     for voice, starts in ((NoAudioVoice("No audio output was found."), False),
                           (RecordingVoice(), True)):

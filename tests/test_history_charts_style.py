@@ -10,7 +10,7 @@ from PySide6.QtCharts import QCategoryAxis
 from PySide6.QtGui import QPalette
 
 from knee_desktop.history.store import Week
-from knee_desktop.ui.history_charts import LABEL_ROOM, FeelChart, WeeklyChart
+from knee_desktop.ui.history.charts import LABEL_ROOM, FeelChart, WeeklyChart
 from knee_desktop.ui.theme import PALETTE_NAMES, contrast, named_palette
 
 WEEKS = [Week(date(2026, 6, 1) + timedelta(weeks=i), i % 5, 8.5 * (i % 5),

@@ -188,8 +188,8 @@ def test_the_window_shows_and_says_where_the_unsaved_session_is(
     from knee_desktop.routine.loader import load_catalog
     from knee_desktop.runtime.timers import FakeTimers
     from knee_desktop.session.clock import FakeClock
-    from knee_desktop.ui import wiring as desktop_wiring
-    from knee_desktop.ui.main_window import MainWindow
+    from knee_desktop.ui.app import wiring as desktop_wiring
+    from knee_desktop.ui.session.main_window import MainWindow
 
     with loop_disk(tmp_path / "disk") as disk:
         monkeypatch.setenv("XDG_DATA_HOME", str(disk.where))

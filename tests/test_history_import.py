@@ -179,7 +179,7 @@ def test_an_import_killed_half_way_keeps_nothing(tmp_path: Path, seeded: Path) -
 
 def test_bad_rows_from_older_versions_are_shown_damaged_never_a_crash(
         seeded: Path, capsys: pytest.CaptureFixture[str], qapp: object) -> None:
-    from knee_desktop.ui.history_model import HistoryTableModel
+    from knee_desktop.ui.history.model import HistoryTableModel
 
     db = sqlite3.connect(default_path(), isolation_level=None)
     bad = [("{\"x\": NaN}", 1772433000, 3600, None),       # settings no JSON reader takes

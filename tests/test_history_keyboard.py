@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from knee_desktop.history.store import HistoryStore
-from knee_desktop.ui.history_window import HistoryWindow
+from knee_desktop.ui.history.window import HistoryWindow
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from knee_desktop.history.store import HistoryStore
-from knee_desktop.ui.history_window import HistoryWindow
+from knee_desktop.ui.history.window import HistoryWindow
 
 
 @pytest.fixture
@@ -146,8 +146,8 @@ def test_stopped_and_interrupted_sessions_are_readable_in_every_palette(
     from PySide6.QtGui import QColor, QPalette
     from PySide6.QtWidgets import QApplication
 
-    from knee_desktop.ui.history_model import muted_colours
-    from knee_desktop.ui.history_window import details_html
+    from knee_desktop.ui.history.model import muted_colours
+    from knee_desktop.ui.history.window import details_html
     from knee_desktop.ui.theme import contrast, named_palette
 
     before = QApplication.palette()

@@ -171,7 +171,7 @@ def test_a_handed_over_special_file_never_freezes_the_window(qtbot, tmp_path: Pa
     """What the running window does with a second launch's `--start FILE` (ui/app.act_on
     says a KneeError to the user): a FIFO or /dev/zero is refused at once."""
     from knee_desktop.plan.settings import PlanSettings
-    from knee_desktop.ui.main_window import MainWindow
+    from knee_desktop.ui.session.main_window import MainWindow
     from tests.window_helpers import FakeInhibitor, RecordingVoice
 
     voice = RecordingVoice()

@@ -21,11 +21,11 @@ from knee_desktop.runtime.driver import CONFIRM_STOP
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.clock import FakeClock
 from knee_desktop.session.engine import PAUSED_SAY, RESUMING_SAY, State
-from knee_desktop.ui.about import AboutDialog
-from knee_desktop.ui.history_window import HistoryWindow
-from knee_desktop.ui.knee_feel import KneeFeelDialog
-from knee_desktop.ui.main_window import MainWindow
-from knee_desktop.ui.settings_dialog import SettingsDialog
+from knee_desktop.ui.dialogs.about import AboutDialog
+from knee_desktop.ui.dialogs.knee_feel import KneeFeelDialog
+from knee_desktop.ui.history.window import HistoryWindow
+from knee_desktop.ui.session.main_window import MainWindow
+from knee_desktop.ui.settings.dialog import SettingsDialog
 
 
 @pytest.fixture

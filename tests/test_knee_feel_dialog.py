@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from knee_desktop.history.feel import KneeFeel
-from knee_desktop.ui import knee_feel
-from knee_desktop.ui.knee_feel import KneeFeelDialog
+from knee_desktop.ui.dialogs import knee_feel
+from knee_desktop.ui.dialogs.knee_feel import KneeFeelDialog
 
 
 @pytest.fixture

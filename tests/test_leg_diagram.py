@@ -9,8 +9,8 @@ from knee_desktop.plan.pose import Pose, Poser
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.plan.timeline import Timeline, compile_timeline
 from knee_desktop.routine.loader import load_catalog
-from knee_desktop.ui.diagram_colours import colours_for
-from knee_desktop.ui.leg_diagram import LegDiagram, describe
+from knee_desktop.ui.diagram.colours import colours_for
+from knee_desktop.ui.diagram.leg_diagram import LegDiagram, describe
 
 
 @pytest.fixture(scope="module")
@@ -258,7 +258,7 @@ def test_the_massage_shows_the_thigh_with_its_press_points(diagram):
     third = presses[2]
     pose = poser(third.t + 2.5)
     assert pose.kind == "press" and pose.rep == 3 and pose.seconds_left == 10
-    from knee_desktop.ui.diagram_art import Thigh
+    from knee_desktop.ui.diagram.art import Thigh
 
     thigh = Thigh(diagram.diagram_layout().foot_view)
     on_thigh = thigh.shape().boundingRect()

@@ -18,7 +18,7 @@ from window_steps import coarse_frames, go_to, key, walk_to
 from knee_desktop.history.feel import KneeFeel
 from knee_desktop.runtime.driver import CONFIRM_STOP
 from knee_desktop.session.engine import State
-from knee_desktop.ui.leg_diagram import LegDiagram
+from knee_desktop.ui.diagram.leg_diagram import LegDiagram
 
 PAUSED = "Paused. Press space to go on."
 

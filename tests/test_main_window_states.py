@@ -21,7 +21,7 @@ def test_settings_change_the_plan(window):
 
 
 def test_command_line_start(qtbot, voice, inhibitor):
-    from knee_desktop.ui.app import open_window
+    from knee_desktop.ui.app.launch import open_window
 
     options = parse_launch(["--start", "windshield-wiper", "--reps", "5", "--silent"])
     assert options is not None

@@ -20,8 +20,8 @@ from knee_desktop.runtime.driver import CONFIRM_STOP
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.clock import FakeClock
 from knee_desktop.session.engine import PAUSED_SAY, RESUMING_SAY, STOPPED_SAY, State
-from knee_desktop.ui.main_window import MainWindow
-from knee_desktop.ui.media_link import MediaLink, start_media
+from knee_desktop.ui.app.media_link import MediaLink, start_media
+from knee_desktop.ui.session.main_window import MainWindow
 
 PLAYER = "org.mpris.MediaPlayer2.Player"
 

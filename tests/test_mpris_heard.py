@@ -31,10 +31,10 @@ from PySide6.QtTest import QTest
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.routine.loader import load_catalog
 from knee_desktop.runtime.voice import choose_voice
-from knee_desktop.ui.app import make_app
-from knee_desktop.ui.history_window import HistoryWindow
-from knee_desktop.ui.main_window import MainWindow
-from knee_desktop.ui.media_link import start_media
+from knee_desktop.ui.app.launch import make_app
+from knee_desktop.ui.history.window import HistoryWindow
+from knee_desktop.ui.session.main_window import MainWindow
+from knee_desktop.ui.app.media_link import start_media
 
 app = make_app(["knee-desktop"])
 log = open(sys.argv[1], "w", buffering=1)

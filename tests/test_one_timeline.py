@@ -102,7 +102,7 @@ def test_the_ready_screen_shows_the_sessions_duration(qtbot, qapp: object) -> No
     from knee_desktop.runtime.voice import ClipVoice
     from knee_desktop.session.clock import FakeClock
     from knee_desktop.speech.render import SpeechCache
-    from knee_desktop.ui.main_window import MainWindow
+    from knee_desktop.ui.session.main_window import MainWindow
     from knee_desktop.ui.text import clock_text
 
     class ClosedOutput(AudioOutput):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from knee_desktop import APP_ID
-from knee_desktop.ui.app import ICON_SIZES, app_icon
+from knee_desktop.ui.app.launch import ICON_SIZES, app_icon
 
 REPO = Path(__file__).resolve().parent.parent
 

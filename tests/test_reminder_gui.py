@@ -11,7 +11,7 @@ from knee_desktop import __version__
 from knee_desktop.common.logging_setup import log_file
 from knee_desktop.desktop.tray import ReminderController
 from knee_desktop.prefs.user_settings import Reminder
-from knee_desktop.ui.about import DOCTOR, SAFETY, AboutDialog
+from knee_desktop.ui.dialogs.about import DOCTOR, SAFETY, AboutDialog
 
 
 class WallClock:

@@ -141,7 +141,7 @@ def text_contrast(widget) -> float:
 def test_knee_feel_digits_and_hint_are_readable_in_every_palette(fusion, qtbot, palette):
     from PySide6.QtWidgets import QLabel
 
-    from knee_desktop.ui.knee_feel import KneeFeelDialog
+    from knee_desktop.ui.dialogs.knee_feel import KneeFeelDialog
     from knee_desktop.ui.theme import named_palette
 
     QApplication.setPalette(named_palette(palette))
@@ -164,7 +164,7 @@ HISTORY_SIZES = [(640, 480), (800, 560), (1366, 768)]
 def history_at(qtbot, tmp_path, size: tuple[int, int]):
     from history_util import lived_in_history
 
-    from knee_desktop.ui.history_window import HistoryWindow
+    from knee_desktop.ui.history.window import HistoryWindow
 
     tmp_path.mkdir(parents=True, exist_ok=True)
     window = HistoryWindow(lived_in_history(tmp_path / "h.sqlite3", days=120, seed=3))
@@ -230,7 +230,7 @@ def test_history_charts_reached_by_tab_in_a_small_window(fusion, qtbot, tmp_path
 
 def settings_dialog(qtbot):
     from knee_desktop.prefs.user_settings import UserSettings
-    from knee_desktop.ui.settings_dialog import SettingsDialog
+    from knee_desktop.ui.settings.dialog import SettingsDialog
 
     voices = [sys.executable, "-c", "print('{\"default\": \"en\", \"voices\": []}')"]
     dialog = SettingsDialog(UserSettings(), voice_command=voices)
@@ -284,8 +284,8 @@ def test_settings_dialog_on_a_screen_too_low_for_it(fusion, qtbot):
 def test_about_and_knee_question_show_every_word_at_any_font(fusion, qtbot, scale):
     """With a 1.5× font the About dialog opened 533×363 and cut its safety words ("…not
     a replacement for your doctor. If you") in half; it now sizes itself to its words."""
-    from knee_desktop.ui.about import AboutDialog
-    from knee_desktop.ui.knee_feel import KneeFeelDialog
+    from knee_desktop.ui.dialogs.about import AboutDialog
+    from knee_desktop.ui.dialogs.knee_feel import KneeFeelDialog
 
     with system_font(fusion, scale):
         for dialog in (AboutDialog(), KneeFeelDialog(when="after")):

@@ -18,8 +18,8 @@ from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.clock import FakeClock
 from knee_desktop.session.engine import State
-from knee_desktop.ui.a11y import Announcer
-from knee_desktop.ui.main_window import MainWindow
+from knee_desktop.ui.app.a11y import Announcer
+from knee_desktop.ui.session.main_window import MainWindow
 
 LAUNCHER = Path("/usr/libexec/at-spi-bus-launcher")
 
@@ -124,7 +124,7 @@ def test_who_speaks_is_saved_and_a_bad_value_is_named() -> None:
 
 def test_the_settings_dialog_edits_who_speaks(qtbot: QtBot) -> None:
     from knee_desktop.prefs.user_settings import UserSettings
-    from knee_desktop.ui.settings_dialog import SettingsDialog
+    from knee_desktop.ui.settings.dialog import SettingsDialog
 
     dialog = SettingsDialog(UserSettings(who_speaks="app"))
     qtbot.addWidget(dialog)

@@ -10,8 +10,8 @@ from PySide6.QtGui import QFontMetrics, QFontMetricsF, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 from screen_checks import go_to_screen, make_window
 
-from knee_desktop.ui.main_window import DEFAULT_SIZE
-from knee_desktop.ui.session_panel import CountLabel
+from knee_desktop.ui.session.main_window import DEFAULT_SIZE
+from knee_desktop.ui.session.session_panel import CountLabel
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_the_current_step_keeps_its_contrast_when_the_list_has_no_focus(qtbot):
     """A desktop palette with a paler inactive highlight (3.7:1 in the issue)."""
     from PySide6.QtGui import QColor, QPalette
 
-    from knee_desktop.ui.session_panel import StepList
+    from knee_desktop.ui.session.session_panel import StepList
     from knee_desktop.ui.theme import contrast
 
     steps = StepList()

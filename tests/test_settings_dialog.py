@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.prefs import user_settings as us
 from knee_desktop.prefs.user_settings import Reminder, UserSettings
-from knee_desktop.ui.settings_dialog import PREVIEW_TEXT, SettingsDialog
+from knee_desktop.ui.settings.dialog import PREVIEW_TEXT, SettingsDialog
 
 VOICES = {"default": "gmw/en", "voices": [
     {"id": "gmw/af", "name": "Afrikaans", "languages": ["af"], "gender": "Male"},

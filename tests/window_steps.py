@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.engine import State
-from knee_desktop.ui.main_window import MainWindow
+from knee_desktop.ui.session.main_window import MainWindow
 
 
 def walk_to(window: MainWindow, timers: FakeTimers, t: float) -> None:

@@ -11,7 +11,7 @@ everything a session does apart from drawing it:
   the knee question through the injected *asker*, and closes the history record;
 - records the session through one seam, the *recorder factory*.
 
-Views (the window's :class:`~knee_desktop.ui.session_controller.SessionController`, the
+Views (the window's :class:`~knee_desktop.ui.session.controller.SessionController`, the
 terminal's printer) only follow its Signals and forward the user's keys to it.
 """
 

@@ -69,11 +69,25 @@ def contrast(a: QColor, b: QColor) -> float:
     return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 
 
-def is_dark(palette: QPalette) -> bool:
-    return palette.color(Role.Window).lightness() < 128
-
 
 def readable_on(background: QColor, *candidates: QColor, need: float = 4.5) -> QColor:
     """The first candidate that reaches ``need`` against ``background``, else the best one."""
     best = max(candidates, key=lambda c: contrast(c, background))
     return next((c for c in candidates if contrast(c, background) >= need), best)
+
+
+def strong(colour: QColor, background: QColor, text: QColor, need: float = 3.0) -> QColor:
+    """``colour``, moved toward ``text`` until it reaches ``need`` against the background."""
+    share = 0.0
+    out = QColor(colour)
+    while contrast(out, background) < need and share < 1.0:
+        share = min(1.0, share + 0.1)
+        out = blend(text, colour, share)
+    return out
+
+
+def blend(colour: QColor, under: QColor, share: float) -> QColor:
+    """``colour`` laid over ``under`` at ``share`` opacity, as one opaque colour."""
+    return QColor.fromRgbF(share * colour.redF() + (1 - share) * under.redF(),
+                           share * colour.greenF() + (1 - share) * under.greenF(),
+                           share * colour.blueF() + (1 - share) * under.blueF())

@@ -20,10 +20,10 @@ from knee_desktop.prefs import user_settings as us
 from knee_desktop.prefs.launch import LaunchOptions
 from knee_desktop.routine.loader import load_catalog
 from knee_desktop.session.engine import State
-from knee_desktop.ui.app import make_app, voice_factory_for
-from knee_desktop.ui.knee_feel import KneeFeelDialog
-from knee_desktop.ui.main_window import MainWindow
-from knee_desktop.ui.wiring import wire_window
+from knee_desktop.ui.app.launch import make_app, voice_factory_for
+from knee_desktop.ui.app.wiring import wire_window
+from knee_desktop.ui.dialogs.knee_feel import KneeFeelDialog
+from knee_desktop.ui.session.main_window import MainWindow
 
 QUIET = 0.6  # seconds after everything said is heard before the next key
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from knee_desktop.plan.timeline import StepSpan
-from knee_desktop.ui.leg_diagram import LegDiagram
+from knee_desktop.ui.diagram.leg_diagram import LegDiagram
 from knee_desktop.ui.text import scaled_font
 
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from knee_desktop.prefs import user_settings as us
 from knee_desktop.prefs.user_settings import UserSettings
-from knee_desktop.ui.settings_dialog import Preview, SettingsDialog
+from knee_desktop.ui.settings.dialog import Preview, SettingsDialog
 
 
 def edit_settings(parent: QWidget | None = None, preview: Preview | None = None,

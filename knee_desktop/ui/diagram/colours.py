@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QPalette
 
-from knee_desktop.ui.theme import contrast
+from knee_desktop.ui.theme import blend, strong
 
 Role = QPalette.ColorRole
 
@@ -42,20 +42,3 @@ def colours_for(palette: QPalette) -> DiagramColours:
                           strong(blend(accent, background, 0.45), background, text),
                           strong(blend(accent, background, 0.75), background, text),
                           blend(text, background, 0.1))
-
-
-def strong(colour: QColor, background: QColor, text: QColor, need: float = 3.0) -> QColor:
-    """``colour``, moved toward ``text`` until it reaches ``need`` against the background."""
-    share = 0.0
-    out = QColor(colour)
-    while contrast(out, background) < need and share < 1.0:
-        share = min(1.0, share + 0.1)
-        out = blend(text, colour, share)
-    return out
-
-
-def blend(colour: QColor, under: QColor, share: float) -> QColor:
-    """``colour`` laid over ``under`` at ``share`` opacity, as one opaque colour."""
-    return QColor.fromRgbF(share * colour.redF() + (1 - share) * under.redF(),
-                           share * colour.greenF() + (1 - share) * under.greenF(),
-                           share * colour.blueF() + (1 - share) * under.blueF())

@@ -18,8 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from knee_desktop.history.store import Row
-from knee_desktop.ui.diagram_colours import blend, strong
-from knee_desktop.ui.theme import readable_on
+from knee_desktop.ui.theme import blend, readable_on, strong
 
 Index = QModelIndex | QPersistentModelIndex
 

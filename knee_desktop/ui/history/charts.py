@@ -37,8 +37,7 @@ from PySide6.QtWidgets import QCalendarWidget, QWidget
 
 from knee_desktop.common.limits import KNEE_FEEL
 from knee_desktop.history.store import Week
-from knee_desktop.ui.diagram_colours import blend, strong
-from knee_desktop.ui.theme import contrast
+from knee_desktop.ui.theme import blend, contrast, strong
 
 MAX_LABELS = 9
 LABEL_ROOM = 64  # pixels per date under the x axis: fewer dates in a narrow chart, none cut

@@ -46,10 +46,10 @@ from knee_desktop.prefs import user_settings as us
 from knee_desktop.prefs.user_settings import Reminder, UserSettings
 from knee_desktop.routine.model import Defaults
 from knee_desktop.speech.voices import Voice
-from knee_desktop.ui.natural_voice import natural_label, natural_voice_button
 from knee_desktop.ui.screen_room import within
-from knee_desktop.ui.voice_lister import VOICE_TIMEOUT_MS, VoiceLister
-from knee_desktop.ui.voice_order import fill_voices
+from knee_desktop.ui.settings.natural_voice import natural_label, natural_voice_button
+from knee_desktop.ui.settings.voice_lister import VOICE_TIMEOUT_MS, VoiceLister
+from knee_desktop.ui.settings.voice_order import fill_voices
 
 log = logging.getLogger(__name__)
 

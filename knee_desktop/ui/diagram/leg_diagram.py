@@ -8,8 +8,8 @@ heard.
 Two pictures (``set_picture``): ``legs``, the person lying on their back seen from above,
 the working leg highlighted, swinging from the hip for the sweeps and the foot circling at
 the ankle; ``thigh``, the front of the thigh with its press points, the current one lit
-and counting down. Shapes are in :mod:`knee_desktop.ui.diagram_art`, colours from the
-palette (:mod:`knee_desktop.ui.diagram_colours`).
+and counting down. Shapes are in :mod:`knee_desktop.ui.diagram.art`, colours from the
+palette (:mod:`knee_desktop.ui.diagram.colours`).
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from knee_desktop.plan.pose import Point, Pose
 from knee_desktop.routine.model import Leg
-from knee_desktop.ui.diagram_art import Figure, Thigh
-from knee_desktop.ui.diagram_colours import DiagramColours, colours_for
-from knee_desktop.ui.legs_picture import leg_angle, paint_figure_still, paint_working_leg
+from knee_desktop.ui.diagram.art import Figure, Thigh
+from knee_desktop.ui.diagram.colours import DiagramColours, colours_for
+from knee_desktop.ui.diagram.legs_picture import leg_angle, paint_figure_still, paint_working_leg
 
 Picture = Literal["legs", "thigh"]
 MOVEMENT_WORDS = {
@@ -283,7 +283,7 @@ class LegDiagram(QWidget):
         p.drawPixmap(0, 0, static)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self._picture == "thigh":
-            from knee_desktop.ui.thigh_picture import paint_thigh
+            from knee_desktop.ui.diagram.thigh_picture import paint_thigh
 
             paint_thigh(p, Thigh(lay.foot_view), pose, colours, self._font)
         elif pose.leg is not None:

@@ -21,7 +21,7 @@ from knee_desktop.session.engine import Cue, Session, State
 if TYPE_CHECKING:
     from PySide6.QtDBus import QDBusConnection
 
-    from knee_desktop.ui.main_window import MainWindow
+    from knee_desktop.ui.session.main_window import MainWindow
 
 STATUS = {State.RUNNING: "Playing", State.PAUSED: "Paused"}
 READY = "Ready to start"

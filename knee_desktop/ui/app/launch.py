@@ -20,7 +20,7 @@ from knee_desktop.prefs.launch import LaunchOptions
 from knee_desktop.speech.base import NoAudioVoice, SilentVoice, Voice
 
 if TYPE_CHECKING:
-    from knee_desktop.ui.main_window import MainWindow
+    from knee_desktop.ui.session.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def open_window(options: LaunchOptions, saved: user_settings.UserSettings | None
     """Make the window and show it; with ``--start ROUTINE`` the session starts as soon as
     the window is up (its lead-in tells the user how to lie and counts in)."""
     from knee_desktop.routine.loader import load_catalog
-    from knee_desktop.ui.main_window import MainWindow
+    from knee_desktop.ui.session.main_window import MainWindow
 
     make_app()
     base = saved.to_plan_settings() if saved is not None else None
@@ -119,9 +119,9 @@ def run_app(options: LaunchOptions,
     from knee_desktop.desktop.activation import STARTED_NOTICE, Activator
     from knee_desktop.desktop.single_instance import claim_or_hand_over
     from knee_desktop.runtime.qt_workarounds import UnixSignals
-    from knee_desktop.ui.media_link import start_media
-    from knee_desktop.ui.settings_open import show_settings_problems
-    from knee_desktop.ui.wiring import start_reminder, wire_window
+    from knee_desktop.ui.app.media_link import start_media
+    from knee_desktop.ui.app.wiring import start_reminder, wire_window
+    from knee_desktop.ui.settings.opening import show_settings_problems
 
     app = make_app()
     instance = claim_or_hand_over(list(options.argv))

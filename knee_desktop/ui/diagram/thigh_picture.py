@@ -9,8 +9,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QFont, QPainter, QPen
 
 from knee_desktop.plan.pose import Pose
-from knee_desktop.ui.diagram_art import Thigh
-from knee_desktop.ui.diagram_colours import DiagramColours
+from knee_desktop.ui.diagram.art import Thigh
+from knee_desktop.ui.diagram.colours import DiagramColours
 
 DEFAULT_POINTS = 6
 

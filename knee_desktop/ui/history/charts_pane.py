@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from knee_desktop.ui.history_charts import ActiveDaysCalendar, FeelChart, WeeklyChart
+from knee_desktop.ui.history.charts import ActiveDaysCalendar, FeelChart, WeeklyChart
 
 Direction = QBoxLayout.Direction
 

@@ -2,9 +2,9 @@
 
 Seams for the rest of the app:
 - ``voice_factory``: called once, when the window is made (``--silent``: SilentVoice; the
-  real voice otherwise, wired in ``ui/app.py: voice_factory_for``); closed with the window;
+  real voice otherwise, wired in ``ui/app/launch.py: voice_factory_for``); closed with the window;
 - ``driver``: the session driver (``runtime/driver.py``); its recorder factory and knee
-  question asker are plugged in by ``ui/wiring.py``;
+  question asker are plugged in by ``ui/app/wiring.py``;
 - ``session_ended``: a session finished or was stopped;
 - ``history_action``, ``settings_action``, ``about_action``: menu actions, disabled until
   :meth:`connect_action` gives them something to do;
@@ -50,12 +50,12 @@ from knee_desktop.session.clock import Clock
 from knee_desktop.session.engine import Cue, Session, State
 from knee_desktop.speech.base import Voice
 from knee_desktop.speech.clip import ClipError
-from knee_desktop.ui.controls import ControlBar
-from knee_desktop.ui.keys import SessionKeys
-from knee_desktop.ui.routine_panel import RoutinePanel
 from knee_desktop.ui.screen_room import fitted
-from knee_desktop.ui.session_controller import SessionController
-from knee_desktop.ui.session_panel import SessionView, StepList
+from knee_desktop.ui.session.controller import SessionController
+from knee_desktop.ui.session.controls import ControlBar
+from knee_desktop.ui.session.keys import SessionKeys
+from knee_desktop.ui.session.routine_panel import RoutinePanel
+from knee_desktop.ui.session.session_panel import SessionView, StepList
 from knee_desktop.ui.text import scaled_font
 
 DEFAULT_SIZE = QSize(1120, 640)  # fits 1280×720 and 1366×768 with a panel and title bar

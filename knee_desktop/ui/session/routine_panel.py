@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from knee_desktop.plan.pose import Poser
 from knee_desktop.plan.timeline import Timeline
 from knee_desktop.routine.model import Routine
-from knee_desktop.ui.leg_diagram import LegDiagram
+from knee_desktop.ui.diagram.leg_diagram import LegDiagram
 from knee_desktop.ui.text import clock_text, scaled_font
 
 PREVIEW_FROM = (1000, 420)  # the idle screen shows the picture from this viewport size

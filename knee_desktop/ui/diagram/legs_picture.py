@@ -10,8 +10,8 @@ from PySide6.QtGui import QBrush, QFont, QPainter, QPen, QPolygonF
 
 from knee_desktop.plan.pose import Pose, movement_path
 from knee_desktop.routine.model import Leg
-from knee_desktop.ui.diagram_art import LEG_SWING, Figure
-from knee_desktop.ui.diagram_colours import DiagramColours
+from knee_desktop.ui.diagram.art import LEG_SWING, Figure
+from knee_desktop.ui.diagram.colours import DiagramColours
 
 
 def leg_angle(pose: Pose) -> float:

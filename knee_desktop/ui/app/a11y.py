@@ -28,7 +28,7 @@ from knee_desktop.plan.timeline import StepSpan
 from knee_desktop.session.engine import Cue, Session, State
 
 if TYPE_CHECKING:
-    from knee_desktop.ui.main_window import MainWindow
+    from knee_desktop.ui.session.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 

@@ -39,10 +39,10 @@ from knee_desktop.history.store import (
     SessionRecord,
     current_streak,
 )
-from knee_desktop.ui.charts_pane import ChartsPane
-from knee_desktop.ui.history_charts import ActiveDaysCalendar, FeelChart, WeeklyChart
-from knee_desktop.ui.history_files import HistoryFiles
-from knee_desktop.ui.history_model import (
+from knee_desktop.ui.history.charts import ActiveDaysCalendar, FeelChart, WeeklyChart
+from knee_desktop.ui.history.charts_pane import ChartsPane
+from knee_desktop.ui.history.files import HistoryFiles
+from knee_desktop.ui.history.model import (
     HistoryTableModel,
     completion_text,
     duration_text,

@@ -26,15 +26,15 @@ from knee_desktop.prefs.user_settings import Reminder
 from knee_desktop.runtime.driver import Recorder
 from knee_desktop.session.engine import Session
 from knee_desktop.speech.base import NoAudioVoice
-from knee_desktop.ui.a11y import Announcer
-from knee_desktop.ui.about import AboutDialog
-from knee_desktop.ui.knee_feel import ask_knee_feel
-from knee_desktop.ui.settings_open import edit_settings
+from knee_desktop.ui.app.a11y import Announcer
+from knee_desktop.ui.dialogs.about import AboutDialog
+from knee_desktop.ui.dialogs.knee_feel import ask_knee_feel
+from knee_desktop.ui.settings.opening import edit_settings
 
 if TYPE_CHECKING:
     from knee_desktop.runtime.preview import VoicePreview
-    from knee_desktop.ui.history_window import HistoryWindow
-    from knee_desktop.ui.main_window import MainWindow
+    from knee_desktop.ui.history.window import HistoryWindow
+    from knee_desktop.ui.session.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ class Wiring:
 
     # ---- other windows -------------------------------------------------------------------
     def open_history(self) -> None:
-        from knee_desktop.ui.history_window import HistoryWindow
+        from knee_desktop.ui.history.window import HistoryWindow
 
         if self.history is None:
             self.history = HistoryWindow()

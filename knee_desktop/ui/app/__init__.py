@@ -1,0 +1,1 @@
+"""app room of the window (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""diagram room of the window (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""dialogs room of the window (see docs/architecture.md)."""

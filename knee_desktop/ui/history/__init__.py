@@ -1,0 +1,1 @@
+"""history room of the window (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""session room of the window (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""settings room of the window (see docs/architecture.md)."""
