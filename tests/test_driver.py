@@ -15,6 +15,7 @@ from knee_desktop.plan.timeline import Timeline
 from knee_desktop.routine.loader import load_catalog
 from knee_desktop.runtime import status
 from knee_desktop.runtime.driver import PROMPTS, TAIL_SECONDS, SessionDriver
+from knee_desktop.runtime.one_voice import GAP_SECONDS
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.engine import PAUSED_SAY, STOPPED_SAY, Session, State
 from knee_desktop.speech.base import Progress, Voice
@@ -31,6 +32,8 @@ class FakeVoice(Voice):
     log: list[tuple[str, str, float | None, float]] = field(default_factory=list)
     prepared: list[str] = field(default_factory=list)
     is_open: bool = False
+    # what is heard: [text, start, end], cut as a sample-placing output cuts (one_voice)
+    heard: list[list] = field(default_factory=list)  # type: ignore[type-arg]
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -50,10 +53,25 @@ class FakeVoice(Voice):
         assert self.is_open, f"{text!r} played with the output closed: not heard"
         now = self.timers.clock.now()
         self.log.append(("play", text, heard_at, now))
-        return heard_at if heard_at is not None else now + LATENCY
+        start = heard_at if heard_at is not None else now + LATENCY
+        if text:
+            self.heard.append([text, start, start + SECONDS])
+        return start
+
+    def cut(self, keep: float) -> float | None:
+        self.log.append(("cancel", "", None, self.timers.clock.now()))
+        edge = self.timers.clock.now() + LATENCY
+        self.heard = [h for h in self.heard if h[1] < edge]
+        for h in self.heard:
+            if h[2] > edge + keep:
+                h[2] = max(h[1], edge)
+        return max([edge] + [h[2] for h in self.heard])
 
     def say(self, text: str) -> None:
         self.play_at(text, "say", None)
+
+    def say_at(self, text: str, heard_at: float) -> float | None:
+        return self.play_at(text, "say", heard_at)
 
     def duration(self, text: str) -> float | None:
         return SECONDS
@@ -106,7 +124,7 @@ class Rig:
     def walk_to(self, t: float) -> None:
         session = self.driver.session
         assert session is not None
-        self.timers.advance_until(lambda: session.state is not State.READY)
+        self.timers.advance_until(lambda: session.state is not State.READY and not session.held)
         self.timers.advance(max(0.0, session.time_of(t) - self.timers.clock.now()))
 
 
@@ -240,11 +258,12 @@ def test_r_repeats_the_last_instruction_then_the_count(rig: Rig) -> None:
     rig.walk_to(reps[1].t + 0.1)
     instruction = next(e for e in reversed(rig.timeline.events[:rig.timeline.events.index(
         reps[1])]) if e.text and e.kind not in ("rep", "count"))
-    now = rig.timers.clock.now()
+    count_ends = rig.driver.session.time_of(reps[1].t) + SECONDS  # type: ignore[union-attr]
     rig.driver.repeat()
     (_, first, at1, _), (_, second, at2, _) = rig.voice.log[-2:]
     assert (first, second) == (instruction.text, reps[1].text)
-    assert at1 == pytest.approx(now + LATENCY)
+    # one voice at a time: the count still sounding (it ends within KEEP_SECONDS) finishes
+    assert at1 == pytest.approx(count_ends + GAP_SECONDS)
     assert at2 == pytest.approx(at1 + SECONDS + 0.15)  # type: ignore[operator]
 
 
