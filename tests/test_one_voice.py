@@ -20,12 +20,12 @@ from tests.test_driver import LATENCY, SECONDS, Rig
 from tests.test_driver import rig as driver_rig  # noqa: F401 - a fixture
 
 
-def overlaps(rig: Rig) -> list[tuple[str, str]]:  # noqa: F811
+def overlaps(rig: Rig) -> list[tuple[str, str]]:
     heard = sorted(rig.voice.heard, key=lambda h: h[1])
     return [(a[0], b[0]) for a, b in itertools.pairwise(heard) if b[1] < a[2] - 1e-6]
 
 
-def counts_heard(rig: Rig, step: int) -> list[str]:  # noqa: F811
+def counts_heard(rig: Rig, step: int) -> list[str]:
     """The counts of ``step`` as heard whole, in order (a cue is known by when it starts)."""
     starts = {round(heard, 6): cue for cue, _, heard in rig.played
               if heard is not None and cue.event.kind == "rep" and cue.event.step == step}
@@ -41,20 +41,20 @@ def rig(driver_rig: Rig) -> Rig:  # noqa: F811
     return rig
 
 
-def first_sweeps(rig: Rig):  # type: ignore[no-untyped-def]  # noqa: F811
+def first_sweeps(rig: Rig):  # type: ignore[no-untyped-def]
     reps = [e for e in rig.timeline.events if e.kind == "rep"]
     return [e for e in reps if e.step == reps[0].step]
 
 
-def finish(rig: Rig) -> None:  # noqa: F811
+def finish(rig: Rig) -> None:
     session = rig.driver.session
     assert session is not None
     rig.timers.advance_until(lambda: session.state is State.FINISHED, limit=100_000)
 
 
-def test_where_am_i_on_a_beat_holds_the_session_and_loses_no_count(rig: Rig) -> None:  # noqa: F811
+def test_where_am_i_on_a_beat_holds_the_session_and_loses_no_count(rig: Rig) -> None:
     session = rig.start()
-    one, two, three = first_sweeps(rig)
+    one, two, _three = first_sweeps(rig)
     rig.walk_to(two.t - LATENCY / 2)  # "Two." is handed out, not yet heard
     said = rig.driver.where_am_i()
     assert "One of three." in said  # what was heard, not what was about to be
@@ -69,7 +69,7 @@ def test_where_am_i_on_a_beat_holds_the_session_and_loses_no_count(rig: Rig) -> 
     assert again[1] >= answer_end + BREATH_SECONDS - 1e-6  # after a breath
 
 
-def test_esc_mid_phrase_cuts_the_instruction_and_says_it_again_after(rig: Rig) -> None:  # noqa: F811
+def test_esc_mid_phrase_cuts_the_instruction_and_says_it_again_after(rig: Rig) -> None:
     rig.start()
     still = next(e for e in rig.timeline.events if e.kind == "still")
     rig.walk_to(still.t + 0.05)  # "Pause. Be still…" has just begun
@@ -84,9 +84,9 @@ def test_esc_mid_phrase_cuts_the_instruction_and_says_it_again_after(rig: Rig) -
     assert again[1] == pytest.approx(confirm[2] + BREATH_SECONDS)
 
 
-def test_space_on_a_beat_keeps_that_number(rig: Rig) -> None:  # noqa: F811
+def test_space_on_a_beat_keeps_that_number(rig: Rig) -> None:
     session = rig.start()
-    one, two, three = first_sweeps(rig)
+    one, two, _three = first_sweeps(rig)
     rig.walk_to(two.t - LATENCY / 2)
     rig.driver.toggle_pause()
     rig.timers.advance(3.0)
@@ -98,7 +98,7 @@ def test_space_on_a_beat_keeps_that_number(rig: Rig) -> None:  # noqa: F811
     assert counts_heard(rig, one.step) == ["One.", "Two.", "Three."]
 
 
-def test_r_in_a_still_pause_restarts_it_from_its_full_length(rig: Rig) -> None:  # noqa: F811
+def test_r_in_a_still_pause_restarts_it_from_its_full_length(rig: Rig) -> None:
     rig.start()
     still = next(e for e in rig.timeline.events if e.kind == "still")
     end = next(e for e in rig.timeline.events if e.kind == "still-end" and e.step == still.step)
@@ -113,7 +113,7 @@ def test_r_in_a_still_pause_restarts_it_from_its_full_length(rig: Rig) -> None: 
     assert overlaps(rig) == []
 
 
-def test_the_esc_hint_goes_when_its_window_closes(rig: Rig) -> None:  # noqa: F811
+def test_the_esc_hint_goes_when_its_window_closes(rig: Rig) -> None:
     rig.start()
     rig.walk_to(3.0)
     armed: list[bool] = []
@@ -124,12 +124,12 @@ def test_the_esc_hint_goes_when_its_window_closes(rig: Rig) -> None:  # noqa: F8
     assert rig.driver.request_stop() is False  # the window closed: this asks again
 
 
-def test_where_am_i_at_idle_says_how_to_start(rig: Rig) -> None:  # noqa: F811
+def test_where_am_i_at_idle_says_how_to_start(rig: Rig) -> None:
     rig.driver.idle_hint = "Press space to begin."
     assert rig.driver.where_am_i() == f"{status.NO_SESSION} Press space to begin."
 
 
-def test_a_question_on_screen_holds_the_session_until_answered(rig: Rig) -> None:  # noqa: F811
+def test_a_question_on_screen_holds_the_session_until_answered(rig: Rig) -> None:
     session = rig.start()
     rig.walk_to(20.0)
     with rig.driver.holding():
