@@ -3,7 +3,8 @@
 The driver (``runtime/driver.py``) runs the session; this only follows it. While the foot
 or a countdown ring moves it asks for a frame at the display's rate, while nothing moves
 once a second for the time left, and while no session runs not at all. The screen saver
-is held off from the start to the end of a session.
+is held off from the start to the end of a session; if it cannot be, the person is told
+once (shown and said: their eyes may be closed when the screen goes dark).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PySide6.QtGui import QGuiApplication
 from knee_desktop.desktop.inhibit import ScreenSaverInhibitor
 from knee_desktop.plan.pose import Poser
 from knee_desktop.runtime.driver import SessionDriver
+from knee_desktop.runtime.prompts import SCREEN_AWAKE
 from knee_desktop.session.engine import Session, State
 
 
@@ -37,6 +39,7 @@ class SessionController(QObject):
         self.inhibitor = inhibitor or ScreenSaverInhibitor()
         self.poser: Poser | None = None
         self.frame_seconds = 0.016
+        self._told_awake = False  # "the screen could not be kept awake" said once
         self.frames = driver.timers.timer("frame-timer", self._tick, self)
         driver.started.connect(self._on_started)
         driver.state_changed.connect(self._on_state)
@@ -57,7 +60,9 @@ class SessionController(QObject):
     def _on_started(self, session: Session) -> None:
         self.poser = Poser(session.timeline)
         self.frame_seconds = frame_interval_ms() / 1000.0
-        self.inhibitor.inhibit()
+        if not self.inhibitor.inhibit() and not self._told_awake:
+            self._told_awake = True
+            self.driver.tell(SCREEN_AWAKE)
 
     def _on_step(self, _span: object) -> None:
         self._tick()  # a skip moves the picture at once

@@ -60,6 +60,11 @@ class ControlBar(QWidget):
         self.start.setFont(scaled_font(1.5, bold=True))
         self.start.setMinimumHeight(round(self.start.fontMetrics().height() * 1.6) + 10)
         self.start.setDefault(True)
+        # Focus shows (eyes open, or someone helping): a thick ring in the focus colour.
+        self.start.setStyleSheet(
+            "QPushButton#start { padding: 6px; border: 3px solid palette(mid);"
+            " border-radius: 6px; background: palette(button); }"
+            " QPushButton#start:focus { border: 4px solid palette(highlight); }")
         self.show_steps = QPushButton("Steps")
         self.show_steps.setObjectName("show-steps")
         self.show_steps.setCheckable(True)
@@ -131,6 +136,8 @@ class ControlBar(QWidget):
             button.setEnabled(active)
             button.setVisible(active)  # idle: one big Start; in a session: no Start
         self.start.setVisible(not active)
+        if not active:
+            self.start.setFocus()  # Space or Enter presses it (ui/session/keys.py)
         self.bar.setVisible(state is not None)  # idle: the routine panel says the length
         self.pause.setText("Resume (Space)" if state is State.PAUSED else "Pause (Space)")
         self.pause.setAccessibleName("Resume" if state is State.PAUSED else "Pause")

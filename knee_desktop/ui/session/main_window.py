@@ -44,7 +44,8 @@ from knee_desktop.plan.timeline import StepSpan, Timeline, compile_timeline
 from knee_desktop.routine.loader import Catalog
 from knee_desktop.routine.model import Routine
 from knee_desktop.runtime.audio_output import AudioUnavailable
-from knee_desktop.runtime.driver import CONFIRM_QUIT, GOING_ON, SessionDriver
+from knee_desktop.runtime.driver import SessionDriver
+from knee_desktop.runtime.prompts import CONFIRM_QUIT, GOING_ON, HOW_TO_START
 from knee_desktop.runtime.timers import QtTimers, Timers
 from knee_desktop.session.clock import Clock
 from knee_desktop.session.engine import Cue, Session, State
@@ -141,7 +142,8 @@ class MainWindow(QMainWindow):
         d.ended.connect(self.session_ended)
         d.message.connect(self._on_voice_problem)
         d.outage.connect(self._on_outage)
-        self.keys = SessionKeys(self, d)
+        self.keys = SessionKeys(self, d, start=c.start)
+        d.idle_hint = HOW_TO_START
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.keys)
@@ -370,11 +372,12 @@ class MainWindow(QMainWindow):
         self.closed.emit()
 
     def confirm_stop_and_close(self) -> bool:
-        self.driver.say(CONFIRM_QUIT)
-        answer = QMessageBox.question(
-            self, "Stop the session?", "A session is running. Stop it and close?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
+        with self.driver.holding():  # the session waits for the answer
+            self.driver.say(CONFIRM_QUIT)
+            answer = QMessageBox.question(
+                self, "Stop the session?", "A session is running. Stop it and close?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             self.driver.say(GOING_ON)
             return False
