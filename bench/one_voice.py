@@ -1,0 +1,444 @@
+"""One voice at a time, heard (issue 24): I, R, Esc, Space and N pressed at the worst
+moments of two tiny routines (the wiper's counts and still pause, the thigh's presses and
+holds), the real window and voice playing into a private PulseAudio null sink whose monitor
+is recorded; every sound placed is then matched against its own clip in the recording.
+
+The child (the real :class:`MainWindow`, keys through ``QTest``) logs each clip handed to
+the output (text, when it is heard, its samples) and each cut of the output (when, and the
+first frame it could still change). From that the analysis knows what should sound when;
+in the recording it checks, for each sound, that the recording there *is that clip*
+(normalised correlation at the best lag within a few ms: a clip alone scores ~1, a clip
+mixed with another scores far lower), that no two sounds overlap, that nothing sounds that
+was not placed, and which counts were heard whole.
+
+    python -m bench.one_voice [wiper|thigh ...]     # prints what was heard when (ms)
+
+Works against older versions of the app too (it only wraps ``AudioOutput.schedule``,
+``cancel`` and ``cut`` when present), which is how the issue's "before" was measured.
+"""
+
+from __future__ import annotations
+
+import array
+import itertools
+import json
+import math
+import operator
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+RATE = 22050
+LOUD = 300  # -40 dBFS, the clips' trim level
+FADE = 0.015
+ALONE = 0.9  # a piece of a clip heard alone correlates ~1.0 with it in the recording
+
+WIPER = '''schema = 1
+id = "tiny-wiper"
+title = "Tiny wiper"
+summary = "The wiper's kinds of step, short."
+instructions = "Count."
+safety = []
+setup = []
+per_leg = false
+switch_say = "Other leg."
+closing = "Done. Well done."
+
+[defaults]
+reps = 4
+pause_seconds = 4
+sweep_seconds = 1.3
+circle_seconds = 1.5
+lead_in_seconds = 0
+
+[[steps]]
+type = "move"
+title = "Wipe to the left"
+movement = "sweep-left"
+say = "Wipe to the left, {reps} times."
+
+[[steps]]
+type = "still"
+title = "Still pause"
+say = "Pause. Be still for {seconds}."
+end_say = "And move again."
+
+[[steps]]
+type = "move"
+title = "Circles"
+movement = "circle-clockwise"
+reps = 3
+say = "Circles, {reps} times."
+'''
+
+THIGH = '''schema = 1
+id = "tiny-thigh"
+title = "Tiny thigh"
+summary = "The thigh's kinds of step, short."
+instructions = "Press."
+safety = []
+setup = []
+per_leg = false
+switch_say = "Other leg."
+closing = "Done. Well done."
+
+[defaults]
+reps = 3
+lead_in_seconds = 0
+
+[[steps]]
+type = "press"
+title = "Press tender spots"
+say = "Find a tender spot."
+press_say = "Press {n}. Hold."
+release_say = "Release. Find another tender spot."
+hold_seconds = 3
+find_seconds = 2
+
+[[steps]]
+type = "rest"
+title = "Rest and feel"
+seconds = 3
+say = "Rest, and feel your leg."
+end_say = "Good."
+'''
+
+ROUTINES = {"wiper": WIPER, "thigh": THIGH}
+# When to press what: (cue kind, its nth time handed out, when, key). "handed": at once,
+# when it is handed to the output (placed, not yet heard: a beat about to sound); a number:
+# that many seconds after it starts being heard (on the beat at 0, mid-phrase later);
+# "end+X": X seconds after it has been heard (a still pause's silence).
+PRESSES: dict[str, list[tuple[str, int, str | float, str]]] = {
+    "wiper": [("rep", 2, "handed", "I"),  # "Where am I?" on a beat
+              ("rep", 4, 0.0, "Space"),  # pause on a beat…
+              ("rep", 4, 2.0, "Space"),  # …and go on
+              ("still", 1, 0.5, "Escape"),  # mid-phrase
+              ("still", 2, "end+0.8", "R"),  # in the still pause
+              ("rep", 6, 0.15, "N")],  # mid-count, second movement: skip to the end
+    "thigh": [("press", 1, 0.3, "I"),  # mid-phrase
+              ("press", 2, "end+1.0", "R"),  # in the hold (after the phrase cut and said again)
+              ("release", 2, 0.0, "Space"),  # on the beat of a release…
+              ("release", 2, 1.5, "Space"),  # …and go on
+              ("press", 3, "end+0.8", "Escape"),  # in the third press's hold
+              ("rest", 1, 0.4, "N")],  # mid-phrase: the last step
+}
+
+
+# ---- the child: the real window, keys, and a log of what reached the output ------------
+def child(routine_file: str, which: str, out: str) -> int:
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtTest import QTest
+
+    from knee_desktop.prefs import user_settings as us
+    from knee_desktop.prefs.launch import LaunchOptions
+    from knee_desktop.routine.loader import load_catalog
+    from knee_desktop.runtime.audio_output import AudioOutput
+    from knee_desktop.session.engine import State
+    from knee_desktop.speech.clip import RATE as CLIP_RATE
+    from knee_desktop.ui.app.launch import make_app, voice_factory_for
+    from knee_desktop.ui.session.main_window import MainWindow
+
+    assert CLIP_RATE == RATE
+    class Awake:  # the screen saver is not what is measured here (its words take 3.5 s)
+        def inhibit(self) -> bool:
+            return True
+
+        def release(self) -> None:
+            pass
+
+    app = make_app()
+    settings = us.UserSettings(rate=250)
+    window = MainWindow(load_catalog(), voice_factory_for(LaunchOptions(), settings),
+                        settings=settings.to_plan_settings(),
+                        inhibitor=Awake())  # type: ignore[arg-type]
+    window.show()
+    window.choose_routine(routine_file)
+    driver = window.driver
+    log: dict[str, Any] = {"placed": [], "cuts": [], "keys": [], "cues": [], "clips": {}}
+    clips: dict[int, str] = {}  # id of a clip's samples -> its text
+
+    def first_free(out: AudioOutput) -> float:
+        base = out.base() or 0.0
+        return base + (out._written + len(out._pending) // 2) / RATE + out.pipeline
+
+    def wrap(out: AudioOutput) -> None:
+        schedule, cancel, cut = out.schedule, out.cancel, getattr(out, "cut", None)
+
+        def logged_schedule(clip: Any, heard_at: float | None = None) -> Any:
+            placed = schedule(clip, heard_at)
+            text = clips.get(id(clip.samples), "?")
+            if placed is not None and clip.samples:
+                log["placed"].append({"text": text, "heard": placed.heard,
+                                      "n": len(clip.samples), "at": time.monotonic()})
+            return placed
+
+        def logged_cancel() -> None:
+            if out.is_open:
+                log["cuts"].append({"t": time.monotonic(), "free": first_free(out), "keep": 0.0,
+                                    "fade": False})
+            cancel()
+
+        out.schedule = logged_schedule  # type: ignore[method-assign]
+        out.cancel = logged_cancel  # type: ignore[method-assign]
+        if cut is not None:
+            def logged_cut(keep: float) -> float | None:
+                log["cuts"].append({"t": time.monotonic(), "free": first_free(out),
+                                    "keep": keep, "fade": True})
+                return cut(keep)  # type: ignore[no-any-return]
+            out.cut = logged_cut  # type: ignore[method-assign]
+
+    voice: Any = window.voice
+    wrap(voice.output)
+    source_clip = voice._clip
+
+    def named_clip(text: str, kind: str) -> Any:
+        clip = source_clip(text, kind)
+        clips[id(clip.samples)] = text
+        log["clips"][text] = clip.samples.tobytes().hex()
+        return clip
+
+    voice._clip = named_clip
+    seen: dict[str, int] = {}
+    presses = list(PRESSES[which])
+
+    def press(key: str) -> None:
+        log["keys"].append({"key": key, "t": time.monotonic()})
+        QTest.keyClick(window, getattr(Qt.Key, f"Key_{key}"))
+
+    def on_played(cue: Any, handed: float, heard: float | None) -> None:
+        event = cue.event
+        log["cues"].append({"index": cue.index, "kind": event.kind, "text": event.text,
+                            "rep": event.rep, "step": event.step, "heard": heard})
+        seen[event.kind] = seen.get(event.kind, 0) + 1
+        for kind, nth, when, key in presses:
+            if kind != event.kind or nth != seen[kind]:
+                continue
+            start = heard if heard is not None else cue.due
+            if when == "handed":
+                at = time.monotonic()
+            elif isinstance(when, str):
+                at = start + voice.duration(event.text or "") + float(when[4:])
+            else:
+                at = start + when
+            QTimer.singleShot(max(0, round((at - time.monotonic()) * 1000)),
+                              lambda key=key: press(key))
+
+    driver.played.connect(on_played)
+
+    def done() -> None:
+        if driver.state in (State.FINISHED, State.STOPPED) and \
+                time.monotonic() > driver.heard_until + 0.8:
+            Path(out).write_text(json.dumps(log))
+            window.close()
+            app.quit()
+
+    ticker = QTimer()
+    ticker.timeout.connect(done)
+    ticker.start(50)
+    QTimer.singleShot(90_000, app.quit)
+    QTimer.singleShot(0, lambda: window.start_session())
+    app.exec()
+    return 0 if Path(out).exists() else 1
+
+
+# ---- the analysis -------------------------------------------------------------------
+@dataclass
+class Sound:
+    text: str
+    start: float  # clock time its first sample is heard
+    samples: array.array[int]  # as heard (cut short, faded)
+    whole: bool
+    scores: list[float] = field(default_factory=list)  # each piece against the recording
+    lags_ms: tuple[float, float] = (0.0, 0.0)  # of its first and last piece
+
+    @property
+    def score(self) -> float:
+        """The worse of two pieces in a row, at its worst: a sound mixed with another for
+        more than a piece scores low; one piece garbled by a stream that skipped (a loaded
+        machine) is not a second voice."""
+        pairs = [max(a, b) for a, b in itertools.pairwise(self.scores)]
+        return min(pairs) if pairs else (self.scores[0] if self.scores else 0.0)
+
+    @property
+    def alone(self) -> bool:
+        return bool(self.scores) and self.score >= ALONE
+
+
+@dataclass
+class Heard:
+    sounds: list[Sound]
+    overlaps: list[tuple[str, str, float]] = field(default_factory=list)  # a, b, ms
+    stray_ms: float = 0.0  # loud sound where nothing was placed
+    keys: list[dict[str, Any]] = field(default_factory=list)
+    cues: list[dict[str, Any]] = field(default_factory=list)
+
+
+def sounds_from(log: dict[str, Any]) -> list[Sound]:
+    """What should be heard, from what was placed and how the output was cut after."""
+    out = []
+    for p in log["placed"]:
+        samples = array.array("h", bytes.fromhex(log["clips"].get(p["text"], "")))
+        n, start = len(samples), p["heard"]
+        end = start + n / RATE
+        whole = True
+        for cut in log["cuts"]:
+            if cut["t"] < p["at"]:
+                continue  # a cut before this was placed
+            free = cut["free"]
+            if start >= free - 0.5 / RATE:
+                n = 0  # dropped before it began
+            elif end > free + cut["keep"]:
+                keep = max(0, round((free - start) * RATE))
+                tail = round(FADE * RATE) if cut["fade"] else 0
+                n = min(n, keep + tail)
+                if cut["fade"]:
+                    samples = array.array("h", samples[:keep]) + array.array(
+                        "h", (round(v * (1 - i / tail)) for i, v in
+                              enumerate(samples[keep:keep + tail])))
+            else:
+                continue
+            whole = False
+            break
+        if n > 0:
+            out.append(Sound(p["text"], start, samples[:n], whole))
+    return sorted(out, key=lambda s: s.start)
+
+
+def ncc(a: array.array[int], b: array.array[int]) -> float:
+    dot = sum(map(operator.mul, a, b))
+    na = math.sqrt(sum(map(operator.mul, a, a)))
+    nb = math.sqrt(sum(map(operator.mul, b, b)))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+PIECE = 2048  # ~93 ms: a sound is matched piece by piece, each at its own lag
+
+
+def best_lag(rec: array.array[int], piece: array.array[int], at: int, lo: int, hi: int
+             ) -> tuple[float, int]:
+    """The best correlation of ``piece`` with ``rec`` starting at ``at + d``, lo <= d <= hi
+    (every third lag, then refined around the best)."""
+    n = len(piece)
+
+    def score(d: int) -> float:
+        i = at + d
+        return ncc(piece, rec[i:i + n]) if i >= 0 and i + n <= len(rec) else -1.0
+
+    _best, lag = max((score(d), d) for d in range(lo, hi + 1, 3))
+    return max((score(d), d) for d in range(lag - 2, lag + 3))
+
+
+def match(recording: Any, sound: Sound) -> tuple[list[float], tuple[float, float]]:
+    """Each piece's correlation with the recording where it should be heard (the first
+    within 30 ms of its placed time, each next within 3 ms before to 40 ms after the one
+    before: a stream that skipped delays the rest), and the first piece's lag in ms. A
+    clip heard alone scores ~1 in every piece; where another sound is mixed in, far less."""
+    rec, samples = recording.samples, sound.samples
+    at = recording.index_of(sound.start)
+    span = round(0.03 * RATE)
+    scores: list[float] = []
+    lag, first = 0, 0.0
+    for k in range(0, len(samples), PIECE):
+        piece = samples[k:k + PIECE]
+        if len(piece) < 256 or max(map(abs, piece)) < LOUD:
+            continue  # too short or too quiet to judge
+        lo, hi = (-span, span) if not scores else (lag - 66, lag + 882)
+        score, lag = best_lag(rec, piece, at + k, lo, hi)
+        if not scores:
+            first = lag / RATE * 1000
+        scores.append(score)
+    return scores, (first, lag / RATE * 1000)
+
+
+def analyse(recording: Any, log: dict[str, Any]) -> Heard:
+    sounds = sounds_from(log)
+    for s in sounds:
+        s.scores, s.lags_ms = match(recording, s)
+    overlaps = []
+    for a, b in itertools.pairwise(sounds):
+        end = a.start + len(a.samples) / RATE
+        if b.start < end - 0.001:
+            overlaps.append((a.text, b.text, (end - b.start) * 1000))
+    # stray sound: loud samples more than 20 ms from every placed sound
+    spans = [(s.start + s.lags_ms[0] / 1000 - 0.02,
+              s.start + len(s.samples) / RATE + s.lags_ms[1] / 1000 + 0.02) for s in sounds]
+    first = min((s.start for s in sounds), default=0.0)
+    last = max((a for _, a in spans), default=0.0)
+    stray = 0
+    step = 22  # ~1 ms
+    lo, hi = recording.index_of(first - 0.5), recording.index_of(last + 0.5)
+    for i in range(max(0, lo), min(hi, len(recording.samples)), step):
+        if abs(recording.samples[i]) >= LOUD:
+            t = recording.time_of(i)
+            if not any(a <= t <= b for a, b in spans):
+                stray += 1
+    return Heard(sounds, overlaps, stray * step / RATE * 1000, log["keys"], log["cues"])
+
+
+def counts_heard(heard: Heard) -> dict[int, list[int]]:
+    """Per step: the repetitions whose count was heard whole, in the order heard."""
+    by_start = {round(c["heard"], 4): c for c in heard.cues
+                if c["kind"] in ("rep", "press") and c["heard"] is not None}
+    out: dict[int, list[int]] = {}
+    for s in heard.sounds:
+        cue = by_start.get(round(s.start, 4))
+        if cue is not None and s.whole:
+            out.setdefault(cue["step"], []).append(cue["rep"])
+    return out
+
+
+def report(which: str, heard: Heard) -> list[str]:
+    """What was heard when (ms from the first sound), with each key press."""
+    t0 = min((s.start for s in heard.sounds), default=0.0)
+    rows = [(s.start, f"{(s.start - t0) * 1000:8.0f} ms  {'' if s.whole else '(cut) '}"
+             f"{s.text!r} until {(s.start + len(s.samples) / RATE - t0) * 1000:.0f}"
+             f"  [match {s.score:.3f} at {s.lags_ms[0]:+.1f} ms]") for s in heard.sounds]
+    rows += [(k["t"], f"{(k['t'] - t0) * 1000:8.0f} ms  KEY {k['key']}") for k in heard.keys]
+    lines = [f"== {which}"] + [r for _, r in sorted(rows)]
+    lines += [f"   overlap: {a!r} under {b!r} for {ms:.0f} ms" for a, b, ms in heard.overlaps]
+    lines.append(f"   stray sound: {heard.stray_ms:.0f} ms; counts heard whole per step: "
+                 f"{counts_heard(heard)}")
+    return lines
+
+
+def run(which: str, pulse: Any, folder: Path) -> Heard:
+    from bench.pulse_lab import MonitorRecorder
+
+    routine = folder / f"{which}.toml"
+    routine.write_text(ROUTINES[which], encoding="utf-8")
+    out = folder / f"{which}.json"
+    env = {**pulse.env(), "QT_QPA_PLATFORM": "offscreen",
+           "PYTHONPATH": os.environ.get("KNEE_APP", str(REPO)),  # the app measured
+           "QT_LOGGING_RULES": "qt.multimedia.symbolsresolver=false"}
+    rec = MonitorRecorder(pulse).start()
+    try:
+        proc = subprocess.run([sys.executable, __file__, "--child", str(routine),
+                               which, str(out)], env=env, cwd=folder, capture_output=True,
+                              text=True, timeout=180, check=False)
+    finally:
+        recording = rec.stop()
+    if proc.returncode != 0 or not out.exists():
+        raise RuntimeError(f"the child failed: {proc.stdout[-2000:]}{proc.stderr[-3000:]}")
+    return analyse(recording, json.loads(out.read_text()))
+
+
+def main(names: list[str]) -> int:
+    from bench.pulse_lab import private_pulse
+
+    with private_pulse() as pulse, tempfile.TemporaryDirectory() as tmp:
+        for which in names or list(ROUTINES):
+            print("\n".join(report(which, run(which, pulse, Path(tmp)))), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    if "--child" in sys.argv:
+        i = sys.argv.index("--child")
+        sys.exit(child(*sys.argv[i + 1:i + 4]))
+    sys.exit(main(sys.argv[1:]))
