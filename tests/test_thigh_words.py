@@ -4,6 +4,8 @@ not run into the rest's words (no phrase within a second of the next)."""
 
 from __future__ import annotations
 
+import itertools
+
 from knee_desktop.plan.pose import Pose
 from knee_desktop.plan.timeline import compile_timeline
 from knee_desktop.plan.timeline import estimate_speech_seconds as say
@@ -25,6 +27,6 @@ def test_the_thigh_screen_does_not_say_lie_on_your_back() -> None:
 def test_the_last_release_is_a_second_clear_of_the_rest() -> None:
     timeline = compile_timeline(load_catalog().get("thigh-massage"))
     spoken = timeline.speech()
-    gaps = [b.t - (a.t + say(a.text or "")) for a, b in zip(spoken, spoken[1:], strict=False)
+    gaps = [b.t - (a.t + say(a.text or "")) for a, b in itertools.pairwise(spoken)
             if a.kind == "release" and b.kind != "press"]
     assert gaps and min(gaps) >= 1.0 - 1e-9, gaps

@@ -121,6 +121,7 @@ def run_app(options: LaunchOptions,
     from knee_desktop.runtime.qt_workarounds import UnixSignals
     from knee_desktop.ui.app.media_link import start_media
     from knee_desktop.ui.app.wiring import start_reminder, wire_window
+    from knee_desktop.ui.session.keys import say_how_to_start
     from knee_desktop.ui.settings.opening import show_settings_problems
 
     app = make_app()
@@ -137,6 +138,8 @@ def run_app(options: LaunchOptions,
                          loaded.settings,
                          show=not tray_only)
     wiring = wire_window(window, loaded.settings)
+    if window.isVisible() and not options.start:
+        QTimer.singleShot(0, lambda: say_how_to_start(window.driver))
     media = start_media(window)  # media keys and the desktop's media widget (MPRIS)
     if media is not None:
         app.aboutToQuit.connect(media.player.close)

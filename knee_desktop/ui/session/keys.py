@@ -32,7 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from knee_desktop.desktop.a11y_status import screen_reader_enabled
 from knee_desktop.runtime.driver import SessionDriver
+from knee_desktop.runtime.prompts import HOW_TO_START
 
 Key = Qt.Key
 KEYS = {
@@ -127,3 +129,14 @@ class SessionKeys(QObject):
         elif not event.isAutoRepeat() and self.start is not None:
             self.start.click()
         return True
+
+
+def say_how_to_start(driver: SessionDriver) -> bool:
+    """At launch, once: "Press space to begin." (eyes closed from the first moment). Not
+    when a screen reader runs (it reads the focused Start button), with no voice, or when a
+    session is already starting. True if said."""
+    voice = driver.voice
+    if driver.active or not voice.audible or not voice.speaks or screen_reader_enabled():
+        return False
+    driver.say(HOW_TO_START)
+    return True
