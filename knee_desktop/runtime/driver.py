@@ -106,9 +106,7 @@ class SessionDriver(QObject):
         self._release = self.timers.timer("prompt-release", self._release_tick, self)
         self._starting = self.timers.timer("session-start", self._begin, self)
         voice.problem.connect(self.message.emit)
-        outage = getattr(voice, "outage", None)  # a voice that plays on a sound server
-        if outage is not None:
-            outage.connect(self.outage.emit)
+        voice.outage.connect(self.outage.emit)
 
     # ---- reading ---------------------------------------------------------------------
     @property
