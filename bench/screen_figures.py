@@ -1,7 +1,7 @@
 """The session screen's figures (issue 12): default window size, the count's height as a
 share of the window, and contrast ratios of the main colour pairs per palette.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/screen_figures.py
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.screen_figures
 
 Offscreen, fake timers, silent voice: a session is stepped to its first counted sweep and
 the count label is measured at the default size and at 1366×768 and 1920×1080.

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from window_helpers import FakeInhibitor, RecordingVoice
 
 from knee_desktop.history.feel import KneeFeel
 from knee_desktop.history.store import HistoryStore
@@ -18,6 +17,7 @@ from knee_desktop.session.clock import FakeClock
 from knee_desktop.session.engine import State
 from knee_desktop.ui.app import wiring as desktop_wiring
 from knee_desktop.ui.session.main_window import MainWindow
+from tests.fakes import FakeInhibitor, RecordingVoice
 
 
 @pytest.fixture

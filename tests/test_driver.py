@@ -4,8 +4,7 @@ the wait for the last words, the knee question after, the record, R and "Where a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 
@@ -18,95 +17,7 @@ from knee_desktop.runtime.driver import PROMPTS, TAIL_SECONDS, SessionDriver
 from knee_desktop.runtime.one_voice import GAP_SECONDS
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.engine import PAUSED_SAY, STOPPED_SAY, Session, State
-from knee_desktop.speech.base import Progress, Voice
-
-LATENCY = 0.2
-SECONDS = 1.0  # every phrase of the fake voice lasts this long
-
-
-@dataclass
-class FakeVoice(Voice):
-    """Logs what it is asked to do with the clock time; each phrase lasts one second."""
-
-    timers: FakeTimers
-    log: list[tuple[str, str, float | None, float]] = field(default_factory=list)
-    prepared: list[str] = field(default_factory=list)
-    is_open: bool = False
-    # what is heard: [text, start, end], cut as a sample-placing output cuts (one_voice)
-    heard: list[list] = field(default_factory=list)  # type: ignore[type-arg]
-
-    def __post_init__(self) -> None:
-        super().__init__()
-
-    @property
-    def latency(self) -> float:
-        return LATENCY
-
-    def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
-        self.prepared = list(phrases)
-        self.open_output()
-
-    def play(self, text: str, kind: str = "say") -> None:
-        self.play_at(text, kind, None)
-
-    def play_at(self, text: str, kind: str, heard_at: float | None) -> float | None:
-        assert self.is_open, f"{text!r} played with the output closed: not heard"
-        now = self.timers.clock.now()
-        self.log.append(("play", text, heard_at, now))
-        start = heard_at if heard_at is not None else now + LATENCY
-        if text:
-            self.heard.append([text, start, start + SECONDS])
-        return start
-
-    def cut(self, keep: float) -> float | None:
-        self.log.append(("cancel", "", None, self.timers.clock.now()))
-        edge = self.timers.clock.now() + LATENCY
-        self.heard = [h for h in self.heard if h[1] < edge]
-        for h in self.heard:
-            if h[2] > edge + keep:
-                h[2] = max(h[1], edge)
-        return max([edge] + [h[2] for h in self.heard])
-
-    def say(self, text: str) -> None:
-        self.play_at(text, "say", None)
-
-    def say_at(self, text: str, heard_at: float) -> float | None:
-        return self.play_at(text, "say", heard_at)
-
-    def duration(self, text: str) -> float | None:
-        return SECONDS
-
-    def open_output(self) -> None:
-        if not self.is_open:
-            self.is_open = True
-            self.log.append(("open", "", None, self.timers.clock.now()))
-
-    def stop_sound(self) -> None:
-        self.log.append(("cancel", "", None, self.timers.clock.now()))
-
-    def close(self) -> None:
-        if self.is_open:
-            self.is_open = False
-            self.log.append(("close", "", None, self.timers.clock.now()))
-
-    def texts(self) -> list[str]:
-        return [text for what, text, *_ in self.log if what == "play"]
-
-    def events(self) -> list[str]:
-        return [what if what != "play" else text for what, text, *_ in self.log]
-
-
-class FakeRecorder:
-    def __init__(self, session: Session, feel: KneeFeel) -> None:
-        self.session, self.feel_before = session, feel
-        self.after: list[KneeFeel | None] = []
-        self.detached = False
-
-    def keep_after(self, feel: KneeFeel | None) -> None:
-        self.after.append(feel)
-
-    def detach(self) -> None:
-        self.detached = True
+from tests.fakes import LATENCY, SECONDS, FakeRecorder, FakeVoice
 
 
 @dataclass

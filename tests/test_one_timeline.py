@@ -96,14 +96,13 @@ def test_without_a_speech_engine_the_times_are_called_estimates(
 
 
 def test_the_ready_screen_shows_the_sessions_duration(qtbot, qapp: object) -> None:
-    from window_helpers import FakeInhibitor
-
     from knee_desktop.runtime.audio_output import AudioOutput
     from knee_desktop.runtime.voice import ClipVoice
     from knee_desktop.session.clock import FakeClock
     from knee_desktop.speech.render import SpeechCache
     from knee_desktop.ui.session.main_window import MainWindow
     from knee_desktop.ui.text import clock_text
+    from tests.fakes import FakeInhibitor
 
     class ClosedOutput(AudioOutput):
         def probe(self) -> None:

@@ -9,15 +9,51 @@ not yet sounding is dropped, a sound that ends soon finishes, a longer one is cu
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass, field
 
 import pytest
 
+from knee_desktop.plan.settings import PlanSettings
+from knee_desktop.plan.timeline import Timeline
+from knee_desktop.routine.loader import load_catalog
 from knee_desktop.runtime import status
-from knee_desktop.runtime.driver import CONFIRM_STOP, STOP_CONFIRM_SECONDS
+from knee_desktop.runtime.driver import CONFIRM_STOP, STOP_CONFIRM_SECONDS, SessionDriver
 from knee_desktop.runtime.one_voice import BREATH_SECONDS
-from knee_desktop.session.engine import RESUMING_SAY, State
-from tests.test_driver import LATENCY, SECONDS, Rig
-from tests.test_driver import rig as driver_rig  # noqa: F401 - a fixture
+from knee_desktop.runtime.timers import FakeTimers
+from knee_desktop.session.engine import RESUMING_SAY, Session, State
+from tests.fakes import LATENCY, SECONDS, FakeVoice
+
+
+@dataclass
+class Rig:
+    timers: FakeTimers
+    voice: FakeVoice
+    driver: SessionDriver
+    timeline: Timeline
+    played: list = field(default_factory=list)  # type: ignore[type-arg]
+
+    def start(self) -> Session:
+        return self.driver.start(self.timeline)
+
+    def walk_to(self, t: float) -> None:
+        session = self.driver.session
+        assert session is not None
+        self.timers.advance_until(lambda: session.state is not State.READY and not session.held)
+        self.timers.advance(max(0.0, session.time_of(t) - self.timers.clock.now()))
+
+
+@pytest.fixture
+def rig(qtbot) -> Rig:  # type: ignore[no-untyped-def]
+    timers = FakeTimers()
+    voice = FakeVoice(timers)
+    driver = SessionDriver(voice, timers)
+    timeline, _ = driver.plan(load_catalog().get("windshield-wiper"),
+                              PlanSettings(reps=3, leg="left", lead_in_seconds=2,
+                                           pause_seconds=10))
+    voice.log.clear()
+    out = Rig(timers, voice, driver, timeline)
+    driver.played.connect(lambda *args: out.played.append(args))
+    return out
 
 
 def overlaps(rig: Rig) -> list[tuple[str, str]]:
@@ -31,14 +67,6 @@ def counts_heard(rig: Rig, step: int) -> list[str]:
               if heard is not None and cue.event.kind == "rep" and cue.event.step == step}
     return [h[0] for h in sorted(rig.voice.heard, key=lambda h: h[1])
             if round(h[1], 6) in starts and h[2] - h[1] >= SECONDS - 1e-6]
-
-
-@pytest.fixture
-def rig(driver_rig: Rig) -> Rig:  # noqa: F811
-    rig = driver_rig
-    rig.played = []  # type: ignore[attr-defined]
-    rig.driver.played.connect(lambda *args: rig.played.append(args))  # type: ignore[attr-defined]
-    return rig
 
 
 def first_sweeps(rig: Rig):  # type: ignore[no-untyped-def]

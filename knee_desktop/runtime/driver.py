@@ -97,9 +97,7 @@ class SessionDriver(QObject):
         self._starting = self.timers.timer("session-start", self._begin, self)
         self._stop_window = self.timers.timer("stop-window", self._disarm, self)
         voice.problem.connect(self.message.emit)
-        outage = getattr(voice, "outage", None)  # a voice that plays on a sound server
-        if outage is not None:
-            outage.connect(self.outage.emit)
+        voice.outage.connect(self.outage.emit)
 
     # ---- reading ---------------------------------------------------------------------
     @property

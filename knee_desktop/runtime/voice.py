@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from knee_desktop.common.hooks import Hook
 from knee_desktop.runtime.audio_output import AudioOutput, AudioUnavailable
 from knee_desktop.speech.base import Progress, SilentVoice, Voice
 from knee_desktop.speech.clip import Clip, ClipError
@@ -47,8 +46,6 @@ class ClipVoice(Voice):
         output.moved.connect(self._on_moved)
         output.lost.connect(self._on_lost)
         output.back.connect(self._on_back)
-        # The sound is missing (the words, for a banner that stays) or back ("").
-        self.outage: Hook[[str]] = Hook()
         self._quiet_until = 0.0  # cues due before then are skipped (the words are said)
         self._told = False  # the output's failure or loss was said: not again per cue
 
@@ -71,6 +68,17 @@ class ClipVoice(Voice):
         timeline, self.source, notes = fit_speech(routine, settings, self.source, progress,
                                                   extra=extra)
         self.open_output()
+        return timeline, notes
+
+    def timeline(self, routine: Routine, settings: PlanSettings,
+                 progress: Progress | None = None,
+                 extra: Sequence[str] = ()) -> tuple[Timeline, list[str]]:
+        """Fitted to the clips (rendered and cached first) as :meth:`plan` does, without
+        opening the output."""
+        from knee_desktop.speech.fit import fit_speech
+
+        timeline, self.source, notes = fit_speech(routine, settings, self.source, progress,
+                                                  extra=extra)
         return timeline, notes
 
     def open_output(self) -> None:

@@ -24,6 +24,9 @@ class Voice(ABC):
     def __init__(self) -> None:
         self.problem: Hook[[str]] = Hook()
         self.notes: list[str] = []  # to tell the user before a session (e.g. tones instead)
+        # The sound is missing (the words, for a banner that stays) or back (""): only a
+        # voice that plays on a sound server says so.
+        self.outage: Hook[[str]] = Hook()
 
     @property
     def speaks(self) -> bool:
@@ -63,18 +66,8 @@ class Voice(ABC):
                  progress: Progress | None = None,
                  extra: Sequence[str] = ()) -> tuple[Timeline, list[str]]:
         """The timeline :meth:`plan` would give, without opening any output: for the ready
-        screen. Fitted to the voice's clips (rendered and cached first) when it has them."""
-        from knee_desktop.speech.fit import fit_speech
-        from knee_desktop.speech.render import SpeechCache
-        from knee_desktop.speech.tones import ToneSet
-
-        # A voice that plays prepared clips keeps them in ``source`` (runtime's ClipVoice).
-        source = getattr(self, "source", None)
-        if not isinstance(source, SpeechCache | ToneSet):
-            return compile_timeline(routine, settings), []
-        timeline, used, notes = fit_speech(routine, settings, source, progress, extra=extra)
-        self.source = used  # a faster-rate cache, if the rate had to go up (as plan() does)
-        return timeline, notes
+        screen. Estimated here; a voice with clips fits it to them."""
+        return compile_timeline(routine, settings), []
 
     @abstractmethod
     def play(self, text: str, kind: str = "say") -> None:

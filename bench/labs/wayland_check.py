@@ -1,6 +1,6 @@
 """The real window, a dialog and the keys under a Wayland compositor; run by
-``tests/test_wayland_window.py`` inside a private Weston (``bench/weston_lab.py``), or by
-hand inside any Wayland session: ``QT_QPA_PLATFORM=wayland python bench/wayland_check.py``.
+``tests/test_wayland_window.py`` inside a private Weston (``bench/labs/weston.py``), or by
+hand inside any Wayland session: ``QT_QPA_PLATFORM=wayland python -m bench.labs.wayland_check``.
 
 Prints one JSON object: what was checked and any Qt warning logged (none expected).
 Exits 1 if a check failed.
