@@ -336,22 +336,43 @@ def best_lag(rec: array.array[int], piece: array.array[int], at: int, lo: int, h
     return max((score(d), d) for d in range(lag - 2, lag + 3))
 
 
+def onset_lag(recording: Any, sound: Sound, within: float = 0.3) -> int | None:
+    """Where the sound seems to start in the recording, against where it was placed (in
+    samples): the first loud sample near it against the clip's own. A stream that slipped
+    (a loaded machine) moves a sound later than it was placed, by up to a few hundred ms."""
+    own = next((i for i, v in enumerate(sound.samples) if abs(v) >= LOUD), None)
+    if own is None:
+        return None
+    at = recording.index_of(sound.start) + own
+    rec = recording.samples
+    lo, hi = max(0, at - round(within * RATE)), min(len(rec), at + round(within * RATE))
+    # the last quiet stretch before the expected onset, then the first loud sample after it
+    start = max((i for i in range(lo, min(at, hi)) if abs(rec[i]) >= LOUD), default=lo)
+    found = next((i for i in range(start, hi) if abs(rec[i]) >= LOUD), None)
+    return None if found is None else found - at
+
+
 def match(recording: Any, sound: Sound) -> tuple[list[float], tuple[float, float]]:
     """Each piece's correlation with the recording where it should be heard (the first
-    within 80 ms of its placed time, each next within 3 ms before to 40 ms after the one
-    before: a stream that skipped delays the rest), and the first piece's lag in ms. A
-    clip heard alone scores ~1 in every piece; where another sound is mixed in, far less."""
+    within 6 ms of its placed time or of where its onset seems to be, each next within
+    3 ms before to 40 ms after the one before: a stream that skipped delays the rest), and
+    the first and last piece's lag in ms. A clip heard alone scores ~1 in every piece;
+    where another sound is mixed in, far less."""
     rec, samples = recording.samples, sound.samples
     at = recording.index_of(sound.start)
-    span = round(0.08 * RATE)  # the stream may have slipped since the clip was placed
+    span = round(0.006 * RATE)
     scores: list[float] = []
     lag, first = 0, 0.0
     for k in range(0, len(samples), PIECE):
         piece = samples[k:k + PIECE]
         if len(piece) < 256 or max(map(abs, piece)) < LOUD:
             continue  # too short or too quiet to judge
-        lo, hi = (-span, span) if not scores else (lag - 66, lag + 882)
-        score, found = best_lag(rec, piece, at + k, lo, hi, lag)
+        if not scores:
+            guesses = {0, onset_lag(recording, sound) or 0}
+            score, found = max(best_lag(rec, piece, at + k, g - span, g + span, g)
+                               for g in guesses)
+        else:
+            score, found = best_lag(rec, piece, at + k, lag - 66, lag + 882, lag)
         if score < -0.5:
             continue  # the recording ends before this piece could be heard
         lag = found

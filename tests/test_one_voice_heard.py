@@ -78,7 +78,11 @@ def reps_in(heard: one_voice.Heard) -> dict[int, int]:
 
 
 def first_after(heard: one_voice.Heard, t: float) -> Any:
-    return min((s for s in heard.sounds if s.start > t), key=lambda s: s.start)
+    """The first words after ``t`` that are not a session cue (a count may sound on the
+    very beat a key was pressed on: it is heard whole, then the answer)."""
+    cues = {round(c["heard"], 4) for c in heard.cues if c["heard"] is not None}
+    return min((s for s in heard.sounds if s.start > t and round(s.start, 4) not in cues),
+               key=lambda s: s.start)
 
 
 @pytest.mark.audio
