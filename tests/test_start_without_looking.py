@@ -9,8 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from window_steps import key, walk_to
 
-from knee_desktop.runtime.prompts import CONFIRM_QUIT, GOING_ON, SCREEN_AWAKE
+from knee_desktop.runtime.driver import STOP_CONFIRM_SECONDS
+from knee_desktop.runtime.prompts import CONFIRM_QUIT, GOING_ON, HOW_TO_START, SCREEN_AWAKE
 from knee_desktop.session.engine import State
+from knee_desktop.ui.session import keys
 
 
 @pytest.mark.parametrize("k", [Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter])
@@ -81,3 +83,20 @@ def test_the_close_question_holds_the_session_until_answered(window, timers, voi
     assert voice.said[-2:] == [CONFIRM_QUIT, GOING_ON]
     timers.advance(5.0)
     assert not session.held and session.state is State.RUNNING
+
+
+def test_the_esc_hint_goes_from_the_screen_when_its_window_closes(window, timers, qtbot):
+    window.start_session()
+    key(window.steps, Qt.Key.Key_Escape, qtbot)
+    assert "Esc again" in window.session_view.status.text()
+    timers.advance(STOP_CONFIRM_SECONDS + 0.1)
+    assert "Esc again" not in window.session_view.status.text()
+    assert window.driver.state is State.RUNNING
+
+
+def test_launch_says_how_to_start_once_unless_a_screen_reader_runs(window, voice, monkeypatch):
+    monkeypatch.setattr(keys, "screen_reader_enabled", lambda: True)
+    assert not keys.say_how_to_start(window.driver) and voice.said == []
+    monkeypatch.setattr(keys, "screen_reader_enabled", lambda: False)
+    assert keys.say_how_to_start(window.driver)
+    assert voice.said == [HOW_TO_START]

@@ -64,6 +64,8 @@ class ControlBar(QWidget):
         self.start.setStyleSheet(
             "QPushButton#start { padding: 6px; border: 3px solid palette(mid);"
             " border-radius: 6px; background: palette(button); }"
+            " QPushButton#start:hover { background: palette(light); }"
+            " QPushButton#start:pressed { background: palette(mid); }"
             " QPushButton#start:focus { border: 4px solid palette(highlight); }")
         self.show_steps = QPushButton("Steps")
         self.show_steps.setObjectName("show-steps")
