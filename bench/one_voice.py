@@ -424,7 +424,9 @@ def report(which: str, heard: Heard) -> list[str]:
     t0 = min((s.start for s in heard.sounds), default=0.0)
     rows = [(s.start, f"{(s.start - t0) * 1000:8.0f} ms  {'' if s.whole else '(cut) '}"
              f"{s.text!r} until {(s.start + len(s.samples) / RATE - t0) * 1000:.0f}"
-             f"  [match {s.score:.3f} at {s.lags_ms[0]:+.1f} ms]") for s in heard.sounds]
+             f"  [match {s.score:.3f} at {s.lags_ms[0]:+.1f} ms]"
+             + ("" if s.alone else f" pieces {[round(x, 2) for x in s.scores]}"))
+            for s in heard.sounds]
     rows += [(k["t"], f"{(k['t'] - t0) * 1000:8.0f} ms  KEY {k['key']}") for k in heard.keys]
     lines = [f"== {which}"] + [r for _, r in sorted(rows)]
     lines += [f"   overlap: {a!r} under {b!r} for {ms:.0f} ms" for a, b, ms in heard.overlaps]
