@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from knee_desktop.history.feel import KneeFeel
 from knee_desktop.runtime import audio_output as player
 from knee_desktop.runtime.timers import FakeTimers
+from knee_desktop.runtime.voice_base import Voice
 from knee_desktop.session.clock import FakeClock
 from knee_desktop.session.engine import Session
-from knee_desktop.speech.base import Progress, Voice
 from knee_desktop.speech.clip import RATE
+from knee_desktop.speech.render import Progress
 
 LATENCY = 0.2
 SECONDS = 1.0  # every phrase of the fake voice lasts this long

@@ -25,8 +25,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from knee_desktop.cli.run_cmd import Progress
+    from knee_desktop.runtime.planning import session_timeline
     from knee_desktop.speech.export import check_target, export_session
-    from knee_desktop.speech.timing import session_timeline
 
     out = Path(args.out)
     check_target(out, force=args.force)  # before the minutes of rendering, not after

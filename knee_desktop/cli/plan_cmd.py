@@ -29,7 +29,7 @@ def _clock(t: float) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from knee_desktop.cli.run_cmd import Progress
-    from knee_desktop.speech.timing import clock, session_timeline
+    from knee_desktop.runtime.planning import clock, session_timeline
 
     routine = load_catalog().get(args.routine)
     saved = saved_settings()

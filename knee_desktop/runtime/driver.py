@@ -30,8 +30,9 @@ from knee_desktop.runtime.qt_workarounds import dispose
 from knee_desktop.runtime.scheduler import CueScheduler
 from knee_desktop.runtime.server_watch import BACK_WORDS
 from knee_desktop.runtime.timers import QtTimers, Timers
+from knee_desktop.runtime.voice_base import Voice
 from knee_desktop.session.engine import Cue, Session, State
-from knee_desktop.speech.base import Progress, Voice
+from knee_desktop.speech.render import Progress
 
 if TYPE_CHECKING:
     from knee_desktop.plan.settings import PlanSettings

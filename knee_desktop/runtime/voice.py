@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from knee_desktop.runtime.audio_output import AudioOutput, AudioUnavailable
-from knee_desktop.speech.base import Progress, SilentVoice, Voice
+from knee_desktop.runtime.planning import fit_speech
+from knee_desktop.runtime.voice_base import SilentVoice, Voice
 from knee_desktop.speech.clip import Clip, ClipError
-from knee_desktop.speech.render import SpeechCache, SpeechUnavailable, VoiceSettings
+from knee_desktop.speech.render import Progress, SpeechCache, SpeechUnavailable, VoiceSettings
 from knee_desktop.speech.tones import ToneSet
 
 if TYPE_CHECKING:
@@ -63,8 +64,6 @@ class ClipVoice(Voice):
 
     def plan(self, routine: Routine, settings: PlanSettings, progress: Progress | None = None,
              extra: Sequence[str] = ()) -> tuple[Timeline, list[str]]:
-        from knee_desktop.speech.fit import fit_speech
-
         timeline, self.source, notes = fit_speech(routine, settings, self.source, progress,
                                                   extra=extra)
         self.open_output()
@@ -75,8 +74,6 @@ class ClipVoice(Voice):
                  extra: Sequence[str] = ()) -> tuple[Timeline, list[str]]:
         """Fitted to the clips (rendered and cached first) as :meth:`plan` does, without
         opening the output."""
-        from knee_desktop.speech.fit import fit_speech
-
         timeline, self.source, notes = fit_speech(routine, settings, self.source, progress,
                                                   extra=extra)
         return timeline, notes

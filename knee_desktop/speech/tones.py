@@ -10,6 +10,7 @@ import array
 import math
 from collections.abc import Sequence
 
+from knee_desktop.plan.lengths import SpokenLengths
 from knee_desktop.speech.clip import RATE, Clip
 
 
@@ -70,3 +71,7 @@ class ToneSet:
     def duration(self, text: str) -> float:
         # Counts are what must fit their beats; the longest tone bounds every phrase.
         return max(c.seconds for c in self.tones.values())
+
+    def lengths(self) -> SpokenLengths:
+        """What the tones measure, for fitting a timeline to them (plan/fit.py)."""
+        return SpokenLengths({}, every=self.duration(""))

@@ -17,7 +17,7 @@ from knee_desktop.common.errors import KneeError
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.prefs import user_settings
 from knee_desktop.prefs.launch import LaunchOptions
-from knee_desktop.speech.base import NoAudioVoice, SilentVoice, Voice
+from knee_desktop.runtime.voice_base import NoAudioVoice, SilentVoice, Voice
 
 if TYPE_CHECKING:
     from knee_desktop.ui.session.main_window import MainWindow

@@ -46,9 +46,9 @@ from knee_desktop.routine.model import Routine
 from knee_desktop.runtime.audio_output import AudioUnavailable
 from knee_desktop.runtime.driver import CONFIRM_QUIT, GOING_ON, SessionDriver
 from knee_desktop.runtime.timers import QtTimers, Timers
+from knee_desktop.runtime.voice_base import Voice
 from knee_desktop.session.clock import Clock
 from knee_desktop.session.engine import Cue, Session, State
-from knee_desktop.speech.base import Voice
 from knee_desktop.speech.clip import ClipError
 from knee_desktop.ui.screen_room import fitted
 from knee_desktop.ui.session.controller import SessionController

@@ -1,21 +1,21 @@
 """What the rest of the app needs from a voice, whatever makes the sound.
 
-Implementations: SilentVoice (``--silent``), and the real ones in this package (pre-rendered
-pyttsx3 speech played with QtMultimedia, or generated tones when no speech engine exists).
+Implementations: SilentVoice (``--silent``), NoAudioVoice, and the real one,
+:class:`~knee_desktop.runtime.voice.ClipVoice` (pre-rendered pyttsx3 speech, or generated
+tones when no speech engine exists, played with QtMultimedia).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from knee_desktop.common.hooks import Hook
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.plan.timeline import Timeline, compile_timeline, estimate_speech_seconds
 from knee_desktop.routine.model import Routine
 from knee_desktop.session.engine import announcements
-
-Progress = Callable[[int, int], None]  # (done, total)
+from knee_desktop.speech.render import Progress
 
 
 class Voice(ABC):
