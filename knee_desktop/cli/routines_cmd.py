@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from knee_desktop.cli.run_cmd import Progress
+    from knee_desktop.cli.run_cmd import RenderingProgress
     from knee_desktop.runtime.planning import clock, session_timeline
 
     catalog = load_catalog()
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
         # The length a session with the saved settings and voice plays, as `plan` shows it.
         try:
             planned = session_timeline(routine, saved.to_plan_settings(), saved,
-                                       Progress(sys.stderr))
+                                       RenderingProgress(sys.stderr))
             length = clock(planned.timeline.duration)
             estimated = estimated or planned.estimated
         except KneeError as exc:

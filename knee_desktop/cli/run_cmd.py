@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=run)
 
 
-class Progress:
+class RenderingProgress:
     """Rendering progress on stderr: one updating line on a terminal, else two lines."""
 
     def __init__(self, stream: IO[str]) -> None:
@@ -183,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
                            ask_after_stop=False)
     runner.driver = driver
     try:
-        timeline, notes = driver.plan(routine, settings, Progress(sys.stderr))
+        timeline, notes = driver.plan(routine, settings, RenderingProgress(sys.stderr))
         for note in notes:
             print(note, file=sys.stderr)
     except KneeError:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
+from knee_desktop.plan.events import EventKind
 from knee_desktop.runtime.audio_output import AudioOutput, AudioUnavailable
 from knee_desktop.runtime.planning import fit_speech
 from knee_desktop.runtime.voice_base import SilentVoice, Voice
@@ -27,12 +28,6 @@ if TYPE_CHECKING:
 MOVED_WORDS = "The sound moved to another speaker. We carry on."
 NO_OUTPUT_ADVICE = ("Check that a sound server (PulseAudio or PipeWire) is running and a "
                     "speaker is connected, or start the session in silent mode with --silent.")
-
-
-class ClipSource(Protocol):
-    def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None: ...
-
-    def duration(self, text: str) -> float: ...
 
 
 class ClipVoice(Voice):
@@ -92,7 +87,7 @@ class ClipVoice(Voice):
         self._first = True
         self._told = False
 
-    def _clip(self, text: str, kind: str) -> Clip:
+    def _clip(self, text: str, kind: EventKind) -> Clip:
         if isinstance(self.source, ToneSet):
             clip = self.source.clip(text, kind, first=self._first)
         else:
@@ -102,10 +97,10 @@ class ClipVoice(Voice):
         self._first = False
         return clip
 
-    def play(self, text: str, kind: str = "say") -> None:
+    def play(self, text: str, kind: EventKind = "say") -> None:
         self.play_at(text, kind, None)
 
-    def play_at(self, text: str, kind: str, heard_at: float | None) -> float | None:
+    def play_at(self, text: str, kind: EventKind, heard_at: float | None) -> float | None:
         try:
             clip = self._clip(text, kind)
         except (ClipError, KeyError) as exc:

@@ -11,6 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 from knee_desktop.common.hooks import Hook
+from knee_desktop.plan.events import EventKind
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.plan.timeline import Timeline, compile_timeline, estimate_speech_seconds
 from knee_desktop.routine.model import Routine
@@ -70,11 +71,11 @@ class Voice(ABC):
         return compile_timeline(routine, settings), []
 
     @abstractmethod
-    def play(self, text: str, kind: str = "say") -> None:
+    def play(self, text: str, kind: EventKind = "say") -> None:
         """Start playing a prepared phrase now. ``kind`` is the timeline event kind, for
         voices that use tones instead of words."""
 
-    def play_at(self, text: str, kind: str, heard_at: float) -> float | None:
+    def play_at(self, text: str, kind: EventKind, heard_at: float) -> float | None:
         """Play a prepared phrase so that it is *heard* at clock time ``heard_at`` (it is
         called :attr:`latency` seconds early). Returns when it will be heard, if known.
         Voices that cannot place sound in time just play it now."""
@@ -116,7 +117,7 @@ class NoAudioVoice(Voice):
         if progress:
             progress(len(phrases), len(phrases))
 
-    def play(self, text: str, kind: str = "say") -> None:
+    def play(self, text: str, kind: EventKind = "say") -> None:
         pass
 
 
@@ -135,5 +136,5 @@ class SilentVoice(Voice):
         if progress:
             progress(len(phrases), len(phrases))
 
-    def play(self, text: str, kind: str = "say") -> None:
+    def play(self, text: str, kind: EventKind = "say") -> None:
         self.played.append(text)

@@ -34,6 +34,8 @@ from knee_desktop.speech.centre import METHOD as CENTRE_METHOD
 from knee_desktop.speech.centre import vowel_onset
 from knee_desktop.speech.clip import Clip, ClipError, check_clip, read_wav, write_wav
 
+# (done, total): how rendering is getting on; the one progress report of the app (the
+# terminal shows it with cli.run_cmd.RenderingProgress, the window with its progress bar).
 Progress = Callable[[int, int], None]
 
 ESPEAK_PACKAGE = "libespeak-ng1"

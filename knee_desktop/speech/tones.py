@@ -10,6 +10,7 @@ import array
 import math
 from collections.abc import Sequence
 
+from knee_desktop.plan.events import EventKind
 from knee_desktop.plan.lengths import SpokenLengths
 from knee_desktop.speech.clip import RATE, Clip
 
@@ -37,7 +38,7 @@ END = "end"
 NOTE = "note"
 
 # Which tone a timeline event kind gets.
-KIND_TONE = {
+KIND_TONE: dict[EventKind, str] = {
     "count": TICK, "rep": TICK, "press": TICK,
     "still": STILL, "rest": STILL,
     "still-end": STILL_END, "rest-end": STILL_END, "release": STILL_END,
@@ -65,7 +66,7 @@ class ToneSet:
     def prepare(self, phrases: Sequence[str], progress: object = None) -> None:
         return None
 
-    def clip(self, text: str, kind: str = "say", first: bool = False) -> Clip:
+    def clip(self, text: str, kind: EventKind = "say", first: bool = False) -> Clip:
         return self.tones[START if first else KIND_TONE.get(kind, NOTE)]
 
     def duration(self, text: str) -> float:
