@@ -123,7 +123,13 @@ class MainWindow(QMainWindow):
         central.setMinimumSize(320, 240)
         self.setCentralWidget(central)
         self._build_menu()
+        self._connect()
+        self.resize(default_size(self))
+        first = DEFAULT_ROUTINE if DEFAULT_ROUTINE in catalog.routines \
+            else self.routine_panel.current_id()
+        self.choose_routine(first)
 
+    def _connect(self) -> None:
         self.routine_panel.routine_chosen.connect(self.choose_routine)
         c = self.controls
         c.start.clicked.connect(self._start_clicked)
@@ -145,10 +151,6 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.keys)
-        self.resize(default_size(self))
-        first = DEFAULT_ROUTINE if DEFAULT_ROUTINE in catalog.routines \
-            else self.routine_panel.current_id()
-        self.choose_routine(first)
 
     # ---- seams -------------------------------------------------------------------------
     def _build_menu(self) -> None:
