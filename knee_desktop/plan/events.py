@@ -73,9 +73,12 @@ class StepSpan:
 
 @dataclass(frozen=True)
 class Timeline:
+    """A compiled session: what is said and done when, for every reader."""
+
     routine_id: str
     title: str
-    settings: Resolved
+    settings: Resolved  # the settings it was compiled with, every default filled in
+    # sorted by time; the steps as the step list shows them
     events: tuple[Event, ...]
     steps: tuple[StepSpan, ...]
     duration: float

@@ -101,7 +101,19 @@ class Voice(ABC):
         """Release the audio output."""
 
 
-class NoAudioVoice(Voice):
+class Unheard(Voice):
+    """A voice nothing is heard from: every phrase is ready at once."""
+
+    @property
+    def audible(self) -> bool:
+        return False
+
+    def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
+        if progress:
+            progress(len(phrases), len(phrases))
+
+
+class NoAudioVoice(Unheard):
     """Stands in when no sound can be played: nothing is heard, and ``reason`` says why.
     A session may start with it only after the user chose silence knowingly."""
 
@@ -109,32 +121,16 @@ class NoAudioVoice(Voice):
         super().__init__()
         self.reason = reason
 
-    @property
-    def audible(self) -> bool:
-        return False
-
-    def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
-        if progress:
-            progress(len(phrases), len(phrases))
-
     def play(self, text: str, kind: EventKind = "say") -> None:
         pass
 
 
-class SilentVoice(Voice):
+class SilentVoice(Unheard):
     """No sound at all, for ``--silent``: the user chose it knowingly."""
 
     def __init__(self) -> None:
         super().__init__()
         self.played: list[str] = []
-
-    @property
-    def audible(self) -> bool:
-        return False
-
-    def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
-        if progress:
-            progress(len(phrases), len(phrases))
 
     def play(self, text: str, kind: EventKind = "say") -> None:
         self.played.append(text)
