@@ -244,7 +244,7 @@ def _run_session(app: QCoreApplication, driver: SessionDriver, runner: Runner,
 def terminal_asker(when: When, say: Any) -> KneeFeel | None:
     """The knee question at the terminal (only when stdin is one), asked aloud as well;
     Ctrl+C while it waits skips it."""
-    from knee_desktop.cli.feel import ask_feel_terminal
+    from knee_desktop.cli.knee_question import ask_feel_terminal
 
     if not sys.stdin.isatty():
         return None
