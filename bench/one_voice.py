@@ -132,27 +132,90 @@ PRESSES: dict[str, list[tuple[str, int, str | float, str]]] = {
 
 
 # ---- the child: the real window, keys, and a log of what reached the output ------------
+class OutputLog:
+    """Wraps a voice's output: every clip placed (text, heard at, its samples) and every
+    cut (when, the first frame still free, how much of a sounding clip is kept)."""
+
+    def __init__(self, voice: Any) -> None:
+        self.log: dict[str, Any] = {"placed": [], "cuts": [], "keys": [], "cues": [],
+                                    "clips": {}}
+        self.clips: dict[int, str] = {}  # id of a clip's samples -> its text
+        self.voice, self.out = voice, voice.output
+        self._schedule, self._cancel = self.out.schedule, self.out.cancel
+        self._cut = getattr(self.out, "cut", None)  # not in versions before issue 24
+        self._clip = voice._clip
+        voice._clip = self.named_clip
+        self.out.schedule = self.schedule
+        self.out.cancel = self.cancel
+        if self._cut is not None:
+            self.out.cut = self.cut
+
+    def first_free(self) -> float:
+        out = self.out
+        base = out.base() or 0.0
+        return base + (out._written + len(out._pending) // 2) / RATE + out.pipeline
+
+    def named_clip(self, text: str, kind: str) -> Any:
+        clip = self._clip(text, kind)
+        self.clips[id(clip.samples)] = text
+        self.log["clips"][text] = clip.samples.tobytes().hex()
+        return clip
+
+    def schedule(self, clip: Any, heard_at: float | None = None) -> Any:
+        placed = self._schedule(clip, heard_at)
+        if placed is not None and clip.samples:
+            self.log["placed"].append({"text": self.clips.get(id(clip.samples), "?"),
+                                       "heard": placed.heard, "n": len(clip.samples),
+                                       "at": time.monotonic()})
+        return placed
+
+    def cancel(self) -> None:
+        if self.out.is_open:
+            self.log["cuts"].append({"t": time.monotonic(), "free": self.first_free(),
+                                     "keep": 0.0, "fade": False})
+        self._cancel()
+
+    def cut(self, keep: float) -> float | None:
+        self.log["cuts"].append({"t": time.monotonic(), "free": self.first_free(),
+                                 "keep": keep, "fade": True})
+        assert self._cut is not None
+        return self._cut(keep)  # type: ignore[no-any-return]
+
+
+def press_at(when: str | float, start: float, length: float) -> float:
+    """The clock time of a press (see PRESSES) for a cue heard from ``start``."""
+    if when == "handed":
+        return time.monotonic()
+    if isinstance(when, str):
+        return start + length + float(when[4:])
+    return start + when
+
+
+class Awake:
+    """The screen saver is not what is measured here (its notice takes 3.5 s to say)."""
+
+    def inhibit(self) -> bool:
+        return True
+
+    def release(self) -> None:
+        pass
+
+
 def child(routine_file: str, which: str, out: str) -> int:
+    import logging
+
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtTest import QTest
 
     from knee_desktop.prefs import user_settings as us
     from knee_desktop.prefs.launch import LaunchOptions
     from knee_desktop.routine.loader import load_catalog
-    from knee_desktop.runtime.audio_output import AudioOutput
     from knee_desktop.session.engine import State
-    from knee_desktop.speech.clip import RATE as CLIP_RATE
     from knee_desktop.ui.app.launch import make_app, voice_factory_for
     from knee_desktop.ui.session.main_window import MainWindow
 
-    assert CLIP_RATE == RATE
-    class Awake:  # the screen saver is not what is measured here (its words take 3.5 s)
-        def inhibit(self) -> bool:
-            return True
-
-        def release(self) -> None:
-            pass
-
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("knee_desktop.runtime.audio_output").setLevel(logging.INFO)
     app = make_app()
     settings = us.UserSettings(rate=280)
     window = MainWindow(load_catalog(), voice_factory_for(LaunchOptions(), settings),
@@ -161,74 +224,25 @@ def child(routine_file: str, which: str, out: str) -> int:
     window.show()
     window.choose_routine(routine_file)
     driver = window.driver
-    log: dict[str, Any] = {"placed": [], "cuts": [], "keys": [], "cues": [], "clips": {}}
-    clips: dict[int, str] = {}  # id of a clip's samples -> its text
-
-    def first_free(out: AudioOutput) -> float:
-        base = out.base() or 0.0
-        return base + (out._written + len(out._pending) // 2) / RATE + out.pipeline
-
-    def wrap(out: AudioOutput) -> None:
-        schedule, cancel, cut = out.schedule, out.cancel, getattr(out, "cut", None)
-
-        def logged_schedule(clip: Any, heard_at: float | None = None) -> Any:
-            placed = schedule(clip, heard_at)
-            text = clips.get(id(clip.samples), "?")
-            if placed is not None and clip.samples:
-                log["placed"].append({"text": text, "heard": placed.heard,
-                                      "n": len(clip.samples), "at": time.monotonic()})
-            return placed
-
-        def logged_cancel() -> None:
-            if out.is_open:
-                log["cuts"].append({"t": time.monotonic(), "free": first_free(out), "keep": 0.0,
-                                    "fade": False})
-            cancel()
-
-        out.schedule = logged_schedule  # type: ignore[method-assign]
-        out.cancel = logged_cancel  # type: ignore[method-assign]
-        if cut is not None:
-            def logged_cut(keep: float) -> float | None:
-                log["cuts"].append({"t": time.monotonic(), "free": first_free(out),
-                                    "keep": keep, "fade": True})
-                return cut(keep)  # type: ignore[no-any-return]
-            out.cut = logged_cut  # type: ignore[method-assign]
-
-    voice: Any = window.voice
-    wrap(voice.output)
-    source_clip = voice._clip
-
-    def named_clip(text: str, kind: str) -> Any:
-        clip = source_clip(text, kind)
-        clips[id(clip.samples)] = text
-        log["clips"][text] = clip.samples.tobytes().hex()
-        return clip
-
-    voice._clip = named_clip
+    output = OutputLog(window.voice)
+    log = output.log
     seen: dict[str, int] = {}
-    presses = list(PRESSES[which])
 
     def press(key: str) -> None:
         log["keys"].append({"key": key, "t": time.monotonic()})
         QTest.keyClick(window, getattr(Qt.Key, f"Key_{key}"))
 
-    def on_played(cue: Any, handed: float, heard: float | None) -> None:
+    def on_played(cue: Any, _handed: float, heard: float | None) -> None:
         event = cue.event
         log["cues"].append({"index": cue.index, "kind": event.kind, "text": event.text,
                             "rep": event.rep, "step": event.step, "heard": heard})
         seen[event.kind] = seen.get(event.kind, 0) + 1
-        for kind, nth, when, key in presses:
-            if kind != event.kind or nth != seen[kind]:
-                continue
-            start = heard if heard is not None else cue.due
-            if when == "handed":
-                at = time.monotonic()
-            elif isinstance(when, str):
-                at = start + voice.duration(event.text or "") + float(when[4:])
-            else:
-                at = start + when
-            QTimer.singleShot(max(0, round((at - time.monotonic()) * 1000)),
-                              lambda key=key: press(key))
+        for kind, nth, when, key in PRESSES[which]:
+            if kind == event.kind and nth == seen[kind]:
+                at = press_at(when, heard if heard is not None else cue.due,
+                              window.voice.duration(event.text or "") or 0.0)
+                QTimer.singleShot(max(0, round((at - time.monotonic()) * 1000)),
+                                  lambda key=key: press(key))
 
     driver.played.connect(on_played)
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import QObject, Signal
 
 from knee_desktop.history.feel import KneeFeel, When
-from knee_desktop.plan.timeline import StepSpan, Timeline, compile_timeline
+from knee_desktop.plan.timeline import EventKind, StepSpan, Timeline, compile_timeline
 from knee_desktop.runtime import status
 from knee_desktop.runtime.audio_output import AudioUnavailable
 from knee_desktop.runtime.one_voice import COUNTS, Heard, Speaker
@@ -30,8 +30,9 @@ from knee_desktop.runtime.prompts import GOING_ON as GOING_ON
 from knee_desktop.runtime.qt_workarounds import dispose
 from knee_desktop.runtime.scheduler import CueScheduler
 from knee_desktop.runtime.timers import QtTimers, Timers
+from knee_desktop.runtime.voice_base import Voice
 from knee_desktop.session.engine import Cue, Session, State
-from knee_desktop.speech.base import Progress, Voice
+from knee_desktop.speech.render import Progress
 
 if TYPE_CHECKING:
     from knee_desktop.plan.settings import PlanSettings
@@ -301,7 +302,7 @@ class SessionDriver(QObject):
     def _forget(self, unheard: int) -> None:
         self.heard.forget(unheard, self.session.current_step.index if self.session else -1)
 
-    def _place(self, phrases: Sequence[tuple[str, str]], untimed: bool = False) -> None:
+    def _place(self, phrases: Sequence[tuple[str, EventKind]], untimed: bool = False) -> None:
         for text, _kind in phrases:
             self.spoken.emit(text)
         self.speaker.place(phrases, untimed)

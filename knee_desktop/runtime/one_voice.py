@@ -16,11 +16,12 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject
 
+from knee_desktop.plan.timeline import EventKind
 from knee_desktop.runtime.scheduler import CueScheduler
 from knee_desktop.runtime.timers import Timers
+from knee_desktop.runtime.voice_base import Voice
 from knee_desktop.session.clock import Clock
 from knee_desktop.session.engine import Cue, State
-from knee_desktop.speech.base import Voice
 
 KEEP_SECONDS = 0.7  # a clip sounding that ends within this finishes (a count always does)
 GAP_SECONDS = 0.15  # between two utterances of one answer, and after a clip that finished
@@ -102,7 +103,7 @@ class Floor:
         self._keep(Placed(text, start, start + (self.length(text) if text else 0.0), cue))
         return heard
 
-    def place(self, phrases: Sequence[tuple[str, str]], untimed: bool = False
+    def place(self, phrases: Sequence[tuple[str, EventKind]], untimed: bool = False
               ) -> tuple[float, float]:
         """Phrases back to back, after whatever is still heard: (first heard, last ends).
         ``untimed``: prompts, not cues (``Voice.say_at``)."""
@@ -194,7 +195,7 @@ class Speaker:
             scheduler.hold(unheard)
         return cut
 
-    def place(self, phrases: Sequence[tuple[str, str]], untimed: bool = False) -> None:
+    def place(self, phrases: Sequence[tuple[str, EventKind]], untimed: bool = False) -> None:
         self.floor.place(phrases, untimed)
         self.go_on_later()
 
