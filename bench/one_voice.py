@@ -369,7 +369,8 @@ def onset_lag(recording: Any, sound: Sound, within: float = 0.3) -> int | None:
 def match(recording: Any, sound: Sound) -> tuple[list[float], tuple[float, float]]:
     """Each piece's correlation with the recording where it should be heard (the first
     within 6 ms of its placed time or of where its onset seems to be, each next within
-    3 ms before to 40 ms after the one before: a stream that skipped delays the rest), and
+    2 ms of the one before, or else 40 ms before to 80 ms after it: a stream that skipped
+    delays the rest, a recorder that lost samples brings it forward), and
     the first and last piece's lag in ms. A clip heard alone scores ~1 in every piece;
     where another sound is mixed in, far less."""
     rec, samples = recording.samples, sound.samples
@@ -385,8 +386,11 @@ def match(recording: Any, sound: Sound) -> tuple[list[float], tuple[float, float
             guesses = {0, onset_lag(recording, sound) or 0}
             score, found = max(best_lag(rec, piece, at + k, g - span, g + span, g)
                                for g in guesses)
-        else:
-            score, found = best_lag(rec, piece, at + k, lag - 66, lag + 882, lag)
+        else:  # where the last piece was; if not there, the stream or the recorder slipped
+            score, found = best_lag(rec, piece, at + k, lag - 44, lag + 44, lag)
+            if score < ALONE:
+                score, found = max((score, found),
+                                   best_lag(rec, piece, at + k, lag - 882, lag + 1764, lag))
         if score < -0.5:
             continue  # the recording ends before this piece could be heard
         lag = found
