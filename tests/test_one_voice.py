@@ -170,3 +170,13 @@ def test_a_question_on_screen_holds_the_session_until_answered(rig: Rig) -> None
     assert not session.held
     finish(rig)
     assert overlaps(rig) == []
+
+
+def test_i_during_the_closing_words_waits_for_them(rig: Rig) -> None:
+    session = rig.start()
+    rig.timers.advance_until(lambda: session.state is State.FINISHED)
+    closing = rig.voice.heard[-1]
+    rig.driver.where_am_i()  # "No session is running.", after the closing words, whole
+    assert rig.voice.heard[-2] == closing and closing[2] - closing[1] == pytest.approx(SECONDS)
+    assert rig.voice.heard[-1][1] >= closing[2]
+    assert overlaps(rig) == []

@@ -20,7 +20,6 @@ from bench.labs.pulse import MonitorRecorder, PrivatePulse, Recording
 from bench.labs.routines import tiny_routine
 from knee_desktop.history.feel import spoken_question
 from knee_desktop.runtime.driver import CONFIRM_STOP
-from knee_desktop.runtime.prompts import SCREEN_AWAKE
 from knee_desktop.session.engine import PAUSED_SAY, STOPPED_SAY
 
 REPO = Path(__file__).resolve().parent.parent
@@ -49,8 +48,7 @@ def test_every_prompt_is_heard(tmp_path: Path, pulse: PrivatePulse) -> None:
         recording = rec.stop()
     assert proc.returncode == 0, proc.stdout + proc.stderr
     report = json.loads(proc.stdout.strip().splitlines()[-1])
-    # no screen saver on the private bus: said once before the session (issue 24)
-    assert [p for p in report["problems"] if p != SCREEN_AWAKE] == []
+    assert report["problems"] == []
     spoken = [(t, text) for t, text in report["spoken"]]
     texts = [text for _, text in spoken]
     paused = texts.index(PAUSED_SAY)

@@ -221,7 +221,8 @@ class SessionDriver(QObject):
         if not self._open_output():
             return ""
         self._disarm()
-        self.speaker.hold()  # first: the answer says where the person is once it is heard
+        if not self.ending:  # the closing words are not cut: the answer waits for them
+            self.speaker.hold()  # first: the answer says where the person is when heard
         if session is None or not self.active:
             words = [status.NO_SESSION, *([self.idle_hint] if self.idle_hint else [])]
         else:
