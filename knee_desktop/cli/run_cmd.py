@@ -54,7 +54,9 @@ class Progress:
     """Rendering progress on stderr: one updating line on a terminal, else two lines."""
 
     def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
+        # Our own words and numbers only: past the terminal filter, which would show the
+        # carriage return that updates the line as text.
+        self.stream = getattr(stream, "inner", stream)
         self.shown = False
         self.tty = stream.isatty()
 
