@@ -8,8 +8,8 @@ is repaired for this run and said in one line, never a crash report.
 
 from __future__ import annotations
 
-import contextlib
 import atexit
+import contextlib
 import datetime as dt
 import io
 import os

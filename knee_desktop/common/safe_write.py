@@ -50,16 +50,17 @@ def check_target(path: Path | str, *, replace: bool = False, what: str = "",
         return False
     except OSError as exc:
         raise UnsafeTarget(f"{name} cannot be checked ({exc.strerror or exc}).") from None
+    advice = " Give the name of a new file." if force_hint else ""
     if stat.S_ISLNK(info.st_mode):
         try:
             to = os.readlink(path)
         except OSError:
             to = "somewhere"
         raise UnsafeTarget(f"{name} is a link (to {to}); a link is never written through or "
-                           "replaced. Give the name of a new file.")
+                           f"replaced.{advice}")
     if not stat.S_ISREG(info.st_mode):
-        raise UnsafeTarget(f"{name} is {_kind(info.st_mode)}; it is never written. Give the "
-                           "name of a new file.")
+        raise UnsafeTarget(f"{name} is {_kind(info.st_mode)}, not a regular file; it is never "
+                           f"written.{advice}")
     if not replace:
         hint = f"; add {force_hint} to replace it" if force_hint else ""
         raise UnsafeTarget(f"{name} already exists{hint}.")
@@ -83,7 +84,7 @@ def open_stream(path: Path | str, *, replace: bool = False, what: str = "",
     try:
         fd = os.open(path, flags, 0o666)
     except OSError as exc:
-        raise UnsafeTarget(f"{name} cannot be written ({exc.strerror or exc}).") from None
+        raise UnsafeTarget(f"{name}: cannot be written ({exc.strerror or exc}).") from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):

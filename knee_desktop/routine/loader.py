@@ -40,8 +40,9 @@ ROUTINE_BUDGET = Budget(tables=limits.ROUTINE_MAX_STEPS + 1,
                         f"{limits.ROUTINE_MAX_STEPS} steps)")
 _ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # used with fullmatch: "x\n" is no id
 log = logging.getLogger(__name__)
-_NONEMPTY = "a non-empty string with visible text"
-_NONEMPTY_LIST = "a list of non-empty strings with visible text"
+_NONEMPTY = "a non-empty string of visible text without control characters"
+_NONEMPTY_LIST = "a list of non-empty strings of visible text without control characters"
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 T = TypeVar("T")
 
 _TOP_KEYS = {
@@ -114,8 +115,10 @@ def _get(
 
 
 def _text(value: Any) -> str | None:
-    """A non-empty string with something visible in it (not only zero-width spaces)."""
-    return value.strip() if isinstance(value, str) and has_visible(value) else None
+    """A non-empty string with something visible in it (not only zero-width spaces) and no
+    control character (an escape sequence would reach terminals, the history and exports)."""
+    ok = isinstance(value, str) and has_visible(value) and not _CONTROL.search(value)
+    return value.strip() if ok else None
 
 
 def _within(r: limits.Range) -> Callable[[Any], float | None]:
