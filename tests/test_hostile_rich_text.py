@@ -17,9 +17,9 @@ from knee_desktop.history.records import SessionRecord
 from knee_desktop.history.store import HistoryStore
 from knee_desktop.routine.loader import load_catalog
 from knee_desktop.ui.app.launch import make_app
-from knee_desktop.ui.text import OUR_HTML
 from tests.test_loader import GOOD
 
+OUR_HTML = "knee_our_html"  # ui.text.OUR_HTML: our own HTML, every user text escaped
 HOSTILE = "<img src='/dev/zero'><b style=\"background-image:url(/dev/urandom)\">x</b>"
 
 

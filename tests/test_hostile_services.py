@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from knee_desktop.common.desktop_probe import bus_answers, hello_message
 from tests.dbus_fixtures import PrivateBus, private_bus  # noqa: F401 - a fixture
 from tests.tiny_routine import tiny_routine
 
@@ -55,6 +54,8 @@ def hung_bus(tmp_path: Path) -> Iterator[str]:
 
 def test_the_probe_tells_a_hung_bus_from_a_live_one(hung_bus: str,
                                                     private_bus: PrivateBus) -> None:  # noqa: F811
+    from knee_desktop.common.desktop_probe import bus_answers, hello_message
+
     start = time.monotonic()
     assert bus_answers(hung_bus, timeout=0.5) is False
     assert time.monotonic() - start < 2

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from knee_desktop.common import safe_write
 from knee_desktop.prefs import user_settings as us
 
 REPO = Path(__file__).resolve().parent.parent
@@ -22,6 +21,8 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_an_atomic_write_removes_its_part_and_passes_the_signal_on(tmp_path: Path,
                                                                     signum: int) -> None:
+    from knee_desktop.common import safe_write
+
     got: list[int] = []
     old = signal.signal(signum, lambda n, _f: got.append(n))
     out = tmp_path / "w" / "out.bin"

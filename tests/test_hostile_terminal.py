@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from knee_desktop.common.plain_text import TerminalFilter, terminal_safe
 from knee_desktop.main import main
 from tests.test_loader import GOOD
 from tests.tiny_routine import TINY
@@ -28,6 +27,8 @@ def _clean(text: str) -> None:
 
 
 def test_the_filter_shows_every_control_character_as_text() -> None:
+    from knee_desktop.common.plain_text import terminal_safe
+
     shown = terminal_safe(EVIL + "\udcff")
     _clean(shown)
     assert "\\x1b]0;owned\\x07" in shown and "\\x9b31m" in shown and "\\u202e" in shown
@@ -37,6 +38,8 @@ def test_the_filter_shows_every_control_character_as_text() -> None:
 
 def test_the_filter_wraps_a_stream() -> None:
     import io
+
+    from knee_desktop.common.plain_text import TerminalFilter
 
     out = io.StringIO()
     TerminalFilter(out).write(EVIL)
