@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from bench.labs.routines import GOOD
 from knee_desktop.common import limits
 from knee_desktop.common.errors import RoutineError
 from knee_desktop.common.safe_read import check_toml_shape
 from knee_desktop.main import main
 from knee_desktop.prefs import user_settings as us
 from knee_desktop.routine.loader import load_catalog, parse_routine
-from tests.test_loader import GOOD
 
 DIGIT_KEY = "1" + ".2" * 30_000 + " = 1\n"  # 60 KB: tomllib took > 10 s on this
 

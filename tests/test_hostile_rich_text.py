@@ -13,11 +13,11 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QToolTip, QWidget
 
+from bench.labs.routines import GOOD
 from knee_desktop.history.records import SessionRecord
 from knee_desktop.history.store import HistoryStore
 from knee_desktop.routine.loader import load_catalog
 from knee_desktop.ui.app.launch import make_app
-from tests.test_loader import GOOD
 
 OUR_HTML = "knee_our_html"  # ui.text.OUR_HTML: our own HTML, every user text escaped
 HOSTILE = "<img src='/dev/zero'><b style=\"background-image:url(/dev/urandom)\">x</b>"
@@ -52,7 +52,7 @@ def hostile(user_routines: Path) -> str:
 def test_a_routine_summary_that_looks_like_html_shows_as_text(qtbot, hostile: str) -> None:
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.ui.session.main_window import MainWindow
-    from tests.window_helpers import FakeInhibitor, RecordingVoice
+    from tests.fakes import FakeInhibitor, RecordingVoice
 
     make_app()
     voice = RecordingVoice()
@@ -79,7 +79,7 @@ def test_every_label_of_every_window_and_dialog(qtbot, hostile: str, tmp_path: P
     from knee_desktop.ui.history.window import HistoryWindow
     from knee_desktop.ui.session.main_window import MainWindow
     from knee_desktop.ui.settings.dialog import SettingsDialog
-    from tests.window_helpers import FakeInhibitor, RecordingVoice
+    from tests.fakes import FakeInhibitor, RecordingVoice
 
     make_app()
     store = HistoryStore(tmp_path / "h.sqlite3")

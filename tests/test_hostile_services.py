@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.dbus_fixtures import PrivateBus, private_bus  # noqa: F401 - a fixture
-from tests.tiny_routine import tiny_routine
+from bench.labs.routines import tiny_routine
+from tests.fixtures.dbus import PrivateBus
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -53,7 +53,7 @@ def hung_bus(tmp_path: Path) -> Iterator[str]:
 
 
 def test_the_probe_tells_a_hung_bus_from_a_live_one(hung_bus: str,
-                                                    private_bus: PrivateBus) -> None:  # noqa: F811
+                                                    private_bus: PrivateBus) -> None:
     from knee_desktop.common.desktop_probe import bus_answers, hello_message
 
     start = time.monotonic()
@@ -89,7 +89,7 @@ def test_the_window_appears_with_a_bus_that_never_answers(tmp_path: Path,
 
 @pytest.mark.slow
 def test_run_with_a_stopped_sound_server_says_so_at_once(tmp_path: Path) -> None:
-    from bench.pulse_lab import PulseUnavailable, private_pulse
+    from bench.labs.pulse import PulseUnavailable, private_pulse
 
     routine = tiny_routine(tmp_path)
     try:

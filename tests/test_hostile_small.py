@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.labs.routines import GOOD, TINY
 from knee_desktop.common.errors import RoutineError
 from knee_desktop.main import main
 from knee_desktop.prefs import user_settings as us
 from knee_desktop.routine.loader import parse_routine
-from tests.test_loader import GOOD
-from tests.tiny_routine import TINY
 
 
 def _bad(text: str) -> RoutineError:

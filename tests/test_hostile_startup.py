@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tiny_routine import TINY
+from bench.labs.routines import TINY
 
 pytestmark = pytest.mark.slow  # each case is a real process
 

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.labs.routines import GOOD, TINY
 from knee_desktop.main import main
-from tests.test_loader import GOOD
-from tests.tiny_routine import TINY
 
 EVIL = "Knee\x1b]0;owned\x07\x1b[2J\x9b31m\r\u202egnp.exe\x00end"
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.labs.routines import tiny_routine
 from knee_desktop.common.errors import KneeError, SettingsError
 from knee_desktop.history.records import HistoryError
 from knee_desktop.history.store import HistoryStore
 from knee_desktop.prefs import reminder
 from knee_desktop.prefs import user_settings as us
-from tests.tiny_routine import tiny_routine
 
 SPECIALS = ["link", "fifo", "folder", "device"]
 

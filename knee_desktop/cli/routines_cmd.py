@@ -38,16 +38,16 @@ def _all_cached(routine: Routine, settings: PlanSettings, source: object) -> boo
 def _length(routine: Routine, saved: UserSettings) -> tuple[str, bool, bool]:
     """(the session's length as `plan` shows it, estimated for lack of an engine, a guess
     because its phrases are not rendered yet)."""
-    from knee_desktop.cli.run_cmd import Progress
+    from knee_desktop.cli.run_cmd import RenderingProgress
     from knee_desktop.plan.timeline import compile_timeline, estimate_speech_seconds
-    from knee_desktop.speech.timing import clock, session_timeline, source_of
+    from knee_desktop.runtime.planning import clock, session_timeline, source_of
 
     settings = saved.to_plan_settings()
     source, _notes, _estimated = source_of(saved)
     if not _all_cached(routine, settings, source):
         guess = compile_timeline(routine, settings, speech=estimate_speech_seconds)
         return f"about {clock(guess.duration)}", False, True
-    planned = session_timeline(routine, settings, saved, Progress(sys.stderr))
+    planned = session_timeline(routine, settings, saved, RenderingProgress(sys.stderr))
     return clock(planned.timeline.duration), planned.estimated, False
 
 
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         if routine.summary:
             print(f"{'':20} {routine.summary}")
     if estimated:
-        from knee_desktop.speech.timing import ESTIMATE_NOTE
+        from knee_desktop.runtime.planning import ESTIMATE_NOTE
 
         print(ESTIMATE_NOTE, file=sys.stderr)
     if guessed:
