@@ -159,13 +159,14 @@ def _signals_clean_up(clean_up: Callable[[], None]) -> Iterator[None]:
 def atomic_file(path: Path | str, *, replace: bool = False, what: str = "",
                 force_hint: str = "--force", binary: bool = False,
                 mode: int | None = None, follow: Callable[[Path], Path] | None = None,
-                ) -> Iterator[IO[Any]]:
+                make_folder: bool = True) -> Iterator[IO[Any]]:
     """Write a file whole or not at all: the body writes to a ``.part`` beside ``path``,
     which is renamed over it when the body ends; any failure, Ctrl+C, SIGTERM or SIGHUP
     removes the part and leaves ``path`` as it was. ``mode``: the new file's permissions
     (default: an existing file's, else 0666 less the umask). ``follow``: where a link at
     ``path`` may lead (the settings file kept in a dotfiles repository): the target that
-    the caller vouches for is replaced instead of the link."""
+    the caller vouches for is replaced instead of the link. ``make_folder``: make the
+    folder if it is missing."""
     path = Path(path)
     if follow is not None and path.is_symlink():
         path = follow(path)
@@ -177,7 +178,8 @@ def atomic_file(path: Path | str, *, replace: bool = False, what: str = "",
         os.umask(mask)
         mode = 0o666 & ~mask
     folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
+    if make_folder:
+        folder.mkdir(parents=True, exist_ok=True)
     fd, part = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
 
     def remove_part() -> None:

@@ -58,7 +58,8 @@ class HistoryFiles:
             count = self.store.count()
             # The file dialog asked before replacing a file; a link, a FIFO or a device is
             # never written, and a failed export leaves nothing behind.
-            with atomic_file(path, replace=True, what="The export file", force_hint="") as out:
+            with atomic_file(path, replace=True, what="The export file", force_hint="",
+                             make_folder=False) as out:
                 if path.suffix.lower() == ".csv":
                     history_io.dump_csv(self.store.sessions(), out)
                 else:
