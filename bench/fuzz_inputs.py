@@ -226,8 +226,10 @@ def _hostile_areas(root: Path, examples: int, timeout: float) -> tuple[Area, ...
 
 def reproductions(repeat: int = 11) -> None:
     """Median time to a message for issue 13's slow routine files (before: 30 s and ~3 GB
-    for the format spec; a hang or a crash for the others), and for the slowest 1 MiB file
-    we know (a quarter of a million numbers: tomllib's own time)."""
+    for the format spec; a hang or a crash for the others), for the 1 MiB file of a quarter
+    of a million numbers (before issue 29's value budget: tomllib's own ~1 s), and for issue
+    29's parse bombs (before: ≥ 10 s for 30k digit parts, a hang for 250k, 3,000 steps
+    rendered ~6,000 phrases in `routines`)."""
     from bench.labs.routines import GOOD
     from knee_desktop.common.errors import RoutineError
     from knee_desktop.routine.loader import parse_routine

@@ -34,6 +34,8 @@ def _step(i: int) -> str:
                      id="many-parts"),
         pytest.param("".join(f"[t{i}]\n" for i in range(5000)), "more than", id="tables"),
         pytest.param("a = [" + "{}," * 5000 + "]\n", "more than", id="inline-tables"),
+        pytest.param("a = [" + "1.5," * (1 << 18) + "]\n", "more than 10000 values",
+                     id="1-MiB-of-numbers"),
     ],
 )
 def test_shapes_past_the_budget_are_refused_before_tomllib(text: str, expected: str) -> None:

@@ -77,6 +77,7 @@ TOML_MAX_DEPTH = 32  # arrays and inline tables inside each other
 TOML_MAX_KEY_PARTS = 32  # a.b.c… parts in one dotted key (tomllib is quadratic in them)
 TOML_MAX_ALL_PARTS = 4096  # dotted key parts in a whole file
 TOML_MAX_TABLES = 256  # [tables], [[arrays of tables]] and {inline tables} in a file
+TOML_MAX_VALUES = 10_000  # key = value pairs and array items in a file (tomllib: ~4 µs each)
 ROUTINE_MAX_STEPS = 100  # [[steps]] in a routine (the shipped ones have 2 and 11)
 ROUTINE_FOLDER_FILES = 500  # .toml files read from one routines folder
 NUMBER_MAX_DIGITS = 32  # digits in one number written in a file

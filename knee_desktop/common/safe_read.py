@@ -131,6 +131,7 @@ class Budget:
     all_parts: int = limits.TOML_MAX_ALL_PARTS
     tables: int = limits.TOML_MAX_TABLES
     depth: int = limits.TOML_MAX_DEPTH
+    values: int = limits.TOML_MAX_VALUES
     tables_say: str = "tables"
 
 
@@ -145,6 +146,7 @@ class _Shape:
         self.parts = 0
         self.all_parts = 0
         self.tables = 0
+        self.values = 0
 
     def _table(self) -> str | None:
         self.tables += 1
@@ -201,11 +203,13 @@ class _Shape:
             after = text[end] if end < len(text) else ""
             if not (before.isdigit() and after.isdigit()):  # 2.5 is a number, not a key
                 return self._part()
-        elif c == "=":
-            self.key, self.parts = False, 0
-        elif c == ",":
+        elif c in "=,":
+            self.values += 1
+            if self.values > self.b.values:
+                return (f"more than {self.b.values} values; expected a file of ordinary size "
+                        "as the documentation shows")
             self.parts = 0
-            self.key = bool(self.stack) and self.stack[-1] == "t"
+            self.key = c == "," and bool(self.stack) and self.stack[-1] == "t"
         elif c in "0123456789_":
             return (f"a number with more than {limits.NUMBER_MAX_DIGITS} digits; expected a "
                     "number of ordinary size")
