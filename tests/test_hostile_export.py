@@ -81,7 +81,7 @@ def _sessions(text: str) -> list[dict[str, object]]:
     return sorted(data["sessions"], key=lambda s: s["uuid"])
 
 
-@settings(max_examples=40, deadline=None, database=None, derandomize=True,
+@settings(max_examples=25, deadline=None, database=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.function_scoped_fixture])
 @given(st.lists(records(), min_size=1, max_size=4, unique_by=lambda r: r.uuid))
