@@ -82,6 +82,7 @@ def test_every_label_of_every_window_and_dialog(qtbot, hostile: str, tmp_path: P
     from tests.fakes import FakeInhibitor, RecordingVoice
 
     make_app()
+    before = set(QApplication.topLevelWidgets())  # other tests' windows are not ours to check
     store = HistoryStore(tmp_path / "h.sqlite3")
     started = datetime(2026, 1, 2, 8, tzinfo=UTC)
     store.import_sessions([SessionRecord("mini", HOSTILE, started, note=HOSTILE,
@@ -102,7 +103,7 @@ def test_every_label_of_every_window_and_dialog(qtbot, hostile: str, tmp_path: P
         top.show()
         qtbot.waitExposed(top)
     assert sum(_check(top) for top in tops) > 20
-    for top in QApplication.topLevelWidgets():  # anything else that opened on the way
+    for top in set(QApplication.topLevelWidgets()) - before:  # anything else that opened
         if top.isVisible():
             _check(top)
     tip = history.model.data(history.model.index(0, 1), Qt.ItemDataRole.ToolTipRole)
