@@ -76,3 +76,13 @@ def test_a_byte_order_mark_is_named(capsys: pytest.CaptureFixture[str]) -> None:
 def test_a_title_of_only_invisible_characters_is_refused(title: str) -> None:
     err = _bad(GOOD.replace('title = "Mini"', f'title = "{title}"'))
     assert err.field == "title" and "visible text" in str(err)
+
+
+@pytest.mark.parametrize(("old", "field"), [('title = "Mini"', "title"),
+                                            ('title = "Left"', "steps[1].title")])
+def test_a_title_the_history_could_not_export_is_refused(old: str, field: str) -> None:
+    """A 600-character title would be recorded, then refused by the import of its own
+    export (at most 500): the routine is refused instead, naming the field."""
+    assert old in GOOD
+    err = _bad(GOOD.replace(old, old.replace('"', '"' + "x" * 600, 1), 1))
+    assert err.field == field and "at most 200" in str(err)

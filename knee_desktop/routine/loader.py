@@ -164,6 +164,14 @@ def _check_template(ctx: _Ctx, where: tuple[str | int, ...], text: str,
     return text if allowed else template.plain(text)
 
 
+def _short(ctx: _Ctx, where: tuple[str | int, ...], title: str) -> str:
+    """A title the history can keep and export (and every screen can show)."""
+    if len(title) > limits.TITLE_CHARS:
+        raise ctx.fail(where, f"{len(title)} characters; expected a title of at most "
+                       f"{limits.TITLE_CHARS}")
+    return title
+
+
 def _plain(ctx: _Ctx, where: tuple[str | int, ...], text: str) -> str:
     return _check_template(ctx, where, text, set())
 
@@ -194,7 +202,7 @@ def _load_step(ctx: _Ctx, index: int, table: Any) -> Step:
                      required=not optional)
         if value is not None:
             texts[name] = _check_template(ctx, (*where, name), value, allowed)
-    title = texts.get("title", "")
+    title = _short(ctx, (*where, "title"), texts.get("title", ""))
     if kind == "say":
         return SayStep(title=title or texts["say"][:40], say=texts["say"])
     if kind == "move":
@@ -248,7 +256,8 @@ def parse_routine(text: str, path: Path) -> Routine:
     rid = _get(ctx, data, (), "id",
                lambda v: v if isinstance(v, str) and _ID_RE.fullmatch(v) else None,
                "lower-case letters, digits and dashes, like \"windshield-wiper\"")
-    title = _plain(ctx, ("title",), _get(ctx, data, (), "title", _text, _NONEMPTY))
+    title = _short(ctx, ("title",), _plain(ctx, ("title",), _get(ctx, data, (), "title", _text,
+                                                                  _NONEMPTY)))
     per_leg = _get(ctx, data, (), "per_leg", lambda v: v if isinstance(v, bool) else None,
                    "true or false", required=False)
     switch = _get(ctx, data, (), "switch_say", _text, _NONEMPTY,
