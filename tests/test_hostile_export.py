@@ -157,3 +157,14 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_text() -> None:
     titles = [line.split(",")[4] for line in text.splitlines()[1:]]
     assert titles[:5] == ["\"'=HYPERLINK(\"\"http://x\"\")\"", "'+1", "'-2", "'@SUM(A1)",
                           "'\tx"] and titles[5] == "ok"
+
+
+def test_a_note_is_kept_as_the_export_can_bring_it_back() -> None:
+    """A pasted 20,000-character note, or one from a terminal that is not UTF-8 (a lone
+    surrogate), was recorded and then left out of (or broke) the export."""
+    from knee_desktop.common.limits import NOTE_CHARS
+    from knee_desktop.history.feel import KneeFeel
+
+    feel = KneeFeel(3, "sore\udcff" + "x" * 20_000)
+    assert len(feel.note) == NOTE_CHARS == import_check.TEXT_LIMITS["note"]
+    feel.note.encode("utf-8")  # storable

@@ -84,5 +84,6 @@ NUMBER_MAX_DIGITS = 32  # digits in one number written in a file
 INT_MAX = 2**63 - 1  # TOML integers are 64-bit
 # How much of a bad value a message quotes.
 QUOTE_CHARS = 60
+NOTE_CHARS = 10_000  # a session's note, as the history keeps, exports and imports it
 TITLE_CHARS = 200  # a routine's or a step's title: the history keeps it (its import: 500)
 VOICE_ID_CHARS = 200  # espeak ids are like "gmw/en-GB-scotland"; SAPI ids are longer paths

@@ -31,7 +31,8 @@ MAX_SECONDS = 366 * 24 * 3600.0  # planned or paused seconds of one session
 MAX_STEP_SECONDS = MAX_STEP_MS / 1000
 STEP_KINDS = ("lead-in", "say", "move", "still", "rest", "press", "switch", "end")
 LEGS = ("left", "right")
-TEXT_LIMITS = {"routine": 200, "title": 500, "at_title": 500, "movement": 100, "note": 10_000}
+TEXT_LIMITS = {"routine": 200, "title": 500, "at_title": 500, "movement": 100,
+               "note": limits.NOTE_CHARS}
 MAX_SETTINGS_INT = 2 ** 53  # whole numbers in settings (SQLite holds < 2**63; JS 2**53)
 # Dates an import may carry: well inside what every reader shows (records.EARLIEST..LATEST),
 # so a step a week after its session's start is still readable.
