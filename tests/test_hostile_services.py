@@ -138,3 +138,28 @@ def test_run_with_a_stopped_sound_server_says_so_at_once(tmp_path: Path) -> None
     assert proc.returncode == 3, proc.stderr
     assert "does not answer" in proc.stderr and "Traceback" not in proc.stderr
     assert took < 15, took  # before: about 30 s of silence, then the same exit
+
+
+def test_only_the_display_that_answers_is_used(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wayland answers, X11 does not, no platform asked for: Qt is pointed at Wayland
+    (it would pick X11 and abort); nothing answers: one message."""
+    from knee_desktop.common.desktop_probe import display_problem
+
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(tmp_path / "wayland-9"))
+    server.listen(4)
+    try:
+        monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+        monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-9")
+        monkeypatch.setenv("DISPLAY", ":4321")
+        monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+        assert display_problem() is None
+        assert os.environ["QT_QPA_PLATFORM"] == "wayland"
+    finally:
+        server.close()
+    monkeypatch.delenv("QT_QPA_PLATFORM")
+    problem = display_problem()
+    assert problem is not None and "DISPLAY=':4321' or WAYLAND_DISPLAY='wayland-9'" in problem
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert display_problem() is None

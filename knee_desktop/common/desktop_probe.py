@@ -196,16 +196,21 @@ def _wayland_reachable(name: str) -> bool:
 
 def display_problem() -> str | None:
     """Why Qt could not open a window here (it would abort the process), or None. Only the
-    X11 and Wayland platforms are checked; offscreen, minimal, eglfs… are left to Qt."""
+    X11 and Wayland platforms are checked; offscreen, minimal, eglfs… are left to Qt. When
+    no platform was asked for and only one of the two answers, Qt is told to use that one."""
     wanted = [p.strip() for p in os.environ.get("QT_QPA_PLATFORM", "").split(";") if p.strip()]
     kinds = [p.split(":")[0] for p in wanted] or ["wayland", "xcb"]
     if any(k not in ("xcb", "wayland", "wayland-egl") for k in kinds):
         return None
     display = os.environ.get("DISPLAY", "")
     wayland = os.environ.get("WAYLAND_DISPLAY", "")
-    if "xcb" in kinds and display and _x11_reachable(display):
-        return None
-    if any(k.startswith("wayland") for k in kinds) and wayland and _wayland_reachable(wayland):
+    x11_ok = "xcb" in kinds and bool(display) and _x11_reachable(display)
+    wayland_ok = (any(k.startswith("wayland") for k in kinds) and bool(wayland)
+                  and _wayland_reachable(wayland))
+    if x11_ok != wayland_ok and not wanted:
+        # Qt picks X11 unless the session says Wayland: point it at the one that answers
+        os.environ["QT_QPA_PLATFORM"] = "xcb" if x11_ok else "wayland"
+    if x11_ok or wayland_ok:
         return None
     if not display and not wayland:
         why = "neither DISPLAY nor WAYLAND_DISPLAY is set"
