@@ -22,6 +22,7 @@ VOICES = {"default": "gmw/en", "voices": [
     {"id": "flite:rms", "name": "Flite: rms (US English, male)", "languages": ["en-us"],
      "licence": "CMU Flite and its voices: BSD-style licence"},
 ]}
+DEFAULTS = UserSettings()
 FAKE_VOICES = [sys.executable, "-c", f"print({json.dumps(json.dumps(VOICES))})"]
 
 
@@ -41,7 +42,7 @@ class Speaker:
 
 @pytest.fixture
 def dialog(qtbot):
-    def make(settings: UserSettings = UserSettings(), speak=None) -> SettingsDialog:
+    def make(settings: UserSettings = DEFAULTS, speak=None) -> SettingsDialog:
         d = SettingsDialog(settings, speak, voice_command=FAKE_VOICES)
         qtbot.addWidget(d)
         with qtbot.waitSignal(d.lister.listed, timeout=10_000):
