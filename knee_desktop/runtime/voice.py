@@ -8,7 +8,7 @@ refuse unless silent mode was chosen).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
 from knee_desktop.runtime.audio_output import AudioOutput, AudioUnavailable
@@ -191,6 +191,11 @@ def speech_source(settings: VoiceSettings | None = None, tones: bool = False
             note = None  # the engine hung at start; rendering will say so
         return cache, [note] if note else []
     except SpeechUnavailable as exc:
+        if settings is not None and settings.voice:  # a missing voice or engine: the
+            fallback, notes = speech_source(replace(settings, voice=None))  # default says so
+            if isinstance(fallback, SpeechCache):
+                return fallback, [f"The voice chosen in Settings cannot be used: {exc} "
+                                  "The default voice speaks instead.", *notes]
         return ToneSet(), [f"{exc} Until then, tones stand in for the words: a tick for each "
                            "count, a falling pair of notes when a still pause starts and a "
                            "rising pair when it ends."]
