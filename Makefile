@@ -90,7 +90,7 @@ bench-cues: deps
 	$(PY) -m bench.cue_timing --server $(SERVER)
 
 bench-cues-quick: deps
-	$(PY) -m bench.cue_timing --quick --server $(SERVER)
+	$(PY) -m bench.cue_timing --quick --server $(SERVER) $(foreach v,$(VOICES),--voice $(v))
 
 bench-history: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.history
@@ -126,6 +126,7 @@ bench-startup: $(STAMP)
 	$(PY) -m bench.startup
 
 bench-intelligibility: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench,natural]'
 	$(PY) -m bench.intelligibility
 
 bench-a11y: $(STAMP)

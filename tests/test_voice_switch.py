@@ -55,7 +55,10 @@ def save(wiring, qtbot, voice_id: str) -> str:
 @pytest.mark.skipif(shutil.which("festival") is None, reason="festival is not installed")
 def test_a_new_voice_is_rendered_in_the_background_and_used_next(wired, qtbot) -> None:
     window, voice, wiring = wired
+    seen: list[tuple[int, int]] = []
+    wiring.voice_switch.progress.connect(lambda done, total: seen.append((done, total)))
     assert save(wiring, qtbot, SLT) == SLT
+    assert seen and seen[-1][0] == seen[-1][1] > 10  # progress, phrase by phrase
     assert isinstance(voice.source, SpeechCache) and voice.source.settings.voice == SLT
     phrases = [e.text for e in window.timeline.events if e.text]
     warm = SpeechCache(VoiceSettings(voice=SLT, rate=voice.source.settings.rate))

@@ -5,8 +5,9 @@ pyttsx3 version, espeak-ng version and :data:`CACHE_VERSION`; the stored clip is
 checked and trimmed, so a warm cache only reads files. Beside it, ``<key>.json`` holds what
 was measured on the clip at render time: its vowel onset (:mod:`knee_desktop.speech.centre`).
 A cold cache starts one worker process (:mod:`knee_desktop.speech.render_worker`) that
-renders one phrase per ``runAndWait``; every answer has a timeout, so a hung or crashed
-engine is killed and reported, never waited on.
+renders one phrase per ``runAndWait`` (or per request to festival, flite or a Piper voice
+file: :mod:`knee_desktop.speech.engines`, chosen by the voice setting's prefix); every
+answer has a timeout, so a hung or crashed engine is killed and reported, never waited on.
 """
 
 from __future__ import annotations
@@ -195,7 +196,6 @@ class SpeechCache:
         self.version = engine_version(self.settings)
         voice = self.settings.voice
         self.engine = engines.engine_of(voice)
-        self.natural = self.engine is not None and self.engine.PREFIX == "piper:"
         self._worker_factory = worker_factory or (
             (lambda: Worker(engines.worker_env(voice))) if self.engine and voice else Worker)
         self._clips: dict[str, Clip] = {}

@@ -36,6 +36,7 @@ class VoiceSwitch(QObject):
 
     rendered = Signal(object)  # (source or None, notes, error or None), from the worker
     switched = Signal(str)  # the voice setting now spoken ("" = default), or "kept: why"
+    progress = Signal(int, int)  # phrases rendered, of how many (from the worker)
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -44,6 +45,7 @@ class VoiceSwitch(QObject):
         self.worker: threading.Thread | None = None
         self._generation = 0
         self.rendered.connect(self._on_rendered)
+        self.progress.connect(self._on_progress)
         window.driver.done.connect(lambda *_: self._apply_pending())  # after its last words
 
     def change(self, new: us.UserSettings) -> None:
@@ -65,13 +67,19 @@ class VoiceSwitch(QObject):
             source, notes = speech_source(voice_settings(new), new.tones)
             if isinstance(source, SpeechCache) and routine is not None:
                 try:
-                    session_timeline(routine, plan, new, fallback=False)  # fills the cache
+                    session_timeline(routine, plan, new, self.progress.emit,
+                                     fallback=False)  # fills the cache
                 except KneeError as exc:  # the voice works; this session does not fit it
                     notes = [*notes, str(exc)]
             result: tuple[Any, list[str], str | None] = (source, notes, None)
         except (ClipError, SpeechUnavailable, OSError) as exc:  # it cannot speak
             result = (None, [], str(exc))
         self.rendered.emit((generation, *result))
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if done < total:  # one line that counts up, as the terminal's progress does
+            self.window.statusBar().showMessage(f"Preparing the new voice: {done} of "
+                                                f"{total} phrases…")
 
     def _on_rendered(self, result: tuple[int, Any, list[str], str | None]) -> None:
         generation, source, notes, error = result
