@@ -162,8 +162,8 @@ def played_clips(args: list[str], voice: str = "") -> SpeechCache:
     from knee_desktop.cli.options import settings_from_args
     from knee_desktop.prefs.user_settings import UserSettings
     from knee_desktop.routine.loader import load_catalog
+    from knee_desktop.runtime.planning import session_timeline
     from knee_desktop.speech.render import SpeechCache
-    from knee_desktop.speech.timing import session_timeline
 
     parsed = build_parser().parse_args(["run", "windshield-wiper", *args])
     saved = UserSettings(voice=voice)

@@ -152,7 +152,7 @@ def render(engine: str, routine: str, work: Path) -> tuple[list[tuple[str, str]]
     from bench.engines import voice_setting
     from knee_desktop.prefs.user_settings import UserSettings
     from knee_desktop.routine.loader import load_catalog
-    from knee_desktop.speech.timing import session_timeline
+    from knee_desktop.runtime.planning import session_timeline
 
     os.environ["XDG_CACHE_HOME"] = str(work / "cache")
     saved = UserSettings(voice=voice_setting(engine))

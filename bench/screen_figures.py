@@ -23,7 +23,7 @@ def main() -> int:
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.routine.loader import load_catalog
     from knee_desktop.runtime.timers import FakeTimers
-    from knee_desktop.speech.base import SilentVoice
+    from knee_desktop.runtime.voice_base import SilentVoice
     from knee_desktop.ui.app.launch import make_app
     from knee_desktop.ui.diagram.colours import colours_for
     from knee_desktop.ui.session.main_window import MainWindow

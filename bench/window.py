@@ -38,7 +38,7 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
     from PySide6.QtTest import QTest
 
     from knee_desktop.routine.loader import load_catalog
-    from knee_desktop.speech.base import SilentVoice
+    from knee_desktop.runtime.voice_base import SilentVoice
     from knee_desktop.ui.app.launch import make_app
     from knee_desktop.ui.session.main_window import MainWindow
 

@@ -8,12 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from knee_desktop.history.feel import KneeFeel
+from knee_desktop.plan.events import EventKind
 from knee_desktop.runtime import audio_output as player
 from knee_desktop.runtime.timers import FakeTimers
+from knee_desktop.runtime.voice_base import Voice
 from knee_desktop.session.clock import FakeClock
 from knee_desktop.session.engine import Session
-from knee_desktop.speech.base import Progress, Voice
 from knee_desktop.speech.clip import RATE
+from knee_desktop.speech.render import Progress
 
 LATENCY = 0.2
 SECONDS = 1.0  # every phrase of the fake voice lasts this long
@@ -39,10 +41,10 @@ class FakeVoice(Voice):
         self.prepared = list(phrases)
         self.open_output()
 
-    def play(self, text: str, kind: str = "say") -> None:
+    def play(self, text: str, kind: EventKind = "say") -> None:
         self.play_at(text, kind, None)
 
-    def play_at(self, text: str, kind: str, heard_at: float | None) -> float | None:
+    def play_at(self, text: str, kind: EventKind, heard_at: float | None) -> float | None:
         assert self.is_open, f"{text!r} played with the output closed: not heard"
         now = self.timers.clock.now()
         self.log.append(("play", text, heard_at, now))
@@ -90,7 +92,7 @@ class FakeRecorder:
 @dataclass
 class Played:
     text: str
-    kind: str
+    kind: EventKind
     heard_at: float | None
     handed: float
 
@@ -114,10 +116,10 @@ class CueLogVoice(Voice):
     def prepare(self, phrases, progress=None) -> None:  # type: ignore[no-untyped-def]
         pass
 
-    def play(self, text: str, kind: str = "say") -> None:
+    def play(self, text: str, kind: EventKind = "say") -> None:
         self.play_at(text, kind, None)
 
-    def play_at(self, text: str, kind: str, heard_at: float | None) -> float | None:
+    def play_at(self, text: str, kind: EventKind, heard_at: float | None) -> float | None:
         self.played.append(Played(text, kind, heard_at, self.clock.now()))
         return heard_at
 
@@ -134,7 +136,7 @@ class RecordingVoice(Voice):
     def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
         self.prepared = list(phrases)
 
-    def play(self, text: str, kind: str = "say") -> None:
+    def play(self, text: str, kind: EventKind = "say") -> None:
         self.log.append(("play", text))
 
     def say(self, text: str) -> None:

@@ -207,7 +207,7 @@ def test_a_session_begins_once_a_prompt_still_sounding_is_heard(rig: Rig) -> Non
 def test_words_that_are_only_shown_hold_nothing_up(qtbot) -> None:  # type: ignore[no-untyped-def]
     """With --silent, a note "said" before the session (e.g. "Silent mode: …") is printed,
     not heard: the session starts at once instead of waiting as long as it would sound."""
-    from knee_desktop.speech.base import SilentVoice
+    from knee_desktop.runtime.voice_base import SilentVoice
 
     timers = FakeTimers()
     driver = SessionDriver(SilentVoice(), timers)

@@ -16,8 +16,8 @@ from knee_desktop.main import main
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.prefs.user_settings import UserSettings
 from knee_desktop.routine.loader import load_catalog
+from knee_desktop.runtime.planning import clock, session_timeline
 from knee_desktop.speech.clip import RATE, read_wav
-from knee_desktop.speech.timing import clock, session_timeline
 
 REPO = Path(__file__).resolve().parent.parent
 ARGS = ("windshield-wiper", "--reps", "3", "--leg", "left")

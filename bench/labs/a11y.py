@@ -174,8 +174,8 @@ def child(truth: Path) -> int:
     from knee_desktop.prefs.user_settings import UserSettings
     from knee_desktop.routine.loader import load_catalog
     from knee_desktop.runtime.timers import FakeTimers
+    from knee_desktop.runtime.voice_base import SilentVoice
     from knee_desktop.session.clock import FakeClock
-    from knee_desktop.speech.base import SilentVoice
     from knee_desktop.ui.app.a11y import Announcer
     from knee_desktop.ui.app.launch import make_app
     from knee_desktop.ui.dialogs.about import AboutDialog

@@ -32,9 +32,9 @@ def main() -> int:
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.prefs.user_settings import UserSettings
     from knee_desktop.routine.loader import load_catalog
+    from knee_desktop.runtime.voice_base import SilentVoice
     from knee_desktop.session.clock import FakeClock
     from knee_desktop.session.engine import State
-    from knee_desktop.speech.base import SilentVoice
     from knee_desktop.ui.app.launch import make_app
     from knee_desktop.ui.session.main_window import MainWindow
     from knee_desktop.ui.settings.dialog import SettingsDialog

@@ -9,29 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
+from knee_desktop.plan.events import EventKind
 from knee_desktop.runtime.audio_output import AudioOutput, AudioUnavailable
-from knee_desktop.speech.base import Progress, SilentVoice, Voice
+from knee_desktop.runtime.planning import TONES_NOTE, fit_speech
+from knee_desktop.runtime.voice_base import SilentVoice, Voice
 from knee_desktop.speech.clip import Clip, ClipError
-from knee_desktop.speech.render import SpeechCache, SpeechUnavailable, VoiceSettings
+from knee_desktop.speech.render import Progress, SpeechCache, SpeechUnavailable, VoiceSettings
 from knee_desktop.speech.tones import ToneSet
 
 if TYPE_CHECKING:
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.plan.timeline import Timeline
-    from knee_desktop.prefs.user_settings import UserSettings
     from knee_desktop.routine.model import Routine
 
 MOVED_WORDS = "The sound moved to another speaker. We carry on."
 NO_OUTPUT_ADVICE = ("Check that a sound server (PulseAudio or PipeWire) is running and a "
                     "speaker is connected, or start the session in silent mode with --silent.")
-
-
-class ClipSource(Protocol):
-    def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None: ...
-
-    def duration(self, text: str) -> float: ...
 
 
 class ClipVoice(Voice):
@@ -63,8 +58,6 @@ class ClipVoice(Voice):
 
     def plan(self, routine: Routine, settings: PlanSettings, progress: Progress | None = None,
              extra: Sequence[str] = ()) -> tuple[Timeline, list[str]]:
-        from knee_desktop.speech.fit import fit_speech
-
         timeline, self.source, notes = fit_speech(routine, settings, self.source, progress,
                                                   extra=extra)
         self.open_output()
@@ -75,8 +68,6 @@ class ClipVoice(Voice):
                  extra: Sequence[str] = ()) -> tuple[Timeline, list[str]]:
         """Fitted to the clips (rendered and cached first) as :meth:`plan` does, without
         opening the output."""
-        from knee_desktop.speech.fit import fit_speech
-
         timeline, self.source, notes = fit_speech(routine, settings, self.source, progress,
                                                   extra=extra)
         return timeline, notes
@@ -95,7 +86,7 @@ class ClipVoice(Voice):
         self._first = True
         self._told = False
 
-    def _clip(self, text: str, kind: str) -> Clip:
+    def _clip(self, text: str, kind: EventKind) -> Clip:
         if isinstance(self.source, ToneSet):
             clip = self.source.clip(text, kind, first=self._first)
         else:
@@ -105,10 +96,10 @@ class ClipVoice(Voice):
         self._first = False
         return clip
 
-    def play(self, text: str, kind: str = "say") -> None:
+    def play(self, text: str, kind: EventKind = "say") -> None:
         self.play_at(text, kind, None)
 
-    def play_at(self, text: str, kind: str, heard_at: float | None) -> float | None:
+    def play_at(self, text: str, kind: EventKind, heard_at: float | None) -> float | None:
         try:
             clip = self._clip(text, kind)
         except (ClipError, KeyError) as exc:
@@ -166,11 +157,6 @@ class ClipVoice(Voice):
             self.say(MOVED_WORDS)
 
 
-def voice_settings(saved: UserSettings) -> VoiceSettings:
-    """The speech part of the saved settings."""
-    return VoiceSettings(voice=saved.voice or None, rate=saved.rate, volume=saved.volume)
-
-
 @dataclass
 class VoiceChoice:
     voice: Voice
@@ -196,9 +182,7 @@ def speech_source(settings: VoiceSettings | None = None, tones: bool = False
             if isinstance(fallback, SpeechCache):
                 return fallback, [f"The voice chosen in Settings cannot be used: {exc} "
                                   "The default voice speaks instead.", *notes]
-        return ToneSet(), [f"{exc} Until then, tones stand in for the words: a tick for each "
-                           "count, a falling pair of notes when a still pause starts and a "
-                           "rising pair when it ends."]
+        return ToneSet(), [f"{exc} {TONES_NOTE}"]
 
 
 def choose_voice(silent: bool = False, settings: VoiceSettings | None = None,

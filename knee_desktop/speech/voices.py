@@ -11,7 +11,10 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class Voice:
+class InstalledVoice:
+    """A voice the speech engine has installed (the player of a session is another
+    thing: ``runtime.voice_base.Voice``)."""
+
     id: str
     name: str
     languages: tuple[str, ...]
@@ -19,7 +22,7 @@ class Voice:
     licence: str | None = None  # another engine's voice: what to read before using it
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> Voice:
+    def from_json(cls, data: dict[str, object]) -> InstalledVoice:
         langs = data.get("languages") or []
         return cls(id=str(data["id"]), name=str(data.get("name") or data["id"]),
                    languages=tuple(str(x) for x in langs) if isinstance(langs, list) else (),
@@ -38,7 +41,7 @@ def _language(value: object) -> str:
     return str(value)
 
 
-def list_voices() -> tuple[list[Voice], str]:
+def list_voices() -> tuple[list[InstalledVoice], str]:
     """The voices pyttsx3 offers, and the id of its default voice."""
     import pyttsx3  # only here: importing it costs time and needs the speech libraries
 
@@ -46,16 +49,16 @@ def list_voices() -> tuple[list[Voice], str]:
         engine = pyttsx3.init()
         raw = engine.getProperty("voices") or []
         default = str(engine.getProperty("voice") or "")
-    voices = [Voice(id=str(v.id), name=str(v.name or v.id),
+    voices = [InstalledVoice(id=str(v.id), name=str(v.name or v.id),
                     languages=tuple(_language(lang) for lang in (v.languages or [])),
                     gender=str(v.gender) if v.gender else None) for v in raw]
     return voices, default
 
 
-def engine_voices() -> list[Voice]:
+def engine_voices() -> list[InstalledVoice]:
     """The installed voices of festival, flite and Piper voice files (speech/engines.py),
     each with its licence note; no engine is started."""
     from knee_desktop.speech.engines import installed_voices
 
-    return [Voice(id=v.id, name=v.name, languages=v.languages, licence=v.licence)
+    return [InstalledVoice(id=v.id, name=v.name, languages=v.languages, licence=v.licence)
             for v in installed_voices()]

@@ -59,9 +59,9 @@ class VoiceSwitch(QObject):
         self.worker.start()
 
     def _render(self, generation: int, new: us.UserSettings, routine: Any, plan: Any) -> None:
-        from knee_desktop.runtime.voice import speech_source, voice_settings
+        from knee_desktop.runtime.planning import session_timeline, voice_settings
+        from knee_desktop.runtime.voice import speech_source
         from knee_desktop.speech.render import SpeechCache
-        from knee_desktop.speech.timing import session_timeline
 
         try:
             source, notes = speech_source(voice_settings(new), new.tones)

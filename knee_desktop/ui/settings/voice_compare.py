@@ -17,7 +17,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from knee_desktop.speech.natural import licence_lines, model_of
-from knee_desktop.speech.voices import Voice
+from knee_desktop.speech.voices import InstalledVoice
 
 SAMPLE = "Lower your leg slowly. One. Two. Three. Four."
 GAP_MS = 1500  # silence between two voices (VoiceCompare.gap_ms)
@@ -68,7 +68,7 @@ class VoiceCompare(QWidget):
         self.timer.timeout.connect(self.next)
         combo.currentIndexChanged.connect(self.show_licence)
 
-    def set_voices(self, voices: Sequence[Voice]) -> None:
+    def set_voices(self, voices: Sequence[InstalledVoice]) -> None:
         self.licences = {v.id: v.licence for v in voices if v.licence}
         self.names = {v.id: v.name for v in voices}
         self.show_licence()
