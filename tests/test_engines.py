@@ -102,3 +102,13 @@ def test_the_voices_command_offers_them_with_their_licences() -> None:
     plain = subprocess.run([sys.executable, "-m", "knee_desktop", "voices"], cwd=REPO,
                            capture_output=True, text=True, timeout=60, check=True).stdout
     assert "licence: Festival and HTS engine" in plain
+
+
+@needs_flite
+def test_flite_takes_option_like_text_as_text(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = "-o x.wav -voice rms"
+    cache = rendered("flite:slt", tmp_path / "cache", [text])
+    assert not (tmp_path / "x.wav").exists()  # not an option: spoken
+    assert cache.duration(text) > 1.0

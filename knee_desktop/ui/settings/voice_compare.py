@@ -60,6 +60,7 @@ class VoiceCompare(QWidget):
         self.button.clicked.connect(self.start)
         layout.addWidget(self.button)
         self.now = QLabel()
+        self.now.hide()  # shown while voices are compared
         self.now.setObjectName("compare-now")
         self.now.setWordWrap(True)
         layout.addWidget(self.now)
@@ -104,6 +105,7 @@ class VoiceCompare(QWidget):
             return
         number, vid, name = self.queue.pop(0)
         self.now.setText(f"Voice {number}: {name}")
+        self.now.show()
         rate, volume = self.settings()
         text = sample_for(number)
         self.speak(text, vid, rate, volume)  # renders (cached after once), then plays
