@@ -27,7 +27,6 @@ __all__ = ["ENGINE_ENV", "VOICE_ENV", "EngineUnavailable", "EngineVoice", "engin
 
 class Engine(Protocol):
     PREFIX: str
-    TITLE: str
 
     def version(self, voice: str) -> str: ...
     def installed(self) -> list[EngineVoice]: ...

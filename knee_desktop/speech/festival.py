@@ -28,7 +28,6 @@ from pathlib import Path
 from knee_desktop.speech.engine_base import Answer, EngineUnavailable, EngineVoice, serve_phrases
 
 PREFIX = "festival:"
-TITLE = "Festival"
 VOICE_DIRS = (Path("/usr/share/festival/voices"),)
 INSTALL = "sudo apt-get install festival festvox-us-slt-hts"
 DONE = "knee-desktop-done"

@@ -22,7 +22,6 @@ from pathlib import Path
 from knee_desktop.speech.engine_base import Answer, EngineUnavailable, EngineVoice, serve_phrases
 
 PREFIX = "flite:"
-TITLE = "Flite"
 INSTALL = "sudo apt-get install flite"
 NAME = re.compile(r"[a-z0-9_]+")
 LICENCE = "CMU Flite and its voices: BSD-style licence (Debian main: flite)."

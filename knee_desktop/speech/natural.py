@@ -28,12 +28,10 @@ from pathlib import Path
 from knee_desktop.speech.engine_base import Answer, EngineUnavailable, EngineVoice, serve_phrases
 
 PREFIX = "piper:"
-TITLE = "Piper"
 NORMAL_RATE = 170  # words a minute that Piper speaks at length_scale 1
 INSTALL = ("pip install 'knee-desktop[natural]' (onnxruntime, MIT), or choose another "
            "voice in Settings")
 DIRS_ENV = "KNEE_DESKTOP_PIPER_DIRS"  # os.pathsep-separated; replaces VOICE_DIRS (tests)
-NaturalVoiceUnavailable = EngineUnavailable
 
 
 def voice_dirs() -> list[Path]:
@@ -119,12 +117,6 @@ def installed() -> list[EngineVoice]:
                                                     f"Piper: {model.stem}", (lang,),
                                                     licence_lines(model)))
     return list(found.values())
-
-
-def worker_env(model: Path) -> dict[str, str]:
-    from knee_desktop.speech.engine_base import worker_env as env
-
-    return env(f"{PREFIX}{model}")
 
 
 def serve(lines: Iterable[str], answer: Answer) -> int:

@@ -183,9 +183,9 @@ class SettingsDialog(QDialog):
             buddy.setBuddy(widget)
             form.addRow(buddy, row)
         form.addRow("", self.voice_status)
-        form.addRow("", natural_voice_button(self.voice, self))
         self.compare = VoiceCompare(self.voice, self._preview, lambda: (
             self.rate.value(), self.volume.value() / 100), preview_seconds(self._preview))
+        form.addRow("", self.compare.beside(natural_voice_button(self.voice, self)))
         form.addRow("", self.compare)
         form.addRow("", self.tones)
         return box

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from knee_desktop.speech.natural import licence_lines, model_of
 from knee_desktop.speech.voices import InstalledVoice
@@ -29,7 +29,8 @@ def sample_for(number: int) -> str:
 
 
 class VoiceCompare(QWidget):
-    """The licence line of the voice chosen in ``combo``, and the compare button."""
+    """The licence line of the voice chosen in ``combo`` and the voice being compared (the
+    widget, hidden while both are empty), and the compare button (:meth:`beside`)."""
 
     def __init__(self, combo: QComboBox, speak: Speak | None,
                  settings: Callable[[], tuple[int, float]],
@@ -51,7 +52,7 @@ class VoiceCompare(QWidget):
         self.licence.setWordWrap(True)
         self.licence.setAccessibleName("The chosen voice's licence")
         layout.addWidget(self.licence)
-        self.button = QPushButton("Compare the voices")
+        self.button = QPushButton("Compare the voices…")
         self.button.setObjectName("compare-voices")
         self.button.setAccessibleName("Compare the voices")
         self.button.setToolTip("Play the same sentence and counts in each clean voice "
@@ -69,6 +70,18 @@ class VoiceCompare(QWidget):
         self.timer.timeout.connect(self.next)
         combo.currentIndexChanged.connect(self.show_licence)
 
+    def beside(self, other: QWidget) -> QWidget:
+        """``other`` and the compare button in one row (the dialog has no height to spare)."""
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(other, 1)
+        layout.addWidget(self.button)
+        return row
+
+    def _fit(self) -> None:
+        self.setVisible(not (self.licence.isHidden() and self.now.isHidden()))
+
     def set_voices(self, voices: Sequence[InstalledVoice]) -> None:
         self.licences = {v.id: v.licence for v in voices if v.licence}
         self.names = {v.id: v.name for v in voices}
@@ -84,6 +97,7 @@ class VoiceCompare(QWidget):
         text = self.licence_of(str(self.combo.currentData() or ""))
         self.licence.setText(f"Licence: {text}" if text else "")
         self.licence.setVisible(bool(text))
+        self._fit()
 
     def candidates(self) -> list[tuple[str, str]]:
         """(voice id, name): the default voice, then each other engine's voice."""
@@ -97,6 +111,8 @@ class VoiceCompare(QWidget):
     def stop(self) -> None:
         self.timer.stop()
         self.queue = []
+        self.now.hide()
+        self._fit()
 
     def next(self) -> None:
         if not self.queue or self.speak is None:
@@ -106,6 +122,7 @@ class VoiceCompare(QWidget):
         number, vid, name = self.queue.pop(0)
         self.now.setText(f"Voice {number}: {name}")
         self.now.show()
+        self._fit()
         rate, volume = self.settings()
         text = sample_for(number)
         self.speak(text, vid, rate, volume)  # renders (cached after once), then plays
