@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from knee_desktop.prefs.user_settings import UserSettings
@@ -69,10 +70,11 @@ def test_the_chosen_voice_shows_its_licence_before_use(dialog) -> None:
 def test_a_piper_file_shows_its_model_card_lines(dialog, tmp_path: Path) -> None:
     model = tmp_path / "en_US-calm-medium.onnx"
     model.write_bytes(b"x")
-    (tmp_path / "MODEL_CARD").write_text("* License: CC0\nFinetuned from lessac\n")
+    (tmp_path / "MODEL_CARD").write_text("* License: <b>CC0</b>\nFinetuned from lessac\n")
     d = dialog(UserSettings(voice=f"piper:{model}"))
-    text = d.findChild(QLabel, "voice-licence").text()
-    assert "License: CC0" in text and "Finetuned from lessac" in text
+    label = d.findChild(QLabel, "voice-licence")
+    assert "License: <b>CC0</b>" in label.text() and "Finetuned from lessac" in label.text()
+    assert label.textFormat() == Qt.TextFormat.PlainText  # the card's markup shown as text
 
 
 def test_compare_plays_each_clean_voice_one_after_another(dialog, qtbot) -> None:

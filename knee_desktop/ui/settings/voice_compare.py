@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from knee_desktop.speech.natural import licence_lines, model_of
@@ -50,6 +50,7 @@ class VoiceCompare(QWidget):
         self.licence = QLabel()
         self.licence.setObjectName("voice-licence")
         self.licence.setWordWrap(True)
+        self.licence.setTextFormat(Qt.TextFormat.PlainText)  # a MODEL_CARD is not ours
         self.licence.setAccessibleName("The chosen voice's licence")
         layout.addWidget(self.licence)
         self.button = QPushButton("Compare the voices…")
@@ -64,6 +65,7 @@ class VoiceCompare(QWidget):
         self.now.hide()  # shown while voices are compared
         self.now.setObjectName("compare-now")
         self.now.setWordWrap(True)
+        self.now.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.now)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
