@@ -72,6 +72,8 @@ class SessionKeys(QObject):
         self.window = window
         self.driver = driver
         self.start = start  # pressed by Space or Enter while no session runs
+        if start is not None:  # "Where am I?" with no session says how to start one
+            driver.idle_hint = HOW_TO_START
 
     def starts(self, watched: QObject, event: QKeyEvent) -> bool:
         """Is this Space or Enter for the Start button (no session running)?"""

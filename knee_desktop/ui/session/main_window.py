@@ -44,8 +44,7 @@ from knee_desktop.plan.timeline import StepSpan, Timeline, compile_timeline
 from knee_desktop.routine.loader import Catalog
 from knee_desktop.routine.model import Routine
 from knee_desktop.runtime.audio_output import AudioUnavailable
-from knee_desktop.runtime.driver import SessionDriver
-from knee_desktop.runtime.prompts import CONFIRM_QUIT, GOING_ON, HOW_TO_START
+from knee_desktop.runtime.driver import CONFIRM_QUIT, GOING_ON, SessionDriver
 from knee_desktop.runtime.timers import QtTimers, Timers
 from knee_desktop.runtime.voice_base import Voice
 from knee_desktop.session.clock import Clock
@@ -148,8 +147,7 @@ class MainWindow(QMainWindow):
         d.ended.connect(self.session_ended)
         d.message.connect(self._on_voice_problem)
         d.outage.connect(self._on_outage)
-        self.keys = SessionKeys(self, d, start=c.start)
-        d.idle_hint = HOW_TO_START
+        self.keys = SessionKeys(self, d, start=c.start)  # with no session, says how to start
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.keys)
