@@ -293,7 +293,7 @@ class MainWindow(QMainWindow):
     def _on_frame(self, position: float) -> None:
         poser = self.controller.poser
         if poser is not None and self.driver.state is not State.STOPPED:
-            self.session_view.diagram.set_pose(poser(position))
+            self.session_view.show_pose(poser(position))
         self.controls.set_position(position)
 
     def _on_cue(self, cue: Cue) -> None:
@@ -330,7 +330,7 @@ class MainWindow(QMainWindow):
         if state is State.STOPPED:  # say it once; no stale words, count or ring
             self.session_view.set_instruction("")
             self.session_view.set_count("")
-            self.session_view.diagram.set_pose(Pose("end", None, step_title="Stopped"))
+            self.session_view.show_pose(Pose("end", None, step_title="Stopped"))
         self.routine_panel.picker.setEnabled(state not in (State.RUNNING, State.PAUSED))
         if state is State.FINISHED:
             self.steps.set_current(len(self.timeline.steps) if self.timeline else 0)
