@@ -40,6 +40,7 @@ from knee_desktop.ui.diagram.legs_picture import (
 from knee_desktop.ui.diagram.painted_text import PaintedText, draw_fitted
 
 Picture = Literal["legs", "thigh"]
+SMALLEST_INSET = 90.0  # px: a narrower small view of the whole person is left out
 MOVEMENT_WORDS = {
     "sweep-left": "wipe to the left",
     "sweep-right": "wipe to the right",
@@ -216,11 +217,15 @@ class LegDiagram(QWidget):
                                                                         1.7 * side))
             main = QRectF(above.left(), above.top(), above.width() - 1.08 * side,
                           above.height())
+            if side < SMALLEST_INSET:  # too small to read: the big view takes its room
+                inset, main = QRectF(), above
         else:  # tall: the small view in a strip at the top
             strip = 0.24 * above.height()
             inset = QRectF(above.center().x() - 0.3 * strip, above.top(), 0.6 * strip, strip)
             main = QRectF(above.left(), above.top() + 1.05 * strip, above.width(),
                           above.height() - 1.05 * strip)
+            if inset.width() < SMALLEST_INSET:
+                inset, main = QRectF(), above
         view = EndView(main, leg)
         return DiagramLayout(main, inset, band, view.pivot, view.length, view.at(0, 0.44),
                              0.74 * view.length)
@@ -280,7 +285,8 @@ class LegDiagram(QWidget):
         text = self._texter(colours, self._static_texts)
         if self._picture == "legs":
             paint_end_still(p, self.end_view(lay), self._pose, colours, text)
-            paint_orientation(p, lay.body_box, self._pose.leg, colours, text)
+            if not lay.body_box.isEmpty():
+                paint_orientation(p, lay.body_box, self._pose.leg, colours, text)
             self._paint_side_labels(p, lay, colours, text)
         p.end()
         self._cache, self._cache_key = pixmap, key

@@ -44,7 +44,7 @@ COUNT_SHARE = 0.16  # the count's digits: this share of the window's height (goa
 INSTRUCTION_SHARE = 0.055  # the instruction's largest font size, a share of the height
 STEP_SHARE = 0.045  # the step line's ("LEFT LEG · wipe to the left") largest font size
 SIDE = 0.4  # the words' column beside the picture, as a share of the width
-WIDEST = ("10 of 10", "10 seconds")  # the count's longest texts
+WIDEST = "10 of 10"  # the count's longest text (a hold's seconds say "s" if "seconds" is wider)
 
 
 def fit_lines(label: QLabel, width: int, lines: int, largest: int, smallest: int) -> int:
@@ -58,6 +58,21 @@ def fit_lines(label: QLabel, width: int, lines: int, largest: int, smallest: int
         rect = metrics.boundingRect(0, 0, max(1, width), 100000,
                                     Qt.TextFlag.TextWordWrap, label.text() or "Ag")
         if rect.height() <= lines * metrics.lineSpacing() + 1:
+            break
+        size = max(smallest, int(size * 0.92))
+    return size
+
+
+def fit_height(label: QLabel, width: int, height: int, largest: int, smallest: int) -> int:
+    """The largest pixel size from ``largest`` down to ``smallest`` at which the label's
+    text, wrapped in ``width``, is at most ``height`` high."""
+    font = QFont(label.font())
+    size = largest
+    while size > smallest:
+        font.setPixelSize(size)
+        rect = QFontMetrics(font).boundingRect(0, 0, max(1, width), 100000,
+                                               Qt.TextFlag.TextWordWrap, label.text() or "Ag")
+        if rect.height() <= height:
             break
         size = max(smallest, int(size * 0.92))
     return size
@@ -157,6 +172,7 @@ class SessionView(QWidget):
         self.diagram = LegDiagram()
         self._count_text = ""
         self._countdown: int | None = None
+        self._seconds_word = True  # "7 seconds", or "7 s" in a narrow column
 
         words = QVBoxLayout()
         words.setSpacing(6)
@@ -197,7 +213,7 @@ class SessionView(QWidget):
         held = pose.seconds_left if pose.kind in ("still", "rest") else None
         if held != self._countdown:
             self._countdown = held
-            unit = "second" if held == 1 else "seconds"
+            unit = ("second" if held == 1 else "seconds") if self._seconds_word else "s"
             _set(self.count, self._count_text if held is None else f"{held} {unit}")
 
     def set_over(self, over: bool) -> None:
@@ -231,7 +247,7 @@ class SessionView(QWidget):
         cap = max(0.5, QFontMetricsF(count_font).tightBoundingRect("0123456789").height() / 100)
         pixels = max(12, int(COUNT_SHARE * height / cap))
         count_font.setPixelSize(pixels)
-        widest = max(CountLabel.advance(count_font, text) for text in WIDEST)
+        widest = CountLabel.advance(count_font, WIDEST)
         wide = self.width() >= 1.15 * self.height()  # the words beside the picture
         self.box.setDirection(QBoxLayout.Direction.LeftToRight if wide
                               else QBoxLayout.Direction.TopToBottom)
@@ -241,13 +257,35 @@ class SessionView(QWidget):
         if widest > column:  # never wider than its column: scale down, never clip
             count_font.setPixelSize(max(12, int(pixels * column / widest)))
         self.count.setFont(count_font)
+        self._seconds_word = CountLabel.advance(count_font, "10 seconds") <= column
         self.count.setFixedHeight(QFontMetrics(count_font).height())
+        if wide:
+            self._fill_column(column, height)
+            return
         base = QFontMetrics(scaled_font(1.3, bold=True)).height()
-        lines = 3 if wide else 2
         self._fit_words(self.step, column, 2, max(base, int(STEP_SHARE * height)), base)
         base = QFontMetrics(scaled_font(1.6, bold=True)).height()
-        largest = max(base, int(INSTRUCTION_SHARE * height))
-        self._fit_words(self.instruction, column, lines, largest, base)
+        self._fit_words(self.instruction, column, 2,
+                        max(base, int(INSTRUCTION_SHARE * height)), base)
+
+    def _fill_column(self, column: int, height: int) -> None:
+        """Beside the picture: the step line and the instruction share what the count
+        leaves of the column, each as large as fits (at most its share of the height)."""
+        status = self.status.sizeHint().height() if self.status.text() else 0
+        room = max(20, self.height() - self.count.height() - status
+                   - 4 * self.box.spacing() - 12)
+        step_room = min(int(0.3 * room), 2 * int(STEP_SHARE * height * 1.3))
+        for label, share, space in ((self.step, STEP_SHARE, step_room),
+                                    (self.instruction, INSTRUCTION_SHARE, None)):
+            if space is None:
+                space = room - (self.step.minimumHeight() if self.step.text() else 0)
+            size = fit_height(label, column, space, max(14, int(share * height)), 10)
+            font = QFont(label.font())
+            font.setPixelSize(size)
+            label.setFont(font)
+            label.setMinimumHeight(min(space, QFontMetrics(font).boundingRect(
+                0, 0, max(1, column), 100000, Qt.TextFlag.TextWordWrap,
+                label.text() or "Ag").height() + 4))
 
     @staticmethod
     def _fit_words(label: QLabel, column: int, lines: int, largest: int, base: int) -> None:
