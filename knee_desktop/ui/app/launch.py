@@ -122,6 +122,7 @@ def run_app(options: LaunchOptions,
     from knee_desktop.ui.app.media_link import start_media
     from knee_desktop.ui.app.wiring import start_reminder, wire_window
     from knee_desktop.ui.settings.opening import show_settings_problems
+    from knee_desktop.ui.theme import apply_theme
 
     app = make_app()
     instance = claim_or_hand_over(list(options.argv))
@@ -132,6 +133,7 @@ def run_app(options: LaunchOptions,
     loaded = user_settings.load()
     for line in loaded.messages:
         log.warning("%s", line)
+    apply_theme(app, loaded.settings.theme)
     tray_only = options.tray
     window = open_window(options if not tray_only else options.without_start(),
                          loaded.settings,

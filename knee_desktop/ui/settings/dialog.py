@@ -48,6 +48,7 @@ from knee_desktop.routine.model import Defaults
 from knee_desktop.speech.voices import Voice
 from knee_desktop.ui.screen_room import within
 from knee_desktop.ui.settings.natural_voice import natural_label, natural_voice_button
+from knee_desktop.ui.settings.theme_choice import add_theme_row
 from knee_desktop.ui.settings.voice_lister import VOICE_TIMEOUT_MS, VoiceLister
 from knee_desktop.ui.settings.voice_order import fill_voices
 
@@ -254,6 +255,7 @@ class SettingsDialog(QDialog):
                               ("&First leg:", self.first_leg), ("W&ho speaks:", self.who_speaks)):
             form.addRow(label, widget)
         form.addRow("", self.knee_feel)
+        self.theme = add_theme_row(self, form)
         return box
 
     def _reminder_group(self) -> QGroupBox:
@@ -313,6 +315,7 @@ class SettingsDialog(QDialog):
         self.first_leg.setEnabled(p.leg == "both")
         self.knee_feel.setChecked(s.knee_feel)
         self.who_speaks.setCurrentIndex(max(0, self.who_speaks.findData(s.who_speaks)))
+        self.theme.set_value(s.theme, saved=s is self._original)
         r = s.reminder
         self.reminder_on.setChecked(r.enabled)
         self.reminder_time.setTime(QTime(r.time.hour, r.time.minute))
@@ -340,6 +343,7 @@ class SettingsDialog(QDialog):
                               first_leg=self.first_leg.currentData()),
             knee_feel=self.knee_feel.isChecked(),
             who_speaks=self.who_speaks.currentData(),
+            theme=self.theme.value(),
             reminder=Reminder(enabled=self.reminder_on.isChecked(),
                               time=dt.time(t.hour(), t.minute()),
                               weekdays=frozenset(i for i, d in enumerate(self.days)
