@@ -45,6 +45,7 @@ from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.prefs import user_settings as us
 from knee_desktop.prefs.user_settings import Reminder, UserSettings
 from knee_desktop.routine.model import Defaults
+from knee_desktop.runtime.preview import SAMPLE
 from knee_desktop.speech.voices import Voice
 from knee_desktop.ui.screen_room import within
 from knee_desktop.ui.settings.natural_voice import natural_label, natural_voice_button
@@ -57,7 +58,7 @@ log = logging.getLogger(__name__)
 Preview = Callable[[str, str, int, float], object]
 """``preview(text, voice_id, rate_wpm, volume_0_to_1)``: speak ``text`` once, without blocking."""
 
-PREVIEW_TEXT = "One. Two. Three. Four."
+PREVIEW_TEXT = SAMPLE  # the routine's first instruction and four counts
 ROUTINE_OWN = "Routine's own"
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -142,7 +143,7 @@ class SettingsDialog(QDialog):
             button.setEnabled(False)
             button.setToolTip("Preview is not available in this version of the app.")
         else:
-            button.setToolTip(f"Speak a sample count with this {what}")
+            button.setToolTip(f"Say an instruction and a few counts with this {what}")
             button.clicked.connect(self.preview)
         return button
 
