@@ -109,6 +109,9 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
         now, cpu, paints = time.monotonic(), cpu_seconds(), window.session_view.diagram.paints
         marks.append((now, cpu, paints))
         if now - marks[0][0] >= warmup + seconds:
+            # quit() closes the windows: a running session would ask "Stop the session?"
+            # in a modal box no one answers (the run hung until its time-out)
+            window.driver.close()
             app.quit()
 
     timer = QTimer()
