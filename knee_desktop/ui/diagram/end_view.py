@@ -25,11 +25,11 @@ from knee_desktop.plan.pose import SWEEP_DEGREES, Point
 from knee_desktop.routine.model import Leg
 
 SECTION = 0.19  # the lower leg's round end: radius, foot lengths
-OTHER_FOOT = 1.2  # the resting foot's pivot, foot lengths from the working one
+OTHER_FOOT = 1.1  # the resting foot's pivot, foot lengths from the working one
 BED = -0.24  # the bed or floor under the heels
 GUIDE = 1.13  # radius of the toes' guide arc for the sweeps
-SPAN_IN = 0.9  # room toward the outside of the working foot (its far sweep, labels)
-SPAN_OUT = OTHER_FOOT + 0.3  # room toward the other foot
+SPAN_IN = 0.85  # room toward the outside of the working foot (its far sweep, labels)
+SPAN_OUT = OTHER_FOOT + 0.27  # room toward the other foot
 TOP, BOTTOM = 1.28, BED - 0.1
 
 

@@ -212,7 +212,7 @@ class LegDiagram(QWidget):
         band = QRectF(full.left(), full.bottom() - band_h, full.width(), band_h)
         above = QRectF(full.left(), full.top(), full.width(), band.top() - full.top())
         if above.width() >= 1.15 * above.height():  # the small view in a column at the side
-            side = min(0.2 * above.width(), 0.45 * above.height())
+            side = min(0.17 * above.width(), 0.45 * above.height())
             inset = QRectF(above.right() - side, above.top(), side, min(above.height(),
                                                                         1.7 * side))
             main = QRectF(above.left(), above.top(), above.width() - 1.08 * side,
