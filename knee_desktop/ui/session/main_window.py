@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.catalog = catalog
         self.plan_settings = settings or PlanSettings()
         self._once: PlanSettings | None = None  # a launch's one-off options, next session only
+        self._choosing: str | None = None  # the routine being chosen (see choose_routine)
         self.voice = voice_factory()  # the lead wires the real voice; tests pass a fake
         self.driver = SessionDriver(self.voice, timers or QtTimers(clock), parent=self)
         self.controller = SessionController(self.driver, inhibitor, self)
@@ -186,16 +187,11 @@ class MainWindow(QMainWindow):
         self.full_screen_action.setCheckable(True)
         self.full_screen_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
         self.full_screen_action.setToolTip("Fill the screen with the session (F11)")
-        self.full_screen_action.toggled.connect(self._full_screen)
+        self.full_screen_action.toggled.connect(
+            lambda on: self.showFullScreen() if on else self.showNormal())
         view.addAction(self.steps_action)
         view.addAction(self.full_screen_action)
         self.menuBar().addMenu("&Help").addAction(self.about_action)
-
-    def _full_screen(self, on: bool) -> None:
-        if on:
-            self.showFullScreen()
-        else:
-            self.showNormal()
 
     def connect_action(self, action: QAction, slot: Callable[[], object]) -> None:
         action.triggered.connect(slot)
@@ -218,8 +214,16 @@ class MainWindow(QMainWindow):
 
     # ---- before a session -------------------------------------------------------------
     def choose_routine(self, routine_id: str) -> None:
-        if self.driver.active:
+        # the picker's selection calls this again: once is enough (at launch it ran twice)
+        if self.driver.active or self._choosing == routine_id:
             return
+        self._choosing = routine_id
+        try:
+            self._choose(routine_id)
+        finally:
+            self._choosing = None
+
+    def _choose(self, routine_id: str) -> None:
         routine = self._extra.get(routine_id) or self.catalog.get(routine_id)
         self.routine = routine
         if not self.routine_panel.select(routine.id):
