@@ -49,7 +49,7 @@ from knee_desktop.runtime.preview import SAMPLE
 from knee_desktop.speech.voices import Voice
 from knee_desktop.ui.screen_room import within
 from knee_desktop.ui.settings.natural_voice import natural_label, natural_voice_button
-from knee_desktop.ui.settings.theme_choice import add_theme_row
+from knee_desktop.ui.settings.theme_choice import theme_row
 from knee_desktop.ui.settings.voice_lister import VOICE_TIMEOUT_MS, VoiceLister
 from knee_desktop.ui.settings.voice_order import fill_voices
 
@@ -111,7 +111,9 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
             lambda: self.set_settings(UserSettings()))
-        layout.addWidget(self.buttons)
+        row, self.theme = theme_row(self)  # beside the buttons: it applies at once
+        row.addWidget(self.buttons, 1)
+        layout.addLayout(row)
 
         self.set_settings(settings)
         self.resize(self.sizeHint())  # not Qt's default for a window: two thirds of the screen
@@ -256,7 +258,6 @@ class SettingsDialog(QDialog):
                               ("&First leg:", self.first_leg), ("W&ho speaks:", self.who_speaks)):
             form.addRow(label, widget)
         form.addRow("", self.knee_feel)
-        self.theme = add_theme_row(self, form)
         return box
 
     def _reminder_group(self) -> QGroupBox:

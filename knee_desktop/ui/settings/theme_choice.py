@@ -1,4 +1,5 @@
-"""Settings → Theme: follow the system, light, dark or high contrast.
+"""Settings → Theme (beside the dialog's buttons): as the system, light, dark or high
+contrast.
 
 The choice is applied as soon as it is made, so the person sees it before saving; Save
 keeps it (``theme`` in settings.toml, applied again at start-up), Cancel puts the saved
@@ -9,16 +10,16 @@ from __future__ import annotations
 
 from typing import cast
 
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QFormLayout
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QHBoxLayout, QLabel
 
 from knee_desktop.prefs.user_settings import Theme
 from knee_desktop.ui.theme import apply_theme
 
 CHOICES: tuple[tuple[str, Theme], ...] = (
-    ("Follow the system", "system"),
+    ("As the system", "system"),
     ("Light", "light"),
     ("Dark", "dark"),
-    ("High contrast (white on black)", "high-contrast"),
+    ("High contrast", "high-contrast"),
 )
 
 
@@ -50,7 +51,13 @@ class ThemeChoice(QComboBox):
             apply_theme(app, theme)
 
 
-def add_theme_row(dialog: QDialog, form: QFormLayout) -> ThemeChoice:
+def theme_row(dialog: QDialog) -> tuple[QHBoxLayout, ThemeChoice]:
+    """"Theme: [As the system]", for the row of the dialog's buttons (it applies at once,
+    unlike the settings above it, and adds no height to a dialog that must fit 768 px)."""
     choice = ThemeChoice(dialog)
-    form.addRow("&Theme:", choice)
-    return choice
+    label = QLabel("&Theme:")
+    label.setBuddy(choice)
+    row = QHBoxLayout()
+    row.addWidget(label)
+    row.addWidget(choice)
+    return row, choice
