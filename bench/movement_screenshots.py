@@ -23,9 +23,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PySide6.QtGui import QImage
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import start_xvfb, stop  # noqa: E402
+from bench.labs import REPO, run_module
+from bench.labs.xvfb import start_xvfb, stop
 
 SIZE = (1120, 640)
 SHEET_COLUMNS = 4
@@ -52,12 +51,11 @@ def few_colours(image: QImage) -> QImage:
 
 
 def child(out: Path) -> int:
-    sys.path.insert(0, str(REPO / "tests"))
     from PySide6.QtCore import QPoint
     from PySide6.QtGui import QImage, QPainter
     from PySide6.QtWidgets import QApplication
-    from screen_checks import make_window  # type: ignore[import-not-found]
 
+    from bench.labs.screens import make_window
     from knee_desktop.ui.app.launch import make_app
     from knee_desktop.ui.theme import named_palette
 
@@ -121,8 +119,9 @@ def main() -> int:
                        XDG_CONFIG_HOME=f"{home}/config", XDG_DATA_HOME=f"{home}/data",
                        XDG_CACHE_HOME=f"{home}/cache", XDG_STATE_HOME=f"{home}/state")
             env.pop("WAYLAND_DISPLAY", None)
-            return subprocess.run([sys.executable, __file__, "--child", "--out", str(args.out)],
-                                  env=env, check=False, timeout=600).returncode
+            return subprocess.run(run_module("bench.movement_screenshots", "--child", "--out",
+                                             str(args.out)), env=env, cwd=REPO, check=False,
+                                  timeout=600).returncode
     finally:
         stop(xvfb)
 

@@ -10,7 +10,7 @@ Runs the real window under its own Xvfb (xcb platform), in child processes:
 - idle: the window open with no session (no timer runs).
 Each child also prints its peak RSS (``ru_maxrss``).
 
-    python bench/window.py [--seconds 25] [--runs 1]
+    python -m bench.window [--seconds 25] [--runs 1]
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import start_xvfb, stop
+from bench.labs import REPO, run_module
+from bench.labs.xvfb import start_xvfb, stop
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -62,7 +62,10 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
     from PySide6.QtTest import QTest
 
     from knee_desktop.routine.loader import load_catalog
-    from knee_desktop.speech.base import SilentVoice
+    try:
+        from knee_desktop.runtime.voice_base import SilentVoice
+    except ImportError:  # before issue 23 moved it: lets this measure an older tree
+        from knee_desktop.speech.base import SilentVoice  # type: ignore[no-redef]
     from knee_desktop.ui.app.launch import make_app
     from knee_desktop.ui.session.main_window import MainWindow
 
@@ -149,8 +152,9 @@ def compile_package() -> None:
 def run_child(display: str, *args: str, env_extra: dict[str, str] | None = None) -> str:
     env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", **(env_extra or {}))
     started = time.monotonic()
-    done = subprocess.run([sys.executable, __file__, "--child", *args,
-                           "--started", repr(started)], env=env, capture_output=True,
+    done = subprocess.run(run_module("bench.window", "--child", *args,
+                                     "--started", repr(started)), env=env, cwd=REPO,
+                          capture_output=True,
                           text=True, timeout=300, check=False)
     if done.returncode != 0:
         raise RuntimeError(done.stderr)
@@ -194,8 +198,7 @@ def main() -> int:
                                                 str(args.seconds)))
         print(f"  (Xvfb itself meanwhile: "
               f"{(cpu_seconds(str(xvfb.pid)) - x0) / (time.monotonic() - t0) * 100:.2f}%)")
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        from bench.pulse_lab import PrivatePulse
+        from bench.labs.pulse import PrivatePulse
 
         pulse = PrivatePulse(("test",)).start()
         try:

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
-from screen_checks import clipped, make_window
-from test_screen_fit import system_font
 
+from bench.labs.screens import clipped, make_window, system_font
 from knee_desktop.plan.timeline import Timeline
 from knee_desktop.ui.session.session_panel import CountLabel
 

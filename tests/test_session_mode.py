@@ -1,15 +1,16 @@
 """Session mode: the count's digits are at least 12 % of the window's height at every size,
-and so are a still pause's seconds; the instruction fills its column beside the picture, the steps are behind a toggle, F11 fills the
-screen, and the default window fits a 1280×720 screen."""
+and so are a still pause's seconds; the instruction fills its column beside the picture,
+the steps are behind a toggle, F11 fills the screen, and the default window fits a 1280×720
+screen."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics, QFontMetricsF, QKeySequence
+from PySide6.QtGui import QFontMetricsF, QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
-from screen_checks import go_to_screen, make_window
 
+from bench.labs.screens import go_to_screen, make_window
 from knee_desktop.ui.session.main_window import DEFAULT_SIZE
 from knee_desktop.ui.session.session_panel import CountLabel
 

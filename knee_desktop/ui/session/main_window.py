@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
@@ -46,9 +46,9 @@ from knee_desktop.routine.model import Routine
 from knee_desktop.runtime.audio_output import AudioUnavailable
 from knee_desktop.runtime.driver import CONFIRM_QUIT, GOING_ON, SessionDriver
 from knee_desktop.runtime.timers import QtTimers, Timers
+from knee_desktop.runtime.voice_base import Voice
 from knee_desktop.session.clock import Clock
 from knee_desktop.session.engine import Cue, Session, State
-from knee_desktop.speech.base import Voice
 from knee_desktop.speech.clip import ClipError
 from knee_desktop.ui.screen_room import fitted
 from knee_desktop.ui.session.controller import SessionController
@@ -82,7 +82,6 @@ class MainWindow(QMainWindow):
         self.catalog = catalog
         self.plan_settings = settings or PlanSettings()
         self._once: PlanSettings | None = None  # a launch's one-off options, next session only
-        self._choosing: str | None = None  # the routine being chosen (see choose_routine)
         self.voice = voice_factory()  # the lead wires the real voice; tests pass a fake
         self.driver = SessionDriver(self.voice, timers or QtTimers(clock), parent=self)
         self.controller = SessionController(self.driver, inhibitor, self)
@@ -124,7 +123,13 @@ class MainWindow(QMainWindow):
         central.setMinimumSize(320, 240)
         self.setCentralWidget(central)
         self._build_menu()
+        self._connect()
+        self.resize(default_size(self))
+        first = DEFAULT_ROUTINE if DEFAULT_ROUTINE in catalog.routines \
+            else self.routine_panel.current_id()
+        self.choose_routine(first)
 
+    def _connect(self) -> None:
         self.routine_panel.routine_chosen.connect(self.choose_routine)
         c = self.controls
         c.start.clicked.connect(self._start_clicked)
@@ -146,10 +151,6 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.keys)
-        self.resize(default_size(self))
-        first = DEFAULT_ROUTINE if DEFAULT_ROUTINE in catalog.routines \
-            else self.routine_panel.current_id()
-        self.choose_routine(first)
 
     # ---- seams -------------------------------------------------------------------------
     def _build_menu(self) -> None:
@@ -214,19 +215,13 @@ class MainWindow(QMainWindow):
 
     # ---- before a session -------------------------------------------------------------
     def choose_routine(self, routine_id: str) -> None:
-        # the picker's selection calls this again: once is enough (at launch it ran twice)
-        if self.driver.active or self._choosing == routine_id:
+        if self.driver.active:
             return
-        self._choosing = routine_id
-        try:
-            self._choose(routine_id)
-        finally:
-            self._choosing = None
-
-    def _choose(self, routine_id: str) -> None:
         routine = self._extra.get(routine_id) or self.catalog.get(routine_id)
         self.routine = routine
-        if not self.routine_panel.select(routine.id):
+        with QSignalBlocker(self.routine_panel.picker):  # else it chose it again (twice at launch)
+            known = self.routine_panel.select(routine.id)
+        if not known:
             self._extra[routine.id] = routine  # a routine file named on the command line
             self.routine_panel.add(routine)
         self.timeline = self._ready_timeline(self.routine)

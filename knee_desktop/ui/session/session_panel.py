@@ -129,23 +129,30 @@ class CountLabel(QLabel):
         p.end()
 
 
+def words_label(name: str, scale: float, tip: str, description: str) -> QLabel:
+    """A bold, wrapped label of the words' column; its width is the column's."""
+    label = QLabel("")
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setFont(scaled_font(scale, bold=True))
+    label.setAccessibleDescription(description)
+    label.setToolTip(tip)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+    return label
+
+
 class SessionView(QWidget):
-    """The session mode: the count and the picture fill the window; the count's digits are
-    :data:`COUNT_SHARE` of the window's height, the instruction one or two lines under it."""
+    """The session mode: the words' column (step line, count, instruction, state) beside
+    the picture (above it in a tall window); the count's digits are :data:`COUNT_SHARE` of
+    the window's height."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("session-view")
-        self.instruction = QLabel("Press Start when you are lying comfortably.")
-        self.instruction.setObjectName("instruction")
-        self.instruction.setWordWrap(True)
-        self.instruction.setFont(scaled_font(2.0, bold=True))
-        self.instruction.setAccessibleDescription("Current instruction: what the voice said last")
-        self.instruction.setToolTip("What the voice said last")
-        self.instruction.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.instruction.setSizePolicy(QSizePolicy.Policy.Ignored,
-                                       QSizePolicy.Policy.Minimum)
-
+        self.instruction = words_label("instruction", 2.0, "What the voice said last",
+                                       "Current instruction: what the voice said last")
+        self.instruction.setText("Press Start when you are lying comfortably.")
         self.count = CountLabel("")
         self.count.setObjectName("count")
         self.count.setFont(scaled_font(3.0, bold=True))
@@ -153,21 +160,9 @@ class SessionView(QWidget):
         self.count.setAccessibleDescription("Count: the repetition just counted, of how many")
         self.count.setToolTip("The repetition just counted, of how many")
         self.count.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-
-        self.status = QLabel("")
-        self.status.setObjectName("status")
-        self.status.setFont(scaled_font(1.3, bold=True))
-        self.status.setWordWrap(True)
-        self.status.setAccessibleDescription("Session state: paused, stopping or finished")
-        self.status.setToolTip("Paused, stopping or finished")
-        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
-
-        self.step = QLabel("")
-        self.step.setObjectName("step")
-        self.step.setWordWrap(True)
-        self.step.setFont(scaled_font(1.3, bold=True))
-        self.step.setAccessibleDescription("Which leg, doing what")
-        self.step.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.status = words_label("status", 1.3, "Paused, stopping or finished",
+                                  "Session state: paused, stopping or finished")
+        self.step = words_label("step", 1.3, "Which leg, doing what", "Which leg, doing what")
 
         self.diagram = LegDiagram()
         self._count_text = ""
