@@ -43,7 +43,7 @@ from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.plan.timeline import StepSpan, Timeline, compile_timeline
 from knee_desktop.routine.loader import Catalog
 from knee_desktop.routine.model import Routine
-from knee_desktop.runtime.audio_output import AudioUnavailable
+from knee_desktop.runtime.audio_unavailable import AudioUnavailable
 from knee_desktop.runtime.driver import CONFIRM_QUIT, GOING_ON, SessionDriver
 from knee_desktop.runtime.timers import QtTimers, Timers
 from knee_desktop.runtime.voice_base import Voice
