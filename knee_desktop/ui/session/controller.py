@@ -1,10 +1,10 @@
 """The window's view of the session driver: the screen saver and the frame pacing.
 
 The driver (``runtime/driver.py``) runs the session; this only follows it. While the foot
-or a countdown ring moves it asks for a frame 30 times a second (the motion needs no
-more), while nothing moves once a second for the time left, and while no session runs
-not at all. The screen saver
-is held off from the start to the end of a session.
+moves it asks for a frame 25 times a second (the motion needs no more), while only a
+countdown ring moves 10 times a second, while nothing moves once a second for the time
+left, and while no session runs not at all. The screen saver is held off from the start
+to the end of a session.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from knee_desktop.plan.pose import Poser
 from knee_desktop.runtime.driver import SessionDriver
 from knee_desktop.session.engine import Session, State
 
-MOTION_FPS = 30.0  # a sweep turns the foot ~1° a frame at 30 Hz: smooth, at half the cost
+MOTION_FPS = 25.0  # the toes move ≤ 13 px a frame at the default size: smooth enough
+RING_FRAME = 0.1  # s: a still pause's ring empties 3.6° a tenth of a second
 
 
 def frame_interval_ms() -> int:
@@ -87,4 +88,9 @@ class SessionController(QObject):
         to_second = left - math.floor(left - 1e-9)
         wait = min(poser.still_until(pos) - pos, to_second + 0.005)
         frame = self.frame_seconds
+        pose = poser(pos)
+        if wait < 1.5 * frame and pose.left is not None and pose.seconds_left:
+            # only a ring moves: a tenth of a second, and its seconds change on time
+            change = pose.left - (pose.seconds_left - 1)
+            frame = min(max(frame, RING_FRAME), change + 0.005, to_second + 0.005)
         self.frames.start_in(frame if wait < 1.5 * frame else wait)
