@@ -8,7 +8,7 @@ import pytest
 from knee_desktop.runtime.preview import VoicePreview
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.runtime.voice import VoiceChoice
-from tests.fakes import LATENCY, FakeVoice
+from tests.fakes import LATENCY, SECONDS, FakeVoice
 
 
 @pytest.fixture
@@ -66,7 +66,6 @@ def test_a_sentence_is_heard_whole_before_the_counts(qapp) -> None:  # type: ign
     """The sample is a real instruction, longer than a beat: the next phrase waits for it
     (and a short gap), so no two phrases are ever heard at once."""
     from knee_desktop.runtime.preview import GAP, SAMPLE
-    from tests.test_driver import SECONDS
 
     timers = FakeTimers()
     voices: list[FakeVoice] = []
