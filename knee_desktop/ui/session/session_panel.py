@@ -167,7 +167,7 @@ class SessionView(QWidget):
         self.diagram = LegDiagram()
         self._count_text = ""
         self._countdown: int | None = None
-        self._seconds_word = True  # "7 seconds", or "7 s" in a narrow column
+        self._unit = "seconds"  # "7 seconds", "7 sec" or "7 s": the longest that fits
 
         words = QVBoxLayout()
         words.setSpacing(6)
@@ -208,7 +208,7 @@ class SessionView(QWidget):
         held = pose.seconds_left if pose.kind in ("still", "rest") else None
         if held != self._countdown:
             self._countdown = held
-            unit = ("second" if held == 1 else "seconds") if self._seconds_word else "s"
+            unit = "second" if held == 1 and self._unit == "seconds" else self._unit
             _set(self.count, self._count_text if held is None else f"{held} {unit}")
 
     def set_over(self, over: bool) -> None:
@@ -252,7 +252,8 @@ class SessionView(QWidget):
         if widest > column:  # never wider than its column: scale down, never clip
             count_font.setPixelSize(max(12, int(pixels * column / widest)))
         self.count.setFont(count_font)
-        self._seconds_word = CountLabel.advance(count_font, "10 seconds") <= column
+        self._unit = next((u for u in ("seconds", "sec") if CountLabel.advance(
+            count_font, f"10 {u}") <= column), "s")
         self.count.setFixedHeight(QFontMetrics(count_font).height())
         if wide:
             self._fill_column(column, height)
