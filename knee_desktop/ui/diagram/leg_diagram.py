@@ -37,10 +37,11 @@ from knee_desktop.ui.diagram.legs_picture import (
     paint_still_ring,
     ring_bounds,
 )
-from knee_desktop.ui.diagram.painted_text import PaintedText, draw_fitted
+from knee_desktop.ui.diagram.painted_text import PaintedText, draw_fitted, fitted_font
 
 Picture = Literal["legs", "thigh"]
 SMALLEST_INSET = 90.0  # px: a narrower small view of the whole person is left out
+VIEW_WORDS = "your foot as you see it"  # under the big view, if there is room
 MOVEMENT_WORDS = {
     "sweep-left": "wipe to the left",
     "sweep-right": "wipe to the right",
@@ -328,10 +329,24 @@ class LegDiagram(QWidget):
 
     def _paint_side_labels(self, p: QPainter, lay: DiagramLayout, c: DiagramColours,
                            text: Text) -> None:
-        half = QRectF(lay.band.left(), lay.band.top(), lay.band.width() / 2 - 4,
-                      lay.band.height())
-        size = 0.7 * lay.band.height()
+        """The sides, for either leg, at one size; what the big view is between them if it
+        fits (else the sides take its room)."""
+        band = lay.band
+        box = QRectF(band.left() + 0.31 * band.width(), band.top(), 0.38 * band.width(),
+                     band.height())
+        flags = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+        _, needed = fitted_font(self.font(), box, flags, VIEW_WORDS, 0.45 * band.height(),
+                                False)
+        caption = needed.height() <= box.height() + 0.5 and needed.width() <= box.width() + 0.5
+        if caption:
+            text(p, box, flags, VIEW_WORDS, 0.45 * band.height(), False)
+        share = 0.3 if caption else 0.49
+        side = QRectF(band.left(), band.top(), share * band.width(), band.height())
         middle = Qt.AlignmentFlag.AlignVCenter
-        text(p, half, int(Qt.AlignmentFlag.AlignLeft | middle), "◀ your left", size, True)
-        text(p, half.translated(lay.band.width() / 2 + 4, 0),
-             int(Qt.AlignmentFlag.AlignRight | middle), "your right ▶", size, True)
+        left = int(Qt.AlignmentFlag.AlignLeft | middle)
+        right = int(Qt.AlignmentFlag.AlignRight | middle)
+        size = min(fitted_font(self.font(), side, left, words, 0.7 * band.height(),
+                               True)[0].pixelSize() for words in ("◀ your left", "your right ▶"))
+        text(p, side, left, "◀ your left", size, True)
+        text(p, side.translated((1 - share) * band.width(), 0), right, "your right ▶", size,
+             True)
