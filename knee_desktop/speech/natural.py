@@ -22,7 +22,6 @@ import hashlib
 import importlib.util
 import os
 from collections.abc import Callable, Iterable
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +57,8 @@ def version(model: Path) -> str:
                 f"The natural voice file {path} was not found (Settings: Natural voice). "
                 "Choose the .onnx file again, with its .onnx.json beside it.")
     digest = hashlib.sha256(config.read_bytes()).hexdigest()[:12]
+    from importlib import metadata  # here, not at import: it costs ~40 ms of every launch
+
     return (f"piper-tts {metadata.version('piper-tts')}; {model.name} "
             f"{model.stat().st_size} bytes, config {digest}; noise 0")
 

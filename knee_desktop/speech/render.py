@@ -21,7 +21,6 @@ import subprocess
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +90,8 @@ def engine_version(settings: VoiceSettings | None = None) -> str:
             return natural.version(model)
         except natural.NaturalVoiceUnavailable as exc:
             raise SpeechUnavailable(str(exc)) from exc
+    from importlib import metadata  # here, not at import: it costs ~40 ms of every launch
+
     try:
         pyttsx3 = metadata.version("pyttsx3")
     except metadata.PackageNotFoundError as exc:
