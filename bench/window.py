@@ -10,7 +10,7 @@ Runs the real window under its own Xvfb (xcb platform), in child processes:
 - idle: the window open with no session (no timer runs).
 Each child also prints its peak RSS (``ru_maxrss``).
 
-    python -m bench.window [--seconds 25] [--runs 1]
+    python -m bench.window [--seconds 25] [--runs 1] [--launches 5]
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ def bare(started: float) -> int:
     window.resize(1120, 640)
     window.show()
     QTest.qWaitForWindowExposed(window)
-    print(f"launch {time.monotonic() - started:.4f} rss={peak_rss_mib():.0f}", flush=True)
+    print(f"launch {time.monotonic() - started:.4f} rss={peak_rss_mib():.0f} "
+          f"cpu={cpu_seconds():.4f}", flush=True)
     window.close()
     del app
     return 0
@@ -98,7 +99,8 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
     window.show()
     QTest.qWaitForWindowExposed(window)
     if mode == "launch":
-        print(f"launch {time.monotonic() - started:.4f} rss={peak_rss_mib():.0f}", flush=True)
+        print(f"launch {time.monotonic() - started:.4f} rss={peak_rss_mib():.0f} "
+          f"cpu={cpu_seconds():.4f}", flush=True)
         window.close()
         return 0
     if mode == "running":
@@ -165,6 +167,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=25.0)
     parser.add_argument("--runs", type=int, default=1, help="runs of each running session")
+    parser.add_argument("--launches", type=int, default=5, help="launches of each window")
     parser.add_argument("--child", choices=("launch", "bare", "running", "idle"))
     parser.add_argument("--started", type=float, default=0.0)
     parser.add_argument("--real-voice", action="store_true", help=argparse.SUPPRESS)
@@ -178,19 +181,24 @@ def main() -> int:
     try:
         launches: dict[str, list[float]] = {"bare": [], "launch": []}
         rss: dict[str, list[float]] = {"bare": [], "launch": []}
-        for _ in range(5):  # interleaved: a machine getting busier weighs on both alike
+        cpu: dict[str, list[float]] = {"bare": [], "launch": []}
+        for _ in range(args.launches):  # interleaved: a busier machine weighs on both alike
             for kind in launches:
-                _, seconds, peak = run_child(display, kind).split()
+                _, seconds, peak, used = run_child(display, kind).split()
                 launches[kind].append(float(seconds))
                 rss[kind].append(float(peak.split("=")[1]))
+                cpu[kind].append(float(used.split("=")[1]))
         for kind, runs in launches.items():
             name = "bare PySide6 window" if kind == "bare" else "the app's window  "
             print(f"launch to window shown, {name}: median "
                   f"{statistics.median(runs) * 1000:.0f} ms "
-                  f"(runs: {', '.join(f'{x * 1000:.0f}' for x in runs)}), "
+                  f"(runs: {', '.join(f'{x * 1000:.0f}' for x in runs)}), CPU "
+                  f"{statistics.median(cpu[kind]) * 1000:.0f} ms, "
                   f"peak RSS {statistics.median(rss[kind]):.0f} MiB")
         ratio = statistics.median(launches["launch"]) / statistics.median(launches["bare"])
-        print(f"  app / bare: {ratio:.2f}×")
+        used = statistics.median(cpu["launch"]) / statistics.median(cpu["bare"])
+        print(f"  app / bare: {ratio:.2f}× wall, {used:.2f}× CPU (the CPU a launch used, "
+              "which other processes on the machine disturb less)")
         x0 = cpu_seconds(str(xvfb.pid))
         t0 = time.monotonic()
         for _ in range(args.runs):
