@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, Signal
 from knee_desktop.history.feel import KneeFeel, When
 from knee_desktop.plan.timeline import EventKind, StepSpan, Timeline, compile_timeline
 from knee_desktop.runtime import status
-from knee_desktop.runtime.audio_output import AudioUnavailable
+from knee_desktop.runtime.audio_unavailable import AudioUnavailable
 from knee_desktop.runtime.one_voice import COUNTS, Heard, Speaker
 from knee_desktop.runtime.prompts import CONFIRM_QUIT as CONFIRM_QUIT
 from knee_desktop.runtime.prompts import CONFIRM_STOP, LAST_STEP, PROMPTS
