@@ -348,6 +348,8 @@ class AudioOutput(QObject):
 
     def _render(self, start: int, frames: int) -> bytes:
         self._place_due(start, start + frames)
+        if not self._active:  # silence, most of the time
+            return bytes(2 * frames)
         out = array.array("h", bytes(2 * frames))
         keep = []
         for at, samples in self._active:
@@ -361,8 +363,10 @@ class AudioOutput(QObject):
     def _place_due(self, start: int, end: int) -> None:
         """Give each clip due to start before frame ``end`` its frame, on the timing as
         known now; ``start`` is the first frame not written yet."""
+        if not self._due:
+            return
         base = self.base()
-        if not self._due or base is None:
+        if base is None:
             return
         keep = []
         for heard_at, samples in self._due:

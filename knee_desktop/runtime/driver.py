@@ -32,11 +32,11 @@ from knee_desktop.runtime.scheduler import CueScheduler
 from knee_desktop.runtime.timers import QtTimers, Timers
 from knee_desktop.runtime.voice_base import Voice
 from knee_desktop.session.engine import Cue, Session, State
-from knee_desktop.speech.render import Progress
 
 if TYPE_CHECKING:
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.routine.model import Routine
+    from knee_desktop.speech.render import Progress
 
 STOP_CONFIRM_SECONDS = 5.0  # a second Esc within this long stops the session
 TAIL_SECONDS = 0.5  # after the last words are heard, before the question and the end

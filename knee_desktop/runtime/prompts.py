@@ -7,13 +7,13 @@ prompt waits for the speech engine.
 from __future__ import annotations
 
 from knee_desktop.history.feel import KneeFeel, spoken_answer, spoken_question
-from knee_desktop.runtime.server_watch import BACK_WORDS
 
 CONFIRM_STOP = "Press escape again to stop."
 LAST_STEP = "This is the last step."
 CONFIRM_QUIT = "A session is running. Stop it and close? Press Y to stop, or N to go on."
 GOING_ON = "Going on."
 HOW_TO_START = "Press space to begin."
+BACK_WORDS = "The sound is back."  # the sound server came back (runtime/server_watch)
 SCREEN_AWAKE = ("The screen could not be kept awake: it may go dark during the session. "
                 "The voice goes on.")
 # Rendered with the cues, so no prompt waits for the speech engine.

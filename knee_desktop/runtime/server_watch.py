@@ -28,6 +28,7 @@ from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 
 from knee_desktop.runtime import pulse_introspect
 from knee_desktop.runtime.audio_unavailable import AudioUnavailable
+from knee_desktop.runtime.prompts import BACK_WORDS as BACK_WORDS
 from knee_desktop.runtime.qt_workarounds import named_timer
 from knee_desktop.session.clock import Clock
 
@@ -44,7 +45,6 @@ STEADY_SECONDS = 2.0  # a new stream before cues are placed on it, as after a mo
 HICCUP_SECONDS = 2.0
 GONE_WORDS = ("The sound stopped: the sound server went away (it was stopped or "
               "restarted). The session goes on; waiting for the sound to come back.")
-BACK_WORDS = "The sound is back."
 # No promise: without a socket-activated server, Qt has given up reconnecting by then.
 LONG_GONE_WORDS = ("There is still no sound: the sound server has not come back for "
                    f"{LONG_GONE_SECONDS:g} seconds. The session goes on without sound; if the "

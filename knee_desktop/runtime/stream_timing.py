@@ -54,6 +54,9 @@ class StreamTiming:
 
     def __init__(self) -> None:
         self._env: collections.deque[tuple[float, float]] = collections.deque()
+        # The envelope's minimum kept as looks come and go (a feed every 10 ms: no scan of
+        # the ~200 looks each time): increasing values, each the least of the looks from it on.
+        self._mins: collections.deque[tuple[float, float]] = collections.deque()
         self._last_base: float | None = None
         self._settle_until: float | None = None
         self._consumed = 0  # frames the server had taken at the last look
@@ -63,6 +66,7 @@ class StreamTiming:
     def restart(self) -> None:
         """A new stream: nothing measured on the old one carries over."""
         self._env.clear()
+        self._mins.clear()
         self._last_base = None
         self._settle_until = None
         self._consumed = 0
@@ -73,12 +77,20 @@ class StreamTiming:
         in meanwhile."""
         self.base()
         self._env.clear()
+        self._mins.clear()
         self._settle_until = None
 
     def forget_before(self, t: float) -> None:
         """Drop the looks before clock time ``t`` (as a slip does)."""
         while self._env and self._env[0][0] < t:
-            self._env.popleft()
+            if self._env.popleft() is self._mins[0]:
+                self._mins.popleft()
+
+    def _add(self, look: tuple[float, float]) -> None:
+        self._env.append(look)
+        while self._mins and self._mins[-1][1] >= look[1]:
+            self._mins.pop()
+        self._mins.append(look)
 
     def look(self, now: float, consumed: int) -> bool:
         """Take one look. Returns True while the stream is stalled (nothing measured)."""
@@ -92,7 +104,7 @@ class StreamTiming:
             # between takes (or with the server gone) only shows time passing, which
             # would look like a slip and hide a stall.
             if consumed != self._consumed or not self._env:
-                self._env.append((now, now - consumed / RATE))
+                self._add((now, now - consumed / RATE))
                 self._follow_slip(now)
         self._consumed = consumed
         return False
@@ -102,7 +114,7 @@ class StreamTiming:
         the stream settles after a gap, the last value measured before it."""
         if not self._env:
             return self._last_base
-        self._last_base = min(v for _, v in self._env)
+        self._last_base = self._mins[0][1]
         return self._last_base
 
     @property
@@ -112,17 +124,17 @@ class StreamTiming:
 
     def _follow_slip(self, now: float) -> None:
         env = self._env
-        floor = min(v for _, v in env)
+        floor = self._mins[0][1]
         for seconds, step, looks in ((QUICK_SECONDS, BIG_STEP, QUICK_LOOKS),
                                      (SLIP_SECONDS, SLIP_STEP, 1)):
             if env[0][0] >= now - seconds:
                 continue
-            recent = [v for t, v in env if t >= now - seconds]
-            if len(recent) >= looks and min(recent) - floor > step:
+            count, least = _recent(env, now - seconds)
+            if count >= looks and least - floor > step:
                 self.forget_before(now - seconds)
                 self.slips += 1
                 log.debug("the stream slipped by %.1f ms: timing re-measured",
-                          (min(recent) - floor) * 1000)
+                          (least - floor) * 1000)
                 return
 
     def _stalled(self, now: float, consumed: int) -> bool:
@@ -130,3 +142,15 @@ class StreamTiming:
             self._progress = (now, consumed)
             return False
         return now - self._progress[0] >= STALL_SECONDS
+
+
+def _recent(env: collections.deque[tuple[float, float]], since: float) -> tuple[int, float]:
+    """How many looks were taken at ``since`` or later, and their least value: read from
+    the newest back (they are in time order), not over the whole envelope."""
+    count, least = 0, float("inf")
+    for t, v in reversed(env):
+        if t < since:
+            break
+        count += 1
+        least = min(least, v)
+    return count, least

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from knee_desktop.common.hooks import Hook
 from knee_desktop.plan.events import EventKind
@@ -16,7 +17,9 @@ from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.plan.timeline import Timeline, compile_timeline, estimate_speech_seconds
 from knee_desktop.routine.model import Routine
 from knee_desktop.session.engine import announcements
-from knee_desktop.speech.render import Progress
+
+if TYPE_CHECKING:
+    from knee_desktop.speech.render import Progress
 
 
 class Voice(ABC):
