@@ -70,9 +70,9 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
     from knee_desktop.ui.app.launch import make_app
     from knee_desktop.ui.session.main_window import MainWindow
 
-    class NoInhibit:
+    class NoInhibit:  # says it kept the screen awake: no spoken "could not" before the cues
         def inhibit(self) -> bool:
-            return False
+            return True
 
         def release(self) -> None:
             pass
@@ -103,11 +103,27 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
           f"cpu={cpu_seconds():.4f}", flush=True)
         window.close()
         return 0
-    if mode == "running":
-        window.start_session()
-        window.driver.skip()  # straight to the first movement: the foot moves
     slices: list[float] = []
-    marks = [(time.monotonic(), cpu_seconds(), window.session_view.diagram.paints)]
+    marks: list[tuple[float, float, int]] = []
+
+    def mark_start() -> None:
+        marks[:] = [(time.monotonic(), cpu_seconds(), window.session_view.diagram.paints)]
+
+    mark_start()
+    if mode == "running":
+        # Straight to the first movement once the first step has begun (with the real voice
+        # the session begins when its first words can be placed: a skip before is ignored,
+        # and its lead-in has no moving foot); measured from then on.
+        def to_the_movement(_span: object) -> None:
+            window.driver.step_started.disconnect(to_the_movement)
+            QTimer.singleShot(0, skip_and_measure)
+
+        def skip_and_measure() -> None:
+            window.driver.skip()
+            mark_start()
+
+        window.driver.step_started.connect(to_the_movement)
+        window.start_session()
     warmup = 2.0
 
     def sample() -> None:
