@@ -104,8 +104,10 @@ class MediaLink(QObject):
 
     def _on_state(self, state: State) -> None:
         active = state in (State.RUNNING, State.PAUSED)
-        self.player.update(status=STATUS.get(state, "Stopped"),
-                           can_play=state is not State.RUNNING,
+        # CanPlay stays true while playing: Play is then a no-op, and GNOME Shell shows a
+        # player only while CanPlay is true (its media controls vanished during every
+        # session: bench/gnome_shell_lab.py).
+        self.player.update(status=STATUS.get(state, "Stopped"), can_play=True,
                            can_pause=state is State.RUNNING,
                            can_go_next=active, can_go_previous=active)
 
