@@ -34,7 +34,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from bench.pulse_lab import PrivatePulse
+from bench.labs.pulse import PrivatePulse
 
 REPO = Path(__file__).resolve().parent.parent
 CLIENT = Path(__file__).resolve().parent / "gnome_shell_client.py"

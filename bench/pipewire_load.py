@@ -1,6 +1,6 @@
 """PipeWire under load: the app's cues against a plain reference player, quiet and loaded.
 
-On a private PipeWire (``bench/pipewire_lab.py``, null sink, ``parec`` on its monitor),
+On a private PipeWire (``bench/labs/pipewire.py``, null sink, ``parec`` on its monitor),
 for each condition (``quiet``; ``loaded``: N busy processes at normal priority, default
 two, one per core here) it runs
 
@@ -39,8 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.cue_timing import QUICK, THRESHOLD, Result, find_onsets, played_clips, run_app
-from bench.pipewire_lab import PrivatePipeWire
-from bench.pulse_lab import MonitorRecorder
+from bench.labs.pipewire import PrivatePipeWire
+from bench.labs.pulse import MonitorRecorder
 
 REPO = Path(__file__).resolve().parent.parent
 BUSY = "import os\nos.nice(0)\nwhile True:\n    pass\n"
@@ -214,7 +214,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=1, help="repeat each condition")
     ap.add_argument("--keep", type=Path, help="keep the logs and WAVs in DIR")
     opts = ap.parse_args(argv)
-    sys.path.insert(0, str(REPO))
     work = opts.keep or Path(tempfile.mkdtemp(prefix="knee-pwload-"))
     print(f"{os.cpu_count()} cores; load average at start {_loadavg()}; "
           f"loaded = {opts.load} busy processes at nice 0; files in {work}")

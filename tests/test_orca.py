@@ -1,5 +1,5 @@
 """The real screen reader: Orca (Debian 12's 43) reads the real app under Xvfb, on a
-private D-Bus, AT-SPI bus and speech-dispatcher (``bench/orca_lab.py``); what it said is
+private D-Bus, AT-SPI bus and speech-dispatcher (``bench/labs/orca.py``); what it said is
 read from its debug log. A tiny routine with safety words, the knee question before and
 after, answered with number keys."""
 
@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from bench.orca_lab import Heard, missing_programs, run
+from bench.labs.orca import Heard, missing_programs, run
 
+# audio: the app's own voice plays into the lab's PulseAudio null sink (and so, as root in
+# the parallel run, the test and what it starts keep normal priority: at nice 19 on a busy
+# machine Orca took over 30 s to start)
 pytestmark = [
-    pytest.mark.slow, pytest.mark.xvfb,
+    pytest.mark.slow, pytest.mark.xvfb, pytest.mark.audio,
     pytest.mark.skipif(bool(missing_programs()),
                        reason=f"needs {', '.join(missing_programs())} "
                               "(packaging/debian-packages.txt)"),

@@ -44,7 +44,7 @@ def listens_for_announcements(bus: QDBusConnection | None = None) -> bool:
 
     Asked from the AT-SPI registry (``GetRegisteredEvents``). Orca 45 and later register
     ``Object:Announcement``; Orca 43 (Debian 12) does not, and drops the polite
-    announcements a Qt app sends (seen in its debug log: ``bench/orca_lab.py``). False
+    announcements a Qt app sends (seen in its debug log: ``bench/labs/orca.py``). False
     too when there is no accessibility bus to ask."""
     bus = bus if bus is not None else QDBusConnection.sessionBus()
     if not bus.isConnected():

@@ -14,7 +14,7 @@ Who speaks (``UserSettings.who_speaks``):
 Whether a screen reader runs is asked once per session, when it starts (and before the
 knee question). Polite announcements reach screen readers that listen for AT-SPI
 ``object:announcement`` (Orca 45 and later); Orca 43 (Debian 12) does not, and drops them
-unheard (``bench/orca_lab.py``). For such a reader the text is also given as the accessible
+unheard (``bench/labs/orca.py``). For such a reader the text is also given as the accessible
 description of the focused control (the Pause button during a session, the knee question
 itself), which every Orca presents when it changes; asked once per session from the AT-SPI
 registry, so a newer reader never hears it twice.

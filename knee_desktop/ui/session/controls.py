@@ -32,17 +32,30 @@ def _button(text: str, name: str, tip: str) -> QPushButton:
     return button
 
 
+def _quiet_holder(progress: QProgressBar) -> QStatusBar:
+    """The progress bar, set up, in a status bar of its own: Orca reads a progress bar's
+    changes every 10 s ("81 percent"), over the counts, unless it sits in a status bar (its
+    ignoreStatusBarProgressBars, on by default). Still read on demand (bench/labs/orca.py)."""
+    progress.setObjectName("progress")
+    progress.setRange(0, 100)
+    progress.setTextVisible(True)
+    progress.setFormat("%p% done")
+    progress.setAccessibleName("Session progress")
+    progress.setToolTip("How much of the session is done")
+    holder = QStatusBar()
+    holder.setObjectName("progress-holder")
+    holder.setSizeGripEnabled(False)
+    holder.setContentsMargins(0, 0, 0, 0)
+    holder.addWidget(progress, 1)
+    return holder
+
+
 class ControlBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("control-bar")
         self.progress = QProgressBar()
-        self.progress.setObjectName("progress")
-        self.progress.setRange(0, 100)
-        self.progress.setTextVisible(True)
-        self.progress.setFormat("%p% done")
-        self.progress.setAccessibleName("Session progress")
-        self.progress.setToolTip("How much of the session is done")
+        quiet = _quiet_holder(self.progress)
         self.time_left = QLabel("")
         self.time_left.setObjectName("time-left")
         self.time_left.setAccessibleDescription("Time left in the session, and its whole length")
@@ -67,14 +80,6 @@ class ControlBar(QWidget):
         self.show_steps.setAccessibleName("Show steps")
         self.show_steps.setToolTip("Show or hide the list of steps (Ctrl+L)")
         self.show_steps.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
-        # In a status bar: Orca reads a progress bar's changes every 10 s ("81 percent"),
-        # over the counts, unless it sits in a status bar (its ignoreStatusBarProgressBars,
-        # on by default). Read on demand all the same; bench/orca_lab.py hears the rest.
-        quiet = QStatusBar()
-        quiet.setObjectName("progress-holder")
-        quiet.setSizeGripEnabled(False)
-        quiet.setContentsMargins(0, 0, 0, 0)
-        quiet.addWidget(self.progress, 1)
         bar = QHBoxLayout()
         bar.addWidget(quiet, 1)
         bar.addWidget(self.time_left)

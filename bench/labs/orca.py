@@ -9,7 +9,7 @@ is in Orca's debug log as ``SPEECH OUTPUT: '...'``). Then the app with a tiny ro
 window manager does for a new window), MPRIS ``Play`` starts it (the Start button: the knee
 question first), number keys answer the knee question before and after the session.
 
-    python -m bench.orca_lab [--mode both|app|auto] [--json] [--keep DIR]
+    python -m bench.labs.orca [--mode both|app|auto] [--json] [--keep DIR]
     # Debian: orca speech-dispatcher xdotool xvfb at-spi2-core pulseaudio
 
 Prints what Orca said, in order, with the time from the start of the session, and the
@@ -34,11 +34,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from bench.pulse_lab import PrivatePulse
-from bench.screenshots import start_xvfb, stop
+from bench.labs.pulse import PrivatePulse
+from bench.labs.xvfb import start_xvfb, stop
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
+ORCA_RUN = Path(__file__).resolve().parent / "orca_run.py"
 NEEDED = ("orca", "speech-dispatcher", "xdotool", "Xvfb", "dbus-daemon", "gdbus",
           "pulseaudio")
 # The tiny routine of tests/tiny_routine.py with safety words; its id replaces the shipped
@@ -174,7 +175,10 @@ class OrcaLab:
                     "org.freedesktop.DBus.Properties.Set", "org.a11y.Status",
                     "ScreenReaderEnabled", "<true>")
         self.pulse = PrivatePulse(("lab",)).start()
-        self._spawn("orca", ["orca", "--replace", f"--debug-file={self.orca_log}"],
+        # /usr/bin/orca's main() without its one-Orca-per-user check (bench/labs/orca_run.py):
+        # it would exit beside another Orca of this user, or with --replace kill them all
+        self._spawn("orca", ["/usr/bin/python3", "-P", str(ORCA_RUN),
+                            f"--debug-file={self.orca_log}"],
                     dict(self.env, PULSE_SERVER=self.pulse.server))
         _wait(lambda: "Screen reader on." in self._orca_text(), 30, "Orca to start")
         return self
