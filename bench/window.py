@@ -22,7 +22,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench.labs import REPO, run_module
 from bench.labs.xvfb import start_xvfb, stop
@@ -56,6 +58,24 @@ def bare(started: float) -> int:
     window.close()
     del app
     return 0
+
+
+def start_sweeping(window: Any, then: Callable[[], None]) -> None:
+    """Start a session and go straight to the first movement once the first step has begun
+    (with the real voice the session begins when its first words can be placed: a skip
+    before is ignored, and its lead-in has no moving foot); ``then`` marks the start."""
+    from PySide6.QtCore import QTimer
+
+    def to_the_movement(_span: object) -> None:
+        window.driver.step_started.disconnect(to_the_movement)
+        QTimer.singleShot(0, skip_and_measure)
+
+    def skip_and_measure() -> None:
+        window.driver.skip()
+        then()
+
+    window.driver.step_started.connect(to_the_movement)
+    window.start_session()
 
 
 def child(mode: str, seconds: float, started: float, real_voice: bool = False) -> int:
@@ -111,19 +131,7 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
 
     mark_start()
     if mode == "running":
-        # Straight to the first movement once the first step has begun (with the real voice
-        # the session begins when its first words can be placed: a skip before is ignored,
-        # and its lead-in has no moving foot); measured from then on.
-        def to_the_movement(_span: object) -> None:
-            window.driver.step_started.disconnect(to_the_movement)
-            QTimer.singleShot(0, skip_and_measure)
-
-        def skip_and_measure() -> None:
-            window.driver.skip()
-            mark_start()
-
-        window.driver.step_started.connect(to_the_movement)
-        window.start_session()
+        start_sweeping(window, mark_start)
     warmup = 2.0
 
     def sample() -> None:
