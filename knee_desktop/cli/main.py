@@ -19,6 +19,7 @@ from knee_desktop.cli import (
     export_cmd,
     history_cmd,
     plan_cmd,
+    report_cmd,
     routines_cmd,
     run_cmd,
     voices_cmd,
@@ -32,7 +33,7 @@ from knee_desktop.prefs.launch import LaunchOptions
 log = logging.getLogger("knee_desktop")
 
 # Each command module has register(subparsers); add new commands here.
-COMMANDS = [routines_cmd, plan_cmd, run_cmd, export_cmd, history_cmd, voices_cmd]
+COMMANDS = [routines_cmd, plan_cmd, run_cmd, export_cmd, history_cmd, report_cmd, voices_cmd]
 
 EPILOG = """\
 examples:

@@ -179,14 +179,19 @@ def export_json(db: sqlite3.Connection) -> tuple[list[str], int]:
     return out, int(left_out)
 
 
-def weekly(db: sqlite3.Connection, first: date | None) -> list[Week]:
+def weekly(db: sqlite3.Connection, first: date | None,
+           routine: str | None = None) -> list[Week]:
     """Sessions, exercise minutes and average knee feel per local week (Monday first) from
-    the week of ``first`` (None: all), aggregated in SQL; only weeks with sessions."""
+    the week of ``first`` (None: all), of one routine (None: all), aggregated in SQL; only
+    weeks with sessions."""
     since = ""
     args: tuple[Any, ...] = ()
     if first is not None:
         since = " AND started_ts + utc_offset >= ?"
         args = (datetime(first.year, first.month, first.day, tzinfo=UTC).timestamp(),)
+    if routine is not None:
+        since += " AND routine_id = ?"
+        args = (*args, routine)
     cur = db.execute(
         "SELECT date(started_ts + utc_offset, 'unixepoch', '-6 days', 'weekday 1') AS w,"
         " count(*), sum(exercise_seconds) / 60.0, avg(feel_before), avg(feel_after)"

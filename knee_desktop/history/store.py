@@ -365,12 +365,13 @@ class HistoryStore:
     def uuids(self) -> set[str]:
         return self._read(queries.uuids)
 
-    def weekly(self, weeks: int | None = None, today: date | None = None) -> list[Week]:
-        """Sessions, exercise minutes and average knee feel per local week (Monday first);
-        every week in the range is present, empty ones with zeros."""
+    def weekly(self, weeks: int | None = None, today: date | None = None,
+               routine: str | None = None) -> list[Week]:
+        """Sessions, exercise minutes and average knee feel per local week (Monday first),
+        of one routine (None: all); every week in the range is present, empty ones zero."""
         last = monday(today or self.now_wall().date())
         first = last - timedelta(weeks=weeks - 1) if weeks is not None else None
-        found = self._read(lambda db: queries.weekly(db, first))
+        found = self._read(lambda db: queries.weekly(db, first, routine))
         return queries.fill_weeks(found, first, last)
 
     def active_days(self) -> list[date]:

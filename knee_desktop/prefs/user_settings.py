@@ -66,6 +66,7 @@ class UserSettings:
     knee_feel: bool = True  # ask "how does your knee feel?" at the end
     who_speaks: WhoSpeaks = "auto"  # the app's voice, and/or the screen reader's announcements
     reminder: Reminder = field(default_factory=Reminder)
+    weekly_target: int | None = None  # sessions a week; None: from the person's last month
 
     def to_plan_settings(self) -> PlanSettings:
         """The session part, as the base that command-line options override."""
@@ -188,6 +189,7 @@ _CHECKS: dict[str, Callable[[object], str | None]] = {
     "knee_feel": _type(bool, "true or false"),
     "who_speaks": _one_of("auto", "app", "both"),
     "reminder": _reminder_check,
+    "weekly_target": _number(limits.WEEKLY_TARGET),
 }
 _KEYS = tuple(_CHECKS)
 
@@ -266,7 +268,8 @@ def parse(data: Mapping[str, object]) -> tuple[UserSettings, list[str]]:
             problems.append(f"{key}: {problem}; using the default.")
         elif isinstance(value, int | float) and not isinstance(value, bool):
             # TOML writes 10 and 10.0 alike for people; keep the dataclass's types.
-            values[key] = int(value) if key in ("rate", "reps") else float(value)
+            values[key] = (int(value) if key in ("rate", "reps", "weekly_target")
+                           else float(value))
         else:
             values[key] = value
     plan = PlanSettings(**{k: values.pop(k) for k in PLAN_KEYS if k in values})
@@ -346,7 +349,9 @@ _COMMENTS = {
     "first_leg": "with leg = both: which leg goes first",
     "knee_feel": "ask how your knee feels at the end",
     "who_speaks": "auto: both, or the app alone while a screen reader runs; app; both",
+    "weekly_target": "sessions a week you aim for (History, the report, the reminder)",
 }
+_UNSET = {"weekly_target": "(from your last month)"}
 
 
 def dumps(settings: UserSettings) -> str:
@@ -358,7 +363,8 @@ def dumps(settings: UserSettings) -> str:
     for name, comment in _COMMENTS.items():
         value = settings.value(name)
         if value is None:
-            lines.append(f"# {name} = (the routine's own)  # {comment}")
+            unset = _UNSET.get(name, "(the routine's own)")
+            lines.append(f"# {name} = {unset}  # {comment}")
         else:
             lines.append(f"{name} = {_toml_value(value)}  # {comment}")
     r = settings.reminder

@@ -1,0 +1,222 @@
+"""The report for a physiotherapist, as plain data: what the PDF says, worked out from the
+history with no Qt (the renderer is :mod:`knee_desktop.report`).
+
+Only what the person entered or did is in it: the routines and their settings, when they
+exercised, how the knee felt, what was skipped or stopped, and their own notes. No name, no
+machine, no file path; nothing is sent anywhere.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from statistics import mean
+from typing import Any
+
+from knee_desktop import APP_NAME, __version__
+from knee_desktop.history.progress import Nudge, Progress, nudge, progress
+from knee_desktop.history.records import SessionRecord, monday
+
+DEFAULT_WEEKS = 12
+DEFAULT_TARGET = 3  # sessions a week, when there is no last month to go by
+TARGET_DAYS = 28  # "your last month", for the default weekly target
+# The guide's own safety words (shared/seed: "Natural Relief for Knee Pain").
+SAFETY_WORDS = (
+    "Only move to a point of resistance. Do not move to a point of pain. If you have pain, "
+    "make the move smaller.",
+    "This app is not a replacement for your doctor. If you have questions, please ask "
+    "him or her.",
+)
+
+
+def counts(rec: SessionRecord) -> bool:
+    """A session that counts towards the weekly target: at least one repetition done."""
+    return rec.reps_done > 0 and not rec.damaged
+
+
+def default_target(records: Sequence[SessionRecord], today: date) -> int:
+    """Sessions a week from the person's own last month (the 28 days before today), at
+    least 1; :data:`DEFAULT_TARGET` with no session in that month."""
+    start = today - timedelta(days=TARGET_DAYS)
+    n = sum(1 for r in records if counts(r) and start <= r.started.date() < today)
+    return max(1, round(n * 7 / TARGET_DAYS)) if n else DEFAULT_TARGET
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date  # the first day in the report
+    last: date  # the last day (today, when made)
+
+    @property
+    def mondays(self) -> list[date]:
+        out, day = [], monday(self.first)
+        while day <= self.last:
+            out.append(day)
+            day += timedelta(weeks=1)
+        return out
+
+    def holds(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+
+def period_of(today: date, weeks: int | None = None, since: date | None = None) -> Period:
+    """``weeks`` whole weeks ending with this one, or from ``since`` to today."""
+    if since is not None:
+        return Period(min(since, today), today)
+    return Period(monday(today) - timedelta(weeks=(weeks or DEFAULT_WEEKS) - 1), today)
+
+
+@dataclass(frozen=True)
+class DayMark:
+    """One session in the calendar: how it ended and the knee feel before → after."""
+
+    end_state: str  # completed, stopped, interrupted, running
+    feel_before: int | None
+    feel_after: int | None
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    monday: date
+    sessions: int  # sessions that count (at least one repetition done)
+    completed: int
+    minutes: float
+    feel_before: float | None  # the week's average, or None without answers
+    feel_after: float | None
+    days: tuple[tuple[DayMark, ...], ...]  # Monday … Sunday
+
+
+@dataclass(frozen=True)
+class RoutineUse:
+    routine_id: str
+    title: str
+    sessions: int
+    settings: tuple[str, ...]  # each set of settings used, in words, most used first
+
+
+@dataclass(frozen=True)
+class Note:
+    started: datetime
+    title: str
+    text: str  # the person's own words, as they typed them (plain text, never markup)
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    made: datetime
+    target: int
+    target_is_default: bool
+    routine_filter: str | None
+    total: int  # every session in the period
+    sessions: int  # those that count: at least one repetition done
+    completed: int
+    stopped: int
+    interrupted: int
+    minutes: float
+    stopped_at: tuple[tuple[str, int], ...]  # step title, times, most first
+    skipped: tuple[tuple[str, int], ...]  # step title, times skipped, most first
+    steps_skipped: int
+    routines: tuple[RoutineUse, ...]
+    weeks: tuple[WeekRow, ...]
+    notes: tuple[Note, ...]
+    progress: Progress
+    nudge: Nudge | None
+    safety: tuple[str, ...] = SAFETY_WORDS
+    app: str = f"{APP_NAME} {__version__}"
+    answers_before: int = 0
+    answers_after: int = 0
+    weeks_on_target: int = field(default=0)
+
+
+def settings_words(settings: dict[str, Any]) -> str:
+    """``10 reps · pauses 10 s · sweep 2 s · circle 3 s · legs left, right``."""
+    def num(key: str) -> str | None:
+        v = settings.get(key)
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            return None
+        return f"{v:g}"
+
+    parts = []
+    for key, word, unit in (("reps", "reps", ""), ("pause", "pauses", " s"),
+                            ("sweep", "sweep", " s"), ("circle", "circle", " s")):
+        v = num(key)
+        if v is not None:
+            parts.append(f"{v} {word}" if key == "reps" else f"{word} {v}{unit}")
+    legs = settings.get("legs")
+    if isinstance(legs, list) and legs and all(isinstance(x, str) for x in legs):
+        parts.append("legs " + ", ".join(legs))
+    return " · ".join(parts) or "settings not recorded"
+
+
+def _routines(records: Sequence[SessionRecord]) -> tuple[RoutineUse, ...]:
+    by_id: dict[str, list[SessionRecord]] = {}
+    for r in records:
+        by_id.setdefault(r.routine_id, []).append(r)
+    out = []
+    for rid, recs in sorted(by_id.items(), key=lambda kv: -len(kv[1])):
+        used = Counter(settings_words(r.settings) for r in recs)
+        words = tuple(f"{w} ({n}×)" if len(used) > 1 else w for w, n in used.most_common())
+        out.append(RoutineUse(rid, recs[-1].title, len(recs), words))
+    return tuple(out)
+
+
+def _avg(values: list[int | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(mean(known), 1) if known else None
+
+
+def _weeks(records: Sequence[SessionRecord], period: Period) -> tuple[WeekRow, ...]:
+    rows = []
+    for start in period.mondays:
+        week = [r for r in records if monday(r.started.date()) == start]
+        days = tuple(tuple(DayMark(r.end_state or "running", r.feel_before, r.feel_after)
+                           for r in week if r.started.date() == start + timedelta(days=d))
+                     for d in range(7))
+        rows.append(WeekRow(
+            start, sum(1 for r in week if counts(r)),
+            sum(1 for r in week if r.end_state == "completed"),
+            round(sum(r.exercise_seconds for r in week) / 60, 1),
+            _avg([r.feel_before for r in week]), _avg([r.feel_after for r in week]), days))
+    return tuple(rows)
+
+
+def _skipped(records: Sequence[SessionRecord]) -> Counter[str]:
+    """Steps skipped: not completed, and not the step a stopped session ended in."""
+    out: Counter[str] = Counter()
+    for r in records:
+        for s in r.steps:
+            last_of_stopped = s is r.steps[-1] and r.end_state != "completed"
+            if not s.completed and not last_of_stopped:
+                out[s.title] += 1
+    return out
+
+
+def build(records: Sequence[SessionRecord], period: Period, *, target: int | None,
+          made: datetime, routine: str | None = None) -> Report:
+    """The report of ``records`` (the whole history, any order) in ``period``, of one
+    routine or all; ``target`` None: :func:`default_target` from the history."""
+    ordered = sorted((r for r in records if not r.damaged), key=lambda r: r.started)
+    chosen = [r for r in ordered if period.holds(r.started.date())
+              and (routine is None or r.routine_id == routine)]
+    goal = target if target is not None else default_target(ordered, period.last)
+    weeks = _weeks(chosen, period)
+    stopped = [r for r in chosen if r.end_state == "stopped"]
+    skipped = _skipped(chosen)
+    return Report(
+        period=period, made=made, target=goal, target_is_default=target is None,
+        routine_filter=routine, total=len(chosen), sessions=sum(1 for r in chosen if counts(r)),
+        completed=sum(1 for r in chosen if r.end_state == "completed"),
+        stopped=len(stopped),
+        interrupted=sum(1 for r in chosen if r.end_state == "interrupted"),
+        minutes=round(sum(r.exercise_seconds for r in chosen) / 60, 1),
+        stopped_at=tuple(Counter(r.at_title or "?" for r in stopped).most_common()),
+        skipped=tuple(skipped.most_common()), steps_skipped=sum(skipped.values()),
+        routines=_routines(chosen), weeks=weeks,
+        notes=tuple(Note(r.started, r.title, r.note) for r in chosen if r.note.strip()),
+        progress=progress(chosen), nudge=nudge(chosen),
+        answers_before=sum(1 for r in chosen if r.feel_before is not None),
+        answers_after=sum(1 for r in chosen if r.feel_after is not None),
+        weeks_on_target=sum(1 for w in weeks if w.sessions >= goal))

@@ -1,0 +1,173 @@
+"""The report on paper: a PDF (QPdfWriter) or a printer (QPrinter), with Qt's own text layout.
+
+One or two pages of A4, or Letter where the locale uses it: the text shrinks a little, then
+the oldest notes are left out, until it fits. Each page has a footer with the page number,
+the app and when it was made. The file is written beside its target and renamed into place;
+an existing file is replaced only with ``force`` (a link, folder or device never).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+from PySide6.QtCore import QLocale, QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import (
+    QFont,
+    QGuiApplication,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
+
+from knee_desktop.common.errors import KneeError
+from knee_desktop.history.report import Report
+from knee_desktop.printout.html import day_text, page
+from knee_desktop.speech.export import check_target
+
+Paper = Literal["a4", "letter"]
+MAX_PAGES = 2
+FONT_SIZES = (9.5, 9.0, 8.5, 8.0, 7.5)  # points, largest that fits
+NOTE_COUNTS = (12, 8, 5, 3, 1, 0)  # the most recent notes shown, most that fit
+RESOLUTION = 300  # dots per inch of the PDF's layout (the text stays text)
+MARGIN_MM = 15.0
+# Territories whose paper is Letter (the rest of the world uses A4).
+LETTER = {QLocale.Country.UnitedStates, QLocale.Country.Canada, QLocale.Country.Mexico,
+          QLocale.Country.Philippines, QLocale.Country.Chile, QLocale.Country.Colombia,
+          QLocale.Country.Venezuela, QLocale.Country.CostaRica,
+          QLocale.Country.Guatemala, QLocale.Country.PuertoRico}
+
+
+class ReportError(KneeError):
+    """The report could not be written; the message names the file and why."""
+
+
+def paper_of(locale: QLocale | None = None) -> Paper:
+    return "letter" if (locale or QLocale.system()).territory() in LETTER else "a4"
+
+
+def layout_of(paper: Paper) -> QPageLayout:
+    size = QPageSize(QPageSize.PageSizeId.Letter if paper == "letter"
+                     else QPageSize.PageSizeId.A4)
+    return QPageLayout(size, QPageLayout.Orientation.Portrait,
+                       QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM + 6),
+                       QPageLayout.Unit.Millimeter)
+
+
+def document(report: Report, device: QPagedPaintDevice) -> QTextDocument:
+    """The report laid out for ``device``'s pages, in at most MAX_PAGES if it can be."""
+    rect = device.pageLayout().paintRectPixels(device.logicalDpiX())
+    doc = QTextDocument()
+    doc.documentLayout().setPaintDevice(device)  # point sizes in the device's dots
+    doc.setPageSize(QSizeF(rect.width(), rect.height()))
+    doc.setDocumentMargin(0)
+    for shown in NOTE_COUNTS:
+        for size in FONT_SIZES:
+            font = QFont("DejaVu Sans")
+            font.setPointSizeF(size)
+            doc.setDefaultFont(font)
+            doc.setHtml(page(report, shown))
+            keep_paragraphs_whole(doc)
+            if doc.pageCount() <= MAX_PAGES:
+                return doc
+    return doc  # still long (a very long period): every page is printed
+
+
+def keep_paragraphs_whole(doc: QTextDocument) -> None:
+    """A paragraph that would run over a page break starts on the next page instead: Qt
+    draws the last line above a page's top again, clipped away but still in the PDF's text
+    (a copy, or `pdftotext`, would show that line twice)."""
+    height = doc.pageSize().height()
+    layout = doc.documentLayout()
+    block = doc.begin()
+    while block.isValid():
+        box = layout.blockBoundingRect(block)
+        top_page = int(box.top() // height)
+        if block.layout().lineCount() > 1 and int((box.bottom() - 1) // height) > top_page \
+                and not QTextCursor(block).currentTable():
+            fmt = block.blockFormat()
+            fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+            QTextCursor(block).setBlockFormat(fmt)
+        block = block.next()
+
+
+def paint(report: Report, device: QPagedPaintDevice) -> int:
+    """Draw the report on ``device`` page by page; returns the number of pages."""
+    doc = document(report, device)
+    rect = device.pageLayout().paintRectPixels(device.logicalDpiX())
+    height = float(rect.height())
+    pages = doc.pageCount()
+    footer_font = QFont("DejaVu Sans")
+    footer_font.setPointSizeF(7.5)
+    painter = QPainter()
+    if not painter.begin(device):
+        raise ReportError("The report could not be drawn (the printer or file refused it).")
+    try:
+        for n in range(pages):
+            if n:
+                device.newPage()
+            painter.save()
+            painter.translate(0, -n * height)
+            # A line that ends on the page's edge belongs to one page only: the clip is a
+            # hair inside it (text outside the clip is not drawn at all, not even hidden).
+            doc.drawContents(painter, QRectF(0, n * height + 0.5, rect.width(), height - 1))
+            painter.restore()
+            painter.setFont(footer_font)
+            footer = (f"Page {n + 1} of {pages} · {report.app} · made "
+                      f"{day_text(report.made.date())} · 0 = no pain, 10 = the worst pain")
+            painter.drawText(QRectF(0, height + 10, rect.width(), height / 20),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
+                             footer)
+    finally:
+        painter.end()
+    return pages
+
+
+def write_pdf(report: Report, path: Path, *, force: bool = False,
+              paper: Paper | None = None) -> int:
+    """Write the report to ``path``; returns its number of pages. :class:`ReportError` (or
+    the export's own error) if it cannot be written, with nothing left behind."""
+    check_target(path, force=force)
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        os.close(fd)
+    except OSError as exc:
+        raise ReportError(f"Cannot write in the folder {folder}: {exc.strerror or exc}.") \
+            from None
+    try:
+        writer = QPdfWriter(tmp)
+        writer.setResolution(RESOLUTION)
+        writer.setPageLayout(layout_of(paper or paper_of()))
+        writer.setTitle("Knee exercise report")
+        writer.setCreator(report.app)
+        pages = paint(report, writer)
+        del writer  # closes the file
+        if os.path.getsize(tmp) == 0:
+            raise ReportError(f"The report could not be written to {path}.")
+        check_target(path, force=force)  # again: something may have appeared meanwhile
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ReportError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    return pages
+
+
+def headless_app() -> QGuiApplication:
+    """A QGuiApplication for the terminal: the offscreen platform unless one exists."""
+    app = QGuiApplication.instance()
+    if isinstance(app, QGuiApplication):
+        return app
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return QGuiApplication(["knee-desktop"])

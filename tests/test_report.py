@@ -1,0 +1,200 @@
+"""The report for a physiotherapist: built from a made-up 12-week history kept in a real
+SQLite history, written by Qt's PDF writer, read back with poppler's `pdftotext`, and every
+figure checked against the history itself (worked out here, not by the report's code)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import unicodedata
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+from statistics import mean
+
+import pytest
+from report_history import NOTES, THIGH, TODAY, WIPER, ZONE, make_history
+
+from knee_desktop import __version__
+from knee_desktop.cli.main import main
+from knee_desktop.history.records import SessionRecord
+from knee_desktop.history.report import build, period_of
+from knee_desktop.history.store import HistoryStore
+from knee_desktop.printout.pdf import write_pdf
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                reason="needs poppler-utils (packaging/debian-packages.txt)")
+MADE = datetime(2026, 12, 6, 20, 15, tzinfo=ZONE)
+EXERCISE = ("move", "still", "rest", "press")
+MARK = {"completed": "✓", "stopped": "◐", "interrupted": "○"}
+
+
+def pdf_text(path: Path, layout: bool = False) -> str:
+    args = ["pdftotext", "-enc", "UTF-8"] + (["-layout"] if layout else []) + [str(path), "-"]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    return unicodedata.normalize("NFKC", out)  # "ﬁ" ligatures back to "fi"
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def pages(path: Path) -> tuple[int, str]:
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True,
+                          text=True).stdout
+    count = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    return count, re.search(r"Page size:\s+(.*)", info).group(1)  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> list[SessionRecord]:
+    """The made-up history, through a real SQLite file and back."""
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    store.import_sessions(make_history())
+    records = store.sessions()
+    store.close()
+    assert len(records) == len(make_history())
+    return records
+
+
+def fmt(v: float | None) -> str:
+    return "–" if v is None else f"{v:.1f}".removesuffix(".0")
+
+
+def test_every_figure_of_the_report_is_the_history_s(
+        qapp: object, history: list[SessionRecord], tmp_path: Path) -> None:
+    out = tmp_path / "report.pdf"
+    report = build(history, period_of(TODAY, 12), target=None, made=MADE)
+    assert write_pdf(report, out, paper="a4") == pages(out)[0] <= 2
+    assert "A4" in pages(out)[1]
+    text, table = flat(pdf_text(out)), pdf_text(out, layout=True)
+
+    first = TODAY - timedelta(days=TODAY.weekday(), weeks=11)
+    assert f"Period: Mon {first.day} {first:%b %Y} – Sun 6 Dec 2026 (12 weeks)" in text
+    assert f"knee-desktop {__version__}" in text and "Made Sun 6 Dec 2026 20:15" in text
+    assert "nothing was sent anywhere" in text
+
+    # The weekly target: from the 28 days before today, in sessions a week.
+    month = [r for r in history if TODAY - timedelta(days=28) <= r.started.date() < TODAY]
+    target = max(1, round(len(month) * 7 / 28))
+    assert f"weekly target {target} sessions a week (from the last month)" in text
+
+    # Totals.
+    states = Counter(r.end_state for r in history)
+    minutes = sum(s.seconds for r in history for s in r.steps if s.kind in EXERCISE) / 60
+    assert (f"{len(history)} sessions, {len(history)} with exercise done" in text)
+    assert (f"{states['completed']} completed, {states['stopped']} stopped early, "
+            f"{states['interrupted']} interrupted; {minutes:.0f} minutes of exercise") in text
+
+    # The calendar: one row a week, each session's mark and knee feel on its day.
+    on_target = 0
+    for week in range(12):
+        monday = first + timedelta(weeks=week)
+        recs = [r for r in history if monday <= r.started.date() < monday + timedelta(7)]
+        on_target += len(recs) >= target
+        marks = "".join(f"{MARK[r.end_state]}{fmt(r.feel_before)}→{fmt(r.feel_after)}"
+                        for r in sorted(recs, key=lambda r: r.started))
+        before = [r.feel_before for r in recs if r.feel_before is not None]
+        after = [r.feel_after for r in recs if r.feel_after is not None]
+        avg = (f"{fmt(round(mean(before), 1) if before else None)}→"
+               f"{fmt(round(mean(after), 1) if after else None)}")
+        want = (f"Mon{monday.day}{marks}{len(recs)}/{target}"
+                f"{'✓' if len(recs) >= target else ''}{avg}")
+        rows = [line.replace(" ", "") for line in table.splitlines()
+                if line.strip().startswith(f"Mon {monday.day} ")
+                or line.strip() == f"Mon {monday.day}"]
+        assert want in rows, (want, rows)
+    assert f"met in {on_target} of 12 weeks" in text
+
+    # Routines and their settings.
+    uses = Counter(r.routine_id for r in history)
+    for routine_id, title in (WIPER, THIGH):
+        row = next(line for line in table.splitlines() if line.strip().startswith(title))
+        assert row.split()[len(title.split())] == str(uses[routine_id]), row
+        assert routine_id in text
+    assert "10 reps · pauses 10 s · sweep 2 s · circle 3 s · legs left, right" in text
+
+    # Knee feel: the answers and the mean change within a session.
+    both = [r for r in history if r.feel_before is not None and r.feel_after is not None]
+    b = mean(r.feel_before for r in both)  # type: ignore[misc]
+    a = mean(r.feel_after for r in both)  # type: ignore[misc]
+    assert (f"Answered before {sum(r.feel_before is not None for r in history)} and after "
+            f"{sum(r.feel_after is not None for r in history)} of {len(history)} sessions"
+            ) in text
+    assert f"on average over {len(both)} sessions: {fmt(b)} → {fmt(a)}" in text
+    assert "2 points or 30 % of the score before (Farrar et al. 2001" in text
+    assert "not a diagnosis" in text
+
+    # Skipped and stopped.
+    stopped = [r for r in history if r.end_state == "stopped"]
+    skipped = sum(1 for r in history if r.end_state == "completed"
+                  for s in r.steps if not s.completed)
+    assert f"{len(stopped)} of {len(history)} sessions stopped early" in text
+    for title, n in Counter(r.at_title for r in stopped).items():
+        assert f"{title} ({n}×)" in text
+    assert f"{skipped} steps skipped: Sweep right ({skipped}×)" in text
+
+    # The notes: the person's words as typed, plain text (no markup obeyed), once each.
+    assert "The person's own notes (their words, as typed)" in text
+    assert "“<b>bold?</b> & <script>alert('x')</script> — not markup”" in text
+    assert "“&lt;i&gt;already escaped&lt;/i&gt;”" in text
+    # the direction override is dropped (NFKC: as pdf_text reads it)
+    assert unicodedata.normalize("NFKC", "Ünïcödé ½ ≤ 3 evil end") in text
+    assert "Knee felt fine" in text and "after the circles" in text  # emoji: a picture font
+    assert "Left side tight Right side fine; 50% better?" in text
+    assert text.count("not markup") == 1 and len(NOTES) == text.count("“")
+
+    # The guide's safety words.
+    assert "Only move to a point of resistance. Do not move to a point of pain." in text
+    assert "not a replacement for your doctor" in text
+
+
+def test_one_routine_only_and_letter_paper(qapp: object, history: list[SessionRecord],
+                                           tmp_path: Path) -> None:
+    out = tmp_path / "thigh.pdf"
+    report = build(history, period_of(TODAY, 12), target=4, made=MADE, routine=THIGH[0])
+    write_pdf(report, out, paper="letter")
+    assert "Letter" in pages(out)[1] or "612 x 792" in pages(out)[1]
+    text = flat(pdf_text(out))
+    n = sum(r.routine_id == THIGH[0] for r in history)
+    assert f"one routine ({THIGH[0]})" in text and WIPER[1] not in text.split("Notes")[0]
+    assert f"{n} sessions, {n} with exercise done" in text
+    assert "weekly target 4 sessions a week (set by the person)" in text
+
+
+def test_the_command_writes_refuses_to_overwrite_and_never_follows_a_link(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = HistoryStore()  # the user's history (tests point XDG at tmp_path)
+    today = datetime.now().astimezone()
+    shift = today.date() - TODAY
+    store.import_sessions([_moved(r, shift) for r in make_history()])
+    store.close()
+    out = tmp_path / "out.pdf"
+    assert main(["report", str(out), "--weeks", "12"]) == 0
+    said = capsys.readouterr().out
+    assert f"Wrote {out}: " in said and out.stat().st_size > 1000
+    assert len(make_history()) == int(re.search(r"(\d+) sessions from", said).group(1))  # type: ignore[union-attr]
+    before = out.read_bytes()
+    assert main(["report", str(out)]) == 2
+    assert "already exists; add --force" in capsys.readouterr().err
+    assert out.read_bytes() == before
+    link = tmp_path / "link.pdf"
+    os.symlink(tmp_path / "elsewhere.pdf", link)
+    assert main(["report", str(link), "--force"]) == 2
+    assert "a link is never replaced" in capsys.readouterr().err
+    assert not (tmp_path / "elsewhere.pdf").exists()
+    with pytest.raises(SystemExit) as usage:  # argparse's own exit for a usage error
+        main(["report", str(out), "--force", "--since", "2026-13-01"])
+    assert usage.value.code == 2
+    assert "expected a date like" in capsys.readouterr().err
+    assert main(["report", str(out), "--force", "--routine", THIGH[0], "--paper",
+                 "letter"]) == 0
+    assert not list(tmp_path.glob(".out.pdf.*"))  # no temporary file left
+
+
+def _moved(r: SessionRecord, shift: timedelta) -> SessionRecord:
+    r.started += shift
+    r.ended = r.ended + shift if r.ended else None
+    return r
