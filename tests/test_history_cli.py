@@ -33,6 +33,18 @@ def test_prints_sessions_and_streak(filled: int, capsys: pytest.CaptureFixture[s
     assert f"{filled} sessions" in out and "current streak" in out
 
 
+def test_one_session_is_said_in_the_singular(capsys: pytest.CaptureFixture[str]) -> None:
+    started = datetime.now().astimezone() - timedelta(hours=1)
+    with HistoryStore() as store:
+        store.import_sessions([SessionRecord(
+            "windshield-wiper", "Windshield wiper", started, end_state="completed",
+            ended=started + timedelta(minutes=8),
+            steps=[StepRecord(0, "Sweep left", "move", reps_done=2, seconds=9)])])
+    assert main(["history"]) == 0
+    out = capsys.readouterr().out
+    assert "1 session, 0.0 hours of exercise on 1 day; current streak: 1 day in a row." in out
+
+
 def test_json_round_trip_rebuilds_the_history(filled: int, tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["history", "--json"]) == 0

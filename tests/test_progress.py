@@ -3,7 +3,7 @@ their thresholds (2 points or 30 %; 2 of the last 3 sessions; at least 3 answers
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -19,7 +19,7 @@ from knee_desktop.history.progress import (
 )
 from knee_desktop.history.records import SessionRecord
 
-START = datetime(2026, 11, 2, 18, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
 
 
 def history(*feels: tuple[int | None, int | None]) -> list[SessionRecord]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import mean
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from knee_desktop.common import limits
 from knee_desktop.history.records import SessionRecord
@@ -31,6 +31,16 @@ ASK_DOCTOR = "If it goes on, ask your doctor."
 TOO_FEW = "too few answers to say"
 
 Direction = Literal["better", "worse", "same"]
+
+
+class Answers(Protocol):
+    """A session's two answers: a SessionRecord, or a row of the history table."""
+
+    @property
+    def feel_before(self) -> int | None: ...
+
+    @property
+    def feel_after(self) -> int | None: ...
 
 
 def meaningful(before: float, after: float) -> bool:
@@ -63,7 +73,7 @@ def change_words(before: float, after: float) -> str:
     return f"{_score(before)} → {_score(after)}: {words}"
 
 
-def answered(records: Sequence[SessionRecord]) -> list[tuple[int, int]]:
+def answered(records: Sequence[Answers]) -> list[tuple[int, int]]:
     """(before, after) of the sessions with both answers, in the order given."""
     return [(r.feel_before, r.feel_after) for r in records
             if r.feel_before is not None and r.feel_after is not None]
@@ -114,7 +124,7 @@ class Nudge:
                 f"your last {self.of} sessions. {GUIDE_ADVICE} {ASK_DOCTOR}")
 
 
-def nudge(records: Sequence[SessionRecord]) -> Nudge | None:
+def nudge(records: Sequence[Answers]) -> Nudge | None:
     """The safety nudge, or None. ``records`` oldest first; the last NUDGE_WINDOW sessions
     are looked at (a session without both answers counts as not worse)."""
     last = list(records)[-NUDGE_WINDOW:]

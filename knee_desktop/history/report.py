@@ -9,7 +9,7 @@ machine, no file path; nothing is sent anywhere.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import mean
@@ -36,12 +36,32 @@ def counts(rec: SessionRecord) -> bool:
     return rec.reps_done > 0 and not rec.damaged
 
 
-def default_target(records: Sequence[SessionRecord], today: date) -> int:
-    """Sessions a week from the person's own last month (the 28 days before today), at
-    least 1; :data:`DEFAULT_TARGET` with no session in that month."""
+def default_target(days: Iterable[date], today: date) -> int:
+    """Sessions a week from the person's own last month: ``days`` has the day of each
+    session that counts (a day twice for two sessions); those in the 28 days before today,
+    a week's worth, at least 1. :data:`DEFAULT_TARGET` with no session in that month."""
     start = today - timedelta(days=TARGET_DAYS)
-    n = sum(1 for r in records if counts(r) and start <= r.started.date() < today)
+    n = sum(1 for d in days if start <= d < today)
     return max(1, round(n * 7 / TARGET_DAYS)) if n else DEFAULT_TARGET
+
+
+def effective_target(setting: int | None, days: Iterable[date], today: date) -> int:
+    """The person's own weekly target, or the default from their last month."""
+    return setting if setting is not None else default_target(days, today)
+
+
+def this_week(days: Sequence[date], setting: int | None, today: date) -> tuple[int, int]:
+    """(sessions that count this week so far, the weekly target) from the day of each
+    session that counts."""
+    target = effective_target(setting, days, today)
+    return sum(1 for d in days if monday(d) == monday(today)), target
+
+
+def week_words(days: Sequence[date], setting: int | None, today: date) -> str:
+    """``This week so far: 1 session of your weekly target of 3.`` (for the reminder)."""
+    done, target = this_week(days, setting, today)
+    return (f"This week so far: {done} session{'' if done == 1 else 's'} of your weekly "
+            f"target of {target}.")
 
 
 @dataclass(frozen=True)
@@ -201,7 +221,8 @@ def build(records: Sequence[SessionRecord], period: Period, *, target: int | Non
     ordered = sorted((r for r in records if not r.damaged), key=lambda r: r.started)
     chosen = [r for r in ordered if period.holds(r.started.date())
               and (routine is None or r.routine_id == routine)]
-    goal = target if target is not None else default_target(ordered, period.last)
+    goal = effective_target(target, (r.started.date() for r in ordered if counts(r)),
+                            period.last)
     weeks = _weeks(chosen, period)
     stopped = [r for r in chosen if r.end_state == "stopped"]
     skipped = _skipped(chosen)

@@ -168,6 +168,7 @@ def run_app(options: LaunchOptions,
     app.aboutToQuit.connect(window.driver.close)  # e.g. the tray's Quit: recorded as stopped
     reminder = start_reminder(app, loaded.settings.reminder, activator.bring_forward)
     wiring.reminder = reminder
+    reminder.body = wiring.reminder_body  # how the week is going against the target
     if tray_only and reminder.tray is None:
         bring_to_front(window)  # no tray to live in: show the window after all
     if loaded.messages:

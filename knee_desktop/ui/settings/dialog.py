@@ -50,6 +50,7 @@ from knee_desktop.ui.screen_room import within
 from knee_desktop.ui.settings.natural_voice import natural_label, natural_voice_button
 from knee_desktop.ui.settings.voice_lister import VOICE_TIMEOUT_MS, VoiceLister
 from knee_desktop.ui.settings.voice_order import fill_voices
+from knee_desktop.ui.settings.weekly_target import WeeklyTarget, usual_target
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,8 @@ class SettingsDialog(QDialog):
         page_layout.addWidget(self._voice_group())
         page_layout.addWidget(self._session_group())
         page_layout.addWidget(self._reminder_group())
+        page_layout.addWidget(target := WeeklyTarget(usual_target()))
+        self.weekly_target = target
         self.page_area = QScrollArea()
         self.page_area.setObjectName("settings-page")
         self.page_area.setFrameShape(QFrame.Shape.NoFrame)
@@ -319,6 +322,7 @@ class SettingsDialog(QDialog):
         for i, day in enumerate(self.days):
             day.setChecked(i in r.weekdays)
         self._reminder_enabled(r.enabled)
+        self.weekly_target.set_value(s.weekly_target)
 
     def settings(self) -> UserSettings:
         """The settings as the controls show them (validated)."""
@@ -344,6 +348,7 @@ class SettingsDialog(QDialog):
                               time=dt.time(t.hour(), t.minute()),
                               weekdays=frozenset(i for i, d in enumerate(self.days)
                                                  if d.isChecked())),
+            weekly_target=self.weekly_target.value(),
         ).validate()
 
     def accept(self) -> None:
