@@ -109,7 +109,7 @@ def test_the_report_dialog_saves_and_prints(qtbot: QtBot, window: HistoryWindow,
     assert dialog.save_to(out)
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                           check=True).stdout
-    assert "(4 weeks), one routine (thigh-massage)" in " ".join(text.split())
+    assert f"(4 weeks), one routine: {THIGH[1]}." in " ".join(text.split())
     assert window.banner.text().startswith("Saved the report (")
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -130,7 +130,7 @@ def test_the_weekly_target_in_settings(qtbot: QtBot, tmp_path: Path) -> None:
     box = WeeklyTarget(usual)
     qtbot.addWidget(box)
     box.set_value(None)
-    assert box.value() is None and box.spin.text() == f"From my last month (about {usual} a week)"
+    assert box.value() is None and box.spin.text() == f"From my last month ({usual} a week)"
     box.set_value(4)
     assert box.value() == 4
     saved = us.UserSettings(weekly_target=4)

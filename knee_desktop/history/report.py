@@ -68,6 +68,7 @@ def week_words(days: Sequence[date], setting: int | None, today: date) -> str:
 class Period:
     first: date  # the first day in the report
     last: date  # the last day (today, when made)
+    starts_history: bool = False  # the period asked for began before the first session
 
     @property
     def mondays(self) -> list[date]:
@@ -219,6 +220,9 @@ def build(records: Sequence[SessionRecord], period: Period, *, target: int | Non
     """The report of ``records`` (the whole history, any order) in ``period``, of one
     routine or all; ``target`` None: :func:`default_target` from the history."""
     ordered = sorted((r for r in records if not r.damaged), key=lambda r: r.started)
+    if ordered and period.first < ordered[0].started.date() <= period.last:
+        # No empty weeks before the history began (nor a target "missed" in them).
+        period = Period(ordered[0].started.date(), period.last, starts_history=True)
     chosen = [r for r in ordered if period.holds(r.started.date())
               and (routine is None or r.routine_id == routine)]
     goal = effective_target(target, (r.started.date() for r in ordered if counts(r)),

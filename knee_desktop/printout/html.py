@@ -50,12 +50,14 @@ def _mark(m: DayMark) -> str:
 def head(r: Report) -> str:
     p = r.period
     weeks = len(p.mondays)
-    which = ("all routines" if r.routine_filter is None
-             else f"one routine ({text(r.routine_filter)})")
+    titles = {u.routine_id: u.title for u in r.routines}
+    which = ("all routines" if r.routine_filter is None else
+             f"one routine: {text(titles.get(r.routine_filter, r.routine_filter))}")
+    began = " (the first session in the history)" if p.starts_history else ""
     return (
         "<h2 style='margin:0'>Knee exercise report</h2>"
-        f"<p style='margin-top:2px'><b>Period:</b> {day_text(p.first)} – {day_text(p.last)}"
-        f" ({plural(weeks, 'week')}), {which}. "
+        f"<p style='margin-top:2px'><b>Period:</b> {day_text(p.first)}{began} – "
+        f"{day_text(p.last)} ({plural(weeks, 'week')}), {which}. "
         f"<b>Made</b> {day_text(r.made.date())} {r.made:%H:%M} by {text(r.app)}, from the "
         "exercise history kept on this computer; nothing was sent anywhere.</p>")
 
@@ -83,12 +85,14 @@ def adherence(r: Report) -> str:
         f"{target}, met in <b>{r.weeks_on_target} of {plural(len(r.weeks), 'week')}</b>. "
         f"{r.completed} completed, {r.stopped} stopped early, {r.interrupted} interrupted; "
         f"{r.minutes:.0f} minutes of exercise (movements, still pauses and presses).</p>")
-    days = "".join(f"<th>{d}</th>" for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
+    days = "".join(f"<th width='7%'>{d}</th>"
+                   for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
     rows = "".join(_week_row(w, r.target) for w in r.weeks)
     return ("<h3>Sessions per week and adherence calendar</h3>" + summary
             + "<table width='100%' border='1' cellspacing='0' cellpadding='2'>"
-            f"<tr><th align='left'>Week of</th>{days}<th>Sessions / target</th>"
-            "<th>Knee feel, week average<br>before → after</th></tr>"
+            f"<tr><th align='left' width='16%'>Week of (Mon)</th>{days}"
+            "<th width='13%'>Sessions / target</th>"
+            "<th width='22%'>Knee feel, week average<br>before → after</th></tr>"
             + rows + f"</table><p><small>{LEGEND}. – : not answered.</small></p>")
 
 
@@ -96,7 +100,8 @@ def _week_row(w: WeekRow, target: int) -> str:
     cells = "".join(
         "<td align='center'>" + "<br>".join(_mark(m) for m in day) + "</td>" for day in w.days)
     met = " ✓" if w.sessions >= target else ""
-    return (f"<tr><td>{day_text(w.monday)}</td>{cells}"
+    week = f"{w.monday.day} {w.monday:%b %Y}"  # a Monday, as the column says: one line
+    return (f"<tr><td>{week}</td>{cells}"
             f"<td align='center'>{w.sessions} / {target}{met}</td>"
             f"<td align='center'>{feel(w.feel_before)} → {feel(w.feel_after)}</td></tr>")
 

@@ -82,21 +82,31 @@ def document(report: Report, device: QPagedPaintDevice) -> QTextDocument:
 
 
 def keep_paragraphs_whole(doc: QTextDocument) -> None:
-    """A paragraph that would run over a page break starts on the next page instead: Qt
+    """A paragraph that would run over a page break starts on the next page instead (and a
+    heading that would end a page goes with its paragraph): Qt
     draws the last line above a page's top again, clipped away but still in the PDF's text
     (a copy, or `pdftotext`, would show that line twice)."""
     height = doc.pageSize().height()
     layout = doc.documentLayout()
+
+    def page_of(y: float) -> int:
+        return int(y // height)
+
     block = doc.begin()
     while block.isValid():
         box = layout.blockBoundingRect(block)
-        top_page = int(box.top() // height)
-        if block.layout().lineCount() > 1 and int((box.bottom() - 1) // height) > top_page \
-                and not QTextCursor(block).currentTable():
+        after = block.next()
+        split = block.layout().lineCount() > 1 and page_of(box.bottom() - 1) > page_of(box.top())
+        # A heading stays with what follows it (not alone at the foot of a page).
+        orphan = (block.blockFormat().headingLevel() > 0 and after.isValid()
+                  and after.layout().lineCount() > 0
+                  and page_of(after.layout().position().y()
+                              + after.layout().lineAt(0).y()) > page_of(box.top()))
+        if (split or orphan) and not QTextCursor(block).currentTable():
             fmt = block.blockFormat()
             fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
             QTextCursor(block).setBlockFormat(fmt)
-        block = block.next()
+        block = after
 
 
 def paint(report: Report, device: QPagedPaintDevice) -> int:

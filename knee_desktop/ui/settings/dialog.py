@@ -88,8 +88,6 @@ class SettingsDialog(QDialog):
         page_layout.addWidget(self._voice_group())
         page_layout.addWidget(self._session_group())
         page_layout.addWidget(self._reminder_group())
-        page_layout.addWidget(target := WeeklyTarget(usual_target()))
-        self.weekly_target = target
         self.page_area = QScrollArea()
         self.page_area.setObjectName("settings-page")
         self.page_area.setFrameShape(QFrame.Shape.NoFrame)
@@ -260,7 +258,7 @@ class SettingsDialog(QDialog):
         return box
 
     def _reminder_group(self) -> QGroupBox:
-        box = QGroupBox("Daily reminder")
+        box = QGroupBox("Daily reminder and weekly target")
         outer = QVBoxLayout(box)
         self.reminder_on = QCheckBox("Remind me to do the routine")
         _describe(self.reminder_on, "Daily reminder",
@@ -274,6 +272,8 @@ class SettingsDialog(QDialog):
         row.addWidget(QLabel("at"))
         row.addWidget(self.reminder_time)
         row.addStretch(1)
+        row.addWidget(target := WeeklyTarget(usual_target()))  # History, report, reminder
+        self.weekly_target = target
         outer.addLayout(row)
         days = QHBoxLayout()
         self.days: list[QCheckBox] = []
