@@ -145,3 +145,31 @@ def test_the_weekly_target_in_settings(qtbot: QtBot, tmp_path: Path) -> None:
     assert loaded.settings.weekly_target is None
     assert any("weekly_target: expected 1 to 21 sessions a week, got 40" in m
                for m in loaded.messages)
+
+
+def test_the_reminder_says_how_the_week_is_going(qtbot: QtBot,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from PySide6.QtGui import QIcon
+
+    from knee_desktop.desktop.tray import BODY, ReminderController
+    from knee_desktop.history.report import week_words
+    from knee_desktop.prefs.user_settings import Reminder
+
+    days = [dt.date(2026, 11, 30), dt.date(2026, 12, 1), dt.date(2026, 11, 20)]
+    assert week_words(days, 3, dt.date(2026, 12, 2)) == \
+        "This week so far: 2 sessions of your weekly target of 3."
+    assert week_words(days[2:], None, dt.date(2026, 12, 2)).startswith(
+        "This week so far: 0 sessions of your weekly target of 1.")  # 1 in the last 4 weeks
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)  # no notification server
+    now = dt.datetime(2026, 12, 2, 8, 0)
+    controller = ReminderController(QIcon(), now=lambda: now)
+    asked: list[str] = []
+    controller.body = lambda: asked.append("body") or f"{week_words(days, 3, now.date())} {BODY}"
+    controller.apply(Reminder(True, dt.time(9, 0), frozenset(range(7))))
+    now = dt.datetime(2026, 12, 2, 9, 0, 1)
+    with qtbot.waitSignal(controller.open_requested, timeout=1000):
+        controller.check()
+    assert asked == ["body"]  # the words are made when the reminder shows, not before
+    controller.stop()

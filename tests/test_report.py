@@ -201,3 +201,16 @@ def _moved(r: SessionRecord, shift: timedelta) -> SessionRecord:
     r.started += shift
     r.ended = r.ended + shift if r.ended else None
     return r
+
+
+def test_many_notes_still_fit_two_pages(qapp: object, tmp_path: Path) -> None:
+    records = make_history()
+    for i, r in enumerate(records):
+        r.note = f"Note {i}: " + "the sweeps felt long and the circles heavy today " * 5
+    out = tmp_path / "long.pdf"
+    report = build(records, period_of(TODAY, 26), target=3, made=MADE)
+    assert write_pdf(report, out, paper="a4") == pages(out)[0] == 2
+    text = flat(pdf_text(out))
+    shown = [i for i in range(len(records)) if f"Note {i}:" in text]
+    assert shown and shown == list(range(len(records) - len(shown), len(records)))  # newest
+    assert f"{len(records) - len(shown)} earlier notes not shown" in text

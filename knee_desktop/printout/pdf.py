@@ -92,21 +92,29 @@ def keep_paragraphs_whole(doc: QTextDocument) -> None:
     def page_of(y: float) -> int:
         return int(y // height)
 
-    block = doc.begin()
-    while block.isValid():
-        box = layout.blockBoundingRect(block)
-        after = block.next()
-        split = block.layout().lineCount() > 1 and page_of(box.bottom() - 1) > page_of(box.top())
-        # A heading stays with what follows it (not alone at the foot of a page).
-        orphan = (block.blockFormat().headingLevel() > 0 and after.isValid()
-                  and after.layout().lineCount() > 0
-                  and page_of(after.layout().position().y()
-                              + after.layout().lineAt(0).y()) > page_of(box.top()))
-        if (split or orphan) and not QTextCursor(block).currentTable():
+    for _ in range(20):  # one move at a time: the blocks after it are laid out again
+        block = doc.begin()
+        while block.isValid():
+            box = layout.blockBoundingRect(block)
+            after = block.next()
+            split = (block.layout().lineCount() > 1
+                     and page_of(box.bottom() - 1) > page_of(box.top()))
+            # A heading stays with what follows it (not alone at the foot of a page).
+            orphan = (block.blockFormat().headingLevel() > 0 and after.isValid()
+                      and after.layout().lineCount() > 0
+                      and page_of(after.layout().position().y()
+                                  + after.layout().lineAt(0).y()) > page_of(box.top()))
             fmt = block.blockFormat()
-            fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-            QTextCursor(block).setBlockFormat(fmt)
-        block = after
+            moved = fmt.pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
+            if (split or orphan) and not moved and not QTextCursor(block).currentTable():
+                fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                QTextCursor(block).setBlockFormat(fmt)
+                doc.markContentsDirty(0, doc.characterCount())
+                doc.pageCount()  # lays the whole document out again
+                break
+            block = after
+        else:
+            return
 
 
 def paint(report: Report, device: QPagedPaintDevice) -> int:
@@ -175,9 +183,9 @@ def write_pdf(report: Report, path: Path, *, force: bool = False,
 
 
 def headless_app() -> QGuiApplication:
-    """A QGuiApplication for the terminal: the offscreen platform unless one exists."""
+    """A QGuiApplication for the terminal, on the offscreen platform (no display needed, and
+    none used where there is one), unless the process has one already."""
     app = QGuiApplication.instance()
     if isinstance(app, QGuiApplication):
         return app
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    return QGuiApplication(["knee-desktop"])
+    return QGuiApplication(["knee-desktop", "-platform", "offscreen"])
