@@ -118,6 +118,7 @@ def test_every_figure_of_the_report_is_the_history_s(
         assert row.split()[len(title.split())] == str(uses[routine_id]), row
         assert routine_id in text
     assert "10 reps · pauses 10 s · sweep 2 s · circle 3 s · legs left, right" in text
+    assert "6 presses · pauses 10 s · legs left, right" in text  # no tempo for presses
 
     # Knee feel: the answers and the mean change within a session.
     both = [r for r in history if r.feel_before is not None and r.feel_after is not None]

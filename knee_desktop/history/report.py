@@ -152,8 +152,9 @@ class Report:
     weeks_on_target: int = field(default=0)
 
 
-def settings_words(settings: dict[str, Any]) -> str:
-    """``10 reps · pauses 10 s · sweep 2 s · circle 3 s · legs left, right``."""
+def settings_words(settings: dict[str, Any], moves: bool = True) -> str:
+    """``10 reps · pauses 10 s · sweep 2 s · circle 3 s · legs left, right``; without
+    movements (the thigh massage's presses) no tempo, and ``6 presses``."""
     def num(key: str) -> str | None:
         v = settings.get(key)
         if isinstance(v, bool) or not isinstance(v, int | float):
@@ -161,8 +162,9 @@ def settings_words(settings: dict[str, Any]) -> str:
         return f"{v:g}"
 
     parts = []
-    for key, word, unit in (("reps", "reps", ""), ("pause", "pauses", " s"),
-                            ("sweep", "sweep", " s"), ("circle", "circle", " s")):
+    keys = (("reps", "reps" if moves else "presses", ""), ("pause", "pauses", " s"),
+            ("sweep", "sweep", " s"), ("circle", "circle", " s"))
+    for key, word, unit in keys if moves else keys[:2]:
         v = num(key)
         if v is not None:
             parts.append(f"{v} {word}" if key == "reps" else f"{word} {v}{unit}")
@@ -178,7 +180,9 @@ def _routines(records: Sequence[SessionRecord]) -> tuple[RoutineUse, ...]:
         by_id.setdefault(r.routine_id, []).append(r)
     out = []
     for rid, recs in sorted(by_id.items(), key=lambda kv: -len(kv[1])):
-        used = Counter(settings_words(r.settings) for r in recs)
+        moves = any(s.kind == "move" for r in recs for s in r.steps) or not any(
+            s.kind == "press" for r in recs for s in r.steps)
+        used = Counter(settings_words(r.settings, moves) for r in recs)
         words = tuple(f"{w} ({n}×)" if len(used) > 1 else w for w, n in used.most_common())
         out.append(RoutineUse(rid, recs[-1].title, len(recs), words))
     return tuple(out)
