@@ -215,3 +215,17 @@ def test_many_notes_still_fit_two_pages(qapp: object, tmp_path: Path) -> None:
     shown = [i for i in range(len(records)) if f"Note {i}:" in text]
     assert shown and shown == list(range(len(records) - len(shown), len(records)))  # newest
     assert f"{len(records) - len(shown)} earlier notes not shown" in text
+
+
+@pytest.mark.parametrize("weeks", [1, 2, 4, 12])
+def test_reading_only_the_weeks_needed_gives_the_same_report(
+        history: list[SessionRecord], tmp_path: Path, weeks: int) -> None:
+    from knee_desktop.history.report import read
+
+    with HistoryStore(tmp_path / "history.sqlite3") as store:
+        period = period_of(TODAY, weeks)
+        records, began = read(store, period)
+    assert len(records) < len(history) or weeks == 12
+    assert began == min(r.started for r in history).date()
+    whole = build(history, period, target=None, made=MADE)
+    assert build(records, period, target=None, made=MADE, began=began) == whole

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from knee_desktop.common.errors import quote
 from knee_desktop.history.records import local_now
-from knee_desktop.history.report import DEFAULT_WEEKS, build, period_of
+from knee_desktop.history.report import DEFAULT_WEEKS, build, period_of, read
 from knee_desktop.history.store import HistoryStore
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
@@ -63,21 +63,22 @@ def run(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     check_target(out, force=args.force)  # before reading anything
+    now = local_now()
+    period = period_of(now.date(), args.weeks, args.since)
     store = HistoryStore()
     try:
-        records = store.sessions()
+        records, began = read(store, period)
     finally:
         for message in store.messages:
             print(f"knee-desktop: {message}", file=sys.stderr)
         store.close()
     if args.routine is not None and not any(r.routine_id == args.routine for r in records):
         known = sorted({r.routine_id for r in records})
-        print(f"knee-desktop: no session of the routine {quote(args.routine)} in the history"
+        print(f"knee-desktop: no session of the routine {quote(args.routine)} in this period"
               + (f" (there are: {', '.join(known)})" if known else "") + "; the report says "
               "so.", file=sys.stderr)
-    now = local_now()
-    report = build(records, period_of(now.date(), args.weeks, args.since),
-                   target=saved_settings().weekly_target, made=now, routine=args.routine)
+    report = build(records, period, target=saved_settings().weekly_target, made=now,
+                   routine=args.routine, began=began)
     headless_app()
     pages = write_pdf(report, out, force=args.force, paper=args.paper)
     print(f"Wrote {out}: {pages} page{'s' if pages != 1 else ''}, {report.sessions} "

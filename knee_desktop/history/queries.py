@@ -127,14 +127,18 @@ def session(db: sqlite3.Connection, session_id: int) -> SessionRecord | None:
     return record(row, steps)
 
 
-def sessions(db: sqlite3.Connection) -> list[SessionRecord]:
-    """Every session with its steps, oldest first (for export)."""
-    heads = db.execute(f"SELECT id, {SESSION_COLUMNS} FROM sessions"
-                       " ORDER BY started_ts, id").fetchall()
+def sessions(db: sqlite3.Connection, since: float | None = None) -> list[SessionRecord]:
+    """Every session with its steps, oldest first (for export); ``since``: only those
+    started from that time (seconds since the epoch) on (a report reads weeks, not years)."""
+    where, args = ("", ()) if since is None else (" WHERE started_ts >= ?", (since,))
+    heads = db.execute(f"SELECT id, {SESSION_COLUMNS} FROM sessions{where}"
+                       " ORDER BY started_ts, id", args).fetchall()
     by_id: dict[int, list[tuple[Any, ...]]] = {}
     offsets = {h[0]: h[6] for h in heads}
-    for s in db.execute(f"SELECT session_id, {STEP_COLUMNS} FROM steps"
-                        " ORDER BY session_id, seq"):
+    only = "" if since is None else \
+        " WHERE session_id IN (SELECT id FROM sessions WHERE started_ts >= ?)"
+    for s in db.execute(f"SELECT session_id, {STEP_COLUMNS} FROM steps{only}"
+                        " ORDER BY session_id, seq", args):
         by_id.setdefault(s[0], []).append((*s[1:], offsets.get(s[0], 0)))
     zones: Zones = {}
     return [record(h, by_id.get(h[0], []), zones) for h in heads]

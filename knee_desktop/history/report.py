@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from statistics import mean
 from typing import Any
 
 from knee_desktop import APP_NAME, __version__
 from knee_desktop.history.progress import Nudge, Progress, nudge, progress
 from knee_desktop.history.records import SessionRecord, monday
+from knee_desktop.history.store import HistoryStore
 
 DEFAULT_WEEKS = 12
 DEFAULT_TARGET = 3  # sessions a week, when there is no last month to go by
@@ -219,14 +220,27 @@ def _skipped(records: Sequence[SessionRecord]) -> Counter[str]:
     return out
 
 
+def read(store: HistoryStore, period: Period) -> tuple[list[SessionRecord], date | None]:
+    """What :func:`build` needs of the history: the sessions from a day before the period
+    (or before the last month, for the default target) on, and the day the history began.
+    Years of history are not read whole (10,000 sessions with their steps: seconds)."""
+    start = min(period.first, period.last - timedelta(days=TARGET_DAYS)) - timedelta(days=1)
+    began = min((r.started.date() for r in store.rows() if not r.damaged), default=None)
+    since = datetime(start.year, start.month, start.day, tzinfo=UTC).timestamp()
+    return store.sessions(since), began
+
+
 def build(records: Sequence[SessionRecord], period: Period, *, target: int | None,
-          made: datetime, routine: str | None = None) -> Report:
-    """The report of ``records`` (the whole history, any order) in ``period``, of one
-    routine or all; ``target`` None: :func:`default_target` from the history."""
+          made: datetime, routine: str | None = None, began: date | None = None) -> Report:
+    """The report of ``records`` (the history, any order; at least the period and the last
+    month before its end) in ``period``, of one routine or all; ``target`` None:
+    :func:`default_target` from the history. ``began``: the history's first day (default:
+    the first of ``records``)."""
     ordered = sorted((r for r in records if not r.damaged), key=lambda r: r.started)
-    if ordered and period.first < ordered[0].started.date() <= period.last:
+    began = began or (ordered[0].started.date() if ordered else None)
+    if began is not None and period.first < began <= period.last:
         # No empty weeks before the history began (nor a target "missed" in them).
-        period = Period(ordered[0].started.date(), period.last, starts_history=True)
+        period = Period(began, period.last, starts_history=True)
     chosen = [r for r in ordered if period.holds(r.started.date())
               and (routine is None or r.routine_id == routine)]
     goal = effective_target(target, (r.started.date() for r in ordered if counts(r)),

@@ -348,9 +348,9 @@ class HistoryStore:
     def session(self, session_id: int) -> SessionRecord | None:
         return self._read(lambda db: queries.session(db, session_id))
 
-    def sessions(self) -> list[SessionRecord]:
-        """Every session with its steps, oldest first (for export)."""
-        return self._read(queries.sessions)
+    def sessions(self, since: float | None = None) -> list[SessionRecord]:
+        """Every session with its steps, oldest first (for export); ``since``: from then."""
+        return self._read(lambda db: queries.sessions(db, since))
 
     def export_json(self) -> list[str]:
         """Every sound session as one JSON object (text), oldest first; the damaged ones

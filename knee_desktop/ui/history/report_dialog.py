@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from knee_desktop.common.errors import KneeError
 from knee_desktop.common.words import plural
 from knee_desktop.history.records import local_now
-from knee_desktop.history.report import Report, build, period_of
+from knee_desktop.history.report import Report, build, period_of, read
 from knee_desktop.history.store import HistoryError, HistoryStore
 from knee_desktop.printout.pdf import layout_of, paint, paper_of, write_pdf
 
@@ -98,9 +98,10 @@ class ReportDialog(QDialog):
         weeks = int(self.period.currentData())
         d = self.since.date()
         since = date(d.year(), d.month(), d.day()) if weeks == 0 else None
-        made = local_now()
-        return build(self.store.sessions(), period_of(self.today(), weeks or None, since),
-                     target=self.target, made=made, routine=self.routine.currentData())
+        period = period_of(self.today(), weeks or None, since)
+        records, began = read(self.store, period)
+        return build(records, period, target=self.target, made=local_now(),
+                     routine=self.routine.currentData(), began=began)
 
     # ---- saving ----------------------------------------------------------------------
     def ask_save(self) -> None:
