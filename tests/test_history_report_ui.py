@@ -13,7 +13,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
-from report_history import THIGH, TODAY, WIPER, ZONE, make_history
 
 from knee_desktop.history.records import monday
 from knee_desktop.history.store import HistoryStore
@@ -22,6 +21,7 @@ from knee_desktop.ui.history.header import DEFAULT_SIZE
 from knee_desktop.ui.history.report_dialog import ReportDialog
 from knee_desktop.ui.history.window import HistoryWindow
 from knee_desktop.ui.settings.weekly_target import WeeklyTarget, usual_target
+from tests.report_history import THIGH, TODAY, WIPER, ZONE, make_history
 
 
 def history_store(path: Path, *, worse_at_the_end: bool = False) -> HistoryStore:

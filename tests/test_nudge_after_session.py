@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
-from window_helpers import FakeInhibitor, RecordingVoice
 
 from knee_desktop.history.feel import KneeFeel
 from knee_desktop.history.records import SessionRecord, StepRecord, local_now
@@ -20,6 +19,7 @@ from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.engine import State
 from knee_desktop.ui.app import wiring as desktop_wiring
 from knee_desktop.ui.session.main_window import MainWindow
+from tests.fakes import FakeInhibitor, RecordingVoice
 
 
 def earlier(before: int, after: int) -> SessionRecord:

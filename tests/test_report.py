@@ -15,7 +15,6 @@ from pathlib import Path
 from statistics import mean
 
 import pytest
-from report_history import NOTES, THIGH, TODAY, WIPER, ZONE, make_history
 
 from knee_desktop import __version__
 from knee_desktop.cli.main import main
@@ -23,6 +22,7 @@ from knee_desktop.history.records import SessionRecord
 from knee_desktop.history.report import build, period_of
 from knee_desktop.history.store import HistoryStore
 from knee_desktop.printout.pdf import write_pdf
+from tests.report_history import NOTES, THIGH, TODAY, WIPER, ZONE, make_history
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="needs poppler-utils (packaging/debian-packages.txt)")

@@ -30,7 +30,12 @@ from knee_desktop.routine.loader import load_catalog
 from knee_desktop.session.engine import Cue, Session, State
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
+
     from knee_desktop.history.recorder import HistoryRecorder
+    from knee_desktop.plan.settings import PlanSettings
+    from knee_desktop.plan.timeline import Timeline
+    from knee_desktop.routine.model import Routine
     from knee_desktop.runtime.driver import SessionDriver
 
 EXIT_NO_AUDIO = 3
@@ -50,7 +55,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=run)
 
 
-class Progress:
+class RenderingProgress:
     """Rendering progress on stderr: one updating line on a terminal, else two lines."""
 
     def __init__(self, stream: IO[str]) -> None:
@@ -154,11 +159,8 @@ def run(args: argparse.Namespace) -> int:
     # Qt is imported here so that `plan` and `routines` stay light.
     from PySide6.QtCore import QCoreApplication
 
-    from knee_desktop.cli.run_keys import HELP as KEYS_HELP
-    from knee_desktop.cli.run_keys import TerminalKeys
     from knee_desktop.runtime.audio_output import AudioUnavailable
     from knee_desktop.runtime.driver import SessionDriver
-    from knee_desktop.runtime.qt_workarounds import UnixSignals
     from knee_desktop.runtime.voice import choose_voice, voice_settings
 
     routine = load_catalog().get(args.routine)
@@ -182,8 +184,25 @@ def run(args: argparse.Namespace) -> int:
                            asker=terminal_asker if saved.knee_feel else None,
                            ask_after_stop=False)
     runner.driver = driver
+    timeline = _plan_session(driver, routine, settings)
+    if timeline is None:
+        return EXIT_NO_AUDIO
+    attach_views(driver, runner, args)
+    if choice.voice.speaks and choice.voice.audible:
+        for note in choice.notes:  # e.g. the chosen voice is not installed: said, then begun
+            driver.say(note)
+
+    runner.log = cue_log
+    return _run_session(app, driver, runner, timeline)
+
+
+def _plan_session(driver: SessionDriver, routine: Routine,
+                  settings: PlanSettings) -> Timeline | None:
+    """The fitted timeline (its notes printed); ``None``, said, when no output plays."""
+    from knee_desktop.runtime.audio_output import AudioUnavailable
+
     try:
-        timeline, notes = driver.plan(routine, settings, Progress(sys.stderr))
+        timeline, notes = driver.plan(routine, settings, RenderingProgress(sys.stderr))
         for note in notes:
             print(note, file=sys.stderr)
     except KneeError:
@@ -192,13 +211,17 @@ def run(args: argparse.Namespace) -> int:
     except AudioUnavailable as exc:
         driver.close()
         print(f"knee-desktop: {exc}", file=sys.stderr)
-        return EXIT_NO_AUDIO
-    attach_views(driver, runner, args)
-    if choice.voice.speaks and choice.voice.audible:
-        for note in choice.notes:  # e.g. the chosen voice is not installed: said, then begun
-            driver.say(note)
+        return None
+    return timeline
 
-    runner.log = cue_log
+
+def _run_session(app: QCoreApplication, driver: SessionDriver, runner: Runner,
+                 timeline: Timeline) -> int:
+    """Run the session until it ends or Ctrl+C; the exit code."""
+    from knee_desktop.cli.run_keys import HELP as KEYS_HELP
+    from knee_desktop.cli.run_keys import TerminalKeys
+    from knee_desktop.runtime.qt_workarounds import UnixSignals
+
     signals = UnixSignals(runner.interrupt)
     keys = TerminalKeys.attach(driver, runner.say_where)
     if keys is not None:
@@ -221,7 +244,7 @@ def run(args: argparse.Namespace) -> int:
 def terminal_asker(when: When, say: Any) -> KneeFeel | None:
     """The knee question at the terminal (only when stdin is one), asked aloud as well;
     Ctrl+C while it waits skips it."""
-    from knee_desktop.cli.feel import ask_feel_terminal
+    from knee_desktop.cli.knee_question import ask_feel_terminal
 
     if not sys.stdin.isatty():
         return None

@@ -17,9 +17,13 @@ from knee_desktop.common.errors import KneeError
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.prefs import user_settings
 from knee_desktop.prefs.launch import LaunchOptions
-from knee_desktop.speech.base import NoAudioVoice, SilentVoice, Voice
+from knee_desktop.runtime.voice_base import NoAudioVoice, SilentVoice, Voice
 
 if TYPE_CHECKING:
+    from knee_desktop.desktop.activation import Activator
+    from knee_desktop.desktop.single_instance import SingleInstance
+    from knee_desktop.runtime.qt_workarounds import UnixSignals
+    from knee_desktop.ui.app.wiring import Wiring
     from knee_desktop.ui.session.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -116,9 +120,7 @@ def run_app(options: LaunchOptions,
             parse_launch: Callable[[Sequence[str]], LaunchOptions | None]) -> int:
     """Open the window (or hand ``options`` to the one already open) and run until quit.
     ``parse_launch`` reads a later launch's arguments."""
-    from knee_desktop.desktop.activation import STARTED_NOTICE, Activator
     from knee_desktop.desktop.single_instance import claim_or_hand_over
-    from knee_desktop.runtime.qt_workarounds import UnixSignals
     from knee_desktop.ui.app.media_link import start_media
     from knee_desktop.ui.app.wiring import start_reminder, wire_window
     from knee_desktop.ui.settings.opening import show_settings_problems
@@ -140,6 +142,34 @@ def run_app(options: LaunchOptions,
     media = start_media(window)  # media keys and the desktop's media widget (MPRIS)
     if media is not None:
         app.aboutToQuit.connect(media.player.close)
+
+    activator = _follow_later_launches(window, wiring, instance, parse_launch)
+    app.aboutToQuit.connect(instance.close)
+    app.aboutToQuit.connect(window.driver.close)  # e.g. the tray's Quit: recorded as stopped
+    reminder = start_reminder(app, loaded.settings.reminder, activator.bring_forward)
+    wiring.reminder = reminder
+    reminder.body = wiring.reminder_body  # how the week is going against the target
+    if tray_only and reminder.tray is None:
+        bring_to_front(window)  # no tray to live in: show the window after all
+    if loaded.messages:
+        show_settings_problems(window, loaded.messages)
+    signals = _quit_on_signals(window, app)
+    window.driver.started.connect(lambda session: log.info(
+        "session started: %s", session.timeline.routine_id))
+    QTimer.singleShot(0, lambda: log.info("window: %s", "shown" if window.isVisible()
+                                          else "in the tray"))
+    try:
+        return app.exec()
+    finally:
+        signals.close()
+
+
+def _follow_later_launches(window: MainWindow, wiring: Wiring, instance: SingleInstance,
+                           parse_launch: Callable[[Sequence[str]], LaunchOptions | None]
+                           ) -> Activator:
+    """A later launch brings the window forward, and its ``--start`` starts a session
+    (a bad routine or option is said, not raised)."""
+    from knee_desktop.desktop.activation import STARTED_NOTICE, Activator
 
     def act_on(launch: LaunchOptions) -> None:
         """A second launch's ``--start``: a bad routine or option is said, not raised."""
@@ -164,15 +194,12 @@ def run_app(options: LaunchOptions,
             act_on(launch)
 
     instance.received.connect(handed_over)
-    app.aboutToQuit.connect(instance.close)
-    app.aboutToQuit.connect(window.driver.close)  # e.g. the tray's Quit: recorded as stopped
-    reminder = start_reminder(app, loaded.settings.reminder, activator.bring_forward)
-    wiring.reminder = reminder
-    reminder.body = wiring.reminder_body  # how the week is going against the target
-    if tray_only and reminder.tray is None:
-        bring_to_front(window)  # no tray to live in: show the window after all
-    if loaded.messages:
-        show_settings_problems(window, loaded.messages)
+    return activator
+
+
+def _quit_on_signals(window: MainWindow, app: QApplication) -> UnixSignals:
+    from knee_desktop.runtime.qt_workarounds import UnixSignals
+
     def end(signum: int) -> None:
         """SIGTERM (logout) or Ctrl+C: stop a session (recorded as stopped) and quit,
         without asking: there is no one to answer."""
@@ -181,12 +208,4 @@ def run_app(options: LaunchOptions,
         window.close()
         app.quit()
 
-    signals = UnixSignals(end)
-    window.driver.started.connect(lambda session: log.info(
-        "session started: %s", session.timeline.routine_id))
-    QTimer.singleShot(0, lambda: log.info("window: %s", "shown" if window.isVisible()
-                                          else "in the tray"))
-    try:
-        return app.exec()
-    finally:
-        signals.close()
+    return UnixSignals(end)

@@ -5,8 +5,8 @@ Everything is read from the store in a few SQL queries (one table scan, two aggr
 the table model formats only the rows on screen, so years of use open as fast as a week.
 
 By keyboard: Tab leaves the table (no trap: arrows move in it), Esc and Ctrl+W close the
-window, the History menu (Alt+H) has Export… and Import…; each chart and the calendar have
-a text summary under them (also their accessible description).
+window, the History menu (Alt+H) has Report for your physio…, Export… and Import…; each
+chart and the calendar have a text summary under them (also their accessible description).
 """
 
 from __future__ import annotations
@@ -77,6 +77,85 @@ class HistoryWindow(QWidget):
         self.report_dialog: ReportDialog | None = None
         self.nudge = nudge_label()
 
+        top = self._build_top()
+
+        self._build_table()
+
+        details_box = self._build_details()
+
+        self.calendar = ActiveDaysCalendar()
+        self.weekly_chart = WeeklyChart()
+        self.feel_chart = FeelChart()
+        self.charts = ChartsPane(self.calendar, self.weekly_chart, self.feel_chart)
+        self.chart_texts = self.charts.texts
+
+        upper = QSplitter(Qt.Orientation.Horizontal)
+        upper.addWidget(self.table)
+        upper.addWidget(details_box)
+        upper.setStretchFactor(0, 2)
+        upper.setStretchFactor(1, 1)
+        upper.setSizes([690, 310])  # the table's columns whole at 1000 px
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(upper)
+        split.addWidget(charts_box(self.charts, self.range, self.routine))
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([320, 330])  # the charts' words in view at the default size
+
+        self.files = HistoryFiles(self, self.store, self._tell, self.refresh)
+        layout = QVBoxLayout(self)
+        layout.setMenuBar(self._build_menu())
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.nudge)
+        layout.addWidget(split, 1)
+        self.resize(fitted(self, QSize(*DEFAULT_SIZE)))
+        self.refresh()
+
+    def _build_details(self) -> QWidget:
+        self.details = QTextBrowser()
+        self.details.setObjectName("details")
+        self.details.setOpenLinks(False)
+        self.details.setAccessibleName("Session details")
+        self.details.setTabChangesFocus(True)
+        details_box = QWidget()
+        details_layout = QVBoxLayout(details_box)
+        details_layout.setContentsMargins(0, 0, 0, 0)
+        details_layout.addWidget(self.details, 1)
+        details_layout.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignRight)
+        return details_box
+
+    def _build_table(self) -> None:
+        self.model = HistoryTableModel(parent=self)
+        self.table = QTableView()
+        self.table.setObjectName("sessions")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
+        self.table.setAccessibleName("Sessions")
+        rows = self.table.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        pad = self.fontMetrics().horizontalAdvance("00")  # the cell's own margins
+        for column, sample in enumerate(COLUMN_SAMPLES):  # the longest usual text, whole
+            self.table.setColumnWidth(column, self.fontMetrics().horizontalAdvance(sample) + pad)
+        # The routine's name gives way in a narrow window (whole in its tooltip and the
+        # details), so the columns that differ from row to row stay in view.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        QShortcut(QKeySequence.StandardKey.Delete, self.table, self.ask_delete)
+
+    def _build_top(self) -> QHBoxLayout:
         self.summary = QLabel()
         self.summary.setObjectName("summary")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -108,75 +187,7 @@ class HistoryWindow(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.report_button, 0, Qt.AlignmentFlag.AlignTop)
-
-        self.model = HistoryTableModel(parent=self)
-        self.table = QTableView()
-        self.table.setObjectName("sessions")
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
-        self.table.setAccessibleName("Sessions")
-        rows = self.table.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        pad = self.fontMetrics().horizontalAdvance("00")  # the cell's own margins
-        for column, sample in enumerate(COLUMN_SAMPLES):  # the longest usual text, whole
-            self.table.setColumnWidth(column, self.fontMetrics().horizontalAdvance(sample) + pad)
-        # The routine's name gives way in a narrow window (whole in its tooltip and the
-        # details), so the columns that differ from row to row stay in view.
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        QShortcut(QKeySequence.StandardKey.Delete, self.table, self.ask_delete)
-
-        self.details = QTextBrowser()
-        self.details.setObjectName("details")
-        self.details.setOpenLinks(False)
-        self.details.setAccessibleName("Session details")
-        self.details.setTabChangesFocus(True)
-        details_box = QWidget()
-        details_layout = QVBoxLayout(details_box)
-        details_layout.setContentsMargins(0, 0, 0, 0)
-        details_layout.addWidget(self.details, 1)
-        details_layout.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignRight)
-
-        self.calendar = ActiveDaysCalendar()
-        self.weekly_chart = WeeklyChart()
-        self.feel_chart = FeelChart()
-        self.charts = ChartsPane(self.calendar, self.weekly_chart, self.feel_chart)
-        self.chart_texts = self.charts.texts
-
-        upper = QSplitter(Qt.Orientation.Horizontal)
-        upper.addWidget(self.table)
-        upper.addWidget(details_box)
-        upper.setStretchFactor(0, 2)
-        upper.setStretchFactor(1, 1)
-        upper.setSizes([690, 310])  # the table's columns whole at 1000 px
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(upper)
-        split.addWidget(charts_box(self.charts, self.range, self.routine))
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
-        split.setSizes([320, 330])  # the charts' words in view at the default size
-
-        self.files = HistoryFiles(self, self.store, self._tell, self.refresh)
-        layout = QVBoxLayout(self)
-        layout.setMenuBar(self._build_menu())
-        layout.addLayout(top)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.nudge)
-        layout.addWidget(split, 1)
-        self.resize(fitted(self, QSize(*DEFAULT_SIZE)))
-        self.refresh()
+        return top
 
     def _build_menu(self) -> QMenuBar:
         bar = QMenuBar(self)
