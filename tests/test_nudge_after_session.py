@@ -78,3 +78,24 @@ def test_no_offer_below_the_threshold_or_after_a_better_session(qtbot, monkeypat
     assert offer(window) is None
     assert not any("felt worse" in s for s in voice.said)
     assert window.next_settings().reps == 3
+
+
+@pytest.mark.parametrize(("now", "nudged"), [((4, 6), True), ((5, 6), False), ((6, 3), False)])
+def test_the_terminal_says_it_and_offers_the_options(
+        now: tuple[int, int], nudged: bool, capsys: pytest.CaptureFixture[str]) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    from knee_desktop.cli.run_cmd import Runner
+    from knee_desktop.plan.timeline import compile_timeline
+    from knee_desktop.session.clock import FakeClock
+    from knee_desktop.session.engine import Session
+
+    last = earlier(*now)
+    last.started += timedelta(hours=2)
+    with HistoryStore() as store:
+        store.import_sessions([earlier(3, 5), last])
+    timeline = compile_timeline(load_catalog().get("windshield-wiper"), PlanSettings(reps=10))
+    Runner(QCoreApplication.instance()).nudge(Session(timeline, FakeClock()))
+    out = capsys.readouterr().out
+    assert ("felt worse after the session than before it in 2 of your last 2" in out) == nudged
+    assert ("knee-desktop run windshield-wiper --reps 7 --tempo 4.5" in out) == nudged

@@ -97,3 +97,16 @@ def test_smaller_moves_are_fewer_and_slower_within_the_limits() -> None:
     assert smaller_moves({"reps": 1, "sweep": 29.0, "circle": 25}).reps == 1
     assert smaller_moves({"reps": 1, "sweep": 29.0, "circle": 25}).sweep_seconds == 30
     assert smaller_moves({"reps": "x"}).reps == 7  # a damaged record: the usual numbers
+
+
+def test_after_a_session_the_nudge_needs_that_session_to_be_worse() -> None:
+    from knee_desktop.history.progress import nudge_after
+
+    assert nudge_after(history((3, 5), (3, 5))) is not None
+    assert nudge_after(history((3, 5), (3, 5), (4, 4))) is None  # 2 of 3, but not this one
+    assert nudge(history((3, 5), (3, 5), (4, 4))) is not None  # History still shows it
+    assert nudge_after(history((3, 5), (4, 4), (2, 3))) is not None
+    assert nudge_after(history((3, 5), (4, 4), (2, None))) is None
+    assert nudge_after([]) is None
+    offer = smaller_moves({"reps": 10, "sweep": 2.0, "circle": 3.0})
+    assert offer.options() == "--reps 7 --tempo 4.5"

@@ -330,8 +330,29 @@ class Runner:
         print("\nStopping (Ctrl+C again to quit at once).", file=sys.stderr)
         self.driver.stop()
 
-    def done(self, _session: Session) -> None:
+    def done(self, session: Session) -> None:
+        self.nudge(session)
         self.app.quit()
+
+    def nudge(self, session: Session) -> None:
+        """The safety nudge after a session that felt worse (as one of the two before it
+        did), with smaller moves to try next time: offered, never applied."""
+        from knee_desktop.history.progress import nudge_after, smaller_moves
+        from knee_desktop.history.store import HistoryError, HistoryStore
+
+        try:
+            with HistoryStore(read_only=True) as store:
+                rows = [r for r in reversed(store.rows()) if not r.damaged]
+        except HistoryError:
+            return
+        found = nudge_after(rows)
+        if found is None:
+            return
+        s = session.timeline.settings
+        moves = smaller_moves({"reps": s.reps, "sweep": s.sweep_seconds,
+                               "circle": s.circle_seconds})
+        print(f"\n{found.text()}\nSmaller moves next time, if you like: knee-desktop run "
+              f"{session.timeline.routine_id} {moves.options()}", flush=True)
 
     def close(self) -> None:
         if self.log:

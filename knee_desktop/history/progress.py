@@ -132,6 +132,16 @@ def nudge(records: Sequence[Answers]) -> Nudge | None:
     return Nudge(worse, len(last)) if worse >= NUDGE_WORSE else None
 
 
+def nudge_after(records: Sequence[Answers]) -> Nudge | None:
+    """The nudge to say right after the last of ``records`` (oldest first): only when that
+    session itself felt meaningfully worse (not again after one that felt fine)."""
+    last = records[-1] if records else None
+    if last is None or last.feel_before is None or last.feel_after is None \
+            or direction(last.feel_before, last.feel_after) != "worse":
+        return None
+    return nudge(records)
+
+
 @dataclass(frozen=True)
 class SmallerMoves:
     """An offer for the next session: fewer repetitions, a slower tempo (seconds each)."""
@@ -143,6 +153,10 @@ class SmallerMoves:
     def text(self) -> str:
         return (f"{self.reps} repetitions, {_score(self.sweep_seconds)} s per sweep and "
                 f"{_score(self.circle_seconds)} s per circle")
+
+    def options(self) -> str:
+        """The same for the command line (``--tempo`` sets sweeps and circles alike)."""
+        return f"--reps {self.reps} --tempo {_score(max(self.sweep_seconds, self.circle_seconds))}"
 
 
 def smaller_moves(settings: dict[str, Any]) -> SmallerMoves:

@@ -20,7 +20,7 @@ from knee_desktop.common.app_command import app_command
 from knee_desktop.desktop.tray import BODY as REMINDER_BODY
 from knee_desktop.desktop.tray import ReminderController
 from knee_desktop.history.feel import KneeFeel, When
-from knee_desktop.history.progress import SmallerMoves, direction, nudge, smaller_moves
+from knee_desktop.history.progress import SmallerMoves, nudge_after, smaller_moves
 from knee_desktop.history.recorder import HistoryRecorder
 from knee_desktop.history.records import HistoryError, Row, local_now
 from knee_desktop.history.report import week_words
@@ -105,13 +105,9 @@ class Wiring:
                       store: HistoryStore | None = None) -> QMessageBox | None:
         """The safety nudge, said and shown, when this session felt meaningfully worse
         after than before and so did another of the last three; smaller moves offered."""
-        rows = self._rows(store)
-        found = nudge(rows)
-        last = rows[-1] if rows else None
-        if found is None or last is None or last.feel_before is None \
-                or last.feel_after is None \
-                or direction(last.feel_before, last.feel_after) != "worse":
-            return None  # not said again after a session that did not feel worse
+        found = nudge_after(self._rows(store))
+        if found is None:
+            return None
         self.tell(found.text())
         s = session.timeline.settings
         moves = smaller_moves({"reps": s.reps, "sweep": s.sweep_seconds,
