@@ -229,3 +229,31 @@ def test_reading_only_the_weeks_needed_gives_the_same_report(
     assert began == min(r.started for r in history).date()
     whole = build(history, period, target=None, made=MADE)
     assert build(records, period, target=None, made=MADE, began=began) == whole
+
+
+def test_the_weekly_trend_is_drawn_only_with_two_weeks_of_answers(
+        qapp: object, tmp_path: Path) -> None:
+    from knee_desktop.printout.trend import has_trend, trend_image
+
+    records = make_history()
+    report = build(records, period_of(TODAY, 12), target=None, made=MADE)
+    out = tmp_path / "trend.pdf"
+    write_pdf(report, out, paper="a4")
+    listing = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True,
+                             text=True, check=True).stdout.splitlines()[2:]
+    assert len(listing) == 1 and listing[0].split()[0] == "1"  # one picture, on page 1
+    assert "Weekly average knee feel" in flat(pdf_text(out))
+    # In black and white: every pixel is grey (r = g = b), the dots black.
+    image = trend_image(report.weeks)
+    colours = {image.pixelColor(x, y).getRgb()[:3] for x in range(0, image.width(), 17)
+               for y in range(0, image.height(), 5)}
+    assert all(r == g == b for r, g, b in colours) and (0, 0, 0) in colours
+    for r in records:  # answers in one week only: no picture
+        if r.started.date() >= TODAY - timedelta(days=6):
+            continue
+        r.feel_before = r.feel_after = None
+    one_week = build(records, period_of(TODAY, 12), target=None, made=MADE)
+    assert not has_trend(one_week.weeks)
+    write_pdf(one_week, out, force=True)
+    assert subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True,
+                          check=True).stdout.splitlines()[2:] == []

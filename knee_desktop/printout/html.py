@@ -106,7 +106,11 @@ def _week_row(w: WeekRow, target: int) -> str:
             f"<td align='center'>{feel(w.feel_before)} → {feel(w.feel_after)}</td></tr>")
 
 
-def knee_feel(r: Report) -> str:
+TREND_CAPTION = ("Weekly average knee feel, 0 = no pain at the bottom, 10 at the top: "
+                 "● — after the sessions, ○ - - before them.")
+
+
+def knee_feel(r: Report, picture: str = "") -> str:
     share = round(MEANINGFUL_SHARE * 100)
     nudge = (f"<p><b>Worth knowing:</b> {text(r.nudge.text())}</p>" if r.nudge else "")
     return (
@@ -114,7 +118,9 @@ def knee_feel(r: Report) -> str:
         f"<p>Answered before {r.answers_before} and after {r.answers_after} of "
         f"{plural(r.total, 'session')}. "
         f"{text(r.progress.within)} {text(r.progress.over_period)}</p>"
-        f"<p><small>A change counts as meaningful from {MEANINGFUL_POINTS} points or "
+        + (f"<p style='margin:2px 0'>{picture}<br><small>{TREND_CAPTION}</small></p>"
+           if picture else "")
+        + f"<p><small>A change counts as meaningful from {MEANINGFUL_POINTS} points or "
         f"{share} % of the score before ({THRESHOLD_SOURCE}). {NOT_A_DIAGNOSIS}</small></p>"
         + nudge)
 
@@ -147,7 +153,8 @@ def safety(r: Report) -> str:
     return f"<h3>Safety words from the exercise guide</h3><p>{words}</p>"
 
 
-def page(r: Report, notes_shown: int) -> str:
-    """The whole report, with the last ``notes_shown`` notes."""
-    return ("<html><body>" + head(r) + routines(r) + adherence(r) + knee_feel(r)
+def page(r: Report, notes_shown: int, picture: str = "") -> str:
+    """The whole report, with the last ``notes_shown`` notes; ``picture``: the weekly trend's
+    ``<img>``, or nothing."""
+    return ("<html><body>" + head(r) + routines(r) + adherence(r) + knee_feel(r, picture)
             + skipped(r) + notes(r, notes_shown) + safety(r) + "</body></html>")

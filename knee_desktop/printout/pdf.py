@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Literal
 
-from PySide6.QtCore import QLocale, QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QLocale, QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QFont,
     QGuiApplication,
@@ -31,6 +31,7 @@ from PySide6.QtGui import (
 from knee_desktop.common.errors import KneeError
 from knee_desktop.history.report import Report
 from knee_desktop.printout.html import day_text, page
+from knee_desktop.printout.trend import has_trend, trend_image
 from knee_desktop.speech.export import check_target
 
 Paper = Literal["a4", "letter"]
@@ -69,12 +70,20 @@ def document(report: Report, device: QPagedPaintDevice) -> QTextDocument:
     doc.documentLayout().setPaintDevice(device)  # point sizes in the device's dots
     doc.setPageSize(QSizeF(rect.width(), rect.height()))
     doc.setDocumentMargin(0)
+    picture = ""
+    if has_trend(report.weeks):
+        image = trend_image(report.weeks)
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("knee-trend"), image)
+        # An <img>'s size is in 96-dpi pixels; the layout scales it to the device.
+        width = round(rect.width() * 0.94 * 96 / device.logicalDpiX())
+        picture = (f"<img src='knee-trend' width='{width}' "
+                   f"height='{round(width * image.height() / image.width())}'>")
     for shown in NOTE_COUNTS:
         for size in FONT_SIZES:
             font = QFont("DejaVu Sans")
             font.setPointSizeF(size)
             doc.setDefaultFont(font)
-            doc.setHtml(page(report, shown))
+            doc.setHtml(page(report, shown, picture))
             keep_paragraphs_whole(doc)
             if doc.pageCount() <= MAX_PAGES:
                 return doc
