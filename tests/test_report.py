@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 import unicodedata
 from collections import Counter
@@ -41,9 +42,13 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def pages(path: Path) -> tuple[int, str]:
-    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True,
+def pdf_info(path: Path) -> str:
+    return subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True,
                           text=True).stdout
+
+
+def pages(path: Path) -> tuple[int, str]:
+    info = pdf_info(path)
     count = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
     return count, re.search(r"Page size:\s+(.*)", info).group(1)  # type: ignore[union-attr]
 
@@ -78,6 +83,14 @@ def test_every_figure_of_the_report_is_the_history_s(
             " – Sun 6 Dec 2026 (12 weeks)") in text
     assert f"knee-desktop {__version__}" in text and "Made Sun 6 Dec 2026 20:15" in text
     assert "nothing was sent anywhere" in text
+    # Nothing personal beyond what the person entered: no author, machine or path.
+    info = subprocess.run(["pdfinfo", "-meta", str(out)], capture_output=True, text=True,
+                          check=True).stdout
+    assert re.search(r"^Author:\s*$", pdf_info(out), re.MULTILINE) and "<rdf:li></rdf:li>" in info
+    data = out.read_bytes()
+    assert str(tmp_path).encode() not in data and str(Path.home()).encode() not in data
+    host = socket.gethostname()
+    assert len(host) < 6 or host.encode() not in data
 
     # The weekly target: from the 28 days before today, in sessions a week.
     month = [r for r in history if TODAY - timedelta(days=28) <= r.started.date() < TODAY]
