@@ -99,3 +99,20 @@ def test_the_terminal_says_it_and_offers_the_options(
     out = capsys.readouterr().out
     assert ("felt worse after the session than before it in 2 of your last 2" in out) == nudged
     assert ("knee-desktop run windshield-wiper --reps 7 --tempo 4.5" in out) == nudged
+
+
+def test_a_new_weekly_target_reaches_the_open_history(qtbot) -> None:
+    with HistoryStore() as store:
+        store.import_sessions([earlier(4, 3)])
+    window = MainWindow(load_catalog(), RecordingVoice, timers=FakeTimers(),
+                        settings=PlanSettings(reps=3), inhibitor=FakeInhibitor())
+    qtbot.addWidget(window)
+    wiring = desktop_wiring.wire_window(window, us.UserSettings(weekly_target=2))
+    wiring.open_history()
+    history = wiring.history
+    assert history is not None and (history.width(), history.height()) == (1000, 720)
+    assert "weekly target 2 (yours)" in history.summary.text()
+    new = us.UserSettings(weekly_target=5)
+    wiring.settings_saved(new, us.changes(wiring.settings, new))
+    assert "weekly target 5 (yours)" in history.summary.text()
+    history.close()
