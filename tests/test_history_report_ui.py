@@ -116,6 +116,16 @@ def test_the_report_dialog_saves_and_prints(qtbot: QtBot, window: HistoryWindow,
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     assert dialog.print_to(printer)
     assert (tmp_path / "printed.pdf").stat().st_size > 1000
+    dialog.ask_print()  # the system's dialog, window-modal; OK prints
+    chooser = dialog.print_dialog
+    assert chooser is not None and chooser.isVisible()
+    chooser.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    chooser.printer().setOutputFileName(str(tmp_path / "chosen.pdf"))
+    # As if OK was pressed: accept() itself would apply the dialog's own widgets to the
+    # printer (here: a file in the working folder), which is Qt's part, not ours.
+    chooser.accepted.emit(chooser.printer())
+    assert (tmp_path / "chosen.pdf").stat().st_size > 1000
+    chooser.close()
     link = tmp_path / "link.pdf"
     link.symlink_to(tmp_path / "target.pdf")
     assert not dialog.save_to(link)  # never through a link, even after the file dialog

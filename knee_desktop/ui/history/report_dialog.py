@@ -47,6 +47,7 @@ class ReportDialog(QDialog):
         self.store, self.target, self.tell = store, target, tell
         self._today = today
         self.problem_box: QMessageBox | None = None
+        self.print_dialog: QPrintDialog | None = None
         self.period = QComboBox()
         for weeks, words in PERIODS:
             self.period.addItem(words, weeks)
@@ -126,12 +127,16 @@ class ReportDialog(QDialog):
 
     # ---- printing --------------------------------------------------------------------
     def ask_print(self) -> None:
+        """The system's print dialog, window-modal (nothing blocks); printed on OK."""
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setPageLayout(layout_of(self.paper.currentData()))
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("Print the report")
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.print_to(printer)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.print_dialog = dialog  # with its printer, alive until it closes
+        dialog.accepted.connect(lambda: self.print_to(printer))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.show()
 
     def print_to(self, printer: QPrinter) -> bool:
         try:
