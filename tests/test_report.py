@@ -270,3 +270,23 @@ def test_the_weekly_trend_is_drawn_only_with_two_weeks_of_answers(
     write_pdf(one_week, out, force=True)
     assert subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True,
                           check=True).stdout.splitlines()[2:] == []
+
+
+def test_two_years_asked_for_give_the_last_year_on_two_pages(qapp: object,
+                                                             tmp_path: Path) -> None:
+    from datetime import date
+
+    records = []
+    for k in range(9):  # 9 × 12 weeks of the made-up history, one after the other
+        for r in make_history(seed=k):
+            r.started -= timedelta(weeks=12 * k)
+            records.append(r)
+    period = period_of(TODAY, since=date(2024, 12, 1))
+    assert period.cut and len(period.mondays) == 52
+    report = build(records, period, target=3, made=MADE)
+    out = tmp_path / "year.pdf"
+    assert write_pdf(report, out) == 2
+    text = flat(pdf_text(out))
+    assert "(the last 52 weeks: at most a year fits two pages) – Sun 6 Dec 2026 (52 weeks)" in text
+    assert sum(1 for r in records if period.holds(r.started.date())) == report.total
+    assert f"{report.total} sessions" in text

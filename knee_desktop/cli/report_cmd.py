@@ -11,7 +11,7 @@ from pathlib import Path
 
 from knee_desktop.common.errors import quote
 from knee_desktop.history.records import local_now
-from knee_desktop.history.report import DEFAULT_WEEKS, build, period_of, read
+from knee_desktop.history.report import DEFAULT_WEEKS, MAX_WEEKS, build, period_of, read
 from knee_desktop.history.store import HistoryStore
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
@@ -27,10 +27,10 @@ def a_date(text: str) -> date:
 
 
 def weeks(text: str) -> int:
-    if re.fullmatch(r"[0-9]{1,3}", text.strip(), re.ASCII) and 1 <= int(text) <= 104:
+    if re.fullmatch(r"[0-9]{1,3}", text.strip(), re.ASCII) and 1 <= int(text) <= MAX_WEEKS:
         return int(text)
-    raise argparse.ArgumentTypeError(f"expected a number of weeks from 1 to 104, got "
-                                     f"{quote(text)}")
+    raise argparse.ArgumentTypeError(f"expected a number of weeks from 1 to {MAX_WEEKS} (a "
+                                     f"year fits two pages), got {quote(text)}")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,7 +46,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     when.add_argument("--weeks", type=weeks, metavar="N",
                       help=f"the last N weeks, this one included (default {DEFAULT_WEEKS})")
     when.add_argument("--since", type=a_date, metavar="DATE",
-                      help="from DATE (like 2026-09-01) to today")
+                      help=f"from DATE (like 2026-09-01) to today; at most {MAX_WEEKS} weeks")
     p.add_argument("--routine", metavar="ID", help="only this routine (its id, as in "
                    "`knee-desktop routines`)")
     p.add_argument("--paper", choices=("a4", "letter"),
@@ -65,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
     check_target(out, force=args.force)  # before reading anything
     now = local_now()
     period = period_of(now.date(), args.weeks, args.since)
+    if period.cut:
+        print(f"knee-desktop: the report covers the last {MAX_WEEKS} weeks, from "
+              f"{period.first} (a year fits two pages).", file=sys.stderr)
     store = HistoryStore()
     try:
         records, began = read(store, period)

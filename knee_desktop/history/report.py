@@ -21,6 +21,7 @@ from knee_desktop.history.records import SessionRecord, monday
 from knee_desktop.history.store import HistoryStore
 
 DEFAULT_WEEKS = 12
+MAX_WEEKS = 52  # a year: its calendar still fits two pages (at 7.5 pt)
 DEFAULT_TARGET = 3  # sessions a week, when there is no last month to go by
 TARGET_DAYS = 28  # "your last month", for the default weekly target
 # The guide's own safety words (shared/seed: "Natural Relief for Knee Pain").
@@ -70,6 +71,7 @@ class Period:
     first: date  # the first day in the report
     last: date  # the last day (today, when made)
     starts_history: bool = False  # the period asked for began before the first session
+    cut: bool = False  # the period asked for was longer than MAX_WEEKS
 
     @property
     def mondays(self) -> list[date]:
@@ -84,10 +86,14 @@ class Period:
 
 
 def period_of(today: date, weeks: int | None = None, since: date | None = None) -> Period:
-    """``weeks`` whole weeks ending with this one, or from ``since`` to today."""
+    """``weeks`` whole weeks ending with this one, or from ``since`` to today; at most
+    :data:`MAX_WEEKS` (a year's calendar is what two pages hold), ``cut`` if shortened."""
+    earliest = monday(today) - timedelta(weeks=MAX_WEEKS - 1)
     if since is not None:
-        return Period(min(since, today), today)
-    return Period(monday(today) - timedelta(weeks=(weeks or DEFAULT_WEEKS) - 1), today)
+        first = min(since, today)
+    else:
+        first = monday(today) - timedelta(weeks=(weeks or DEFAULT_WEEKS) - 1)
+    return Period(max(first, earliest), today, cut=first < earliest)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from datetime import date
 from knee_desktop.common.words import plural
 from knee_desktop.history.progress import MEANINGFUL_POINTS, MEANINGFUL_SHARE, NOT_A_DIAGNOSIS
 from knee_desktop.history.progress import SOURCE as THRESHOLD_SOURCE
-from knee_desktop.history.report import DayMark, Report, WeekRow
+from knee_desktop.history.report import MAX_WEEKS, DayMark, Report, WeekRow
 
 MARKS = {"completed": "✓", "stopped": "◐", "interrupted": "○", "running": "○"}
 LEGEND = "✓ completed · ◐ stopped early · ○ interrupted · 5→3 knee feel before → after"
@@ -53,7 +53,8 @@ def head(r: Report) -> str:
     titles = {u.routine_id: u.title for u in r.routines}
     which = ("all routines" if r.routine_filter is None else
              f"one routine: {text(titles.get(r.routine_filter, r.routine_filter))}")
-    began = " (the first session in the history)" if p.starts_history else ""
+    began = (" (the first session in the history)" if p.starts_history else
+             f" (the last {MAX_WEEKS} weeks: at most a year fits two pages)" if p.cut else "")
     return (
         "<h2 style='margin:0'>Knee exercise report</h2>"
         f"<p style='margin-top:2px'><b>Period:</b> {day_text(p.first)}{began} – "
