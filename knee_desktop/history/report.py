@@ -1,5 +1,5 @@
 """The report for a physiotherapist, as plain data: what the PDF says, worked out from the
-history with no Qt (the renderer is :mod:`knee_desktop.report`).
+history with no Qt (the renderer is :mod:`knee_desktop.printout`).
 
 Only what the person entered or did is in it: the routines and their settings, when they
 exercised, how the knee felt, what was skipped or stopped, and their own notes. No name, no
