@@ -105,7 +105,7 @@ def test_export_audio_places_every_clip_at_its_time(tmp_path: Path) -> None:
     clip = read_wav(out)
     # the file speaks with the user's saved voice (here the default settings), like a session
     from knee_desktop.prefs.user_settings import UserSettings
-    from knee_desktop.runtime.voice import voice_settings
+    from knee_desktop.runtime.planning import voice_settings
 
     cache = SpeechCache(voice_settings(UserSettings()))
     timeline = compile_timeline(load_catalog().get(str(routine)), speech=lambda t: 0.0)

@@ -161,7 +161,8 @@ def run(args: argparse.Namespace) -> int:
 
     from knee_desktop.runtime.audio_output import AudioUnavailable
     from knee_desktop.runtime.driver import SessionDriver
-    from knee_desktop.runtime.voice import choose_voice, voice_settings
+    from knee_desktop.runtime.planning import voice_settings
+    from knee_desktop.runtime.voice import choose_voice
 
     routine = load_catalog().get(args.routine)
     saved = saved_settings()

@@ -71,7 +71,7 @@ def fit_speech(routine: Routine, settings: PlanSettings, source: SpeechCache | T
     return timeline, used, notes
 
 
-def voice_settings_of(saved: UserSettings) -> VoiceSettings:
+def voice_settings(saved: UserSettings) -> VoiceSettings:
     """The speech part of the saved settings (the clip cache's key)."""
     return VoiceSettings(voice=saved.voice or None, rate=saved.rate, volume=saved.volume)
 
@@ -82,7 +82,7 @@ def source_of(saved: UserSettings) -> tuple[SpeechCache | ToneSet, list[str], bo
     if saved.tones:
         return ToneSet(), [], False
     try:
-        return SpeechCache(voice_settings_of(saved)), [], False
+        return SpeechCache(voice_settings(saved)), [], False
     except SpeechUnavailable as exc:
         return ToneSet(), [f"{exc} {TONES_NOTE}", ESTIMATE_NOTE], True
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from knee_desktop.plan.events import EventKind
 from knee_desktop.runtime.audio_output import AudioOutput, AudioUnavailable
-from knee_desktop.runtime.planning import fit_speech
+from knee_desktop.runtime.planning import TONES_NOTE, fit_speech
 from knee_desktop.runtime.voice_base import SilentVoice, Voice
 from knee_desktop.speech.clip import Clip, ClipError
 from knee_desktop.speech.render import Progress, SpeechCache, SpeechUnavailable, VoiceSettings
@@ -22,7 +22,6 @@ from knee_desktop.speech.tones import ToneSet
 if TYPE_CHECKING:
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.plan.timeline import Timeline
-    from knee_desktop.prefs.user_settings import UserSettings
     from knee_desktop.routine.model import Routine
 
 MOVED_WORDS = "The sound moved to another speaker. We carry on."
@@ -158,11 +157,6 @@ class ClipVoice(Voice):
             self.say(MOVED_WORDS)
 
 
-def voice_settings(saved: UserSettings) -> VoiceSettings:
-    """The speech part of the saved settings."""
-    return VoiceSettings(voice=saved.voice or None, rate=saved.rate, volume=saved.volume)
-
-
 @dataclass
 class VoiceChoice:
     voice: Voice
@@ -183,9 +177,7 @@ def speech_source(settings: VoiceSettings | None = None, tones: bool = False
             note = None  # the engine hung at start; rendering will say so
         return cache, [note] if note else []
     except SpeechUnavailable as exc:
-        return ToneSet(), [f"{exc} Until then, tones stand in for the words: a tick for each "
-                           "count, a falling pair of notes when a still pause starts and a "
-                           "rising pair when it ends."]
+        return ToneSet(), [f"{exc} {TONES_NOTE}"]
 
 
 def choose_voice(silent: bool = False, settings: VoiceSettings | None = None,

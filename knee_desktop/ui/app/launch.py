@@ -72,7 +72,8 @@ def voice_factory_for(options: LaunchOptions,
 
     def make() -> Voice:
         from knee_desktop.runtime.audio_output import AudioUnavailable
-        from knee_desktop.runtime.voice import choose_voice, voice_settings
+        from knee_desktop.runtime.planning import voice_settings
+        from knee_desktop.runtime.voice import choose_voice
 
         try:
             choice = choose_voice(settings=voice_settings(saved) if saved else None,
