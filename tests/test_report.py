@@ -200,8 +200,12 @@ def test_the_command_writes_refuses_to_overwrite_and_never_follows_a_link(
     link = tmp_path / "link.pdf"
     os.symlink(tmp_path / "elsewhere.pdf", link)
     assert main(["report", str(link), "--force"]) == 2
-    assert "a link is never replaced" in capsys.readouterr().err
+    assert "is a link" in capsys.readouterr().err  # never written through or replaced
     assert not (tmp_path / "elsewhere.pdf").exists()
+    fifo = tmp_path / "fifo.pdf"
+    os.mkfifo(fifo)
+    assert main(["report", str(fifo), "--force"]) == 2  # never opened: it would block
+    assert "FIFO" in capsys.readouterr().err
     with pytest.raises(SystemExit) as usage:  # argparse's own exit for a usage error
         main(["report", str(out), "--force", "--since", "2026-13-01"])
     assert usage.value.code == 2

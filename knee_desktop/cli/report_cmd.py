@@ -58,11 +58,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from knee_desktop.cli.options import saved_settings
-    from knee_desktop.printout.pdf import headless_app, write_pdf
-    from knee_desktop.speech.export import check_target
+    from knee_desktop.printout.pdf import check, headless_app, write_pdf
 
     out = Path(args.out)
-    check_target(out, force=args.force)  # before reading anything
+    check(out, force=args.force)  # before reading anything
     now = local_now()
     period = period_of(now.date(), args.weeks, args.since)
     if period.cut:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -293,15 +294,22 @@ def load(path: Path | None = None, *, now: dt.datetime | None = None) -> LoadRes
                                            f"{got.problem}. Using the defaults; the file was "
                                            "left as it is.",))
     settings, problems = UserSettings(), [f"it {got.problem}"]
+    parsed = False
     if got.text is not None:
         try:
             settings, problems = parse(load_toml(got.text, path))
+            parsed = True
         except InputFileError as exc:
             where = f" (line {exc.line})" if exc.line else ""
             what = f"{exc.field}: " if exc.field else ""
             problems = [f"it is not a readable TOML file{where}: {what}{exc.problem}"]
     if not problems:
         return LoadResult(settings)
+    if path.is_symlink() and (got.text is None or not parsed):
+        real = os.path.realpath(path)
+        return LoadResult(UserSettings(), (f"Your settings file {path} is a link to {real}, "
+                                           f"which is not a settings file: {problems[0]}. "
+                                           "Using the defaults; both were left as they are.",))
     messages = [f"Your settings file {path} has problems:"]
     messages += [f"  {p}" for p in problems]
     try:

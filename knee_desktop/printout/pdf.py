@@ -2,19 +2,17 @@
 
 One or two pages of A4, or Letter where the locale uses it: the text shrinks a little, then
 the oldest notes are left out, until it fits. Each page has a footer with the page number,
-the app and when it was made. The file is written beside its target and renamed into place;
-an existing file is replaced only with ``force`` (a link, folder or device never).
+the app and when it was made. The PDF is made in memory, then written through
+``common.safe_write``: an existing file is replaced only with ``force`` (a link, folder or
+device never), whole or not at all.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 from typing import Literal
 
-from PySide6.QtCore import QLocale, QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QBuffer, QIODevice, QLocale, QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QFont,
     QGuiApplication,
@@ -28,11 +26,11 @@ from PySide6.QtGui import (
     QTextFormat,
 )
 
+from knee_desktop.common import safe_write
 from knee_desktop.common.errors import KneeError
 from knee_desktop.history.report import Report
 from knee_desktop.printout.html import day_text, page
 from knee_desktop.printout.trend import has_trend, trend_image
-from knee_desktop.speech.export import check_target
 
 Paper = Literal["a4", "letter"]
 MAX_PAGES = 2
@@ -160,35 +158,36 @@ def paint(report: Report, device: QPagedPaintDevice) -> int:
 
 def write_pdf(report: Report, path: Path, *, force: bool = False,
               paper: Paper | None = None) -> int:
-    """Write the report to ``path``; returns its number of pages. :class:`ReportError` (or
-    the export's own error) if it cannot be written, with nothing left behind."""
-    check_target(path, force=force)
-    folder = path.parent
+    """Write the report to ``path``; returns its number of pages. :class:`ReportError` if it
+    cannot be written, with nothing left behind (``common.safe_write``: an existing file
+    only with ``force``, never a link or a special file, replaced whole or not at all)."""
+    check(path, force=force)  # before the work, not after
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(RESOLUTION)
+    writer.setPageLayout(layout_of(paper or paper_of()))
+    writer.setTitle("Knee exercise report")
+    writer.setCreator(report.app)
+    pages = paint(report, writer)  # the PDF is complete when its painter ends
+    data = bytes(buffer.data().data())
+    if not data.startswith(b"%PDF"):
+        raise ReportError(f"The report for {path} could not be made.")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-        os.close(fd)
-    except OSError as exc:
-        raise ReportError(f"Cannot write in the folder {folder}: {exc.strerror or exc}.") \
-            from None
-    try:
-        writer = QPdfWriter(tmp)
-        writer.setResolution(RESOLUTION)
-        writer.setPageLayout(layout_of(paper or paper_of()))
-        writer.setTitle("Knee exercise report")
-        writer.setCreator(report.app)
-        pages = paint(report, writer)
-        del writer  # closes the file
-        if os.path.getsize(tmp) == 0:
-            raise ReportError(f"The report could not be written to {path}.")
-        check_target(path, force=force)  # again: something may have appeared meanwhile
-        os.replace(tmp, path)
+        safe_write.write_atomic(path, data, replace=force)
+    except safe_write.UnsafeTarget as exc:
+        raise ReportError(str(exc)) from None
     except OSError as exc:
         raise ReportError(f"Cannot write {path}: {exc.strerror or exc}.") from None
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
     return pages
+
+
+def check(path: Path, *, force: bool = False) -> None:
+    """:class:`ReportError` unless ``path`` may be written (see :func:`write_pdf`)."""
+    try:
+        safe_write.check_target(path, replace=force)
+    except safe_write.UnsafeTarget as exc:
+        raise ReportError(str(exc)) from None
 
 
 def headless_app() -> QGuiApplication:

@@ -252,12 +252,15 @@ class SpeechCache:
         return self.folder / f"{self.key(text)}.json"
 
     def _load(self, text: str) -> None:
-        """Read a cached clip and its measurements; a clip whose measurements are missing
-        or unreadable is measured again (cheap), never used without them."""
+        """Read a cached clip and its measurements; a clip whose measurements are missing,
+        unreadable or impossible (an onset outside the clip) is measured again (cheap),
+        never used without them."""
         clip = read_wav(self.path(text))
         try:
             meta = json.loads(self._meta_path(text).read_text(encoding="utf-8"))
             onset = float(meta["vowel_onset"])
+            if not 0.0 <= onset <= clip.seconds:  # nan, 1e308, negative: measured again
+                raise ValueError(f"vowel onset {onset} outside the clip")
         except (OSError, ValueError, KeyError, TypeError):
             onset = self._store_meta(text, clip)
         self._clips[text] = clip

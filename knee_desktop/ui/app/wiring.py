@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from knee_desktop.common.app_command import app_command
+from knee_desktop.common.errors import KneeError
 from knee_desktop.desktop.tray import BODY as REMINDER_BODY
 from knee_desktop.desktop.tray import ReminderController
 from knee_desktop.history.feel import KneeFeel, When
@@ -216,7 +217,7 @@ def apply_reminder(app: QApplication, controller: ReminderController,
     app.setQuitOnLastWindowClosed(controller.tray is None)
     try:
         set_autostart(reminder.enabled, app_command("--tray"))
-    except OSError as exc:
+    except (OSError, KneeError) as exc:
         log.warning("could not update the login entry for the reminder: %s", exc)
 
 
