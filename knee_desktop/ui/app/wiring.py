@@ -33,6 +33,7 @@ from knee_desktop.runtime.driver import Recorder
 from knee_desktop.runtime.voice_base import NoAudioVoice
 from knee_desktop.session.engine import Session
 from knee_desktop.ui.app.a11y import Announcer
+from knee_desktop.ui.app.voice_switch import VoiceSwitch
 from knee_desktop.ui.dialogs.about import AboutDialog
 from knee_desktop.ui.dialogs.knee_feel import ask_knee_feel
 from knee_desktop.ui.dialogs.nudge import offer_smaller_moves
@@ -57,6 +58,7 @@ class Wiring:
     silent_ok: bool = False  # the user agreed to a session with no sound
     preview: VoicePreview | None = None
     announcer: Announcer | None = None  # screen readers: follows settings.who_speaks
+    voice_switch: VoiceSwitch | None = None  # a voice changed in Settings
 
     # ---- the session ---------------------------------------------------------------------
     def ask_before(self) -> bool:
@@ -183,6 +185,8 @@ class Wiring:
 
     def settings_saved(self, new: us.UserSettings, changes: us.Changes) -> None:
         self.settings = new
+        if changes.rerender_speech and self.voice_switch is not None:
+            self.voice_switch.change(new)  # rendered in the background, used next session
         if changes.replan:
             self.window.set_plan_settings(new.to_plan_settings())
         if self.history is not None and "weekly_target" in changes.fields:
@@ -224,6 +228,7 @@ def apply_reminder(app: QApplication, controller: ReminderController,
 def wire_window(window: MainWindow, settings: us.UserSettings) -> Wiring:
     wiring = Wiring(window, settings)
     wiring.announcer = Announcer(window, lambda: wiring.settings.who_speaks)
+    wiring.voice_switch = VoiceSwitch(window)
     window.before_session = wiring.ask_before
     driver = window.driver
     driver.recorder_factory = wiring.record

@@ -48,6 +48,7 @@ from knee_desktop.routine.model import Defaults
 from knee_desktop.speech.voices import InstalledVoice
 from knee_desktop.ui.screen_room import within
 from knee_desktop.ui.settings.natural_voice import natural_label, natural_voice_button
+from knee_desktop.ui.settings.voice_compare import VoiceCompare, preview_seconds
 from knee_desktop.ui.settings.voice_lister import VOICE_TIMEOUT_MS, VoiceLister
 from knee_desktop.ui.settings.voice_order import fill_voices
 from knee_desktop.ui.settings.weekly_target import WeeklyTarget, usual_target
@@ -118,6 +119,7 @@ class SettingsDialog(QDialog):
         self.lister.listed.connect(self._on_voices)
         self.lister.failed.connect(self._on_voices_failed)
         self.finished.connect(lambda _result: self.lister.stop())
+        self.finished.connect(lambda _result: self.compare.stop())
         self.lister.start()
 
     def sizeHint(self) -> QSize:
@@ -182,7 +184,10 @@ class SettingsDialog(QDialog):
             buddy.setBuddy(widget)
             form.addRow(buddy, row)
         form.addRow("", self.voice_status)
-        form.addRow("", natural_voice_button(self.voice, self))
+        self.compare = VoiceCompare(self.voice, self._preview, lambda: (
+            self.rate.value(), self.volume.value() / 100), preview_seconds(self._preview))
+        form.addRow("", self.compare.beside(natural_voice_button(self.voice, self)))
+        form.addRow("", self.compare)
         form.addRow("", self.tones)
         return box
 
@@ -382,6 +387,7 @@ class SettingsDialog(QDialog):
         status = fill_voices(self.voice, voices, default, chosen, named=natural_label)
         self._select_voice(chosen)
         self.voice_status.setText(status)
+        self.compare.set_voices(voices)
 
     def _on_voices_failed(self, message: str) -> None:
         self.voice_status.setText(f"{message} Your chosen voice is kept.")
