@@ -80,7 +80,7 @@ icons: $(STAMP)
 # how long it takes.
 .PHONY: bench-cues bench-cues-quick bench-history bench-window screenshots bench-prompts
 .PHONY: bench-server-restart bench-recorder bench-fuzz-inputs bench-fuzz-history
-.PHONY: bench-screen-figures bench-startup bench-intelligibility bench-a11y
+.PHONY: bench-screen-figures bench-startup bench-intelligibility bench-a11y movement-screenshots
 # Cue timing, heard vs due, for the app and a naive pyttsx3 loop: a full two-leg session
 # (about 8 minutes each, so ~17 minutes per server). bench-cues-quick: a short one-leg
 # session. On a private PulseAudio and a private PipeWire, printed side by side;
@@ -100,7 +100,13 @@ bench-history: $(STAMP)
 screenshots: $(STAMP)
 	$(PY) -m bench.screenshots --out docs/screenshots
 
-# CPU of the whole app during a session and at idle, and launch-to-window time (medians).
+# The window at each movement's extremes and a foot circle at 0/90/180/270°, each leg, light
+# and dark, under its own Xvfb: PNGs and contact sheets in docs/screenshots/movement/.
+movement-screenshots: $(STAMP)
+	$(PY) -m bench.movement_screenshots
+
+# CPU of the whole app during a session and at idle, peak RSS, and launch-to-window time
+# against a bare PySide6 window in the same run (medians).
 bench-window: $(STAMP)
 	$(PY) -m bench.window
 

@@ -28,6 +28,8 @@ from knee_desktop.plan.settings import PlanSettings, shown_number
 from knee_desktop.prefs import settings_file
 
 WhoSpeaks = Literal["auto", "app", "both"]  # see docs/desktop.md, "Screen readers"
+Theme = Literal["system", "light", "dark", "high-contrast"]  # the window's colours
+THEMES: tuple[Theme, ...] = ("system", "light", "dark", "high-contrast")
 FILE_NAME = "settings.toml"
 SCHEMA = 1
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -66,6 +68,7 @@ class UserSettings:
     plan: PlanSettings = field(default_factory=PlanSettings)  # reps, pauses, tempo, legs
     knee_feel: bool = True  # ask "how does your knee feel?" at the end
     who_speaks: WhoSpeaks = "auto"  # the app's voice, and/or the screen reader's announcements
+    theme: Theme = "system"  # the window's colours: the desktop's, or a named palette
     reminder: Reminder = field(default_factory=Reminder)
     weekly_target: int | None = None  # sessions a week; None: from the person's last month
 
@@ -189,6 +192,7 @@ _CHECKS: dict[str, Callable[[object], str | None]] = {
     "first_leg": _one_of("left", "right"),
     "knee_feel": _type(bool, "true or false"),
     "who_speaks": _one_of("auto", "app", "both"),
+    "theme": _one_of(*THEMES),
     "reminder": _reminder_check,
     "weekly_target": _number(limits.WEEKLY_TARGET),
 }
@@ -357,6 +361,7 @@ _COMMENTS = {
     "first_leg": "with leg = both: which leg goes first",
     "knee_feel": "ask how your knee feels at the end",
     "who_speaks": "auto: both, or the app alone while a screen reader runs; app; both",
+    "theme": "the window's colours: system, light, dark or high-contrast",
     "weekly_target": "sessions a week you aim for (History, the report, the reminder)",
 }
 _UNSET = {"weekly_target": "(from your last month)"}

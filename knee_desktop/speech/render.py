@@ -22,7 +22,6 @@ import subprocess
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +93,8 @@ def engine_version(settings: VoiceSettings | None = None) -> str:
         except (engines.EngineUnavailable, OSError, subprocess.SubprocessError) as exc:
             raise SpeechUnavailable(str(exc) if isinstance(exc, engines.EngineUnavailable)
                                     else f"The voice {voice} could not start ({exc}).") from exc
+    from importlib import metadata  # here, not at import: it costs ~40 ms of every launch
+
     try:
         pyttsx3 = metadata.version("pyttsx3")
     except metadata.PackageNotFoundError as exc:

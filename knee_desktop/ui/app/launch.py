@@ -128,6 +128,7 @@ def run_app(options: LaunchOptions,
     from knee_desktop.ui.app.media_link import start_media
     from knee_desktop.ui.app.wiring import start_reminder, wire_window
     from knee_desktop.ui.settings.opening import show_settings_problems
+    from knee_desktop.ui.theme import apply_theme
 
     no_display = display_problem()  # Qt would abort the process: say it in words instead
     if no_display:
@@ -144,6 +145,7 @@ def run_app(options: LaunchOptions,
     loaded = user_settings.load()
     for line in loaded.messages:
         log.warning("%s", line)
+    apply_theme(app, loaded.settings.theme)
     tray_only = options.tray
     window = open_window(options if not tray_only else options.without_start(),
                          loaded.settings,

@@ -45,9 +45,11 @@ from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.prefs import user_settings as us
 from knee_desktop.prefs.user_settings import Reminder, UserSettings
 from knee_desktop.routine.model import Defaults
+from knee_desktop.runtime.preview import SAMPLE
 from knee_desktop.speech.voices import InstalledVoice
 from knee_desktop.ui.screen_room import within
 from knee_desktop.ui.settings.natural_voice import natural_label, natural_voice_button
+from knee_desktop.ui.settings.theme_choice import theme_row
 from knee_desktop.ui.settings.voice_compare import VoiceCompare, preview_seconds
 from knee_desktop.ui.settings.voice_lister import VOICE_TIMEOUT_MS, VoiceLister
 from knee_desktop.ui.settings.voice_order import fill_voices
@@ -58,7 +60,7 @@ log = logging.getLogger(__name__)
 Preview = Callable[[str, str, int, float], object]
 """``preview(text, voice_id, rate_wpm, volume_0_to_1)``: speak ``text`` once, without blocking."""
 
-PREVIEW_TEXT = "One. Two. Three. Four."
+PREVIEW_TEXT = SAMPLE  # the routine's first instruction and four counts
 ROUTINE_OWN = "Routine's own"
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -111,7 +113,9 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
             lambda: self.set_settings(UserSettings()))
-        layout.addWidget(self.buttons)
+        row, self.theme = theme_row(self)  # beside the buttons: it applies at once
+        row.addWidget(self.buttons, 1)
+        layout.addLayout(row)
 
         self.set_settings(settings)
         self.resize(self.sizeHint())  # not Qt's default for a window: two thirds of the screen
@@ -144,7 +148,7 @@ class SettingsDialog(QDialog):
             button.setEnabled(False)
             button.setToolTip("Preview is not available in this version of the app.")
         else:
-            button.setToolTip(f"Speak a sample count with this {what}")
+            button.setToolTip(f"Say an instruction and a few counts with this {what}")
             button.clicked.connect(self.preview)
         return button
 
@@ -321,6 +325,7 @@ class SettingsDialog(QDialog):
         self.first_leg.setEnabled(p.leg == "both")
         self.knee_feel.setChecked(s.knee_feel)
         self.who_speaks.setCurrentIndex(max(0, self.who_speaks.findData(s.who_speaks)))
+        self.theme.set_value(s.theme, saved=s is self._original)
         r = s.reminder
         self.reminder_on.setChecked(r.enabled)
         self.reminder_time.setTime(QTime(r.time.hour, r.time.minute))
@@ -349,6 +354,7 @@ class SettingsDialog(QDialog):
                               first_leg=self.first_leg.currentData()),
             knee_feel=self.knee_feel.isChecked(),
             who_speaks=self.who_speaks.currentData(),
+            theme=self.theme.value(),
             reminder=Reminder(enabled=self.reminder_on.isChecked(),
                               time=dt.time(t.hour(), t.minute()),
                               weekdays=frozenset(i for i, d in enumerate(self.days)
