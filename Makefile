@@ -80,7 +80,7 @@ icons: $(STAMP)
 # how long it takes.
 .PHONY: bench-cues bench-cues-quick bench-history bench-window screenshots bench-prompts
 .PHONY: bench-server-restart bench-recorder bench-fuzz-inputs bench-fuzz-history
-.PHONY: bench-screen-figures bench-startup bench-intelligibility bench-a11y movement-screenshots
+.PHONY: bench-screen-figures bench-startup bench-intelligibility bench-a11y movement-screenshots bench-one-voice
 # Cue timing, heard vs due, for the app and a naive pyttsx3 loop: a full two-leg session
 # (about 8 minutes each, so ~17 minutes per server). bench-cues-quick: a short one-leg
 # session. On a private PulseAudio and a private PipeWire, printed side by side;
@@ -109,6 +109,9 @@ movement-screenshots: $(STAMP)
 # against a bare PySide6 window in the same run (medians).
 bench-window: $(STAMP)
 	$(PY) -m bench.window
+
+bench-one-voice: $(STAMP)
+	$(PY) -m bench.one_voice
 
 bench-prompts: $(STAMP)
 	$(PY) -m bench.prompts

@@ -127,6 +127,7 @@ def run_app(options: LaunchOptions,
     from knee_desktop.desktop.single_instance import claim_or_hand_over
     from knee_desktop.ui.app.media_link import start_media
     from knee_desktop.ui.app.wiring import start_reminder, wire_window
+    from knee_desktop.ui.session.keys import say_how_to_start
     from knee_desktop.ui.settings.opening import show_settings_problems
     from knee_desktop.ui.theme import apply_theme
 
@@ -151,6 +152,8 @@ def run_app(options: LaunchOptions,
                          loaded.settings,
                          show=not tray_only)
     wiring = wire_window(window, loaded.settings)
+    if window.isVisible() and not options.start:
+        QTimer.singleShot(0, lambda: say_how_to_start(window.driver))
     media = start_media(window)  # media keys and the desktop's media widget (MPRIS)
     if media is not None:
         app.aboutToQuit.connect(media.player.close)

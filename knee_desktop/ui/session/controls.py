@@ -20,6 +20,13 @@ from PySide6.QtWidgets import (
 from knee_desktop.session.engine import State
 from knee_desktop.ui.text import clock_text, scaled_font
 
+# Start's focus shows (eyes open, or someone helping): a thick ring in the focus colour.
+START_STYLE = ("QPushButton#start { padding: 6px; border: 3px solid palette(mid);"
+               " border-radius: 6px; background: palette(button); }"
+               " QPushButton#start:hover { background: palette(light); }"
+               " QPushButton#start:pressed { background: palette(mid); }"
+               " QPushButton#start:focus { border: 4px solid palette(highlight); }")
+
 
 def _button(text: str, name: str, tip: str) -> QPushButton:
     button = QPushButton(text)
@@ -29,6 +36,16 @@ def _button(text: str, name: str, tip: str) -> QPushButton:
     button.setMinimumHeight(max(44, button.fontMetrics().height() * 2 + 8))
     button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     return button
+
+
+def _start_button() -> QPushButton:
+    """The big Start: Space or Enter press it when it shows (it has focus then)."""
+    start = _button("Start", "start", "Start the session (the voice guides you)")
+    start.setFont(scaled_font(1.5, bold=True))
+    start.setMinimumHeight(round(start.fontMetrics().height() * 1.6) + 10)
+    start.setDefault(True)
+    start.setStyleSheet(START_STYLE)
+    return start
 
 
 class ControlBar(QWidget):
@@ -49,7 +66,7 @@ class ControlBar(QWidget):
         self.time_left.setFont(scaled_font(1.3, bold=True))
         self.time_left.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
-        self.start = _button("Start", "start", "Start the session (the voice guides you)")
+        self.start = _start_button()
         self.pause = _button("Pause (Space)", "pause",
                              "Pause or go on. Key: Space, whatever has focus")
         self.skip = _button("Skip (N / →)", "skip", "Skip to the next step. Keys: N or →")
@@ -57,9 +74,6 @@ class ControlBar(QWidget):
         self.stop = _button("Stop (Esc Esc)", "stop",
                             "Stop the session. Key: Esc, then Esc again to confirm")
 
-        self.start.setFont(scaled_font(1.5, bold=True))
-        self.start.setMinimumHeight(round(self.start.fontMetrics().height() * 1.6) + 10)
-        self.start.setDefault(True)
         self.show_steps = QPushButton("Steps")
         self.show_steps.setObjectName("show-steps")
         self.show_steps.setCheckable(True)
@@ -131,6 +145,8 @@ class ControlBar(QWidget):
             button.setEnabled(active)
             button.setVisible(active)  # idle: one big Start; in a session: no Start
         self.start.setVisible(not active)
+        if not active:
+            self.start.setFocus()  # Space or Enter presses it (ui/session/keys.py)
         self.bar.setVisible(state is not None)  # idle: the routine panel says the length
         self.pause.setText("Resume (Space)" if state is State.PAUSED else "Pause (Space)")
         self.pause.setAccessibleName("Resume" if state is State.PAUSED else "Pause")
