@@ -40,7 +40,7 @@ def run_session(qtbot, monkeypatch, earlier_feel: tuple[int, int], now: tuple[in
     qtbot.addWidget(window)
     answers = {"before": KneeFeel(now[0]), "after": KneeFeel(now[1])}
     monkeypatch.setattr(desktop_wiring, "ask_knee_feel",  # the dialog: test_knee_feel*
-                        lambda parent, *, when, speak=None: answers[when])
+                        lambda parent, *, when, **_asking: answers[when])
     desktop_wiring.wire_window(window, us.UserSettings())
     window.show()
     qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)

@@ -184,15 +184,18 @@ def test_one_routine_only_and_letter_paper(qapp: object, history: list[SessionRe
 def test_the_command_writes_refuses_to_overwrite_and_never_follows_a_link(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = HistoryStore()  # the user's history (tests point XDG at tmp_path)
-    today = datetime.now().astimezone()
-    shift = today.date() - TODAY
-    store.import_sessions([_moved(r, shift) for r in make_history()])
+    today = datetime.now().astimezone().date()
+    shift = timedelta(weeks=(today - TODAY).days // 7)  # whole weeks, none in the future
+    moved = [_moved(r, shift) for r in make_history()]
+    store.import_sessions(moved)
     store.close()
     out = tmp_path / "out.pdf"
     assert main(["report", str(out), "--weeks", "12"]) == 0
     said = capsys.readouterr().out
     assert f"Wrote {out}: " in said and out.stat().st_size > 1000
-    assert len(make_history()) == int(re.search(r"(\d+) sessions from", said).group(1))  # type: ignore[union-attr]
+    first = today - timedelta(days=today.weekday(), weeks=11)
+    expected = sum(1 for r in moved if first <= r.started.date() <= today)
+    assert expected == int(re.search(r"(\d+) sessions from", said).group(1))  # type: ignore[union-attr]
     before = out.read_bytes()
     assert main(["report", str(out)]) == 2
     assert "already exists; add --force" in capsys.readouterr().err
