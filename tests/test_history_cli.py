@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -112,3 +112,20 @@ def test_sql_export_matches_the_python_reference(tmp_path: Path) -> None:
         fast = [json.loads(text) for text in store.export_json()]
         reference = [session_json(r) for r in store.sessions()]
     assert fast == reference
+
+
+@pytest.mark.parametrize("after_ms", [-5, -1, 0, 1, 5, 70949])
+def test_a_step_ended_before_or_after_its_start_exports_the_same_ms(
+        tmp_path: Path, after_ms: int) -> None:
+    """The SQL export rounds as the Python reference does on both sides of the start (a
+    step ended 5 ms before it came back -4, then -3 on each export and re-import)."""
+    from knee_desktop.history.io import session_json
+
+    start = datetime(2026, 10, 15, 1, 7, tzinfo=UTC)
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        store.save_session(SessionRecord("r", "T", start, steps=[
+            StepRecord(0, "Switch", "switch", ended=start + timedelta(milliseconds=after_ms))]))
+        fast = [json.loads(text) for text in store.export_json()]
+        reference = [session_json(r) for r in store.sessions()]
+    assert fast == reference
+    assert fast[0]["steps"][0]["ended_after_ms"] == after_ms

@@ -176,7 +176,10 @@ def export_json(db: sqlite3.Connection) -> tuple[list[str], int]:
     # Steps come out in seq order: GROUP BY walks the (session_id, seq) key, and steps are
     # inserted in order anyway. No round() here: it costs more than the rest together;
     # seconds are rounded when written.
-    ms = "CAST((t.ended_ts - s.started_ts) * 1000 + 0.5 AS INTEGER)"
+    # CAST truncates toward zero: half away from zero on both sides, as Python's round()
+    # (a step ended 5 ms before its session's start came back -4, then -3, ...).
+    ms = ("CAST((t.ended_ts - s.started_ts) * 1000 + CASE WHEN t.ended_ts < s.started_ts"
+          " THEN -0.5 ELSE 0.5 END AS INTEGER)")
     steps = dict(db.execute(
         "SELECT t.session_id, json_group_array(json_object('index', t.step_index,"
         " 'title', t.title, 'kind', t.kind, 'movement', t.movement, 'leg', t.leg,"
