@@ -31,7 +31,9 @@ from knee_desktop.session.engine import Cue, Session, State
 
 if TYPE_CHECKING:
     from knee_desktop.history.recorder import HistoryRecorder
+    from knee_desktop.prefs.user_settings import UserSettings
     from knee_desktop.runtime.driver import SessionDriver
+    from knee_desktop.runtime.voice_commands import VoiceCommands
 
 EXIT_NO_AUDIO = 3
 
@@ -47,6 +49,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--cue-log", metavar="FILE", dest="cue_log",
                    help="write every cue as a JSON line (due, played, heard, kind, text)")
     p.add_argument("--quiet", action="store_true", help="do not print the cues")
+    p.add_argument("--listen", action="store_true",
+                   help="listen for spoken commands: pause, go on, where am I, repeat, next, "
+                   "stop (offline; the audio stays on this computer; see docs/voice.md)")
     p.set_defaults(func=run)
 
 
@@ -134,6 +139,13 @@ class CueLog:
                   f"({exc.strerror or exc}); cue logging stopped.", file=sys.stderr)
             self.close()
 
+    def event(self, **row: Any) -> None:
+        """A line that is not a cue (a spoken command and what the app said to it)."""
+        if self.file is not None:
+            with contextlib.suppress(OSError):
+                self.file.write(json.dumps(row) + "\n")
+                self.file.flush()
+
     def close(self) -> None:
         if self.file is not None:
             file, self.file = self.file, None
@@ -206,16 +218,58 @@ def run(args: argparse.Namespace) -> int:
     s = timeline.settings
     print(f"{timeline.title}: {timeline.duration / 60:.1f} minutes, legs: {', '.join(s.legs)}."
           " Ctrl+C stops.", file=sys.stderr)
+    commands = (start_listening(driver, saved, cue_log) if args.listen or saved.listen
+                else None)
     try:
         driver.start(timeline)
         app.exec()
     finally:
+        if commands is not None:
+            commands.end()
         signals.close()
         if keys is not None:
             keys.close()
         driver.close()
         runner.close()
     return runner.exit_code
+
+
+def start_listening(driver: SessionDriver, saved: UserSettings,
+                    cue_log: CueLog | None = None) -> VoiceCommands:
+    """Spoken commands for this session; the first time, the app says what it does. Each
+    command carried out is printed, and logged with the first words said in answer."""
+    import time
+    from dataclasses import replace
+
+    from knee_desktop.prefs.user_settings import save
+    from knee_desktop.runtime.listener import Listener
+    from knee_desktop.runtime.voice_commands import SPOKEN, VoiceCommands
+
+    commands = VoiceCommands(driver, Listener(driver))
+    commands.listener.status.connect(
+        lambda state: print(f"Listening: {state}.", file=sys.stderr))
+    print(f"Say: {', '.join(SPOKEN[:-1])}. The microphone's sound stays on this computer and "
+          "is never saved.", file=sys.stderr)
+    pending: list[str] = []
+
+    def done(command: str) -> None:
+        print(f"        (heard: {command})", flush=True)
+        pending[:] = [command]
+
+    def answered(text: str) -> None:
+        if pending and cue_log is not None:
+            said = commands.listener.last
+            cue_log.event(command=pending[0], answer=text, at=round(time.monotonic(), 4),
+                          spoken=None if said is None else [said.start, said.end])
+        pending.clear()
+
+    commands.done.connect(done)
+    driver.spoken.connect(answered)
+    commands.begin(explain=not saved.listen_explained)
+    if not saved.listen_explained:
+        with contextlib.suppress(OSError, KneeError):
+            save(replace(saved, listen_explained=True))
+    return commands
 
 
 def terminal_asker(when: When, say: Any) -> KneeFeel | None:

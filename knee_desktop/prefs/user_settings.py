@@ -66,6 +66,8 @@ class UserSettings:
     knee_feel: bool = True  # ask "how does your knee feel?" at the end
     who_speaks: WhoSpeaks = "auto"  # the app's voice, and/or the screen reader's announcements
     reminder: Reminder = field(default_factory=Reminder)
+    listen: bool = False  # listen for spoken commands (docs/voice.md): off unless chosen
+    listen_explained: bool = False  # the app has said once what listening does
 
     def to_plan_settings(self) -> PlanSettings:
         """The session part, as the base that command-line options override."""
@@ -188,6 +190,8 @@ _CHECKS: dict[str, Callable[[object], str | None]] = {
     "knee_feel": _type(bool, "true or false"),
     "who_speaks": _one_of("auto", "app", "both"),
     "reminder": _reminder_check,
+    "listen": _type(bool, "true or false"),
+    "listen_explained": _type(bool, "true or false"),
 }
 _KEYS = tuple(_CHECKS)
 
@@ -346,6 +350,8 @@ _COMMENTS = {
     "first_leg": "with leg = both: which leg goes first",
     "knee_feel": "ask how your knee feels at the end",
     "who_speaks": "auto: both, or the app alone while a screen reader runs; app; both",
+    "listen": "true: listen for spoken commands (pause, go on, where am I, repeat, next, stop)",
+    "listen_explained": "the app has said once what listening does",
 }
 
 

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 STOP_CONFIRM_SECONDS = 5.0  # a second Esc within this long stops the session
 CONFIRM_STOP = "Press escape again to stop."
+SAY_STOP_AGAIN = "Say stop again to stop."  # the spoken "stop"'s question (voice_commands)
 LAST_STEP = "This is the last step."
 CONFIRM_QUIT = "A session is running. Stop it and close? Press Y to stop, or N to go on."
 GOING_ON = "Going on."
@@ -48,7 +49,7 @@ UNKNOWN_SAY_SECONDS = 1.5  # how long an unrendered phrase is taken to last
 COUNTS = ("rep", "count")  # cues that are a number; everything else spoken is an instruction
 # Rendered with the cues, so no prompt waits for the speech engine.
 PROMPTS = (CONFIRM_STOP, LAST_STEP, CONFIRM_QUIT, GOING_ON, BACK_WORDS, spoken_question("before"),
-           spoken_question("after"),
+           spoken_question("after"), SAY_STOP_AGAIN,
            spoken_answer(KneeFeel(None)), *(spoken_answer(KneeFeel(n)) for n in range(11)))
 
 Say = Callable[[str], None]
@@ -219,9 +220,9 @@ class SessionDriver(QObject):
         self._play_in_a_row([(p, "say") for p in parts])
         return " ".join(parts)
 
-    def request_stop(self) -> bool:
-        """Esc: the first press asks (spoken), a second one within a few seconds stops.
-        Returns True if the session stopped."""
+    def request_stop(self, confirm: str = CONFIRM_STOP) -> bool:
+        """Esc: the first press asks (spoken, ``confirm``), a second one within a few
+        seconds stops. Returns True if the session stopped."""
         if not self.active:
             return False
         now = self.clock.now()
@@ -229,7 +230,7 @@ class SessionDriver(QObject):
             self.stop()
             return True
         self._stop_armed_at = now
-        self._on_announce(CONFIRM_STOP)
+        self._on_announce(confirm)
         self.stop_armed.emit(True)
         return False
 

@@ -1,0 +1,127 @@
+"""The listening lab, shared by tests/test_listen*.py and bench/listen.py.
+
+- :func:`own_session`: a whole session of the app's own voice, rendered offline at the
+  recogniser's rate (16 kHz) with every clip's heard window: fed to the spotter and the
+  gate faster than real time, it shows what the app's cues would trigger.
+- :func:`speak`: a command (or any words) in a *different* synthetic voice, flite's,
+  at 16 kHz.
+- :func:`noise`, :func:`mix_at`: room noise and mixing at a level.
+"""
+
+from __future__ import annotations
+
+import array
+import math
+import random
+import shutil
+import subprocess
+import tempfile
+import wave
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from knee_desktop.runtime.listen_gate import Gate
+from knee_desktop.runtime.spotter import RATE, Detection, Spotter, resample
+
+FLITE_VOICES = ("slt", "rms", "awb", "kal16")
+
+
+@dataclass
+class OwnSession:
+    pcm: array.array[int]  # 16 kHz mono
+    windows: list[tuple[float, float, str, str]]  # heard start, end (s), text, kind
+    phrases: list[str]
+    clips: dict[str, bytes] = field(default_factory=dict)  # text -> 16 kHz s16 bytes
+
+    @property
+    def seconds(self) -> float:
+        return len(self.pcm) / RATE
+
+
+def own_session(routine_id: str, rate: int | None = None) -> OwnSession:
+    """The app's own voice over a whole session of ``routine_id``, default settings (and
+    the speech rate ``rate`` if given), as the app plays it: every prompt included."""
+    from knee_desktop.plan.settings import PlanSettings
+    from knee_desktop.prefs.user_settings import UserSettings
+    from knee_desktop.routine.loader import load_catalog
+    from knee_desktop.runtime.driver import SessionDriver
+    from knee_desktop.speech.timing import session_timeline
+
+    routine = load_catalog().get(routine_id)
+    saved = UserSettings() if rate is None else UserSettings(rate=rate)
+    settings: PlanSettings = saved.to_plan_settings()
+    extra = SessionDriver._extra_phrases(routine, settings)
+    planned = session_timeline(routine, settings, saved, extra=extra, fallback=False)
+    source = planned.source
+    clips: dict[str, bytes] = {}
+    for text in [*planned.timeline.phrases(), *extra]:
+        if text not in clips:
+            clips[text] = resample(source.clip(text).samples, 22050)  # type: ignore[union-attr]
+    end = planned.timeline.duration + 3.0
+    pcm = array.array("h", bytes(2 * round(end * RATE)))
+    windows = []
+    for event in planned.timeline.speech():
+        text = event.text or ""
+        clip = array.array("h", clips[text])
+        at = round(event.t * RATE)
+        mix_into(pcm, clip, at)
+        windows.append((event.t, event.t + len(clip) / RATE, text, str(event.kind)))
+    return OwnSession(pcm, windows, list(clips), clips)
+
+
+def mix_into(out: array.array[int], clip: array.array[int], at: int, gain: float = 1.0) -> None:
+    for i, v in enumerate(clip[: max(0, len(out) - at)]):
+        if at + i >= 0:
+            out[at + i] = max(-32768, min(32767, out[at + i] + int(v * gain)))
+
+
+def replay(pcm: bytes, windows: list[tuple[float, float, str, str]], spotter: Spotter
+           ) -> tuple[list[Detection], list[Detection]]:
+    """Feed a recording through the spotter and the gate: (accepted, dropped). Times are
+    seconds from the recording's start, as the windows'."""
+    gate = Gate()
+    for start, end, text, kind in windows:
+        gate.heard(text, kind, start, end)
+    base = spotter.fed_seconds
+    accepted, dropped = [], []
+    for d in spotter.feed(pcm):
+        start, end = d.start - base, d.end - base
+        (accepted if gate.admit(d, start, end) else dropped).append(d)
+    return accepted, dropped
+
+
+def speak(text: str, voice: str = "slt") -> array.array[int]:
+    """``text`` said by flite's ``voice``, 16 kHz mono, trimmed of its silences."""
+    exe = shutil.which("flite")
+    if exe is None:
+        raise RuntimeError("flite is not installed (apt-get install flite)")
+    with tempfile.TemporaryDirectory(prefix="knee-flite-") as tmp:
+        out = Path(tmp) / "say.wav"
+        subprocess.run([exe, "-voice", voice, "-t", text, "-o", str(out)], check=True,
+                       capture_output=True, timeout=30)
+        with wave.open(str(out)) as w:
+            rate = w.getframerate()
+            raw = array.array("h", w.readframes(w.getnframes()))
+    samples = array.array("h", resample(raw, rate)) if rate != RATE else raw
+    loud = [i for i, v in enumerate(samples) if abs(v) > 300]
+    return samples[loud[0]:loud[-1] + 1] if loud else samples
+
+
+def rms(samples: array.array[int]) -> float:
+    return math.sqrt(sum(v * v for v in samples) / max(1, len(samples)))
+
+
+def noise(seconds: float, level: float, seed: int = 1) -> array.array[int]:
+    """Room noise: brown-ish (integrated white, leaky), RMS ``level``."""
+    rnd = random.Random(seed)
+    n = round(seconds * RATE)
+    out = array.array("h", bytes(2 * n))
+    acc = 0.0
+    raw = []
+    for _ in range(n):
+        acc = 0.97 * acc + rnd.gauss(0, 1)
+        raw.append(acc)
+    scale = level / (math.sqrt(sum(v * v for v in raw) / n) or 1)
+    for i, v in enumerate(raw):
+        out[i] = max(-32768, min(32767, int(v * scale)))
+    return out

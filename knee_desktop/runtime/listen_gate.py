@@ -1,0 +1,70 @@
+"""The gate that keeps the app from obeying its own voice (no Qt).
+
+The voice knows when each clip it plays is heard (start and end, on the session's clock),
+what it says and what kind of cue it is. A detection whose words overlap a clip being
+heard (with a margin for the room's echo and the microphone's own delay) is the app's own
+voice, and is dropped, with one exception measured on the app's own sessions
+(bench/listen.py): a *count* ("One.", "Five of ten.") is short and is only ever taken for
+the commands in :data:`COUNT_HEARD_AS` ("one" for "go on", "five" for "pause"); any other
+command said over a count goes through, so "where am I", "repeat", "next" and "stop"
+work on the beat, and "pause" / "go on" work between the beats and in a still pause.
+
+The gate errs only towards not obeying: a clip it was not told about cannot be excused.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from knee_desktop.runtime.spotter import Detection
+
+BEFORE = 0.10  # a detection may be stamped this much early (alignment, pocketsphinx frames)
+AFTER = 0.40  # the room's echo and the input's delay after a clip ends
+KEEP = 30.0  # windows that ended this long before a detection are forgotten
+COUNT_KINDS = ("rep", "count")
+# What the app's counts were taken for over whole sessions at thresholds ten times more
+# lenient than the live ones (bench/listen.py --counts): never admitted over a count.
+COUNT_HEARD_AS = frozenset({"pause", "resume"})
+
+
+@dataclass(frozen=True)
+class Window:
+    start: float
+    end: float
+    text: str
+    kind: str
+
+    def excuses(self, command: str) -> bool:
+        """Could this clip have been taken for ``command``?"""
+        return self.kind not in COUNT_KINDS or command in COUNT_HEARD_AS
+
+
+@dataclass
+class Gate:
+    windows: list[Window] = field(default_factory=list)  # sorted by start
+    dropped: int = 0
+
+    def heard(self, text: str, kind: str, start: float, end: float) -> None:
+        """The voice placed ``text`` (a cue of ``kind``) to be heard from ``start`` to
+        ``end``."""
+        bisect.insort(self.windows, Window(start, end, text, kind), key=lambda w: w.start)
+
+    def blocking(self, detection: Detection, start: float, end: float) -> Window | None:
+        """The clip of the app's own voice that explains this detection (heard from
+        ``start`` to ``end`` on the session's clock), or None: it is the user's."""
+        for w in self.windows:
+            if w.start - BEFORE > end:
+                break
+            if w.end + AFTER < start:
+                continue
+            if w.excuses(detection.command):
+                return w
+        return None
+
+    def admit(self, detection: Detection, start: float, end: float) -> bool:
+        while self.windows and self.windows[0].end < start - KEEP:
+            self.windows.pop(0)  # long heard: no detection can overlap it any more
+        blocked = self.blocking(detection, start, end) is not None
+        self.dropped += blocked
+        return not blocked

@@ -1,0 +1,170 @@
+"""Spoken commands into a virtual microphone (issue 28): `knee-desktop run --listen` on a
+private PulseAudio whose null sink's monitor is the app's input. Commands are said by a
+different synthetic voice (flite) into the same sink, so the "microphone" also hears the
+app's own voice under them, as a real one would: on a beat (over a count), in a still
+pause and between counts. Each must be carried out and its confirmation found in the
+monitor recording after the words were said.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.listen_lab import speak
+from bench.pulse_lab import MonitorRecorder, PrivatePulse
+from knee_desktop.runtime.driver import SAY_STOP_AGAIN
+from knee_desktop.session.engine import PAUSED_SAY, RESUMING_SAY, STOPPED_SAY
+from tests.audio_fixtures import pulse  # noqa: F401 - a fixture
+
+pytest.importorskip("pocketsphinx")
+REPO = Path(__file__).resolve().parent.parent
+LOUD = 300
+ROUTINE = '''
+schema = 1
+id = "listen"
+title = "Listen"
+summary = "Counts with gaps and a still pause."
+instructions = "Count."
+safety = []
+setup = []
+per_leg = false
+switch_say = "Other leg."
+closing = "Done."
+
+[defaults]
+reps = 7
+pause_seconds = 8
+sweep_seconds = 2.2
+circle_seconds = 2.2
+lead_in_seconds = 0
+
+[[steps]]
+type = "move"
+title = "Sweep"
+movement = "sweep-left"
+say = "Sweep."
+
+[[steps]]
+type = "still"
+title = "Still"
+say = "Still."
+end_say = "Move."
+
+[[steps]]
+type = "move"
+title = "Circles"
+movement = "circle-clockwise"
+say = "Circles."
+
+[[steps]]
+type = "move"
+title = "Sweep right"
+movement = "sweep-right"
+say = "Right."
+'''
+# (printed line that triggers it, delay after it, words, command): on the beat of a count
+# (the line is printed ~0.2 s before the count is heard), in the still pause, after a
+# prompt. Not taken (no "(heard: …)" within TRY seconds): said again, as a person would,
+# up to TRIES times; later tries fall between the beats.
+SCRIPT = [
+    ("Two.", 0.2, "where am I", "where"),
+    ("Four.", 0.2, "repeat", "repeat"),
+    ("Still.", 2.0, "pause", "pause"),
+    (PAUSED_SAY, 3.0, "go on", "resume"),
+    ("Circles.", 3.1, "next", "next"),  # on the beat of the step's first count
+    ("Two.", 0.2, "stop", "stop"),  # in the last step, on a beat
+    (SAY_STOP_AGAIN, 2.6, "stop", "stop"),
+]
+TRY, TRIES = 2.6, 3
+ANSWERS = {"where": "Sweep.", "repeat": "Sweep.", "pause": PAUSED_SAY, "resume": RESUMING_SAY,
+           "next": "Skipping", "stop": SAY_STOP_AGAIN}
+
+
+def say_into(sink_env: dict[str, str], words: str, voice: str) -> None:
+    pcm = speak(words, voice)
+    pcm = type(pcm)("h", (int(v * 0.6) for v in pcm))  # about the app's own level
+    subprocess.run(["pacat", "--playback", "--raw", "--rate=16000", "--format=s16le",
+                    "--channels=1", "--latency-msec=30"], input=pcm.tobytes(), env=sink_env,
+                   check=True, timeout=20)
+
+
+@pytest.mark.audio
+@pytest.mark.slow
+def test_spoken_commands_are_obeyed_and_answered(tmp_path: Path,
+                                                 pulse: PrivatePulse) -> None:  # noqa: F811
+    if shutil.which("flite") is None or shutil.which("pacat") is None:
+        pytest.skip("needs flite and pacat (apt-get install flite pulseaudio-utils)")
+    routine = tmp_path / "listen.toml"
+    routine.write_text(ROUTINE, encoding="utf-8")
+    log = tmp_path / "cues.jsonl"
+    env = {**pulse.env(), "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO),
+           "PULSE_SOURCE": f"{pulse.sinks[0]}.monitor"}
+    rec = MonitorRecorder(pulse).start()
+    lines: queue.Queue[str] = queue.Queue()
+    proc = subprocess.Popen([sys.executable, "-m", "knee_desktop", "run", str(routine),
+                             "--listen", "--cue-log", str(log)], env=env, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out: list[str] = []
+    tries: list[int] = []
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            out.append(line.rstrip())
+            lines.put(line.strip())
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        seen = [0]  # lines of ``out`` already looked at
+
+        def wait_for(ending: str, timeout: float) -> bool:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                with contextlib.suppress(queue.Empty):
+                    lines.get(timeout=0.1)
+                while seen[0] < len(out):
+                    seen[0] += 1
+                    if out[seen[0] - 1].strip().endswith(ending):
+                        return True
+            return False
+
+        for trigger, delay, words, command in SCRIPT:
+            assert wait_for(trigger, 40), f"never printed {trigger!r} (for {words!r}): {out}"
+            threading.Event().wait(delay)
+            for attempt in range(TRIES):
+                say_into(env, words, ("slt", "rms")[(len(tries) + attempt) % 2])
+                if wait_for(f"(heard: {command})", TRY):
+                    tries.append(attempt + 1)
+                    break
+            else:
+                pytest.fail(f"{words!r} was not taken in {TRIES} tries: {out}")
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        recording = rec.stop()
+        if proc.stdout is not None:
+            proc.stdout.close()
+    rows = [json.loads(x) for x in log.read_text().splitlines()]
+    heard = [r for r in rows if "command" in r]
+    said = [r["command"] for r in heard]
+    assert said == ["where", "repeat", "pause", "resume", "next", "stop", "stop"], out
+    assert STOPPED_SAY in "\n".join(out)
+    for row in heard[:-1]:
+        assert row["answer"].startswith(ANSWERS[row["command"]]), row
+        t = row["at"]
+        onset = recording.first_loud(recording.index_of(t), recording.index_of(t + 1.5), LOUD)
+        assert onset is not None, f"the answer to {row['command']!r} was not heard"
+        assert onset > row["spoken"][1] - 0.05, row  # answered after the words were said
+    print("tries", tries, [(r["command"], round(r["at"] - r["spoken"][1], 2)) for r in heard])
