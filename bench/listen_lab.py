@@ -38,9 +38,12 @@ class OwnSession:
         return len(self.pcm) / RATE
 
 
-def own_session(routine_id: str, rate: int | None = None) -> OwnSession:
+def own_session(routine_id: str, rate: int | None = None,
+                max_gap: float | None = None) -> OwnSession:
     """The app's own voice over a whole session of ``routine_id``, default settings (and
-    the speech rate ``rate`` if given), as the app plays it: every prompt included."""
+    the speech rate ``rate`` if given), as the app plays it. ``max_gap``: silences between
+    clips are shortened to at most this (the tests: the recogniser spends as much time on
+    silence as on speech, and silence triggers nothing)."""
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.prefs.user_settings import UserSettings
     from knee_desktop.routine.loader import load_catalog
@@ -57,15 +60,19 @@ def own_session(routine_id: str, rate: int | None = None) -> OwnSession:
     for text in [*planned.timeline.phrases(), *extra]:
         if text not in clips:
             clips[text] = resample(source.clip(text).samples, 22050)  # type: ignore[union-attr]
-    end = planned.timeline.duration + 3.0
-    pcm = array.array("h", bytes(2 * round(end * RATE)))
     windows = []
+    shift, last_end = 0.0, 0.0
     for event in planned.timeline.speech():
         text = event.text or ""
-        clip = array.array("h", clips[text])
-        at = round(event.t * RATE)
-        mix_into(pcm, clip, at)
-        windows.append((event.t, event.t + len(clip) / RATE, text, str(event.kind)))
+        start = event.t - shift
+        if max_gap is not None and start - last_end > max_gap:
+            shift += start - last_end - max_gap
+            start = last_end + max_gap
+        last_end = start + len(clips[text]) / (2 * RATE)
+        windows.append((start, last_end, text, str(event.kind)))
+    pcm = array.array("h", bytes(2 * round((last_end + 2.0) * RATE)))
+    for start, _end, text, _kind in windows:
+        mix_into(pcm, array.array("h", clips[text]), round(start * RATE))
     return OwnSession(pcm, windows, list(clips), clips)
 
 

@@ -69,18 +69,19 @@ class Spotter:
     def __init__(self, thresholds: dict[str, float] | None = None) -> None:
         decoder_class = _decoder_class()
         self.thresholds = {**THRESHOLDS, **(thresholds or {})}
-        self._dir = tempfile.TemporaryDirectory(prefix="knee-kws-")
-        self.decoder = decoder_class(samprate=RATE, loglevel="FATAL",
-                                     kws=self._keyfile("session", MODES["session"], 1.0))
-        self.decoder.add_kws("ready", self._keyfile("ready", MODES["ready"], 1.0))
+        with tempfile.TemporaryDirectory(prefix="knee-kws-") as folder:  # read at once
+            self._dir = Path(folder)
+            self.decoder = decoder_class(samprate=RATE, loglevel="FATAL",
+                                         kws=self._keyfile("session", MODES["session"]))
+            self.decoder.add_kws("ready", self._keyfile("ready", MODES["ready"]))
         self.mode = "session"
         self._fed = 0  # samples fed since the stream began
         self._utt_start = 0  # sample at which the current utterance began
         self.decoder.start_utt()
 
-    def _keyfile(self, name: str, phrases: Iterable[str], factor: float) -> str:
-        path = Path(self._dir.name) / f"{name}.kws"
-        path.write_text("".join(f"{p} /{self.thresholds[p] * factor:.0e}/\n" for p in phrases),
+    def _keyfile(self, name: str, phrases: Iterable[str]) -> str:
+        path = self._dir / f"{name}.kws"
+        path.write_text("".join(f"{p} /{self.thresholds[p]:.0e}/\n" for p in phrases),
                         encoding="utf-8")
         return str(path)
 
@@ -127,7 +128,6 @@ class Spotter:
 
     def close(self) -> None:
         self.decoder.end_utt()
-        self._dir.cleanup()
 
 
 def resample(samples: Sequence[int], src: int, dst: int = RATE) -> bytes:
