@@ -70,13 +70,15 @@ def listen(spotter: Spotter, proc: subprocess.Popen[bytes], modes: Modes) -> int
     total = 0
     t0 = float("inf")  # monotonic time of sample 0: the least arrival - samples / RATE
     told = False
-    while not modes.closed.is_set():
+    while True:
         data = os.read(fd, 3200)
         now = time.monotonic()
         if not data:
             err = proc.stderr.read().decode(errors="replace").strip() if proc.stderr else ""
             emit(error=NO_MICROPHONE.format(why=f" ({err.splitlines()[-1]})" if err else ""))
             return 3
+        if modes.closed.is_set():
+            return 0
         if not told:
             emit(listening=True)
             told = True
@@ -87,7 +89,6 @@ def listen(spotter: Spotter, proc: subprocess.Popen[bytes], modes: Modes) -> int
         for d in spotter.feed(data):  # its times count from sample 0
             emit(command=d.command, phrase=d.phrase, start=round(t0 + d.start, 4),
                  end=round(t0 + d.end, 4), at=round(time.monotonic(), 4))
-    return 0
 
 
 def main() -> int:

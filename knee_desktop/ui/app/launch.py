@@ -119,6 +119,7 @@ def run_app(options: LaunchOptions,
     from knee_desktop.desktop.activation import STARTED_NOTICE, Activator
     from knee_desktop.desktop.single_instance import claim_or_hand_over
     from knee_desktop.runtime.qt_workarounds import UnixSignals
+    from knee_desktop.ui.app.listening import WindowListening
     from knee_desktop.ui.app.media_link import start_media
     from knee_desktop.ui.app.wiring import start_reminder, wire_window
     from knee_desktop.ui.settings.opening import show_settings_problems
@@ -140,6 +141,9 @@ def run_app(options: LaunchOptions,
     media = start_media(window)  # media keys and the desktop's media widget (MPRIS)
     if media is not None:
         app.aboutToQuit.connect(media.player.close)
+    wiring.listening = WindowListening(window, media, forced=options.listen)
+    wiring.settings = wiring.listening.apply(wiring.settings)
+    app.aboutToQuit.connect(wiring.listening.close)
 
     def act_on(launch: LaunchOptions) -> None:
         """A second launch's ``--start``: a bad routine or option is said, not raised."""

@@ -47,6 +47,7 @@ from knee_desktop.prefs.user_settings import Reminder, UserSettings
 from knee_desktop.routine.model import Defaults
 from knee_desktop.speech.voices import Voice
 from knee_desktop.ui.screen_room import within
+from knee_desktop.ui.settings.listening import listen_box
 from knee_desktop.ui.settings.natural_voice import natural_label, natural_voice_button
 from knee_desktop.ui.settings.voice_lister import VOICE_TIMEOUT_MS, VoiceLister
 from knee_desktop.ui.settings.voice_order import fill_voices
@@ -183,6 +184,8 @@ class SettingsDialog(QDialog):
         form.addRow("", self.voice_status)
         form.addRow("", natural_voice_button(self.voice, self))
         form.addRow("", self.tones)
+        self.listen = listen_box(self)
+        form.addRow("", self.listen)
         return box
 
     def _optional(self, spin: QAbstractSpinBox, name: str, tip: str,
@@ -312,6 +315,7 @@ class SettingsDialog(QDialog):
         self.first_leg.setCurrentIndex(self.first_leg.findData(p.first_leg))
         self.first_leg.setEnabled(p.leg == "both")
         self.knee_feel.setChecked(s.knee_feel)
+        self.listen.setChecked(s.listen)
         self.who_speaks.setCurrentIndex(max(0, self.who_speaks.findData(s.who_speaks)))
         r = s.reminder
         self.reminder_on.setChecked(r.enabled)
@@ -340,6 +344,7 @@ class SettingsDialog(QDialog):
                               first_leg=self.first_leg.currentData()),
             knee_feel=self.knee_feel.isChecked(),
             who_speaks=self.who_speaks.currentData(),
+            listen=self.listen.isChecked(), listen_explained=self._original.listen_explained,
             reminder=Reminder(enabled=self.reminder_on.isChecked(),
                               time=dt.time(t.hour(), t.minute()),
                               weekdays=frozenset(i for i, d in enumerate(self.days)
