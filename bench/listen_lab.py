@@ -119,7 +119,15 @@ def rms(samples: array.array[int]) -> float:
 
 
 def noise(seconds: float, level: float, seed: int = 1) -> array.array[int]:
-    """Room noise: brown-ish (integrated white, leaky), RMS ``level``."""
+    """Room noise: brown-ish (integrated white, leaky), RMS ``level``; 10 s made, repeated."""
+    one = _noise(min(seconds, 10.0), level, seed)
+    out = array.array("h")
+    while len(out) < round(seconds * RATE):
+        out.extend(one)
+    return out[: round(seconds * RATE)]
+
+
+def _noise(seconds: float, level: float, seed: int) -> array.array[int]:
     rnd = random.Random(seed)
     n = round(seconds * RATE)
     out = array.array("h", bytes(2 * n))
@@ -132,3 +140,57 @@ def noise(seconds: float, level: float, seed: int = 1) -> array.array[int]:
     for i, v in enumerate(raw):
         out[i] = max(-32768, min(32767, int(v * scale)))
     return out
+
+
+# ---- detection trials (bench/listen.py) --------------------------------------------------
+SLOT = 3.0  # seconds per trial in a stream of trials
+MOMENTS = ("silence", "after words", "on a beat")
+
+
+@dataclass
+class Trial:
+    words: str
+    command: str
+    voice: str
+    moment: str
+    at: float  # where the words start in the stream (s)
+    got: list[str] = field(default_factory=list)  # commands admitted in its slot
+
+
+def trial_stream(trials: list[Trial], count_clip: array.array[int],
+                 say_clip: array.array[int], noise_rms: float, gain: float = 0.6
+                 ) -> tuple[array.array[int], list[tuple[float, float, str, str]]]:
+    """One stream, :data:`SLOT` seconds a trial: the app says a count (for "on a beat")
+    or a short instruction (for "after words": the words start 0.45 s after it ends,
+    just past the gate's echo margin), or nothing; the words over it; room noise under all."""
+    pcm = noise(SLOT * len(trials) + 1.0, noise_rms) if noise_rms else \
+        array.array("h", bytes(2 * round((SLOT * len(trials) + 1.0) * RATE)))
+    windows: list[tuple[float, float, str, str]] = []
+    cache: dict[tuple[str, str], array.array[int]] = {}
+    for k, trial in enumerate(trials):
+        slot = k * SLOT + 0.5
+        words = cache.setdefault((trial.words, trial.voice), speak(trial.words, trial.voice))
+        if trial.moment == "on a beat":
+            mix_into(pcm, count_clip, round(slot * RATE))
+            windows.append((slot, slot + len(count_clip) / RATE, "One.", "rep"))
+            trial.at = slot + 0.05
+        elif trial.moment == "after words":
+            mix_into(pcm, say_clip, round(slot * RATE))
+            end = slot + len(say_clip) / RATE
+            windows.append((slot, end, "Sweep.", "say"))
+            trial.at = end + 0.45
+        else:
+            trial.at = slot + 0.3
+        mix_into(pcm, words, round(trial.at * RATE), gain)
+    return pcm, windows
+
+
+def run_trials(trials: list[Trial], pcm: array.array[int],
+               windows: list[tuple[float, float, str, str]], spotter: Spotter) -> None:
+    """Feed the stream; each admitted detection is counted in the slot it ends in."""
+    accepted, _ = replay(pcm.tobytes(), windows, spotter)
+    base = spotter.fed_seconds - len(pcm) / RATE
+    for d in accepted:
+        k = int((d.end - base) // SLOT)
+        if 0 <= k < len(trials):
+            trials[k].got.append(d.command)

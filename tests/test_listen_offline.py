@@ -55,3 +55,21 @@ def test_the_gate() -> None:
     assert not gate.admit(pause, 49.5, 49.95)  # stamped a little early: still the app
     assert [w.text for w in gate.windows] == ["Three.", "Go."]  # over 30 s ago: forgotten
     assert gate.admit(pause, 51.5, 51.7)
+
+
+def test_words_amid_running_speech_are_not_commands() -> None:
+    gate = Gate()
+    gate.heard("Three.", "rep", 20.0, 20.5)
+    alone = Detection("next", "next", 0, 0, before=2.0, after=1.0)
+    amid = Detection("next", "next", 0, 0, before=2.0, after=25.0)  # more words follow
+    assert gate.admit(alone, 10.0, 10.4)
+    assert not gate.admit(amid, 10.0, 10.4) and gate.amid_speech == 1
+    assert gate.admit(amid, 19.3, 19.7)  # what follows is the app's count: still alone
+
+
+def test_running_speech_with_command_words_in_it_is_not_obeyed() -> None:
+    pcm = array.array("h", bytes(2 * RATE * 8))
+    mix_into(pcm, speak("please do not stop the music now", "rms"), RATE, 0.6)
+    mix_into(pcm, speak("stop", "rms"), round(5 * RATE), 0.6)
+    accepted, _ = replay(pcm.tobytes(), [], Spotter())
+    assert [(d.command, round(d.start)) for d in accepted] == [("stop", 5)]

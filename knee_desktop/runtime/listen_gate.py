@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-from knee_desktop.runtime.spotter import Detection
+from knee_desktop.runtime.spotter import ASIDE, LOUD_DB, Detection
 
 BEFORE = 0.10  # a detection may be stamped this much early (alignment, pocketsphinx frames)
 AFTER = 0.40  # the room's echo and the input's delay after a clip ends
@@ -26,6 +26,10 @@ COUNT_KINDS = ("rep", "count")
 # What the app's counts were taken for over whole sessions at thresholds ten times more
 # lenient than the live ones (bench/listen.py --counts): never admitted over a count.
 COUNT_HEARD_AS = frozenset({"pause", "resume"})
+# A command is said on its own: the input just before and just after it must be within
+# this many dB of the noise floor, unless what sounded there was the app's own voice.
+# Words picked out of running speech (a radio, a visitor) fail it (bench/listen.py).
+ASIDE_DB = LOUD_DB
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,8 @@ class Window:
 @dataclass
 class Gate:
     windows: list[Window] = field(default_factory=list)  # sorted by start
-    dropped: int = 0
+    dropped: int = 0  # the app's own voice
+    amid_speech: int = 0  # not said on its own
 
     def heard(self, text: str, kind: str, start: float, end: float) -> None:
         """The voice placed ``text`` (a cue of ``kind``) to be heard from ``start`` to
@@ -62,9 +67,21 @@ class Gate:
                 return w
         return None
 
+    def app_sounds(self, t0: float, t1: float) -> bool:
+        """Is the app's own voice (or its echo) heard somewhere from ``t0`` to ``t1``?"""
+        return any(w.start - BEFORE <= t1 and w.end + AFTER >= t0 for w in self.windows)
+
+    def isolated(self, d: Detection, start: float, end: float) -> bool:
+        """Said on its own: quiet (or only the app) just before and just after."""
+        return ((d.before <= ASIDE_DB or self.app_sounds(start - ASIDE[1], start - ASIDE[0]))
+                and (d.after <= ASIDE_DB or self.app_sounds(end + ASIDE[0], end + ASIDE[1])))
+
     def admit(self, detection: Detection, start: float, end: float) -> bool:
         while self.windows and self.windows[0].end < start - KEEP:
             self.windows.pop(0)  # long heard: no detection can overlap it any more
         blocked = self.blocking(detection, start, end) is not None
         self.dropped += blocked
+        if not blocked and not self.isolated(detection, start, end):
+            self.amid_speech += 1
+            return False
         return not blocked

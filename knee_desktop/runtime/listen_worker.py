@@ -17,6 +17,7 @@ as long as the recogniser needs it: never stored, never sent anywhere.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -88,10 +89,14 @@ def listen(spotter: Spotter, proc: subprocess.Popen[bytes], modes: Modes) -> int
             spotter.set_mode(modes.wanted)
         for d in spotter.feed(data):  # its times count from sample 0
             emit(command=d.command, phrase=d.phrase, start=round(t0 + d.start, 4),
-                 end=round(t0 + d.end, 4), at=round(time.monotonic(), 4))
+                 end=round(t0 + d.end, 4), before=round(d.before, 1), after=round(d.after, 1),
+                 at=round(time.monotonic(), 4))
 
 
 def main() -> int:
+    # Below the app: when the CPU is short, the cues' feed comes first, recognition waits.
+    with contextlib.suppress(OSError):
+        os.nice(5)
     try:
         spotter = Spotter()
         proc = recorder(os.environ.get("KNEE_DESKTOP_LISTEN_SOURCE") or None)

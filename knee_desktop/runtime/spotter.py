@@ -13,10 +13,11 @@ sounds; never listening for both at once keeps one from being taken for the othe
 from __future__ import annotations
 
 import array
+import math
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,12 +46,22 @@ class ListenUnavailable(RuntimeError):
     """No recogniser (pocketsphinx missing), or no microphone to read."""
 
 
+ASIDE = (0.05, 0.30)  # seconds before the words' start and after their end that are looked at
+STRETCH = 0.30  # the words' sound may reach this far past the recogniser's edges
+LOUD_DB = 12.0  # above the noise floor: sound (the gate's ASIDE_DB is the same)
+FLOOR_SECONDS = 10.0  # the noise floor: the quietest fifth of the 10 ms frames over this long
+
+
 @dataclass(frozen=True)
 class Detection:
     command: str  # "pause", "resume", "where", "repeat", "next", "stop", "start"
     phrase: str  # the words heard
     start: float  # seconds into the stream fed so far
     end: float
+    # How loud the input was just before and just after the words, in dB above the noise
+    # floor: a command is said on its own, words in running speech are not (the gate).
+    before: float = 0.0
+    after: float = 0.0
 
 
 def _decoder_class() -> Any:
@@ -77,6 +88,8 @@ class Spotter:
         self.mode = "session"
         self._fed = 0  # samples fed since the stream began
         self._utt_start = 0  # sample at which the current utterance began
+        self.levels = Levels()
+        self._pending: list[Detection] = []  # waiting for the sound after them
         self.decoder.start_utt()
 
     def _keyfile(self, name: str, phrases: Iterable[str]) -> str:
@@ -105,12 +118,25 @@ class Spotter:
         for i in range(0, len(pcm), step):
             part = pcm[i:i + step]
             self.decoder.process_raw(part, False, False)
+            self.levels.add(part)
             self._fed += len(part) // 2
             if self.decoder.hyp() is not None:
-                found.extend(self._detections())
+                self._pending.extend(self._detections())
                 self.decoder.end_utt()
                 self._restart()
+            wait = STRETCH + ASIDE[1]
+            while self._pending and self._pending[0].end + wait <= self.fed_seconds:
+                found.append(self._aside(self._pending.pop(0)))
         return found
+
+    def _aside(self, d: Detection) -> Detection:
+        """How loud it was just before and after the words' own sound (which may reach a
+        little past the recogniser's edges: a trailing "on" of "go on")."""
+        lv = self.levels
+        start = lv.edge(d.start, -1, STRETCH)
+        end = lv.edge(d.end, +1, STRETCH)
+        return replace(d, before=lv.above_floor(start - ASIDE[1], start - ASIDE[0]),
+                       after=lv.above_floor(end + ASIDE[0], end + ASIDE[1]))
 
     def _detections(self) -> list[Detection]:
         base = self._utt_start / RATE
@@ -128,6 +154,56 @@ class Spotter:
 
     def close(self) -> None:
         self.decoder.end_utt()
+
+
+class Levels:
+    """The input's loudness in 10 ms frames (dB), and its noise floor."""
+
+    FRAME = 160  # samples: 10 ms
+
+    def __init__(self) -> None:
+        self.db: list[float] = []
+        self.first = 0  # frame number of db[0]
+        self._rest = b""
+
+    def add(self, pcm: bytes) -> None:
+        data = self._rest + pcm
+        whole = len(data) // (2 * self.FRAME) * 2 * self.FRAME
+        self._rest = data[whole:]
+        samples = array.array("h", data[:whole])
+        if sys.byteorder != "little":
+            samples.byteswap()
+        for k in range(0, len(samples), self.FRAME):
+            frame = samples[k:k + self.FRAME]
+            power = sum(v * v for v in frame) / self.FRAME
+            self.db.append(10 * math.log10(power + 1.0))
+        keep = int(2 * FLOOR_SECONDS / FRAME)
+        if len(self.db) > keep:
+            self.first += len(self.db) - keep
+            del self.db[: len(self.db) - keep]
+
+    def floor(self) -> float:
+        recent = sorted(self.db[-int(FLOOR_SECONDS / FRAME):])
+        return recent[len(recent) // 5] if recent else 0.0
+
+    def edge(self, t: float, direction: int, limit: float) -> float:
+        """From ``t``, the time sound stops going ``direction`` (+1 later, -1 earlier),
+        at most ``limit`` seconds away."""
+        floor = self.floor()
+        i = round(t / FRAME) - self.first
+        for _ in range(round(limit / FRAME)):
+            j = i + direction
+            if not 0 <= j < len(self.db) or self.db[j] - floor < LOUD_DB:
+                break
+            i = j
+        return (i + self.first) * FRAME
+
+    def above_floor(self, t0: float, t1: float) -> float:
+        """The mean level from ``t0`` to ``t1`` (stream seconds), in dB above the floor."""
+        lo = max(0, round(t0 / FRAME) - self.first)
+        hi = max(lo, round(t1 / FRAME) - self.first)
+        part = self.db[lo:hi]
+        return (sum(part) / len(part) - self.floor()) if part else 0.0
 
 
 def resample(samples: Sequence[int], src: int, dst: int = RATE) -> bytes:
