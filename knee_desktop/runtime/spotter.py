@@ -199,11 +199,12 @@ class Levels:
         return (i + self.first) * FRAME
 
     def above_floor(self, t0: float, t1: float) -> float:
-        """The mean level from ``t0`` to ``t1`` (stream seconds), in dB above the floor."""
+        """The level from ``t0`` to ``t1`` (stream seconds), in dB above the floor: that
+        of its loudest fifth of frames (a short word in it counts, a click does not)."""
         lo = max(0, round(t0 / FRAME) - self.first)
         hi = max(lo, round(t1 / FRAME) - self.first)
-        part = self.db[lo:hi]
-        return (sum(part) / len(part) - self.floor()) if part else 0.0
+        part = sorted(self.db[lo:hi])
+        return (part[len(part) * 4 // 5] - self.floor()) if part else 0.0
 
 
 def resample(samples: Sequence[int], src: int, dst: int = RATE) -> bytes:
