@@ -6,7 +6,6 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
 .PHONY: run test deps system-deps lint typecheck pytest clean bundle bundle-test lint-packaging icons
-.PHONY: bench-cues bench-cues-quick
 
 run: deps
 	$(VENV)/bin/knee-desktop
@@ -69,6 +68,11 @@ lint-packaging:
 # Re-render the PNG icons after editing assets/io.github.kneedesktop.KneeDesktop.svg.
 icons: $(STAMP)
 	$(PY) packaging/render_icons.py
+# Benchmarks: each is `python -m bench.NAME`; bench/README.md says what each measures and
+# how long it takes.
+.PHONY: bench-cues bench-cues-quick bench-history bench-window screenshots bench-prompts
+.PHONY: bench-server-restart bench-recorder bench-fuzz-inputs bench-fuzz-history
+.PHONY: bench-screen-figures bench-startup bench-intelligibility bench-a11y
 # Cue timing, heard vs due, for the app and a naive pyttsx3 loop: a full two-leg session
 # (about 8 minutes each, so ~17 minutes per server). bench-cues-quick: a short one-leg
 # session. On a private PulseAudio and a private PipeWire, printed side by side;
@@ -80,18 +84,44 @@ bench-cues: deps
 bench-cues-quick: deps
 	$(PY) -m bench.cue_timing --quick --server $(SERVER)
 
-clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
-
-.PHONY: bench-history
 bench-history: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) bench/history.py
-.PHONY: screenshots bench-window
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench.history
+
 # The real window under its own Xvfb: every main screen in light, dark and high contrast, at
 # 1366×768 and 800×560: PNGs in docs/screenshots/ (a throw-away history and settings).
 screenshots: $(STAMP)
-	$(PY) bench/screenshots.py --out docs/screenshots
+	$(PY) -m bench.screenshots --out docs/screenshots
 
 # CPU of the whole app during a session and at idle, and launch-to-window time (medians).
 bench-window: $(STAMP)
-	$(PY) bench/window.py
+	$(PY) -m bench.window
+
+bench-prompts: $(STAMP)
+	$(PY) -m bench.prompts
+
+bench-server-restart: $(STAMP)
+	$(PY) -m bench.server_restart --server $(SERVER)
+
+bench-recorder: $(STAMP)
+	$(PY) -m bench.recorder_check --server $(if $(filter both,$(SERVER)),pipewire,$(SERVER))
+
+bench-fuzz-inputs: $(STAMP)
+	$(PY) -m bench.fuzz_inputs
+
+bench-fuzz-history: $(STAMP)
+	$(PY) -m bench.fuzz_history
+
+bench-screen-figures: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench.screen_figures
+
+bench-startup: $(STAMP)
+	$(PY) -m bench.startup
+
+bench-intelligibility: $(STAMP)
+	$(PY) -m bench.intelligibility
+
+bench-a11y: $(STAMP)
+	$(PY) -m bench.labs.a11y
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

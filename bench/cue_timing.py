@@ -3,7 +3,7 @@
 Starts a private sound server with a null sink (PulseAudio, then PipeWire with
 pipewire-pulse: ``--server`` picks one), runs the real app's voice-only session
 (``knee-desktop run --cue-log``) into it while ``parec`` records the sink's monitor, finds
-each cue's heard onset on the ``time.monotonic()`` clock (see :mod:`bench.pulse_lab` for
+each cue's heard onset on the ``time.monotonic()`` clock (see :mod:`bench.labs.pulse` for
 how the recording is aligned), and prints per-cue latency (heard − due) with its median,
 p95 jitter, max and drift, and the intervals between counts as heard at their perceptual
 centres (:mod:`bench.perceived`: SD per set). Then, in the same run and into the same
@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bench.labs.pipewire import PrivatePipeWire
+from bench.labs.pulse import MonitorRecorder, PrivatePulse, Recording
 from bench.perceived import perceived_sets, print_sets
-from bench.pipewire_lab import PrivatePipeWire
-from bench.pulse_lab import MonitorRecorder, PrivatePulse, Recording
 
 if TYPE_CHECKING:
     from knee_desktop.speech.render import SpeechCache
@@ -160,8 +160,8 @@ def played_clips(args: list[str]) -> SpeechCache:
     from knee_desktop.cli.options import settings_from_args
     from knee_desktop.prefs.user_settings import UserSettings
     from knee_desktop.routine.loader import load_catalog
+    from knee_desktop.runtime.planning import session_timeline
     from knee_desktop.speech.render import SpeechCache
-    from knee_desktop.speech.timing import session_timeline
 
     parsed = build_parser().parse_args(["run", "windshield-wiper", *args])
     saved = UserSettings()
@@ -211,7 +211,6 @@ def bench_server(kind: str, opts: argparse.Namespace, work: Path
         if measured:
             print(f"   app log: {measured[-1].strip()}")
 
-        sys.path.insert(0, str(REPO))
         os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
         cache = played_clips(settings)
         spoken = [r for r in rows if r["text"]]

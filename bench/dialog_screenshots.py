@@ -1,6 +1,6 @@
 """Screenshots of the Settings and About dialogs, offscreen, into screenshots/ (not committed).
 
-    .venv/bin/python bench/dialog_screenshots.py
+    .venv/bin/python -m bench.dialog_screenshots
 """
 
 from __future__ import annotations

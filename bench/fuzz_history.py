@@ -6,7 +6,7 @@ Prints: tries, clear messages, crash reports, hangs, partial imports, broken his
 but tries and imports should be 0), and the median time per try. Besides the generated files
 it tries odd files: a FIFO, a directory, /dev/zero, a symlink to it, a sparse 65 MB file and
 JSON nested 100,000 deep.
-Run: `python bench/fuzz_history.py [--tries N] [--seed N] [--hang-seconds S]`.
+Run: `python -m bench.fuzz_history [--tries N] [--seed N] [--hang-seconds S]`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 class Hang(Exception):
@@ -63,8 +62,8 @@ def main() -> int:
         os.environ[var] = str(home / var.lower())
     from PySide6.QtWidgets import QApplication
 
+    from bench.labs.history_corpus import _main, corpus_case, nested, run_case
     from knee_desktop.history.store import HistoryStore
-    from tests.history_corpus import _main, corpus_case, nested, run_case
 
     app = QApplication.instance() or QApplication([])  # noqa: F841 - the table model needs it
     signal.signal(signal.SIGALRM, _alarm)

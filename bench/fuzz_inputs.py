@@ -1,6 +1,6 @@
 """Fuzz the user's input files at scale and count what happens, per area.
 
-    .venv/bin/python bench/fuzz_inputs.py [--examples 1000] [--timeout 5]
+    .venv/bin/python -m bench.fuzz_inputs [--examples 1000] [--timeout 5]
 
 Areas: routine files (generated, plus the special files of issue 13: a FIFO, a link to
 /dev/zero, a folder, a 2 MiB file), settings files (the same), and session options. Each try
@@ -25,14 +25,10 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from knee_desktop.common import paths
-from knee_desktop.routine.loader import load_catalog
-from tests.fuzz_strategies import (
+from bench.labs.fuzz_strategies import (
     check_options,
     check_routine,
     check_settings,
@@ -40,6 +36,8 @@ from tests.fuzz_strategies import (
     routine_bytes,
     settings_bytes,
 )
+from knee_desktop.common import paths
+from knee_desktop.routine.loader import load_catalog
 
 
 class Hang(Exception):
@@ -192,9 +190,9 @@ def reproductions(repeat: int = 11) -> None:
     """Median time to a message for issue 13's slow routine files (before: 30 s and ~3 GB
     for the format spec; a hang or a crash for the others), and for the slowest 1 MiB file
     we know (a quarter of a million numbers: tomllib's own time)."""
+    from bench.labs.routines import GOOD
     from knee_desktop.common.errors import RoutineError
     from knee_desktop.routine.loader import parse_routine
-    from tests.test_loader import GOOD
 
     cases = {
         "{leg:>1000000000}": GOOD.replace("{reps} times", "{leg:>1000000000}"),

@@ -7,7 +7,7 @@
 - recording one step of a running session (what the recorder does at each step's end).
 
 Prints the median of several runs. Targets: window <= 300 ms, step <= 5 ms, export <= 1 s.
-Run: `make bench-history` (or `python bench/history.py [--sessions N] [--runs N]`).
+Run: `make bench-history` (or `python -m bench.history [--sessions N] [--runs N]`).
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.listen_lab import (
+from bench.labs.listen import (
     FLITE_VOICES,
     MOMENTS,
     Trial,
@@ -50,10 +50,10 @@ COMMAND_WORDS = re.compile(r"\b(pause|go on|resume|where|repeat|next|stop|start)
 def app_clips() -> tuple[array.array[int], array.array[int]]:
     """The app's own "One." and "Sweep." at 16 kHz (the default voice and rate)."""
     from knee_desktop.prefs.user_settings import UserSettings
+    from knee_desktop.runtime.planning import voice_settings
     from knee_desktop.speech.render import SpeechCache
-    from knee_desktop.speech.timing import voice_settings_of
 
-    cache = SpeechCache(voice_settings_of(UserSettings()))
+    cache = SpeechCache(voice_settings(UserSettings()))
     cache.prepare(["One.", "Sweep."])
     return tuple(array.array("h", resample(cache.clip(t).samples, 22050))  # type: ignore[return-value]
                  for t in ("One.", "Sweep."))

@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 from bench.cue_timing import QUICK, find_onsets, played_clips
-from bench.listen_lab import speak
-from bench.pulse_lab import MonitorRecorder, PrivatePulse, Recording
+from bench.labs.listen import speak
+from bench.labs.pulse import MonitorRecorder, PrivatePulse, Recording
 
 REPO = Path(__file__).resolve().parent.parent
 TICK = os.sysconf("SC_CLK_TCK")

@@ -24,7 +24,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bench.pulse_lab import RATE, Recording
+from bench.labs.pulse import RATE, Recording
 
 COUNT_KINDS = ("count", "rep")
 LOOK = 0.6  # seconds of the recording after a count's start searched for its vowel

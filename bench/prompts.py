@@ -85,7 +85,7 @@ def child() -> int:
 
 
 def main() -> int:
-    from bench.pulse_lab import MonitorRecorder, private_pulse
+    from bench.labs.pulse import MonitorRecorder, private_pulse
 
     with private_pulse() as pulse:
         rec = MonitorRecorder(pulse).start()

@@ -34,8 +34,8 @@ import time
 from pathlib import Path
 
 from bench.click_player import click_samples
-from bench.pipewire_lab import PrivatePipeWire
-from bench.pulse_lab import RATE, MonitorRecorder, PrivatePulse, Recording
+from bench.labs.pipewire import PrivatePipeWire
+from bench.labs.pulse import RATE, MonitorRecorder, PrivatePulse, Recording
 
 REPO = Path(__file__).resolve().parent.parent
 REF_SPACING = 5513  # samples: 0.25002 s, not a multiple of the app's period

@@ -1,7 +1,7 @@
 """The session screen's figures (issue 12): default window size, the count's height as a
 share of the window, and contrast ratios of the main colour pairs per palette.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/screen_figures.py
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.screen_figures
 
 Offscreen, fake timers, silent voice: a session is stepped to its first counted sweep and
 the count label is measured at the default size and at 1366×768 and 1920×1080.
@@ -23,7 +23,7 @@ def main() -> int:
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.routine.loader import load_catalog
     from knee_desktop.runtime.timers import FakeTimers
-    from knee_desktop.speech.base import SilentVoice
+    from knee_desktop.runtime.voice_base import SilentVoice
     from knee_desktop.ui.app.launch import make_app
     from knee_desktop.ui.diagram.colours import colours_for
     from knee_desktop.ui.session.main_window import MainWindow

@@ -8,7 +8,7 @@ directories: no real user data is read or written), and saves PNGs named
 Screens: idle, sweep, circle, still, press (thigh massage), finished, knee question,
 history, settings. Palettes: light, dark, high-contrast. Sizes: 1366×768 and 800×560.
 
-    python bench/screenshots.py [--out docs/screenshots] [--only SCREEN ...]
+    python -m bench.screenshots [--out docs/screenshots] [--only SCREEN ...]
         [--palettes light dark high-contrast] [--sizes 1366x768 800x560]
 """
 
@@ -21,34 +21,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from bench.labs import REPO, run_module
+from bench.labs.xvfb import start_xvfb, stop
+
 SCREENS = ("idle", "sweep", "circle", "still", "press", "finished", "knee-question",
            "history", "settings")
 SIZES = ("1366x768", "800x560")
 PALETTES = ("light", "dark", "high-contrast")
-
-
-def start_xvfb(size: str = "1366x768x24") -> tuple[subprocess.Popen[bytes], str]:
-    read, write = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", size,
-                             "-nolisten", "tcp"], pass_fds=(write,),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        xvfb.kill()
-        raise RuntimeError("Xvfb did not start")
-    return xvfb, f":{number}"
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(5)
 
 
 def run_under_xvfb(argv: list[str]) -> int:
@@ -59,19 +38,18 @@ def run_under_xvfb(argv: list[str]) -> int:
                        XDG_CONFIG_HOME=f"{home}/config", XDG_DATA_HOME=f"{home}/data",
                        XDG_CACHE_HOME=f"{home}/cache", XDG_STATE_HOME=f"{home}/state")
             env.pop("WAYLAND_DISPLAY", None)
-            return subprocess.run([sys.executable, __file__, "--child", *argv], env=env,
-                                  check=False, timeout=900).returncode
+            return subprocess.run(run_module("bench.screenshots", "--child", *argv), env=env,
+                                  cwd=REPO, check=False, timeout=900).returncode
     finally:
         stop(xvfb)
 
 
 # ---- inside Xvfb ----------------------------------------------------------------------------
 def child(out: Path, only: list[str], palettes: list[str], sizes: list[str]) -> int:
-    sys.path.insert(0, str(REPO / "tests"))
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QWidget
-    from screen_checks import go_to_screen, make_window  # type: ignore[import-not-found]
 
+    from bench.labs.screens import go_to_screen, make_window
     from knee_desktop.history.store import HistoryStore
     from knee_desktop.prefs.user_settings import UserSettings
     from knee_desktop.ui.app.launch import make_app
@@ -95,7 +73,7 @@ def child(out: Path, only: list[str], palettes: list[str], sizes: list[str]) -> 
 
     history = Path(os.environ["XDG_DATA_HOME"]) / "seeded.sqlite3"
     store = HistoryStore(history)
-    from history_util import fake_history  # type: ignore[import-not-found]
+    from bench.labs.history_data import fake_history
 
     fake_history(store, days=60)  # imports the sessions into the store
     for palette in palettes:
@@ -150,7 +128,7 @@ def main() -> int:
     parser.add_argument("--sizes", nargs="*", default=list(SIZES))
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    rest = ["--out", str(args.out), "--palettes", *args.palettes, "--sizes", *args.sizes]
+    rest = ["--out", str(args.out.resolve()), "--palettes", *args.palettes, "--sizes", *args.sizes]
     if args.only:
         rest += ["--only", *args.only]
     if args.child:

@@ -14,9 +14,9 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from bench.pipewire_lab import PrivatePipeWire
-from bench.pulse_lab import PrivatePulse
-from tests.test_server_restart import restart_mid_session
+from bench.labs.pipewire import PrivatePipeWire
+from bench.labs.pulse import PrivatePulse
+from bench.labs.restart import restart_mid_session
 
 
 def measure(kind: str, runs: int) -> None:

@@ -1,6 +1,6 @@
 """Start-up time: the PyInstaller bundle next to the virtual environment, in one run.
 
-    .venv/bin/python bench/startup.py [--runs 7]
+    .venv/bin/python -m bench.startup [--runs 7]
 
 For each of `--version` (Python + argparse only) and "time to window" (spawn until the
 window is shown and one event-loop turn ran: the `window: shown` line the app logs, read

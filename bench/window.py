@@ -8,7 +8,7 @@ Runs the real window under its own Xvfb (xcb platform), in child processes:
   continuous audio stream) playing into a private PulseAudio null sink;
 - idle: the window open with no session (no timer runs).
 
-    python bench/window.py [--seconds 25]
+    python -m bench.window [--seconds 25]
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import start_xvfb, stop
+from bench.labs import REPO, run_module
+from bench.labs.xvfb import start_xvfb, stop
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -38,7 +38,7 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
     from PySide6.QtTest import QTest
 
     from knee_desktop.routine.loader import load_catalog
-    from knee_desktop.speech.base import SilentVoice
+    from knee_desktop.runtime.voice_base import SilentVoice
     from knee_desktop.ui.app.launch import make_app
     from knee_desktop.ui.session.main_window import MainWindow
 
@@ -110,8 +110,9 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
 def run_child(display: str, *args: str, env_extra: dict[str, str] | None = None) -> str:
     env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", **(env_extra or {}))
     started = time.monotonic()
-    done = subprocess.run([sys.executable, __file__, "--child", *args,
-                           "--started", repr(started)], env=env, capture_output=True,
+    done = subprocess.run(run_module("bench.window", "--child", *args,
+                                     "--started", repr(started)), env=env, cwd=REPO,
+                          capture_output=True,
                           text=True, timeout=300, check=False)
     if done.returncode != 0:
         raise RuntimeError(done.stderr)
@@ -138,8 +139,7 @@ def main() -> int:
                                             str(args.seconds)))
         print(f"  (Xvfb itself meanwhile: "
               f"{(cpu_seconds(str(xvfb.pid)) - x0) / (time.monotonic() - t0) * 100:.2f}%)")
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        from bench.pulse_lab import PrivatePulse
+        from bench.labs.pulse import PrivatePulse
 
         pulse = PrivatePulse(("test",)).start()
         try:

@@ -1,4 +1,6 @@
-"""Shared fixtures. Qt runs offscreen; every test gets its own config, data and cache dirs."""
+"""Shared fixtures. Qt runs offscreen; every test gets its own config, data and cache dirs.
+The fixtures that start a private server (sound, D-Bus) come in as plugins: a test names
+them as arguments, never imports them."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from tests import speech_template
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parent.parent
+
+pytest_plugins = ("tests.fixtures.audio", "tests.fixtures.dbus")
 
 
 TEMPLATE_ENV = "KNEE_TEST_SPEECH_TEMPLATE"
@@ -193,14 +197,14 @@ def timers(clock):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def voice():  # type: ignore[no-untyped-def]
-    from window_helpers import RecordingVoice
+    from tests.fakes import RecordingVoice
 
     return RecordingVoice()
 
 
 @pytest.fixture
 def inhibitor():  # type: ignore[no-untyped-def]
-    from window_helpers import FakeInhibitor
+    from tests.fakes import FakeInhibitor
 
     return FakeInhibitor()
 

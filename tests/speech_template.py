@@ -31,11 +31,11 @@ WAIT_SECONDS = 120.0
 def phrases() -> list[str]:
     """What the tests' sessions say: the shipped routines and
     the tiny test routine at their own reps and at 2-4, with every prompt and status piece."""
+    from bench.labs.routines import TINY
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.plan.timeline import compile_timeline
     from knee_desktop.routine.loader import load_catalog, parse_routine
     from knee_desktop.runtime.driver import SessionDriver
-    from tests.tiny_routine import TINY
 
     routines = [*load_catalog().routines.values(), parse_routine(TINY, Path("tiny.toml"))]
     out: list[str] = []

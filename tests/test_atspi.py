@@ -1,7 +1,7 @@
 """What a screen reader gets, read from outside: the AT-SPI tree of the real windows (main
 window mid-session and idle, History, Settings, About, the knee question) under Xvfb on a
 private D-Bus and AT-SPI bus, walked with the system python3's pyatspi
-(``bench/a11y_lab.py``). Every control has a name; every label's text can be read; focus
+(``bench/labs/a11y.py``). Every control has a name; every label's text can be read; focus
 rests on Pause; an announcement reaches an AT-SPI event listener."""
 
 from __future__ import annotations
@@ -9,13 +9,11 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-LAB = REPO / "bench" / "a11y_lab.py"
+from bench.labs import REPO, run_module
 
 
 def _pyatspi() -> bool:
@@ -31,7 +29,7 @@ def _pyatspi() -> bool:
                            "(packaging/debian-packages.txt)")
 @pytest.mark.slow
 def test_every_control_named_and_every_label_readable() -> None:
-    done = subprocess.run([sys.executable, str(LAB), "--json"], capture_output=True,
+    done = subprocess.run(run_module("bench.labs.a11y", "--json"), capture_output=True,
                           text=True, timeout=240, check=False, cwd=REPO)
     assert done.returncode == 0, done.stderr[-3000:]
     found = json.loads(done.stdout)

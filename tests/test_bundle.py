@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.pulse_lab import MonitorRecorder, PrivatePulse
+from bench.labs.pulse import MonitorRecorder, PrivatePulse
+from bench.labs.routines import tiny_routine
 from knee_desktop import __version__
-from tests.audio_fixtures import pulse  # noqa: F401 - a fixture
-from tests.tiny_routine import tiny_routine
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -69,7 +68,7 @@ def test_window_opens_with_start(qtbot):
 
 
 @pytest.mark.audio
-def test_bundled_run_is_heard(tmp_path: Path, pulse: PrivatePulse) -> None:  # noqa: F811
+def test_bundled_run_is_heard(tmp_path: Path, pulse: PrivatePulse) -> None:
     """The bundle renders real speech and plays it: a short session into a private
     PulseAudio null sink, recorded with parec; every spoken cue is heard."""
     routine = tiny_routine(tmp_path)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from window_helpers import FakeInhibitor, RecordingVoice
 
 from knee_desktop.history.feel import KneeFeel
 from knee_desktop.history.store import HistoryStore
@@ -18,6 +17,7 @@ from knee_desktop.session.clock import FakeClock
 from knee_desktop.session.engine import State
 from knee_desktop.ui.app import wiring as desktop_wiring
 from knee_desktop.ui.session.main_window import MainWindow
+from tests.fakes import FakeInhibitor, RecordingVoice
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_a_history_problem_is_shown_and_said(wired) -> None:
 def test_no_audio_output_is_said_at_once_and_start_asks_first(qtbot, monkeypatch) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    from knee_desktop.speech.base import NoAudioVoice
+    from knee_desktop.runtime.voice_base import NoAudioVoice
     from knee_desktop.ui.app.launch import voice_factory_for
 
     monkeypatch.delenv("PULSE_SERVER", raising=False)
@@ -128,14 +128,14 @@ def test_no_audio_output_is_said_at_once_and_start_asks_first(qtbot, monkeypatch
 
 
 def test_silent_flag_gives_a_silent_voice_without_asking() -> None:
-    from knee_desktop.speech.base import SilentVoice
+    from knee_desktop.runtime.voice_base import SilentVoice
     from knee_desktop.ui.app.launch import voice_factory_for
 
     assert isinstance(voice_factory_for(LaunchOptions(silent=True))(), SilentVoice)
 
 
 def test_a_start_from_a_launch_never_begins_a_session_that_cannot_be_heard(qtbot) -> None:
-    from knee_desktop.speech.base import NoAudioVoice
+    from knee_desktop.runtime.voice_base import NoAudioVoice
     from knee_desktop.ui.app.launch import start_soon
 
     for voice, starts in ((NoAudioVoice("No audio output was found."), False),

@@ -4,8 +4,7 @@ the wait for the last words, the knee question after, the record, R and "Where a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 
@@ -17,78 +16,7 @@ from knee_desktop.runtime import status
 from knee_desktop.runtime.driver import PROMPTS, TAIL_SECONDS, SessionDriver
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.engine import PAUSED_SAY, STOPPED_SAY, Session, State
-from knee_desktop.speech.base import Progress, Voice
-
-LATENCY = 0.2
-SECONDS = 1.0  # every phrase of the fake voice lasts this long
-
-
-@dataclass
-class FakeVoice(Voice):
-    """Logs what it is asked to do with the clock time; each phrase lasts one second."""
-
-    timers: FakeTimers
-    log: list[tuple[str, str, float | None, float]] = field(default_factory=list)
-    prepared: list[str] = field(default_factory=list)
-    is_open: bool = False
-
-    def __post_init__(self) -> None:
-        super().__init__()
-
-    @property
-    def latency(self) -> float:
-        return LATENCY
-
-    def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
-        self.prepared = list(phrases)
-        self.open_output()
-
-    def play(self, text: str, kind: str = "say") -> None:
-        self.play_at(text, kind, None)
-
-    def play_at(self, text: str, kind: str, heard_at: float | None) -> float | None:
-        assert self.is_open, f"{text!r} played with the output closed: not heard"
-        now = self.timers.clock.now()
-        self.log.append(("play", text, heard_at, now))
-        return heard_at if heard_at is not None else now + LATENCY
-
-    def say(self, text: str) -> None:
-        self.play_at(text, "say", None)
-
-    def duration(self, text: str) -> float | None:
-        return SECONDS
-
-    def open_output(self) -> None:
-        if not self.is_open:
-            self.is_open = True
-            self.log.append(("open", "", None, self.timers.clock.now()))
-
-    def stop_sound(self) -> None:
-        self.log.append(("cancel", "", None, self.timers.clock.now()))
-
-    def close(self) -> None:
-        if self.is_open:
-            self.is_open = False
-            self.log.append(("close", "", None, self.timers.clock.now()))
-
-    def texts(self) -> list[str]:
-        return [text for what, text, *_ in self.log if what == "play"]
-
-    def events(self) -> list[str]:
-        return [what if what != "play" else text for what, text, *_ in self.log]
-
-
-class FakeRecorder:
-    def __init__(self, session: Session, feel: KneeFeel) -> None:
-        self.session, self.feel_before = session, feel
-        self.after: list[KneeFeel | None] = []
-        self.detached = False
-
-    def keep_after(self, feel: KneeFeel | None) -> None:
-        self.after.append(feel)
-
-    def detach(self) -> None:
-        self.detached = True
+from tests.fakes import LATENCY, SECONDS, FakeRecorder, FakeVoice
 
 
 @dataclass
@@ -279,7 +207,7 @@ def test_a_session_begins_once_a_prompt_still_sounding_is_heard(rig: Rig) -> Non
 def test_words_that_are_only_shown_hold_nothing_up(qtbot) -> None:  # type: ignore[no-untyped-def]
     """With --silent, a note "said" before the session (e.g. "Silent mode: …") is printed,
     not heard: the session starts at once instead of waiting as long as it would sound."""
-    from knee_desktop.speech.base import SilentVoice
+    from knee_desktop.runtime.voice_base import SilentVoice
 
     timers = FakeTimers()
     driver = SessionDriver(SilentVoice(), timers)

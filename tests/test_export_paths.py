@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.labs.routines import tiny_routine
 from knee_desktop.main import main
 from knee_desktop.plan.timeline import compile_timeline
 from knee_desktop.prefs import user_settings as us
@@ -21,7 +22,6 @@ from knee_desktop.routine.loader import load_routine_file
 from knee_desktop.speech import export
 from knee_desktop.speech.clip import RATE
 from knee_desktop.speech.tones import ToneSet
-from tests.tiny_routine import tiny_routine
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """Fuzzing in CI, bounded: generated routine files, settings files and session options each
-end as accepted or as a clear message, never a crash (tests/fuzz_strategies.py; a larger
+end as accepted or as a clear message, never a crash (bench/labs/fuzz_strategies.py; a larger
 corpus with counts per area: bench/fuzz_inputs.py)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 
-from tests.fuzz_strategies import (
+from bench.labs.fuzz_strategies import (
     BASES,
     check_options,
     check_routine,

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from history_util import fake_history
 
+from bench.labs.history_data import fake_history
 from knee_desktop.history.store import HistoryStore, SessionRecord, StepRecord, default_path
 from knee_desktop.main import main
 

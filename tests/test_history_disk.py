@@ -11,13 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from history_util import Wall, make_session, run_until
 
+from bench.labs.history_data import Wall, make_session, run_until
+from bench.labs.routines import tiny_routine
 from knee_desktop.history.recorder import HistoryRecorder
 from knee_desktop.history.store import HistoryError, HistoryStore
 from knee_desktop.session.engine import State
 from tests.history_disk import loop_disk, tiny_disk
-from tests.tiny_routine import tiny_routine
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -181,7 +181,6 @@ def test_run_says_at_the_end_where_the_unsaved_session_is(tmp_path: Path) -> Non
 def test_the_window_shows_and_says_where_the_unsaved_session_is(
         tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtCore import Qt
-    from window_helpers import FakeInhibitor, RecordingVoice
 
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.prefs import user_settings as us
@@ -190,6 +189,7 @@ def test_the_window_shows_and_says_where_the_unsaved_session_is(
     from knee_desktop.session.clock import FakeClock
     from knee_desktop.ui.app import wiring as desktop_wiring
     from knee_desktop.ui.session.main_window import MainWindow
+    from tests.fakes import FakeInhibitor, RecordingVoice
 
     with loop_disk(tmp_path / "disk") as disk:
         monkeypatch.setenv("XDG_DATA_HOME", str(disk.where))

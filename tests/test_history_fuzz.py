@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.history_corpus import run_case
+from bench.labs.history_corpus import run_case
 
 
 @settings(max_examples=60, deadline=None, database=None,
@@ -20,7 +20,7 @@ from tests.history_corpus import run_case
 def test_every_import_file_is_all_or_nothing_and_reads_back(seed: int, qapp: object) -> None:
     # run_case removes the history file first, so each example starts from the same seed
     # history (the isolated data dir of the test is shared by the examples).
-    from tests.history_corpus import corpus_case
+    from bench.labs.history_corpus import corpus_case
 
     text = corpus_case(random.Random(seed))
     with tempfile.TemporaryDirectory() as folder:

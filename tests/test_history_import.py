@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
+from bench.labs.history_corpus import SEED, good_session
 from knee_desktop.history.store import HistoryStore, default_path
 from knee_desktop.main import main
-from tests.history_corpus import SEED, good_session
 from tests.history_disk import tiny_disk
 
 REPO = Path(__file__).resolve().parent.parent

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from history_util import TODAY, Wall, lived_in_history
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
+from bench.labs.history_data import TODAY, Wall, lived_in_history
 from knee_desktop.history.store import HistoryStore
 from knee_desktop.ui.history.window import HistoryWindow
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.labs.routines import tiny_routine
 from knee_desktop.history.store import HistoryStore, default_path
-from tests.tiny_routine import tiny_routine
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -6,8 +6,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from history_util import Wall, make_session, run_until
 
+from bench.labs.history_data import Wall, make_session, run_until
 from knee_desktop.history.recorder import HistoryRecorder
 from knee_desktop.history.store import HistoryStore
 from knee_desktop.session.engine import State

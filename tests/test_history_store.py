@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from history_util import TZ, Wall, fake_history
 
+from bench.labs.history_data import TZ, Wall, fake_history
 from knee_desktop.history import schema as history_schema
 from knee_desktop.history.store import (
     HistoryError,

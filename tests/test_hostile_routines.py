@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.labs.routines import GOOD
 from knee_desktop.common.errors import RoutineError
 from knee_desktop.main import main
 from knee_desktop.plan.timeline import compile_timeline
 from knee_desktop.routine import template
 from knee_desktop.routine.loader import load_catalog, load_routine_file, parse_routine
-from tests.test_loader import GOOD
 
 
 def _bad(text: str) -> RoutineError:
@@ -172,7 +172,7 @@ def test_a_handed_over_special_file_never_freezes_the_window(qtbot, tmp_path: Pa
     says a KneeError to the user): a FIFO or /dev/zero is refused at once."""
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.ui.session.main_window import MainWindow
-    from tests.window_helpers import FakeInhibitor, RecordingVoice
+    from tests.fakes import FakeInhibitor, RecordingVoice
 
     voice = RecordingVoice()
     window = MainWindow(load_catalog(), lambda: voice, settings=PlanSettings(),

@@ -11,7 +11,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
-from window_helpers import FakeInhibitor, RecordingVoice
 
 from knee_desktop.history.store import HistoryStore
 from knee_desktop.plan.settings import PlanSettings
@@ -26,6 +25,7 @@ from knee_desktop.ui.dialogs.knee_feel import KneeFeelDialog
 from knee_desktop.ui.history.window import HistoryWindow
 from knee_desktop.ui.session.main_window import MainWindow
 from knee_desktop.ui.settings.dialog import SettingsDialog
+from tests.fakes import FakeInhibitor, RecordingVoice
 
 
 @pytest.fixture

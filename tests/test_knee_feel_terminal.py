@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from knee_desktop.cli.feel import ask_feel_terminal
+from knee_desktop.cli.knee_question import ask_feel_terminal
 from knee_desktop.history.feel import KneeFeel, spoken_answer, spoken_question
 
 

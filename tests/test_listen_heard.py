@@ -8,9 +8,7 @@ monitor recording after the words were said.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import queue
 import shutil
 import subprocess
 import sys
@@ -20,11 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.listen_lab import speak
-from bench.pulse_lab import MonitorRecorder, PrivatePulse
+from bench.labs.listen import speak
+from bench.labs.pulse import MonitorRecorder, PrivatePulse
 from knee_desktop.runtime.driver import SAY_STOP_AGAIN
 from knee_desktop.session.engine import PAUSED_SAY, RESUMING_SAY, STOPPED_SAY
-from tests.audio_fixtures import pulse  # noqa: F401 - a fixture
 
 pytest.importorskip("pocketsphinx")
 REPO = Path(__file__).resolve().parent.parent
@@ -82,7 +79,7 @@ SCRIPT = [
     ("Still.", 2.0, "pause", "pause"),
     (PAUSED_SAY, 3.0, "go on", "resume"),
     ("Circles.", 3.1, "next", "next"),  # on the beat of the step's first count
-    ("Two.", 0.2, "stop", "stop"),  # in the last step, on a beat
+    ("Two.", 1.0, "stop", "stop"),  # in the last step, between two beats
     (SAY_STOP_AGAIN, 2.6, "stop", "stop"),
 ]
 TRY, TRIES = 2.6, 3
@@ -98,10 +95,55 @@ def say_into(sink_env: dict[str, str], words: str, voice: str) -> None:
                    check=True, timeout=20)
 
 
+class Output:
+    """The app's printed lines, read in a thread; waited for in order."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.proc = proc
+        self.lines: list[str] = []
+        self.seen = 0
+        self.more = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line.strip())
+            self.more.set()
+
+    def wait_for(self, ending: str, timeout: float) -> bool:
+        """A line ending so, printed after the last one waited for."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            while self.seen < len(self.lines):
+                self.seen += 1
+                if self.lines[self.seen - 1].endswith(ending):
+                    return True
+            self.more.clear()
+            self.more.wait(0.1)
+        return False
+
+
+def speak_script(out: Output, env: dict[str, str]) -> list[int]:
+    """Each command of SCRIPT at its moment; the tries each took."""
+    tries: list[int] = []
+    for trigger, delay, words, command in SCRIPT:
+        assert out.wait_for(trigger, 40), f"never printed {trigger!r} ({words!r}): {out.lines}"
+        threading.Event().wait(delay)
+        for attempt in range(TRIES):
+            say_into(env, words, ("slt", "rms")[(len(tries) + attempt) % 2])
+            if out.wait_for(f"(heard: {command})", TRY):
+                tries.append(attempt + 1)
+                break
+        else:
+            pytest.fail(f"{words!r} was not taken in {TRIES} tries: {out.lines}")
+    return tries
+
+
 @pytest.mark.audio
 @pytest.mark.slow
 def test_spoken_commands_are_obeyed_and_answered(tmp_path: Path,
-                                                 pulse: PrivatePulse) -> None:  # noqa: F811
+                                                 pulse: PrivatePulse) -> None:
     if shutil.which("flite") is None or shutil.which("pacat") is None:
         pytest.skip("needs flite and pacat (apt-get install flite pulseaudio-utils)")
     routine = tmp_path / "listen.toml"
@@ -110,44 +152,12 @@ def test_spoken_commands_are_obeyed_and_answered(tmp_path: Path,
     env = {**pulse.env(), "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO),
            "PULSE_SOURCE": f"{pulse.sinks[0]}.monitor"}
     rec = MonitorRecorder(pulse).start()
-    lines: queue.Queue[str] = queue.Queue()
     proc = subprocess.Popen([sys.executable, "-m", "knee_desktop", "run", str(routine),
                              "--listen", "--cue-log", str(log)], env=env, cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    out: list[str] = []
-    tries: list[int] = []
-
-    def read() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            out.append(line.rstrip())
-            lines.put(line.strip())
-
-    threading.Thread(target=read, daemon=True).start()
+    out = Output(proc)
     try:
-        seen = [0]  # lines of ``out`` already looked at
-
-        def wait_for(ending: str, timeout: float) -> bool:
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
-                with contextlib.suppress(queue.Empty):
-                    lines.get(timeout=0.1)
-                while seen[0] < len(out):
-                    seen[0] += 1
-                    if out[seen[0] - 1].strip().endswith(ending):
-                        return True
-            return False
-
-        for trigger, delay, words, command in SCRIPT:
-            assert wait_for(trigger, 40), f"never printed {trigger!r} (for {words!r}): {out}"
-            threading.Event().wait(delay)
-            for attempt in range(TRIES):
-                say_into(env, words, ("slt", "rms")[(len(tries) + attempt) % 2])
-                if wait_for(f"(heard: {command})", TRY):
-                    tries.append(attempt + 1)
-                    break
-            else:
-                pytest.fail(f"{words!r} was not taken in {TRIES} tries: {out}")
+        tries = speak_script(out, env)
         proc.wait(timeout=30)
     finally:
         if proc.poll() is None:
@@ -156,11 +166,10 @@ def test_spoken_commands_are_obeyed_and_answered(tmp_path: Path,
         recording = rec.stop()
         if proc.stdout is not None:
             proc.stdout.close()
-    rows = [json.loads(x) for x in log.read_text().splitlines()]
-    heard = [r for r in rows if "command" in r]
+    heard = [r for r in map(json.loads, log.read_text().splitlines()) if "command" in r]
     said = [r["command"] for r in heard]
-    assert said == ["where", "repeat", "pause", "resume", "next", "stop", "stop"], out
-    assert STOPPED_SAY in "\n".join(out)
+    assert said == ["where", "repeat", "pause", "resume", "next", "stop", "stop"], out.lines
+    assert STOPPED_SAY in out.lines
     for row in heard[:-1]:
         assert row["answer"].startswith(ANSWERS[row["command"]]), row
         t = row["at"]

@@ -12,7 +12,7 @@ import array
 
 import pytest
 
-from bench.listen_lab import mix_into, own_session, replay, speak
+from bench.labs.listen import mix_into, own_session, replay, speak
 from knee_desktop.runtime.listen_gate import Gate
 from knee_desktop.runtime.spotter import RATE, Detection, Spotter
 

@@ -6,32 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.labs.routines import GOOD
 from knee_desktop.common import paths
 from knee_desktop.common.errors import KneeError, RoutineError
 from knee_desktop.routine.loader import load_catalog, load_routine_file, parse_routine
 from knee_desktop.routine.model import MoveStep, PressStep, RestStep, StillStep
-
-GOOD = """\
-id = "mini"
-title = "Mini"
-per_leg = true
-switch_say = "Other leg: {leg}."
-
-[defaults]
-reps = 3
-
-[[steps]]
-type = "move"
-title = "Left"
-movement = "sweep-left"
-say = "Wipe left {reps} times."
-
-[[steps]]
-type = "still"
-title = "Still"
-say = "Still for {seconds}."
-end_say = "Go on."
-"""
 
 
 def _bad(text: str, name: str = "bad.toml") -> RoutineError:

@@ -13,12 +13,12 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
 )
-from window_steps import coarse_frames, go_to, key, walk_to
 
 from knee_desktop.history.feel import KneeFeel
 from knee_desktop.runtime.driver import CONFIRM_STOP
 from knee_desktop.session.engine import State
 from knee_desktop.ui.diagram.leg_diagram import LegDiagram
+from tests.window_steps import coarse_frames, go_to, key, walk_to
 
 PAUSED = "Paused. Press space to go on."
 

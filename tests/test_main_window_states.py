@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from window_steps import coarse_frames, go_to, key, walk_to
 
 from knee_desktop.cli.main import parse_launch
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.plan.words import number_words
 from knee_desktop.session.engine import State
+from tests.window_steps import coarse_frames, go_to, key, walk_to
 
 PAUSED = "Paused. Press space to go on."
 

@@ -8,10 +8,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from dbus_fixtures import PrivateBus, private_bus  # noqa: F401 (fixture)
 from PySide6.QtDBus import QDBusConnection
 from pytestqt.qtbot import QtBot
-from window_helpers import RecordingVoice
 
 from knee_desktop.desktop import mpris
 from knee_desktop.desktop.mpris import PATH, SERVICE, MediaPlayer
@@ -22,6 +20,8 @@ from knee_desktop.session.clock import FakeClock
 from knee_desktop.session.engine import PAUSED_SAY, RESUMING_SAY, STOPPED_SAY, State
 from knee_desktop.ui.app.media_link import MediaLink, start_media
 from knee_desktop.ui.session.main_window import MainWindow
+from tests.fakes import RecordingVoice
+from tests.fixtures.dbus import PrivateBus
 
 PLAYER = "org.mpris.MediaPlayer2.Player"
 
@@ -33,7 +33,7 @@ def plan_settings() -> PlanSettings:
 
 @pytest.fixture
 def linked(window: MainWindow, clock: FakeClock, voice: RecordingVoice,
-           private_bus: PrivateBus  # noqa: F811
+           private_bus: PrivateBus
            ) -> Iterator[tuple[MainWindow, FakeClock, RecordingVoice, MediaLink, PrivateBus]]:
     """The conftest window (closing it answers yes) on MPRIS, on a private bus."""
     bus = QDBusConnection.connectToBus(private_bus.address, f"mpris-test-{time.monotonic()}")

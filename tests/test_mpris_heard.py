@@ -14,13 +14,13 @@ import time
 from pathlib import Path
 
 import pytest
-from dbus_fixtures import PrivateBus, private_bus  # noqa: F401 (fixture)
 
-from bench.pulse_lab import MonitorRecorder, PrivatePulse, Recording
+from bench.labs.app_run import wait_until
+from bench.labs.pulse import MonitorRecorder, PrivatePulse, Recording
 from knee_desktop.desktop.mpris import PATH, SERVICE
 from knee_desktop.runtime.driver import CONFIRM_STOP
 from knee_desktop.session.engine import PAUSED_SAY, RESUMING_SAY, STOPPED_SAY
-from tests.audio_fixtures import pulse, wait_until  # noqa: F401 (fixture)
+from tests.fixtures.dbus import PrivateBus
 
 REPO = Path(__file__).resolve().parent.parent
 CHILD = """
@@ -77,7 +77,7 @@ def quiet(rec: Recording, start: float, end: float, threshold: int = 300) -> boo
 
 @pytest.mark.audio
 def test_media_calls_are_heard_with_the_main_window_unfocused(
-        tmp_path: Path, pulse: PrivatePulse, private_bus: PrivateBus) -> None:  # noqa: F811
+        tmp_path: Path, pulse: PrivatePulse, private_bus: PrivateBus) -> None:
     log = tmp_path / "said.jsonl"
     env = {**pulse.env(private_bus.env), "QT_QPA_PLATFORM": "offscreen",
            "PYTHONPATH": str(REPO), "KNEE_TEST_BUS": private_bus.address}

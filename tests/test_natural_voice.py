@@ -56,7 +56,7 @@ def test_a_missing_or_broken_voice_file_is_named(tmp_path: Path) -> None:
 def test_the_default_voice_never_imports_piper() -> None:
     code = ("import sys\n"
             "from knee_desktop.speech.render import SpeechCache\n"
-            "from knee_desktop.speech.timing import session_timeline\n"
+            "from knee_desktop.runtime.planning import session_timeline\n"
             "SpeechCache().prepare(['One.'])\n"
             "assert 'piper' not in sys.modules and 'onnxruntime' not in sys.modules\n")
     env = dict(os.environ, PYTHONPATH=str(REPO))

@@ -16,8 +16,8 @@ from knee_desktop.main import main
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.prefs.user_settings import UserSettings
 from knee_desktop.routine.loader import load_catalog
+from knee_desktop.runtime.planning import clock, session_timeline
 from knee_desktop.speech.clip import RATE, read_wav
-from knee_desktop.speech.timing import clock, session_timeline
 
 REPO = Path(__file__).resolve().parent.parent
 ARGS = ("windshield-wiper", "--reps", "3", "--leg", "left")
@@ -96,14 +96,13 @@ def test_without_a_speech_engine_the_times_are_called_estimates(
 
 
 def test_the_ready_screen_shows_the_sessions_duration(qtbot, qapp: object) -> None:
-    from window_helpers import FakeInhibitor
-
     from knee_desktop.runtime.audio_output import AudioOutput
     from knee_desktop.runtime.voice import ClipVoice
     from knee_desktop.session.clock import FakeClock
     from knee_desktop.speech.render import SpeechCache
     from knee_desktop.ui.session.main_window import MainWindow
     from knee_desktop.ui.text import clock_text
+    from tests.fakes import FakeInhibitor
 
     class ClosedOutput(AudioOutput):
         def probe(self) -> None:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.pipewire_lab import PrivatePipeWire
-from bench.pulse_lab import PrivatePulse
+from bench.labs.pipewire import PrivatePipeWire
+from bench.labs.pulse import PrivatePulse
 from knee_desktop.runtime import output_latency
 from knee_desktop.runtime.output_latency import LATENCY_ENV, PIPELINE_SECONDS, Latency
 from knee_desktop.runtime.pulse_introspect import SinkInput
@@ -26,7 +26,7 @@ from knee_desktop.runtime.stream_timing import (
     StreamTiming,
 )
 from knee_desktop.speech.clip import RATE
-from tests.audio_fixtures import either_server
+from tests.fixtures.audio import either_server
 
 REPO = Path(__file__).resolve().parent.parent
 

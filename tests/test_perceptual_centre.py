@@ -134,7 +134,7 @@ def test_a_count_in_second_apart_is_heard_a_second_apart() -> None:
     """The count-in "Five … One" is heard on whole seconds, whatever each word's onset."""
     cache = SpeechCache()
     routine = load_catalog().get("windshield-wiper")
-    from knee_desktop.speech.fit import fit_speech
+    from knee_desktop.runtime.planning import fit_speech
 
     timeline, used, _ = fit_speech(routine, PlanSettings(reps=2), cache)
     counts = [e for e in timeline.events if e.kind == "count"]

@@ -8,7 +8,7 @@ import pytest
 from knee_desktop.runtime.preview import VoicePreview
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.runtime.voice import VoiceChoice
-from tests.test_driver import LATENCY, FakeVoice
+from tests.fakes import LATENCY, FakeVoice
 
 
 @pytest.fixture

@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from bench.pulse_lab import MonitorRecorder, PrivatePulse, Recording
+from bench.labs.pulse import MonitorRecorder, PrivatePulse, Recording
+from bench.labs.routines import tiny_routine
 from knee_desktop.history.feel import spoken_question
 from knee_desktop.runtime.driver import CONFIRM_STOP
 from knee_desktop.session.engine import PAUSED_SAY, STOPPED_SAY
-from tests.audio_fixtures import pulse  # noqa: F401 - a fixture
-from tests.tiny_routine import tiny_routine
 
 REPO = Path(__file__).resolve().parent.parent
 CHILD = REPO / "tests" / "helpers" / "prompts_child.py"
@@ -37,7 +36,7 @@ def heard_at(recording: Recording, t: float, within: float = 3.0) -> float | Non
 
 
 @pytest.mark.audio
-def test_every_prompt_is_heard(tmp_path: Path, pulse: PrivatePulse) -> None:  # noqa: F811
+def test_every_prompt_is_heard(tmp_path: Path, pulse: PrivatePulse) -> None:
     routine = tiny_routine(tmp_path)
     env = {**pulse.env(), "QT_QPA_PLATFORM": "offscreen",
            "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "tests")])}

@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from bench.pulse_lab import MonitorRecorder, PrivatePulse
+from bench.labs.pulse import MonitorRecorder, PrivatePulse
+from bench.labs.routines import tiny_routine
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.plan.timeline import compile_timeline
 from knee_desktop.routine.loader import load_catalog
 from knee_desktop.speech.clip import RATE, read_wav
 from knee_desktop.speech.render import SpeechCache
-from tests.audio_fixtures import pulse  # noqa: F401 - a fixture
-from tests.tiny_routine import tiny_routine
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -63,7 +62,7 @@ def test_run_without_audio_output_refuses_unless_silent(tmp_path: Path) -> None:
 
 
 @pytest.mark.audio
-def test_run_is_heard_on_the_beat(tmp_path: Path, pulse: PrivatePulse) -> None:  # noqa: F811
+def test_run_is_heard_on_the_beat(tmp_path: Path, pulse: PrivatePulse) -> None:
     """Real speech, played by the real app into a private PulseAudio null sink, recorded
     with parec: every cue is heard, on its due time. The suite loads both cores meanwhile:
     one cue may be a stream hiccup late (seen: 20-25 ms, once a run in CI); an offset or a
@@ -106,7 +105,7 @@ def test_export_audio_places_every_clip_at_its_time(tmp_path: Path) -> None:
     clip = read_wav(out)
     # the file speaks with the user's saved voice (here the default settings), like a session
     from knee_desktop.prefs.user_settings import UserSettings
-    from knee_desktop.runtime.voice import voice_settings
+    from knee_desktop.runtime.planning import voice_settings
 
     cache = SpeechCache(voice_settings(UserSettings()))
     timeline = compile_timeline(load_catalog().get(str(routine)), speech=lambda t: 0.0)

@@ -12,13 +12,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from screen_checks import SCREENS, check, clipped, overlapping, visible_in
 
+from bench.labs import REPO, run_module
+from bench.labs.screens import SCREENS, check, clipped, overlapping, visible_in
 from knee_desktop.ui.theme import PALETTE_NAMES
 
 SIZES = [(640, 480), (1280, 720), (1366, 768), (3840, 2160)]
@@ -111,9 +111,9 @@ def test_screens_fit_at_scale_factor_two():
     """Qt reads QT_SCALE_FACTOR at start-up: a child interpreter renders the screens on a
     1366×768 and a 3840×2160 screen (device pixels) at 200 %."""
     env = dict(os.environ, QT_SCALE_FACTOR="2", QT_QPA_PLATFORM="offscreen")
-    script = Path(__file__).resolve().parent / "screen_checks.py"
-    run = subprocess.run([sys.executable, str(script), "1366:768:dark", "3840:2160:light"],
-                         env=env, capture_output=True, text=True, timeout=240, check=False)
+    run = subprocess.run(run_module("bench.labs.screens", "1366:768:dark", "3840:2160:light"),
+                         env=env, cwd=REPO, capture_output=True, text=True, timeout=240,
+                         check=False)
     assert run.returncode == 0, run.stderr[-2000:]
     results = json.loads(run.stdout.strip().splitlines()[-1])
     assert len(results) == 2 * len(SCREENS)
@@ -162,8 +162,7 @@ HISTORY_SIZES = [(640, 480), (800, 560), (1366, 768)]
 
 
 def history_at(qtbot, tmp_path, size: tuple[int, int]):
-    from history_util import lived_in_history
-
+    from bench.labs.history_data import lived_in_history
     from knee_desktop.ui.history.window import HistoryWindow
 
     tmp_path.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dbus_fixtures import PrivateBus, private_bus  # noqa: F401 (fixture)
 from PySide6.QtDBus import QDBusConnection
 from pytestqt.qtbot import QtBot
 
@@ -20,6 +19,7 @@ from knee_desktop.session.clock import FakeClock
 from knee_desktop.session.engine import State
 from knee_desktop.ui.app.a11y import Announcer
 from knee_desktop.ui.session.main_window import MainWindow
+from tests.fixtures.dbus import PrivateBus
 
 LAUNCHER = Path("/usr/libexec/at-spi-bus-launcher")
 
@@ -86,7 +86,7 @@ def test_who_speaks_decides_the_announcements(window, mode: str, reader: bool,
 
 @pytest.mark.skipif(not LAUNCHER.exists(), reason="needs at-spi2-core")
 def test_a_running_screen_reader_is_detected(qtbot: QtBot,
-                                             private_bus: PrivateBus) -> None:  # noqa: F811
+                                             private_bus: PrivateBus) -> None:
     bus = QDBusConnection.connectToBus(private_bus.address, f"a11y-{time.monotonic()}")
     launcher = subprocess.Popen([str(LAUNCHER), "--launch-immediately"], env=private_bus.env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -14,7 +14,7 @@ from knee_desktop.runtime.audio_output import AudioOutput
 from knee_desktop.runtime.server_watch import ServerWatch
 from knee_desktop.session.clock import FakeClock
 from knee_desktop.speech.clip import RATE, Clip
-from tests.test_voice_player import FakeIO, FakeSink, run_for
+from tests.fakes import FakeIO, FakeSink, run_for
 
 
 class Probe:

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics, QFontMetricsF, QKeySequence
 from PySide6.QtWidgets import QMessageBox
-from screen_checks import go_to_screen, make_window
 
+from bench.labs.screens import go_to_screen, make_window
 from knee_desktop.ui.session.main_window import DEFAULT_SIZE
 from knee_desktop.ui.session.session_panel import CountLabel
 

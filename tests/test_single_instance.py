@@ -78,8 +78,8 @@ def test_a_crashed_instance_leaves_a_stale_socket_that_is_recovered(first, env, 
 def test_sigterm_mid_session_stops_records_and_quits(env, qtbot, tmp_path):
     """Logging out during a session: the session is stopped and recorded as stopped, and
     the app quits without asking (there is no one to answer)."""
+    from bench.labs.routines import tiny_routine
     from knee_desktop.history.store import HistoryStore
-    from tests.tiny_routine import tiny_routine
 
     proc = subprocess.Popen([*APP, "--start", str(tiny_routine(tmp_path)), "--silent",
                              "--lead-in", "10"], env=env, stdout=subprocess.PIPE,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.labs import DATA
 from knee_desktop.common.errors import SettingsError
 from knee_desktop.main import main
 from knee_desktop.plan.settings import PlanSettings
@@ -179,7 +180,6 @@ def test_start_options_override_the_saved_settings_too():
     assert parse_launch(["--reps", "many"]) is None  # never exits the running app
 
 
-DATA = Path(__file__).parent / "data"
 
 
 def test_files_written_before_plan_settings_were_embedded_still_load():

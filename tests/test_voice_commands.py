@@ -10,14 +10,13 @@ import subprocess
 import sys
 from itertools import count
 
-from window_helpers import RecordingVoice
-
 from knee_desktop.runtime.driver import SAY_STOP_AGAIN
 from knee_desktop.runtime.listener import LISTENING, NO_RECOGNISER, OFF, UNAVAILABLE
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.engine import PAUSED_SAY, RESUMING_SAY, STOPPED_SAY, State
 from knee_desktop.ui.app.listening import WindowListening
 from knee_desktop.ui.session.main_window import MainWindow
+from tests.fakes import RecordingVoice
 
 _at = count(100)
 

@@ -8,13 +8,14 @@ import itertools
 
 import pytest
 
+from knee_desktop.plan.fit import DoesNotFit
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.routine.loader import load_catalog
 from knee_desktop.runtime import audio_output as player
 from knee_desktop.runtime.audio_output import AudioOutput, AudioUnavailable
+from knee_desktop.runtime.planning import fit_speech
 from knee_desktop.runtime.voice import ClipVoice, choose_voice
-from knee_desktop.speech.base import SilentVoice
-from knee_desktop.speech.fit import DoesNotFit, fit_speech
+from knee_desktop.runtime.voice_base import SilentVoice
 from knee_desktop.speech.render import SpeechCache, VoiceSettings
 from knee_desktop.speech.tones import KIND_TONE, STILL, STILL_END, TICK, ToneSet
 

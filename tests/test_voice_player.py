@@ -10,40 +10,7 @@ from knee_desktop.runtime import audio_output as player
 from knee_desktop.runtime.audio_output import AudioOutput
 from knee_desktop.session.clock import FakeClock
 from knee_desktop.speech.clip import RATE, Clip
-
-
-class FakeSink:
-    """Takes ``RATE`` frames a second from a buffer of ``size`` bytes, in bursts."""
-
-    def __init__(self, clock: FakeClock, size: int) -> None:
-        self.clock = clock
-        self.size = size
-        self.queued = 0
-        self.data = bytearray()  # everything the "server" took, in order
-        self.taken_at = clock.now()
-
-    def bufferSize(self) -> int:
-        return self.size
-
-    def bytesFree(self) -> int:
-        return self.size - self.queued
-
-    def error(self) -> object:
-        return player.QtAudio.Error.NoError
-
-    def take(self, frames: int) -> None:
-        self.queued -= min(self.queued, 2 * frames)
-
-
-class FakeIO:
-    def __init__(self, sink: FakeSink) -> None:
-        self.sink = sink
-
-    def write(self, data: bytes) -> int:
-        n = min(len(data), self.sink.bytesFree())
-        self.sink.queued += n
-        self.sink.data += data[:n]
-        return n
+from tests.fakes import FakeIO, FakeSink, run_for
 
 
 @pytest.fixture
@@ -53,19 +20,6 @@ def out(qapp: object) -> tuple[AudioOutput, FakeSink, FakeClock]:
     sink = FakeSink(clock, 2 * round(player.BUFFER_SECONDS * RATE))
     o._sink, o._io = sink, FakeIO(sink)  # type: ignore[assignment]
     return o, sink, clock
-
-
-def run_for(o: AudioOutput, sink: FakeSink, clock: FakeClock, seconds: float,
-            burst: int = 441) -> None:
-    """Feed every 10 ms; the sink takes ``burst`` frames whenever a burst is due."""
-    played = 0.0
-    for _ in range(round(seconds / 0.01)):
-        clock.advance(0.01)
-        played += 0.01 * RATE
-        while played >= burst:
-            sink.take(burst)
-            played -= burst
-        o._feed()
 
 
 def test_clip_lands_on_the_frame_heard_at_its_time(out) -> None:  # type: ignore[no-untyped-def]

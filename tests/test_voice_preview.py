@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.pulse_lab import RATE, MonitorRecorder, PrivatePulse
-from tests.audio_fixtures import pulse  # noqa: F401 - a fixture
+from bench.labs.pulse import RATE, MonitorRecorder, PrivatePulse
 
 REPO = Path(__file__).resolve().parent.parent
 CHILD = """
@@ -42,7 +41,7 @@ print("problems", problems)
 
 @pytest.mark.audio
 def test_preview_counts_are_heard_one_tempo_apart(tmp_path: Path,
-                                                  pulse: PrivatePulse) -> None:  # noqa: F811
+                                                  pulse: PrivatePulse) -> None:
     env = {**pulse.env(), "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
     rec = MonitorRecorder(pulse).start()
     try:

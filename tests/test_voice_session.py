@@ -3,8 +3,6 @@ pause/resume, skip, repeat and stale-cue dropping; and the Qt scheduler on a rea
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 
 from knee_desktop.plan.settings import PlanSettings
@@ -12,45 +10,13 @@ from knee_desktop.plan.timeline import Event, StepSpan, Timeline, compile_timeli
 from knee_desktop.routine.loader import load_catalog
 from knee_desktop.session.clock import FakeClock
 from knee_desktop.session.engine import Cue, Session, State
-from knee_desktop.speech.base import Voice
+from tests.fakes import CueLogVoice
 
-LATENCY = 0.215
+LATENCY = CueLogVoice.LATENCY
 
-
-@dataclass
-class Played:
-    text: str
-    kind: str
-    heard_at: float | None
-    handed: float
-
-
-@dataclass
-class FakeVoice(Voice):
-    clock: FakeClock = field(default_factory=FakeClock)
-    played: list[Played] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        super().__init__()
-
-    @property
-    def latency(self) -> float:
-        return LATENCY
-
-    def prepare(self, phrases, progress=None) -> None:  # type: ignore[no-untyped-def]
-        pass
-
-    def play(self, text: str, kind: str = "say") -> None:
-        self.play_at(text, kind, None)
-
-    def play_at(self, text: str, kind: str, heard_at: float | None) -> float | None:
-        self.played.append(Played(text, kind, heard_at, self.clock.now()))
-        return heard_at
-
-
-def wire(timeline: Timeline) -> tuple[Session, FakeVoice, FakeClock, list[Cue]]:
+def wire(timeline: Timeline) -> tuple[Session, CueLogVoice, FakeClock, list[Cue]]:
     clock = FakeClock()
-    voice = FakeVoice(clock)
+    voice = CueLogVoice(clock)
     session = Session(timeline, clock, lookahead=voice.latency)
     dropped: list[Cue] = []
     session.cue.connect(lambda c: voice.play_at(c.event.text or "", c.event.kind, c.due))

@@ -12,14 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from audio_fixtures import serve, wait_until
 from PySide6.QtGui import QIcon
 
-from bench.weston_lab import PrivateNotifications, PrivateWeston, WestonUnavailable
+from bench.labs import REPO, run_module
+from bench.labs.app_run import wait_until
+from bench.labs.weston import PrivateNotifications, PrivateWeston, WestonUnavailable
 from knee_desktop.desktop.tray import ReminderController
 from knee_desktop.prefs.user_settings import Reminder
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.fixtures.audio import serve
 
 
 @pytest.fixture
@@ -103,8 +103,7 @@ def test_window_and_second_launch_hand_over_under_weston(
 
 @pytest.mark.slow
 def test_window_dialog_and_keys_under_weston(weston: PrivateWeston) -> None:
-    done = subprocess.run([sys.executable, str(REPO / "bench" / "wayland_check.py")],
-                          env=dict(weston.env(), PYTHONPATH=str(REPO)), cwd=REPO,
+    done = subprocess.run(run_module("bench.labs.wayland_check"), env=weston.env(), cwd=REPO,
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])

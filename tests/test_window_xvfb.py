@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
 
-SCRIPT = Path(__file__).resolve().parent.parent / "bench" / "screenshots.py"
+from bench.labs import REPO, run_module
 
 
 @pytest.mark.slow
@@ -18,9 +16,9 @@ SCRIPT = Path(__file__).resolve().parent.parent / "bench" / "screenshots.py"
 @pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb (Debian package xvfb)")
 def test_real_window_under_xvfb_saves_screenshots(tmp_path):
     screens = ["idle", "sweep", "still"]
-    done = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path),
-                           "--only", *screens, "--palettes", "dark", "--sizes", "1366x768"],
-                          capture_output=True, text=True, timeout=240, check=False)
+    done = subprocess.run(run_module("bench.screenshots", "--out", str(tmp_path), "--only",
+                                     *screens, "--palettes", "dark", "--sizes", "1366x768"),
+                          cwd=REPO, capture_output=True, text=True, timeout=240, check=False)
     assert done.returncode == 0, done.stderr
     for screen in screens:
         name = f"1366x768-dark-{screen}"

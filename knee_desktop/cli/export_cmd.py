@@ -24,9 +24,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from knee_desktop.cli.run_cmd import Progress
+    from knee_desktop.cli.run_cmd import RenderingProgress
+    from knee_desktop.runtime.planning import session_timeline
     from knee_desktop.speech.export import check_target, export_session
-    from knee_desktop.speech.timing import session_timeline
 
     out = Path(args.out)
     check_target(out, force=args.force)  # before the minutes of rendering, not after
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     saved = saved_settings()  # the base; the command line's options win for this file
     settings = settings_from_args(args, saved.to_plan_settings())
     # The same timeline as `plan` and a session: fitted to the same clips.
-    planned = session_timeline(routine, settings, saved, Progress(sys.stderr),
+    planned = session_timeline(routine, settings, saved, RenderingProgress(sys.stderr),
                                fallback=False)
     for note in planned.notes:
         print(note, file=sys.stderr)

@@ -10,12 +10,9 @@ from collections.abc import Callable
 
 from knee_desktop.common.errors import quote
 from knee_desktop.plan.settings import PlanSettings
-from knee_desktop.plan.timeline import Timeline, compile_timeline
 from knee_desktop.prefs.launch import SessionOverrides
 from knee_desktop.prefs.user_settings import UserSettings
 from knee_desktop.prefs.user_settings import load as load_user_settings
-from knee_desktop.routine.loader import Catalog, load_catalog
-from knee_desktop.routine.model import Routine
 
 log = logging.getLogger(__name__)
 
@@ -86,12 +83,3 @@ def saved_settings() -> UserSettings:
         log.warning("%s", line, extra={"user_saw": True})
         print(f"knee-desktop: {line}", file=sys.stderr)
     return result.settings
-
-
-def routine_and_timeline(args: argparse.Namespace,
-                         catalog: Catalog | None = None) -> tuple[Routine, Timeline]:
-    """The routine named on the command line, planned with the saved settings as the base
-    and the command line's options on top."""
-    routine = (catalog or load_catalog()).get(args.routine)
-    base = saved_settings().to_plan_settings()
-    return routine, compile_timeline(routine, settings_from_args(args, base))

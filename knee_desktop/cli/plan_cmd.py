@@ -28,13 +28,13 @@ def _clock(t: float) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from knee_desktop.cli.run_cmd import Progress
-    from knee_desktop.speech.timing import clock, session_timeline
+    from knee_desktop.cli.run_cmd import RenderingProgress
+    from knee_desktop.runtime.planning import clock, session_timeline
 
     routine = load_catalog().get(args.routine)
     saved = saved_settings()
     planned = session_timeline(routine, settings_from_args(args, saved.to_plan_settings()),
-                               saved, Progress(sys.stderr))
+                               saved, RenderingProgress(sys.stderr))
     for note in planned.notes:
         print(note, file=sys.stderr)
     timeline = planned.timeline

@@ -19,8 +19,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from knee_desktop.cli.run_cmd import Progress
-    from knee_desktop.speech.timing import clock, session_timeline
+    from knee_desktop.cli.run_cmd import RenderingProgress
+    from knee_desktop.runtime.planning import clock, session_timeline
 
     catalog = load_catalog()
     saved = saved_settings()
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
         # The length a session with the saved settings and voice plays, as `plan` shows it.
         try:
             planned = session_timeline(routine, saved.to_plan_settings(), saved,
-                                       Progress(sys.stderr))
+                                       RenderingProgress(sys.stderr))
             length = clock(planned.timeline.duration)
             estimated = estimated or planned.estimated
         except KneeError as exc:
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         if routine.summary:
             print(f"{'':20} {routine.summary}")
     if estimated:
-        from knee_desktop.speech.timing import ESTIMATE_NOTE
+        from knee_desktop.runtime.planning import ESTIMATE_NOTE
 
         print(ESTIMATE_NOTE, file=sys.stderr)
     for problem in catalog.problems:

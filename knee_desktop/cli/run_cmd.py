@@ -30,8 +30,13 @@ from knee_desktop.routine.loader import load_catalog
 from knee_desktop.session.engine import Cue, Session, State
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
+
     from knee_desktop.history.recorder import HistoryRecorder
+    from knee_desktop.plan.settings import PlanSettings
+    from knee_desktop.plan.timeline import Timeline
     from knee_desktop.prefs.user_settings import UserSettings
+    from knee_desktop.routine.model import Routine
     from knee_desktop.runtime.driver import SessionDriver
     from knee_desktop.runtime.voice_commands import VoiceCommands
 
@@ -55,7 +60,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=run)
 
 
-class Progress:
+class RenderingProgress:
     """Rendering progress on stderr: one updating line on a terminal, else two lines."""
 
     def __init__(self, stream: IO[str]) -> None:
@@ -166,12 +171,10 @@ def run(args: argparse.Namespace) -> int:
     # Qt is imported here so that `plan` and `routines` stay light.
     from PySide6.QtCore import QCoreApplication
 
-    from knee_desktop.cli.run_keys import HELP as KEYS_HELP
-    from knee_desktop.cli.run_keys import TerminalKeys
     from knee_desktop.runtime.audio_output import AudioUnavailable
     from knee_desktop.runtime.driver import SessionDriver
-    from knee_desktop.runtime.qt_workarounds import UnixSignals
-    from knee_desktop.runtime.voice import choose_voice, voice_settings
+    from knee_desktop.runtime.planning import voice_settings
+    from knee_desktop.runtime.voice import choose_voice
 
     routine = load_catalog().get(args.routine)
     saved = saved_settings()
@@ -194,8 +197,27 @@ def run(args: argparse.Namespace) -> int:
                            asker=terminal_asker if saved.knee_feel else None,
                            ask_after_stop=False)
     runner.driver = driver
+    timeline = _plan_session(driver, routine, settings)
+    if timeline is None:
+        return EXIT_NO_AUDIO
+    attach_views(driver, runner, args)
+    if choice.voice.speaks and choice.voice.audible:
+        for note in choice.notes:  # e.g. the chosen voice is not installed: said, then begun
+            driver.say(note)
+
+    runner.log = cue_log
+    listening = args.listen or saved.listen
+    commands = start_listening(driver, saved, cue_log) if listening else None
+    return _run_session(app, driver, runner, timeline, commands)
+
+
+def _plan_session(driver: SessionDriver, routine: Routine,
+                  settings: PlanSettings) -> Timeline | None:
+    """The fitted timeline (its notes printed); ``None``, said, when no output plays."""
+    from knee_desktop.runtime.audio_output import AudioUnavailable
+
     try:
-        timeline, notes = driver.plan(routine, settings, Progress(sys.stderr))
+        timeline, notes = driver.plan(routine, settings, RenderingProgress(sys.stderr))
         for note in notes:
             print(note, file=sys.stderr)
     except KneeError:
@@ -204,13 +226,17 @@ def run(args: argparse.Namespace) -> int:
     except AudioUnavailable as exc:
         driver.close()
         print(f"knee-desktop: {exc}", file=sys.stderr)
-        return EXIT_NO_AUDIO
-    attach_views(driver, runner, args)
-    if choice.voice.speaks and choice.voice.audible:
-        for note in choice.notes:  # e.g. the chosen voice is not installed: said, then begun
-            driver.say(note)
+        return None
+    return timeline
 
-    runner.log = cue_log
+
+def _run_session(app: QCoreApplication, driver: SessionDriver, runner: Runner,
+                 timeline: Timeline, commands: VoiceCommands | None = None) -> int:
+    """Run the session until it ends or Ctrl+C; the exit code."""
+    from knee_desktop.cli.run_keys import HELP as KEYS_HELP
+    from knee_desktop.cli.run_keys import TerminalKeys
+    from knee_desktop.runtime.qt_workarounds import UnixSignals
+
     signals = UnixSignals(runner.interrupt)
     keys = TerminalKeys.attach(driver, runner.say_where)
     if keys is not None:
@@ -218,8 +244,6 @@ def run(args: argparse.Namespace) -> int:
     s = timeline.settings
     print(f"{timeline.title}: {timeline.duration / 60:.1f} minutes, legs: {', '.join(s.legs)}."
           " Ctrl+C stops.", file=sys.stderr)
-    commands = (start_listening(driver, saved, cue_log) if args.listen or saved.listen
-                else None)
     try:
         driver.start(timeline)
         app.exec()
@@ -275,7 +299,7 @@ def start_listening(driver: SessionDriver, saved: UserSettings,
 def terminal_asker(when: When, say: Any) -> KneeFeel | None:
     """The knee question at the terminal (only when stdin is one), asked aloud as well;
     Ctrl+C while it waits skips it."""
-    from knee_desktop.cli.feel import ask_feel_terminal
+    from knee_desktop.cli.knee_question import ask_feel_terminal
 
     if not sys.stdin.isatty():
         return None

@@ -37,6 +37,10 @@ SESSION_COLUMNS = (
 )
 STEP_COLUMNS = ("seq, step_index, title, kind, movement, leg, reps_planned, reps_done, seconds,"
                 " completed, ended_ts")
+# The names of the rows :func:`record` reads: ``id, <SESSION_COLUMNS>`` and
+# ``<STEP_COLUMNS>, utc_offset`` (the session's offset, for the step's end time).
+SESSION_FIELDS = ("id", *(c.strip() for c in SESSION_COLUMNS.split(",")))
+STEP_FIELDS = (*(c.strip() for c in STEP_COLUMNS.split(",")), "utc_offset")
 _LO, _HI = int(EARLIEST.timestamp()), int(LATEST.timestamp())
 # SQL: the session's own times are in the range every reader can show.
 _SANE_TIMES = (f"(typeof(started_ts) IN ('integer', 'real') AND started_ts BETWEEN {_LO} AND {_HI}"
@@ -226,38 +230,52 @@ def _settings(text: object) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
+def _named(names: tuple[str, ...], row: Sequence[Any]) -> dict[str, Any]:
+    return dict(zip(names, row, strict=True))
+
+
+def _step_record(s: dict[str, Any], zones: Zones) -> tuple[StepRecord, bool]:
+    """A StepRecord from ``<STEP_COLUMNS>, utc_offset`` by name; whether it was sound."""
+    ended = safe_datetime(s["ended_ts"], s["utc_offset"], zones)
+    index, title, kind = s["step_index"], s["title"], s["kind"]
+    ok = (_whole(index) and isinstance(title, str) and isinstance(kind, str)
+          and _whole(s["reps_done"]) and _number(s["seconds"])
+          and (ended is not None or s["ended_ts"] is None))
+    return StepRecord(
+        step_index=index if _whole(index) else 0, title=title if isinstance(title, str) else "",
+        kind=kind if isinstance(kind, str) else "", movement=s["movement"], leg=s["leg"],
+        reps_planned=s["reps_planned"] if _whole(s["reps_planned"]) else None,
+        reps_done=s["reps_done"] if _whole(s["reps_done"]) else 0,
+        seconds=float(s["seconds"]) if _number(s["seconds"]) else 0.0,
+        completed=bool(s["completed"]), ended=ended), ok
+
+
 def record(row: Sequence[Any], steps: Sequence[Sequence[Any]],
            zones: Zones | None = None) -> SessionRecord:
     """A SessionRecord from ``id, <SESSION_COLUMNS>`` and ``<STEP_COLUMNS>, utc_offset``.
     Values no reader can use are replaced and the record marked ``damaged``."""
-    (sid, uid, routine_id, title, settings, started_ts, offset, ended_ts, end_state, at_step,
-     at_title, planned, steps_planned, _ex, paused, _sd, _rd, _ld, before, after, note,
-     *_owner) = row
+    r = _named(SESSION_FIELDS, row)
     zones = {} if zones is None else zones
-    started = safe_datetime(started_ts, offset, zones)
-    ended = safe_datetime(ended_ts, offset, zones)
-    parsed = _settings(settings)
-    damaged = (started is None or (ended is None and ended_ts is not None) or parsed is None
+    started = safe_datetime(r["started_ts"], r["utc_offset"], zones)
+    ended = safe_datetime(r["ended_ts"], r["utc_offset"], zones)
+    parsed = _settings(r["settings"])
+    routine_id, title, end_state = r["routine_id"], r["title"], r["end_state"]
+    planned, paused, steps_planned = r["planned_seconds"], r["paused_seconds"], r["steps_planned"]
+    before, after = r["feel_before"], r["feel_after"]
+    at_step, at_title = r["at_step"], r["at_title"]
+    damaged = (started is None or (ended is None and r["ended_ts"] is not None)
+               or parsed is None
                or not (isinstance(routine_id, str) and isinstance(title, str))
                or not (_number(planned) and _number(paused) and _whole(steps_planned))
                or not (_feel(before) and _feel(after))
                or not (end_state is None or end_state in limits.END_STATES))
     out_steps = []
     for s in steps:
-        step_ended = safe_datetime(s[10], s[11], zones)
-        ok = (_whole(s[1]) and isinstance(s[2], str) and isinstance(s[3], str)
-              and _whole(s[7]) and _number(s[8])
-              and (step_ended is not None or s[10] is None))
+        step, ok = _step_record(_named(STEP_FIELDS, s), zones)
+        out_steps.append(step)
         damaged = damaged or not ok
-        out_steps.append(StepRecord(
-            step_index=s[1] if _whole(s[1]) else 0, title=s[2] if isinstance(s[2], str) else "",
-            kind=s[3] if isinstance(s[3], str) else "", movement=s[4], leg=s[5],
-            reps_planned=s[6] if _whole(s[6]) else None,
-            reps_done=s[7] if _whole(s[7]) else 0,
-            seconds=float(s[8]) if _number(s[8]) else 0.0, completed=bool(s[9]),
-            ended=step_ended))
     return SessionRecord(
-        id=sid, uuid=uid, routine_id=routine_id if isinstance(routine_id, str) else "",
+        id=r["id"], uuid=r["uuid"], routine_id=routine_id if isinstance(routine_id, str) else "",
         title=title if isinstance(title, str) else "(damaged record)",
         settings=parsed or {}, started=started or EARLIEST, ended=ended,
         end_state=end_state if end_state is None or end_state in limits.END_STATES
@@ -269,4 +287,4 @@ def record(row: Sequence[Any], steps: Sequence[Sequence[Any]],
         paused_seconds=float(paused) if _number(paused) else 0.0,
         feel_before=before if _feel(before) else None,
         feel_after=after if _feel(after) else None,
-        note=note if isinstance(note, str) else "", steps=out_steps, damaged=damaged)
+        note=r["note"] if isinstance(r["note"], str) else "", steps=out_steps, damaged=damaged)

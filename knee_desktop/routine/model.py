@@ -20,10 +20,6 @@ MOVEMENTS: tuple[Movement, ...] = (
 )
 
 
-def other_leg(leg: Leg) -> Leg:
-    return "right" if leg == "left" else "left"
-
-
 @dataclass(frozen=True)
 class Defaults:
     """A routine's own defaults; the user's settings override them for a session."""

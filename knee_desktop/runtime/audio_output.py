@@ -46,6 +46,7 @@ from PySide6.QtCore import (
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 
 from knee_desktop.runtime import output_latency
+from knee_desktop.runtime.audio_unavailable import AudioUnavailable as AudioUnavailable
 from knee_desktop.runtime.qt_workarounds import named_timer
 from knee_desktop.runtime.server_watch import OutputRecovery
 from knee_desktop.runtime.stream_timing import ENVELOPE_SECONDS, StreamTiming
@@ -58,10 +59,6 @@ BUFFER_SECONDS = 0.12  # Qt's buffer: how long the GUI thread may stall without 
 FEED_MS = 10
 MARGIN_SECONDS = 0.06  # how late a cue's timer may fire and still be placed exactly
 READY_TIMEOUT = 5.0
-
-
-class AudioUnavailable(RuntimeError):
-    """No audio output: the message says so in words for the user."""
 
 
 def audio_outputs() -> list[QAudioDevice]:
@@ -108,7 +105,7 @@ class AudioOutput(QObject):
         self._feeder.timeout.connect(self._feed)
         self._failed = False
         self._devices: QMediaDevices | None = None
-        self.recovery = OutputRecovery(self)  # after the server went away
+        self.recovery = OutputRecovery(self, parent=self)  # after the server went away
 
     # ---- opening -------------------------------------------------------------------
     @property

@@ -23,15 +23,16 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import QObject, Signal
 
 from knee_desktop.history.feel import KneeFeel, When, spoken_answer, spoken_question
-from knee_desktop.plan.timeline import StepSpan, Timeline, compile_timeline
+from knee_desktop.plan.timeline import EventKind, StepSpan, Timeline, compile_timeline
 from knee_desktop.runtime import status
 from knee_desktop.runtime.audio_output import AudioUnavailable
 from knee_desktop.runtime.qt_workarounds import dispose
 from knee_desktop.runtime.scheduler import CueScheduler
 from knee_desktop.runtime.server_watch import BACK_WORDS
 from knee_desktop.runtime.timers import QtTimers, Timers
+from knee_desktop.runtime.voice_base import Voice
 from knee_desktop.session.engine import Cue, Session, State
-from knee_desktop.speech.base import Progress, Voice
+from knee_desktop.speech.render import Progress
 
 if TYPE_CHECKING:
     from knee_desktop.plan.settings import PlanSettings
@@ -107,9 +108,7 @@ class SessionDriver(QObject):
         self._release = self.timers.timer("prompt-release", self._release_tick, self)
         self._starting = self.timers.timer("session-start", self._begin, self)
         voice.problem.connect(self.message.emit)
-        outage = getattr(voice, "outage", None)  # a voice that plays on a sound server
-        if outage is not None:
-            outage.connect(self.outage.emit)
+        voice.outage.connect(self.outage.emit)
 
     # ---- reading ---------------------------------------------------------------------
     @property
@@ -305,7 +304,7 @@ class SessionDriver(QObject):
         end = at + (length if length is not None else UNKNOWN_SAY_SECONDS)
         self._heard_until = max(self._heard_until, end)
 
-    def _play_in_a_row(self, phrases: Sequence[tuple[str, str]]) -> None:
+    def _play_in_a_row(self, phrases: Sequence[tuple[str, EventKind]]) -> None:
         """Phrases back to back, the first heard as soon as the output can place it."""
         if not phrases or not self._open_output():
             return

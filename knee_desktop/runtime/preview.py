@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject
 from knee_desktop.runtime.audio_output import AudioOutput, AudioUnavailable
 from knee_desktop.runtime.timers import QtTimers, Timers
 from knee_desktop.runtime.voice import VoiceChoice, choose_voice
-from knee_desktop.speech.base import Voice
+from knee_desktop.runtime.voice_base import Voice
 from knee_desktop.speech.render import SpeechUnavailable, VoiceSettings
 
 log = logging.getLogger(__name__)

@@ -22,16 +22,14 @@ import math
 import threading
 from collections.abc import Callable
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 
 from knee_desktop.runtime import pulse_introspect
+from knee_desktop.runtime.audio_unavailable import AudioUnavailable
 from knee_desktop.runtime.qt_workarounds import named_timer
 from knee_desktop.session.clock import Clock
-
-if TYPE_CHECKING:
-    from knee_desktop.runtime.audio_output import AudioOutput
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +150,27 @@ class ServerWatch(QObject):
             self.long_gone.emit(LONG_GONE_WORDS)
 
 
+class WatchedOutput(Protocol):
+    """What :class:`OutputRecovery` uses of the audio output (``audio_output.AudioOutput``),
+    named here so that the output and its recovery do not import each other."""
+
+    clock: Clock
+    lost: SignalInstance
+    back: SignalInstance
+    failed: SignalInstance
+    _failed: bool  # the stream is dead: neither fed nor touched
+    _holding: bool  # a new stream settling: nothing is placed
+
+    @property
+    def settled(self) -> bool: ...
+
+    def open(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def cancel(self) -> None: ...
+
+
 class OutputRecovery(QObject):
     """The audio output's side of the server going away and coming back.
 
@@ -162,8 +181,9 @@ class OutputRecovery(QObject):
     while nothing is placed; then :attr:`AudioOutput.back`. Cues due meanwhile were
     refused when handed over, so none plays late."""
 
-    def __init__(self, output: AudioOutput, watch: ServerWatch | None = None) -> None:
-        super().__init__(output)
+    def __init__(self, output: WatchedOutput, parent: QObject | None = None,
+                 watch: ServerWatch | None = None) -> None:
+        super().__init__(parent)
         self.output = output
         self.watch = watch or ServerWatch(output.clock, parent=self)
         self.watch.found.connect(self._reopen)
@@ -185,8 +205,6 @@ class OutputRecovery(QObject):
         Raises AudioUnavailable saying why not."""
         if not self.ever_lost:
             return
-        from knee_desktop.runtime.audio_output import AudioUnavailable  # (imports this)
-
         answer = self.watch.probe()
         if answer is None:
             raise AudioUnavailable("The sound server is not running (it went away during "

@@ -9,30 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from knee_desktop.common.hooks import Hook
+from knee_desktop.plan.events import EventKind
 from knee_desktop.runtime.audio_output import AudioOutput, AudioUnavailable
-from knee_desktop.speech.base import Progress, SilentVoice, Voice
+from knee_desktop.runtime.planning import TONES_NOTE, fit_speech
+from knee_desktop.runtime.voice_base import SilentVoice, Voice
 from knee_desktop.speech.clip import Clip, ClipError
-from knee_desktop.speech.render import SpeechCache, SpeechUnavailable, VoiceSettings
+from knee_desktop.speech.render import Progress, SpeechCache, SpeechUnavailable, VoiceSettings
 from knee_desktop.speech.tones import ToneSet
 
 if TYPE_CHECKING:
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.plan.timeline import Timeline
-    from knee_desktop.prefs.user_settings import UserSettings
     from knee_desktop.routine.model import Routine
 
 MOVED_WORDS = "The sound moved to another speaker. We carry on."
 NO_OUTPUT_ADVICE = ("Check that a sound server (PulseAudio or PipeWire) is running and a "
                     "speaker is connected, or start the session in silent mode with --silent.")
-
-
-class ClipSource(Protocol):
-    def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None: ...
-
-    def duration(self, text: str) -> float: ...
 
 
 class ClipVoice(Voice):
@@ -47,8 +42,6 @@ class ClipVoice(Voice):
         output.moved.connect(self._on_moved)
         output.lost.connect(self._on_lost)
         output.back.connect(self._on_back)
-        # The sound is missing (the words, for a banner that stays) or back ("").
-        self.outage: Hook[[str]] = Hook()
         self._quiet_until = 0.0  # cues due before then are skipped (the words are said)
         self._told = False  # the output's failure or loss was said: not again per cue
         # Each clip as it is placed: text, kind, heard from, heard until (the listening
@@ -69,11 +62,18 @@ class ClipVoice(Voice):
 
     def plan(self, routine: Routine, settings: PlanSettings, progress: Progress | None = None,
              extra: Sequence[str] = ()) -> tuple[Timeline, list[str]]:
-        from knee_desktop.speech.fit import fit_speech
-
         timeline, self.source, notes = fit_speech(routine, settings, self.source, progress,
                                                   extra=extra)
         self.open_output()
+        return timeline, notes
+
+    def timeline(self, routine: Routine, settings: PlanSettings,
+                 progress: Progress | None = None,
+                 extra: Sequence[str] = ()) -> tuple[Timeline, list[str]]:
+        """Fitted to the clips (rendered and cached first) as :meth:`plan` does, without
+        opening the output."""
+        timeline, self.source, notes = fit_speech(routine, settings, self.source, progress,
+                                                  extra=extra)
         return timeline, notes
 
     def open_output(self) -> None:
@@ -90,7 +90,7 @@ class ClipVoice(Voice):
         self._first = True
         self._told = False
 
-    def _clip(self, text: str, kind: str) -> Clip:
+    def _clip(self, text: str, kind: EventKind) -> Clip:
         if isinstance(self.source, ToneSet):
             clip = self.source.clip(text, kind, first=self._first)
         else:
@@ -100,10 +100,10 @@ class ClipVoice(Voice):
         self._first = False
         return clip
 
-    def play(self, text: str, kind: str = "say") -> None:
+    def play(self, text: str, kind: EventKind = "say") -> None:
         self.play_at(text, kind, None)
 
-    def play_at(self, text: str, kind: str, heard_at: float | None) -> float | None:
+    def play_at(self, text: str, kind: EventKind, heard_at: float | None) -> float | None:
         try:
             clip = self._clip(text, kind)
         except (ClipError, KeyError) as exc:
@@ -162,11 +162,6 @@ class ClipVoice(Voice):
             self.say(MOVED_WORDS)
 
 
-def voice_settings(saved: UserSettings) -> VoiceSettings:
-    """The speech part of the saved settings."""
-    return VoiceSettings(voice=saved.voice or None, rate=saved.rate, volume=saved.volume)
-
-
 @dataclass
 class VoiceChoice:
     voice: Voice
@@ -187,9 +182,7 @@ def speech_source(settings: VoiceSettings | None = None, tones: bool = False
             note = None  # the engine hung at start; rendering will say so
         return cache, [note] if note else []
     except SpeechUnavailable as exc:
-        return ToneSet(), [f"{exc} Until then, tones stand in for the words: a tick for each "
-                           "count, a falling pair of notes when a still pause starts and a "
-                           "rising pair when it ends."]
+        return ToneSet(), [f"{exc} {TONES_NOTE}"]
 
 
 def choose_voice(silent: bool = False, settings: VoiceSettings | None = None,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knee_desktop.common.errors import KneeError
-from knee_desktop.plan.timeline import Timeline
+from knee_desktop.plan.events import Timeline
 from knee_desktop.speech.clip import RATE, Clip, mix_into
 from knee_desktop.speech.render import SpeechCache
 from knee_desktop.speech.tones import ToneSet

@@ -28,11 +28,14 @@ from typing import Any
 from knee_desktop.common import paths
 from knee_desktop.common.app_command import render_worker_command
 from knee_desktop.common.errors import quote
+from knee_desktop.plan.lengths import SpokenLengths
 from knee_desktop.speech import natural
 from knee_desktop.speech.centre import METHOD as CENTRE_METHOD
 from knee_desktop.speech.centre import vowel_onset
 from knee_desktop.speech.clip import Clip, ClipError, check_clip, read_wav, write_wav
 
+# (done, total): how rendering is getting on; the one progress report of the app (the
+# terminal shows it with cli.run_cmd.RenderingProgress, the window with its progress bar).
 Progress = Callable[[int, int], None]
 
 ESPEAK_PACKAGE = "libespeak-ng1"
@@ -237,6 +240,13 @@ class SpeechCache:
     def centre(self, text: str) -> float:
         """Seconds from the clip's start to its vowel onset: where the beat is heard."""
         return self._centres[text]
+
+    def lengths(self) -> SpokenLengths:
+        """What the clips measure, for fitting a timeline to them (plan/fit.py): every
+        phrase prepared so far, at this cache's rate."""
+        return SpokenLengths({t: self.duration(t) for t in self._clips},
+                             {t: self.centre(t) for t in self._centres},
+                             rate=self.settings.rate)
 
     def _meta_path(self, text: str) -> Path:
         return self.folder / f"{self.key(text)}.json"

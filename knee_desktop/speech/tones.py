@@ -10,6 +10,8 @@ import array
 import math
 from collections.abc import Sequence
 
+from knee_desktop.plan.events import EventKind
+from knee_desktop.plan.lengths import SpokenLengths
 from knee_desktop.speech.clip import RATE, Clip
 
 
@@ -36,7 +38,7 @@ END = "end"
 NOTE = "note"
 
 # Which tone a timeline event kind gets.
-KIND_TONE = {
+KIND_TONE: dict[EventKind, str] = {
     "count": TICK, "rep": TICK, "press": TICK,
     "still": STILL, "rest": STILL,
     "still-end": STILL_END, "rest-end": STILL_END, "release": STILL_END,
@@ -64,9 +66,13 @@ class ToneSet:
     def prepare(self, phrases: Sequence[str], progress: object = None) -> None:
         return None
 
-    def clip(self, text: str, kind: str = "say", first: bool = False) -> Clip:
+    def clip(self, text: str, kind: EventKind = "say", first: bool = False) -> Clip:
         return self.tones[START if first else KIND_TONE.get(kind, NOTE)]
 
     def duration(self, text: str) -> float:
         # Counts are what must fit their beats; the longest tone bounds every phrase.
         return max(c.seconds for c in self.tones.values())
+
+    def lengths(self) -> SpokenLengths:
+        """What the tones measure, for fitting a timeline to them (plan/fit.py)."""
+        return SpokenLengths({}, every=self.duration(""))

@@ -10,14 +10,17 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class Voice:
+class InstalledVoice:
+    """A voice the speech engine has installed (the player of a session is another
+    thing: ``runtime.voice_base.Voice``)."""
+
     id: str
     name: str
     languages: tuple[str, ...]
     gender: str | None = None
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> Voice:
+    def from_json(cls, data: dict[str, object]) -> InstalledVoice:
         langs = data.get("languages") or []
         return cls(id=str(data["id"]), name=str(data.get("name") or data["id"]),
                    languages=tuple(str(x) for x in langs) if isinstance(langs, list) else (),
@@ -35,7 +38,7 @@ def _language(value: object) -> str:
     return str(value)
 
 
-def list_voices() -> tuple[list[Voice], str]:
+def list_voices() -> tuple[list[InstalledVoice], str]:
     """The voices pyttsx3 offers, and the id of its default voice."""
     import pyttsx3  # only here: importing it costs time and needs the speech libraries
 
@@ -43,7 +46,7 @@ def list_voices() -> tuple[list[Voice], str]:
         engine = pyttsx3.init()
         raw = engine.getProperty("voices") or []
         default = str(engine.getProperty("voice") or "")
-    voices = [Voice(id=str(v.id), name=str(v.name or v.id),
+    voices = [InstalledVoice(id=str(v.id), name=str(v.name or v.id),
                     languages=tuple(_language(lang) for lang in (v.languages or [])),
                     gender=str(v.gender) if v.gender else None) for v in raw]
     return voices, default

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
 
-Role = QPalette.ColorRole
+Role = QPalette.ColorRole  # the one short name for it, in every ui/ file
 PALETTE_NAMES = ("light", "dark", "high-contrast")
 
 _ROLES: dict[str, dict[QPalette.ColorRole, str]] = {

@@ -17,9 +17,13 @@ from knee_desktop.common.errors import KneeError
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.prefs import user_settings
 from knee_desktop.prefs.launch import LaunchOptions
-from knee_desktop.speech.base import NoAudioVoice, SilentVoice, Voice
+from knee_desktop.runtime.voice_base import NoAudioVoice, SilentVoice, Voice
 
 if TYPE_CHECKING:
+    from knee_desktop.desktop.activation import Activator
+    from knee_desktop.desktop.single_instance import SingleInstance
+    from knee_desktop.runtime.qt_workarounds import UnixSignals
+    from knee_desktop.ui.app.wiring import Wiring
     from knee_desktop.ui.session.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -68,7 +72,8 @@ def voice_factory_for(options: LaunchOptions,
 
     def make() -> Voice:
         from knee_desktop.runtime.audio_output import AudioUnavailable
-        from knee_desktop.runtime.voice import choose_voice, voice_settings
+        from knee_desktop.runtime.planning import voice_settings
+        from knee_desktop.runtime.voice import choose_voice
 
         try:
             choice = choose_voice(settings=voice_settings(saved) if saved else None,
@@ -116,9 +121,7 @@ def run_app(options: LaunchOptions,
             parse_launch: Callable[[Sequence[str]], LaunchOptions | None]) -> int:
     """Open the window (or hand ``options`` to the one already open) and run until quit.
     ``parse_launch`` reads a later launch's arguments."""
-    from knee_desktop.desktop.activation import STARTED_NOTICE, Activator
     from knee_desktop.desktop.single_instance import claim_or_hand_over
-    from knee_desktop.runtime.qt_workarounds import UnixSignals
     from knee_desktop.ui.app.listening import WindowListening
     from knee_desktop.ui.app.media_link import start_media
     from knee_desktop.ui.app.wiring import start_reminder, wire_window
@@ -145,6 +148,33 @@ def run_app(options: LaunchOptions,
     wiring.settings = wiring.listening.apply(wiring.settings)
     app.aboutToQuit.connect(wiring.listening.close)
 
+    activator = _follow_later_launches(window, wiring, instance, parse_launch)
+    app.aboutToQuit.connect(instance.close)
+    app.aboutToQuit.connect(window.driver.close)  # e.g. the tray's Quit: recorded as stopped
+    reminder = start_reminder(app, loaded.settings.reminder, activator.bring_forward)
+    wiring.reminder = reminder
+    if tray_only and reminder.tray is None:
+        bring_to_front(window)  # no tray to live in: show the window after all
+    if loaded.messages:
+        show_settings_problems(window, loaded.messages)
+    signals = _quit_on_signals(window, app)
+    window.driver.started.connect(lambda session: log.info(
+        "session started: %s", session.timeline.routine_id))
+    QTimer.singleShot(0, lambda: log.info("window: %s", "shown" if window.isVisible()
+                                          else "in the tray"))
+    try:
+        return app.exec()
+    finally:
+        signals.close()
+
+
+def _follow_later_launches(window: MainWindow, wiring: Wiring, instance: SingleInstance,
+                           parse_launch: Callable[[Sequence[str]], LaunchOptions | None]
+                           ) -> Activator:
+    """A later launch brings the window forward, and its ``--start`` starts a session
+    (a bad routine or option is said, not raised)."""
+    from knee_desktop.desktop.activation import STARTED_NOTICE, Activator
+
     def act_on(launch: LaunchOptions) -> None:
         """A second launch's ``--start``: a bad routine or option is said, not raised."""
         if not launch.start or window.driver.active:
@@ -168,14 +198,12 @@ def run_app(options: LaunchOptions,
             act_on(launch)
 
     instance.received.connect(handed_over)
-    app.aboutToQuit.connect(instance.close)
-    app.aboutToQuit.connect(window.driver.close)  # e.g. the tray's Quit: recorded as stopped
-    reminder = start_reminder(app, loaded.settings.reminder, activator.bring_forward)
-    wiring.reminder = reminder
-    if tray_only and reminder.tray is None:
-        bring_to_front(window)  # no tray to live in: show the window after all
-    if loaded.messages:
-        show_settings_problems(window, loaded.messages)
+    return activator
+
+
+def _quit_on_signals(window: MainWindow, app: QApplication) -> UnixSignals:
+    from knee_desktop.runtime.qt_workarounds import UnixSignals
+
     def end(signum: int) -> None:
         """SIGTERM (logout) or Ctrl+C: stop a session (recorded as stopped) and quit,
         without asking: there is no one to answer."""
@@ -184,12 +212,4 @@ def run_app(options: LaunchOptions,
         window.close()
         app.quit()
 
-    signals = UnixSignals(end)
-    window.driver.started.connect(lambda session: log.info(
-        "session started: %s", session.timeline.routine_id))
-    QTimer.singleShot(0, lambda: log.info("window: %s", "shown" if window.isVisible()
-                                          else "in the tray"))
-    try:
-        return app.exec()
-    finally:
-        signals.close()
+    return UnixSignals(end)

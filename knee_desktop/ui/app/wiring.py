@@ -24,8 +24,8 @@ from knee_desktop.prefs import user_settings as us
 from knee_desktop.prefs.reminder import set_autostart
 from knee_desktop.prefs.user_settings import Reminder
 from knee_desktop.runtime.driver import Recorder
+from knee_desktop.runtime.voice_base import NoAudioVoice
 from knee_desktop.session.engine import Session
-from knee_desktop.speech.base import NoAudioVoice
 from knee_desktop.ui.app.a11y import Announcer
 from knee_desktop.ui.dialogs.about import AboutDialog
 from knee_desktop.ui.dialogs.knee_feel import ask_knee_feel

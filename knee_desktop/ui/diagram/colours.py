@@ -11,9 +11,7 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QPalette
 
-from knee_desktop.ui.theme import blend, strong
-
-Role = QPalette.ColorRole
+from knee_desktop.ui.theme import Role, blend, strong
 
 
 @dataclass(frozen=True)

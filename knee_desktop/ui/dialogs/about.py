@@ -71,16 +71,7 @@ class AboutDialog(QDialog):
         details.setStyleSheet("color: palette(placeholder-text);")
         details.setWordWrap(True)
 
-        open_logs = QPushButton("Open log folder")
-        open_logs.setAccessibleName("Open log folder")
-        open_logs.setToolTip(f"Open {self.log_path.parent} in the file manager")
-        open_logs.clicked.connect(self.open_log_folder)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.addButton(open_logs, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.rejected.connect(self.reject)
-        close = buttons.button(QDialogButtonBox.StandardButton.Close)
-        close.setAccessibleName("Close")
-        close.setToolTip("Close this window")
+        buttons = self._buttons()
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -91,6 +82,19 @@ class AboutDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(460)
         size_to_contents(self)
+
+    def _buttons(self) -> QDialogButtonBox:
+        open_logs = QPushButton("Open log folder")
+        open_logs.setAccessibleName("Open log folder")
+        open_logs.setToolTip(f"Open {self.log_path.parent} in the file manager")
+        open_logs.clicked.connect(self.open_log_folder)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(open_logs, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAccessibleName("Close")
+        close.setToolTip("Close this window")
+        return buttons
 
     def open_log_folder(self) -> bool:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -83,6 +83,47 @@ class KneeFeelDialog(QDialog):
         moment = "Before the session" if when == "before" else "After the session"
         scale = QLabel(f"{moment}. {SCALE}.")
 
+        row = self._score_buttons()
+
+        self.note = QLineEdit(note)
+        self.note.setObjectName("note")
+        self.note.setPlaceholderText("A note, if you like: how it felt, what you changed")
+        self.note.setAccessibleName("Note")
+        self.note.setAccessibleDescription(
+            "Optional. While it is empty, number keys still answer the question.")
+        self.note.installEventFilter(self)
+        escape = "cancels the start" if when == "before" else "skips"
+        self.hint = hint = QLabel(
+            f"Press 0–9 to answer, or 1 then 0 for 10. Enter twice skips; Esc {escape}.")
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        hint.setForegroundRole(QPalette.ColorRole.WindowText)  # not a fixed grey
+
+        actions = self._actions(hint)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(scale)
+        layout.addLayout(row)
+        layout.addWidget(self.note)
+        layout.addLayout(actions)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def _actions(self, hint: QLabel) -> QHBoxLayout:
+        self.skip_button = QPushButton("Skip")
+        self.skip_button.setAutoDefault(False)
+        self.skip_button.clicked.connect(self.skip)
+        self.save_button = QPushButton("Save")
+        self.save_button.setAutoDefault(False)
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self._save_clicked)
+        actions = QHBoxLayout()
+        actions.addWidget(hint, 1)
+        actions.addWidget(self.skip_button)
+        actions.addWidget(self.save_button)
+        return actions
+
+    def _score_buttons(self) -> QHBoxLayout:
         self.buttons = QButtonGroup(self)
         self.buttons.setExclusive(True)
         row = QHBoxLayout()
@@ -106,40 +147,7 @@ class KneeFeelDialog(QDialog):
             self.buttons.addButton(b, n)
             row.addWidget(b)
         self.buttons.idClicked.connect(self._clicked)
-
-        self.note = QLineEdit(note)
-        self.note.setObjectName("note")
-        self.note.setPlaceholderText("A note, if you like: how it felt, what you changed")
-        self.note.setAccessibleName("Note")
-        self.note.setAccessibleDescription(
-            "Optional. While it is empty, number keys still answer the question.")
-        self.note.installEventFilter(self)
-        escape = "cancels the start" if when == "before" else "skips"
-        self.hint = hint = QLabel(
-            f"Press 0–9 to answer, or 1 then 0 for 10. Enter twice skips; Esc {escape}.")
-        hint.setObjectName("hint")
-        hint.setWordWrap(True)
-        hint.setForegroundRole(QPalette.ColorRole.WindowText)  # not a fixed grey
-
-        self.skip_button = QPushButton("Skip")
-        self.skip_button.setAutoDefault(False)
-        self.skip_button.clicked.connect(self.skip)
-        self.save_button = QPushButton("Save")
-        self.save_button.setAutoDefault(False)
-        self.save_button.setEnabled(False)
-        self.save_button.clicked.connect(self._save_clicked)
-        actions = QHBoxLayout()
-        actions.addWidget(hint, 1)
-        actions.addWidget(self.skip_button)
-        actions.addWidget(self.save_button)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(scale)
-        layout.addLayout(row)
-        layout.addWidget(self.note)
-        layout.addLayout(actions)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        return row
 
     # ---- asking and answering ----------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:

@@ -37,12 +37,10 @@ from PySide6.QtWidgets import QCalendarWidget, QWidget
 
 from knee_desktop.common.limits import KNEE_FEEL
 from knee_desktop.history.store import Week
-from knee_desktop.ui.theme import blend, contrast, strong
+from knee_desktop.ui.theme import Role, blend, contrast, strong
 
 MAX_LABELS = 9
 LABEL_ROOM = 64  # pixels per date under the x axis: fewer dates in a narrow chart, none cut
-
-Role = QPalette.ColorRole
 
 
 @dataclass(frozen=True)

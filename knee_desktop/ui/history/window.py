@@ -69,34 +69,53 @@ class HistoryWindow(QWidget):
         self._today = today
         self.confirm_box: QMessageBox | None = None
 
-        self.summary = QLabel()
-        self.summary.setObjectName("summary")
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.summary.setWordWrap(True)  # two lines in a narrow window, never cut
-        self.banner = QLabel()
-        self.banner.setObjectName("banner")
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("QLabel { background: #fff4d6; color: #5a3d00;"
-                                  " padding: 6px; border-radius: 4px; }")
-        self.banner.hide()
-        self.range = QComboBox()
-        self.range.setObjectName("range")
-        for label, weeks in RANGES:
-            self.range.addItem(label, weeks)
-        self.range.setCurrentIndex(1)
-        self.range.setAccessibleName("Chart range")
-        self.range.currentIndexChanged.connect(self._refresh_charts)
-        self.delete_button = QPushButton("Delete session…")
-        self.delete_button.setObjectName("delete")
-        self.delete_button.setEnabled(False)
-        self.delete_button.clicked.connect(self.ask_delete)
-        top = QHBoxLayout()
-        top.addWidget(self.summary, 1)
-        range_label = QLabel("&Charts:")
-        range_label.setBuddy(self.range)
-        top.addWidget(range_label)
-        top.addWidget(self.range)
+        top = self._build_top()
 
+        self._build_table()
+
+        details_box = self._build_details()
+
+        self.calendar = ActiveDaysCalendar()
+        self.weekly_chart = WeeklyChart()
+        self.feel_chart = FeelChart()
+        self.charts = ChartsPane(self.calendar, self.weekly_chart, self.feel_chart)
+        self.chart_texts = self.charts.texts
+
+        upper = QSplitter(Qt.Orientation.Horizontal)
+        upper.addWidget(self.table)
+        upper.addWidget(details_box)
+        upper.setStretchFactor(0, 5)
+        upper.setStretchFactor(1, 3)
+        upper.setSizes([800, 480])
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(upper)
+        split.addWidget(self.charts)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+
+        self.files = HistoryFiles(self, self.store, self._tell, self.refresh)
+        layout = QVBoxLayout(self)
+        layout.setMenuBar(self._build_menu())
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addWidget(split, 1)
+        self.resize(fitted(self, QSize(1280, 820)))
+        self.refresh()
+
+    def _build_details(self) -> QWidget:
+        self.details = QTextBrowser()
+        self.details.setObjectName("details")
+        self.details.setOpenLinks(False)
+        self.details.setAccessibleName("Session details")
+        self.details.setTabChangesFocus(True)
+        details_box = QWidget()
+        details_layout = QVBoxLayout(details_box)
+        details_layout.setContentsMargins(0, 0, 0, 0)
+        details_layout.addWidget(self.details, 1)
+        details_layout.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignRight)
+        return details_box
+
+    def _build_table(self) -> None:
         self.model = HistoryTableModel(parent=self)
         self.table = QTableView()
         self.table.setObjectName("sessions")
@@ -126,43 +145,35 @@ class HistoryWindow(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         QShortcut(QKeySequence.StandardKey.Delete, self.table, self.ask_delete)
 
-        self.details = QTextBrowser()
-        self.details.setObjectName("details")
-        self.details.setOpenLinks(False)
-        self.details.setAccessibleName("Session details")
-        self.details.setTabChangesFocus(True)
-        details_box = QWidget()
-        details_layout = QVBoxLayout(details_box)
-        details_layout.setContentsMargins(0, 0, 0, 0)
-        details_layout.addWidget(self.details, 1)
-        details_layout.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignRight)
-
-        self.calendar = ActiveDaysCalendar()
-        self.weekly_chart = WeeklyChart()
-        self.feel_chart = FeelChart()
-        self.charts = ChartsPane(self.calendar, self.weekly_chart, self.feel_chart)
-        self.chart_texts = self.charts.texts
-
-        upper = QSplitter(Qt.Orientation.Horizontal)
-        upper.addWidget(self.table)
-        upper.addWidget(details_box)
-        upper.setStretchFactor(0, 5)
-        upper.setStretchFactor(1, 3)
-        upper.setSizes([800, 480])
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(upper)
-        split.addWidget(self.charts)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-
-        self.files = HistoryFiles(self, self.store, self._tell, self.refresh)
-        layout = QVBoxLayout(self)
-        layout.setMenuBar(self._build_menu())
-        layout.addLayout(top)
-        layout.addWidget(self.banner)
-        layout.addWidget(split, 1)
-        self.resize(fitted(self, QSize(1280, 820)))
-        self.refresh()
+    def _build_top(self) -> QHBoxLayout:
+        self.summary = QLabel()
+        self.summary.setObjectName("summary")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setWordWrap(True)  # two lines in a narrow window, never cut
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("QLabel { background: #fff4d6; color: #5a3d00;"
+                                  " padding: 6px; border-radius: 4px; }")
+        self.banner.hide()
+        self.range = QComboBox()
+        self.range.setObjectName("range")
+        for label, weeks in RANGES:
+            self.range.addItem(label, weeks)
+        self.range.setCurrentIndex(1)
+        self.range.setAccessibleName("Chart range")
+        self.range.currentIndexChanged.connect(self._refresh_charts)
+        self.delete_button = QPushButton("Delete session…")
+        self.delete_button.setObjectName("delete")
+        self.delete_button.setEnabled(False)
+        self.delete_button.clicked.connect(self.ask_delete)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        range_label = QLabel("&Charts:")
+        range_label.setBuddy(self.range)
+        top.addWidget(range_label)
+        top.addWidget(self.range)
+        return top
 
     def _build_menu(self) -> QMenuBar:
         bar = QMenuBar(self)

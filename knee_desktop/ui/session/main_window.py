@@ -46,9 +46,9 @@ from knee_desktop.routine.model import Routine
 from knee_desktop.runtime.audio_output import AudioUnavailable
 from knee_desktop.runtime.driver import CONFIRM_QUIT, GOING_ON, SessionDriver
 from knee_desktop.runtime.timers import QtTimers, Timers
+from knee_desktop.runtime.voice_base import Voice
 from knee_desktop.session.clock import Clock
 from knee_desktop.session.engine import Cue, Session, State
-from knee_desktop.speech.base import Voice
 from knee_desktop.speech.clip import ClipError
 from knee_desktop.ui.screen_room import fitted
 from knee_desktop.ui.session.controller import SessionController
@@ -123,7 +123,13 @@ class MainWindow(QMainWindow):
         central.setMinimumSize(320, 240)
         self.setCentralWidget(central)
         self._build_menu()
+        self._connect()
+        self.resize(default_size(self))
+        first = DEFAULT_ROUTINE if DEFAULT_ROUTINE in catalog.routines \
+            else self.routine_panel.current_id()
+        self.choose_routine(first)
 
+    def _connect(self) -> None:
         self.routine_panel.routine_chosen.connect(self.choose_routine)
         c = self.controls
         c.start.clicked.connect(self._start_clicked)
@@ -145,10 +151,6 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.keys)
-        self.resize(default_size(self))
-        first = DEFAULT_ROUTINE if DEFAULT_ROUTINE in catalog.routines \
-            else self.routine_panel.current_id()
-        self.choose_routine(first)
 
     # ---- seams -------------------------------------------------------------------------
     def _build_menu(self) -> None:

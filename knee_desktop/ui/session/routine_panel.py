@@ -64,16 +64,7 @@ class RoutinePanel(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.picker = QComboBox()
-        self.picker.setObjectName("routine-picker")
-        self.picker.setAccessibleName("Routine")
-        self.picker.setToolTip("The routine to follow: choose another here")
-        self.picker.setFont(scaled_font(1.6, bold=True))
-        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.picker.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        for routine in routines:
-            self.picker.addItem(routine.title, routine.id)
-        self.picker.currentIndexChanged.connect(self._chosen)
+        self._build_picker(routines)
 
         self.plan = _label("session-plan", "Session plan", scaled_font(1.1))
         self.summary = _label("summary", "About this routine", scaled_font(1.1))
@@ -87,22 +78,7 @@ class RoutinePanel(QScrollArea):
         self.safety.setBackgroundRole(QPalette.ColorRole.AlternateBase)
         self.safety.setForegroundRole(QPalette.ColorRole.Text)
 
-        self.script = QPlainTextEdit()
-        self.script.setObjectName("cue-script")
-        self.script.setReadOnly(True)
-        self.script.setAccessibleName("Cue script preview")
-        self.script.setToolTip("Everything the voice will say, with the time it is said")
-        self.script.setMinimumHeight(160)
-        self.script.setVisible(False)
-        self.show_script = QToolButton()
-        self.show_script.setObjectName("show-script")
-        self.show_script.setText("What the voice will say")
-        self.show_script.setCheckable(True)
-        self.show_script.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.show_script.setArrowType(Qt.ArrowType.RightArrow)
-        self.show_script.setAccessibleName("Show what the voice will say")
-        self.show_script.setToolTip("Show or hide every cue the voice will say, with its time")
-        self.show_script.toggled.connect(self._toggle_script)
+        self._build_script()
 
         row = QHBoxLayout()  # the title is the chooser: one line, not two
         row.addWidget(self.picker)
@@ -134,6 +110,36 @@ class RoutinePanel(QScrollArea):
         centred.addWidget(self.preview, 2)
         centred.setContentsMargins(0, 0, 0, 0)
         self.setWidget(page)
+
+    def _build_picker(self, routines: list[Routine]) -> None:
+        self.picker = QComboBox()
+        self.picker.setObjectName("routine-picker")
+        self.picker.setAccessibleName("Routine")
+        self.picker.setToolTip("The routine to follow: choose another here")
+        self.picker.setFont(scaled_font(1.6, bold=True))
+        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.picker.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        for routine in routines:
+            self.picker.addItem(routine.title, routine.id)
+        self.picker.currentIndexChanged.connect(self._chosen)
+
+    def _build_script(self) -> None:
+        self.script = QPlainTextEdit()
+        self.script.setObjectName("cue-script")
+        self.script.setReadOnly(True)
+        self.script.setAccessibleName("Cue script preview")
+        self.script.setToolTip("Everything the voice will say, with the time it is said")
+        self.script.setMinimumHeight(160)
+        self.script.setVisible(False)
+        self.show_script = QToolButton()
+        self.show_script.setObjectName("show-script")
+        self.show_script.setText("What the voice will say")
+        self.show_script.setCheckable(True)
+        self.show_script.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.show_script.setArrowType(Qt.ArrowType.RightArrow)
+        self.show_script.setAccessibleName("Show what the voice will say")
+        self.show_script.setToolTip("Show or hide every cue the voice will say, with its time")
+        self.show_script.toggled.connect(self._toggle_script)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

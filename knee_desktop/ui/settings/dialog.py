@@ -45,7 +45,7 @@ from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.prefs import user_settings as us
 from knee_desktop.prefs.user_settings import Reminder, UserSettings
 from knee_desktop.routine.model import Defaults
-from knee_desktop.speech.voices import Voice
+from knee_desktop.speech.voices import InstalledVoice
 from knee_desktop.ui.screen_room import within
 from knee_desktop.ui.settings.listening import listen_box
 from knee_desktop.ui.settings.natural_voice import natural_label, natural_voice_button
@@ -377,7 +377,7 @@ class SettingsDialog(QDialog):
             index = self.voice.count() - 1
         self.voice.setCurrentIndex(index)
 
-    def _on_voices(self, voices: list[Voice], default: str) -> None:
+    def _on_voices(self, voices: list[InstalledVoice], default: str) -> None:
         chosen = str(self.voice.currentData() or "")
         status = fill_voices(self.voice, voices, default, chosen, named=natural_label)
         self._select_voice(chosen)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
 from knee_desktop.common.app_command import app_command
-from knee_desktop.speech.voices import Voice
+from knee_desktop.speech.voices import InstalledVoice
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ VOICE_TIMEOUT_MS = 20_000
 class VoiceLister(QObject):
     """Runs ``knee-desktop voices --json`` in a worker process, with a time limit."""
 
-    listed = Signal(list, str)  # [Voice], the default voice's id
+    listed = Signal(list, str)  # [InstalledVoice], the default voice's id
     failed = Signal(str)  # a sentence for the user
 
     def __init__(self, command: Sequence[str] | None = None,
@@ -77,7 +77,7 @@ class VoiceLister(QObject):
             if status != QProcess.ExitStatus.NormalExit or code != 0:
                 raise ValueError(err.strip().splitlines()[-1] if err.strip() else f"exit {code}")
             data = json.loads(out[out.index("{"):])
-            voices = [Voice.from_json(v) for v in data["voices"]]
+            voices = [InstalledVoice.from_json(v) for v in data["voices"]]
             default = str(data.get("default") or "")
         except (ValueError, KeyError, TypeError) as exc:
             log.warning("voice list failed: %s", exc)

@@ -8,13 +8,13 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QComboBox
 
-from knee_desktop.speech.voices import Voice
+from knee_desktop.speech.voices import InstalledVoice
 
 ROUTINE_LANGUAGE = "en"  # the routines' words are English
 LANGUAGE_NAMES = {"en": "English"}
 
 
-def speaks(voice: Voice, language: str = ROUTINE_LANGUAGE) -> bool:
+def speaks(voice: InstalledVoice, language: str = ROUTINE_LANGUAGE) -> bool:
     """``en`` matches ``en``, ``en-gb``, ``en_US``; a voice without languages, by name."""
     codes = [code.lower().replace("_", "-").split("-")[0] for code in voice.languages]
     if codes:
@@ -22,15 +22,15 @@ def speaks(voice: Voice, language: str = ROUTINE_LANGUAGE) -> bool:
     return voice.name.lower().startswith(LANGUAGE_NAMES.get(language, language).lower())
 
 
-def by_language(voices: list[Voice], language: str = ROUTINE_LANGUAGE
-                ) -> tuple[list[Voice], list[Voice]]:
+def by_language(voices: list[InstalledVoice], language: str = ROUTINE_LANGUAGE
+                ) -> tuple[list[InstalledVoice], list[InstalledVoice]]:
     """(voices that speak ``language``, the others), each sorted by name."""
     ordered = sorted(voices, key=lambda v: v.name.lower())
     return ([v for v in ordered if speaks(v, language)],
             [v for v in ordered if not speaks(v, language)])
 
 
-def fill_voices(box: QComboBox, voices: list[Voice], default: str, chosen: str,
+def fill_voices(box: QComboBox, voices: list[InstalledVoice], default: str, chosen: str,
                 named: Callable[[str], str | None] = lambda _id: None) -> str:
     """Fill the settings' voice box: the default voice, the voices that speak the
     routines' language, a separator, the others (and a chosen voice not among them, as

@@ -1,19 +1,20 @@
-"""Plan-time check that every phrase fits before the next one, with the real clip lengths.
+"""Fitting is planning: the timeline compiled with how long each phrase really sounds.
 
-The timeline is compiled with the measured lengths of the rendered clips, so spoken
-instructions are spaced by how long they really sound, and with each count's vowel onset,
-so a count is heard on its beat (docs/voice.md, "What due means"). Counts, still-pause ends and
-presses sit at fixed times, though: if a count is longer than its beat, the speech rate is
-raised (within limits) and the phrases rendered again; if even the fastest allowed rate does
-not fit, the session stops before it starts with a message naming the tempo that would.
+speech/ renders the clips and hands their lengths (and each count's vowel onset) down as
+data, :class:`~knee_desktop.plan.lengths.SpokenLengths`; here the timeline is compiled
+with them, so spoken instructions are spaced by how long they really sound and a count is
+heard on its beat (docs/voice.md, "What due means"). Counts, still-pause ends and presses
+sit at fixed times, though: if a count is longer than its beat, the lengths at a faster
+speech rate are asked for (within limits); if even the fastest allowed rate does not fit,
+the session stops before it starts with a message naming the tempo that would.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Callable
 
 from knee_desktop.common.errors import KneeError
+from knee_desktop.plan.lengths import SpokenLengths
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.plan.timeline import (
     Overlap,
@@ -24,57 +25,46 @@ from knee_desktop.plan.timeline import (
     overlaps,
 )
 from knee_desktop.routine.model import Routine
-from knee_desktop.session.engine import announcements
-from knee_desktop.speech.base import Progress
-from knee_desktop.speech.render import SpeechCache
-from knee_desktop.speech.tones import ToneSet
 
 MAX_RATE = 290  # words a minute: faster than this, espeak is hard to follow
 RATE_STEP = 30
+
+# The lengths of the same phrases rendered at another rate (words a minute).
+LengthsAtRate = Callable[[int], SpokenLengths]
 
 
 class DoesNotFit(KneeError):
     """Some phrase cannot be said before the next one is due."""
 
 
-def fit_speech(routine: Routine, settings: PlanSettings, source: SpeechCache | ToneSet,
-               progress: Progress | None = None,
-               retry: Callable[[int], SpeechCache] | None = None,
-               extra: Sequence[str] = (),
-               ) -> tuple[Timeline, SpeechCache | ToneSet, list[str]]:
-    """Prepare every phrase (the controls' announcements and ``extra`` phrases too) and
-    compile the timeline with their real lengths.
+def fit_timeline(routine: Routine, settings: PlanSettings, lengths: SpokenLengths,
+                 at_rate: LengthsAtRate) -> tuple[Timeline, SpokenLengths, list[str]]:
+    """The timeline compiled with the real lengths of its phrases.
 
-    Returns the timeline, the source actually used (a faster-rate cache if the rate had to
-    go up) and notes for the user. ``retry(rate)`` makes a cache at another rate; by
-    default the cache's own settings with that rate.
+    Returns it, the lengths it was fitted to (at a faster rate if the rate had to go up:
+    ``at_rate(rate)`` gives those) and notes for the user. Raises :class:`DoesNotFit`.
     """
-    planned = compile_timeline(routine, settings)
-    phrases = planned.phrases() + announcements(planned) + list(extra)
     notes: list[str] = []
-    if isinstance(source, ToneSet):
+    if lengths.rate is None:  # tones
         timeline = compile_timeline(routine, settings, speech=estimate_speech_seconds)
-        _raise_if_overlaps(timeline, overlaps(timeline, source.duration), routine, settings,
-                           source.duration, what="tone")
-        return timeline, source, notes
-    cache = source
+        _raise_if_overlaps(timeline, overlaps(timeline, lengths.duration), routine, settings,
+                           lengths.duration, what="tone")
+        return timeline, lengths, notes
     while True:
-        cache.prepare(phrases, progress)
-        timeline = compile_timeline(routine, settings, speech=cache.duration,
-                                    centre=cache.centre)
-        problems = overlaps(timeline, cache.duration)
+        timeline = compile_timeline(routine, settings, speech=lengths.duration,
+                                    centre=lengths.centre)
+        problems = overlaps(timeline, lengths.duration)
         if not problems:
-            return timeline, cache, notes
-        rate = cache.settings.rate
+            return timeline, lengths, notes
+        rate = lengths.rate
         if rate >= MAX_RATE:
-            _raise_if_overlaps(timeline, problems, routine, settings, cache.duration,
+            _raise_if_overlaps(timeline, problems, routine, settings, lengths.duration,
                                what=f"speech at {rate} words a minute")
         faster = min(MAX_RATE, rate + RATE_STEP)
         first = problems[0]
         notes.append(f"{first.event.text!r} ran into {first.next.text!r} at {rate} words a "
                      f"minute; speaking faster ({faster} words a minute).")
-        cache = retry(faster) if retry else SpeechCache(replace(cache.settings, rate=faster),
-                                                        cache.folder)
+        lengths = at_rate(faster)
 
 
 def _raise_if_overlaps(timeline: Timeline, problems: list[Overlap], routine: Routine,

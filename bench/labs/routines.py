@@ -41,3 +41,27 @@ def tiny_routine(folder: Path) -> Path:
     path = folder / "tiny.toml"
     path.write_text(TINY, encoding="utf-8")
     return path
+
+
+# A small valid routine file (the loader's tests and the fuzzers change it a line at a time).
+GOOD = """\
+id = "mini"
+title = "Mini"
+per_leg = true
+switch_say = "Other leg: {leg}."
+
+[defaults]
+reps = 3
+
+[[steps]]
+type = "move"
+title = "Left"
+movement = "sweep-left"
+say = "Wipe left {reps} times."
+
+[[steps]]
+type = "still"
+title = "Still"
+say = "Still for {seconds}."
+end_say = "Go on."
+"""

@@ -48,7 +48,7 @@ def own_session(routine_id: str, rate: int | None = None,
     from knee_desktop.prefs.user_settings import UserSettings
     from knee_desktop.routine.loader import load_catalog
     from knee_desktop.runtime.driver import SessionDriver
-    from knee_desktop.speech.timing import session_timeline
+    from knee_desktop.runtime.planning import session_timeline
 
     routine = load_catalog().get(routine_id)
     saved = UserSettings() if rate is None else UserSettings(rate=rate)

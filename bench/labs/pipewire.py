@@ -1,12 +1,12 @@
 """A private PipeWire (pipewire + wireplumber + pipewire-pulse) with a null sink: the
-same lab as :class:`bench.pulse_lab.PrivatePulse`, for the other sound server most Linux
+same lab as :class:`bench.labs.pulse.PrivatePulse`, for the other sound server most Linux
 desktops run. ``parec``/``pactl`` and the app talk to it over its pulse socket, so
-:class:`bench.pulse_lab.MonitorRecorder` records it unchanged.
+:class:`bench.labs.pulse.MonitorRecorder` records it unchanged.
 
 Everything lives in one private runtime dir (``XDG_RUNTIME_DIR``, ``HOME``, config and
 state), with its own D-Bus session bus (wireplumber will not run without one). Each
 process is stopped by its own pid. The pulse server is ``pipewire -c
-bench/pipewire-pulse.conf``: the ``pipewire-pulse`` package itself conflicts with
+bench/labs/pipewire-pulse.conf``: the ``pipewire-pulse`` package itself conflicts with
 ``pulseaudio`` on Debian 12, and is not needed.
 """
 
@@ -23,7 +23,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.pulse_lab import RATE, PulseUnavailable
+from bench.labs.pulse import RATE, PulseUnavailable
 
 PULSE_CONF = Path(__file__).resolve().parent / "pipewire-pulse.conf"
 NEEDED = ("pipewire", "wireplumber", "dbus-daemon", "pactl")
@@ -41,7 +41,7 @@ class PrivatePipeWire:
     runtime: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="knee-pw-")))
     pid: int | None = None  # the pulse server's (pipewire -c pipewire-pulse.conf)
     kind: str = "pipewire"
-    clock_steps: bool = True  # how MonitorRecorder aligns it: see bench.pulse_lab.steps
+    clock_steps: bool = True  # how MonitorRecorder aligns it: see bench.labs.pulse.steps
     _procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     _dbus_pid: int | None = None
 

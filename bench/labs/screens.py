@@ -2,7 +2,7 @@
 clipped or elided text, a window forced larger than asked, low-contrast colour pairs.
 
 Used in-process by ``test_screen_fit.py`` and, for ``QT_SCALE_FACTOR=2`` (which must be
-set before Qt starts), by a child interpreter running ``python tests/screen_checks.py``.
+set before Qt starts), by a child interpreter running ``python bench/labs/screens.py``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QPalette
@@ -23,12 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.routine.loader import load_catalog
 from knee_desktop.runtime.timers import FakeTimers
-from knee_desktop.speech.base import SilentVoice
+from knee_desktop.runtime.voice_base import SilentVoice
 from knee_desktop.ui.diagram.colours import colours_for
 from knee_desktop.ui.session.main_window import MainWindow
 from knee_desktop.ui.theme import contrast, named_palette

@@ -1,7 +1,7 @@
 """Listen for AT-SPI announcement events for a few seconds and print them as JSON lines (run
-with the system python3, which has pyatspi). Used by bench/a11y_lab.py.
+with the system python3, which has pyatspi). Used by bench/labs/a11y.py.
 
-    /usr/bin/python3 bench/atspi_listen.py SECONDS
+    /usr/bin/python3 bench/labs/atspi_listen.py SECONDS
 """
 
 import json

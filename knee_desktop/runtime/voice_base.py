@@ -1,21 +1,22 @@
 """What the rest of the app needs from a voice, whatever makes the sound.
 
-Implementations: SilentVoice (``--silent``), and the real ones in this package (pre-rendered
-pyttsx3 speech played with QtMultimedia, or generated tones when no speech engine exists).
+Implementations: SilentVoice (``--silent``), NoAudioVoice, and the real one,
+:class:`~knee_desktop.runtime.voice.ClipVoice` (pre-rendered pyttsx3 speech, or generated
+tones when no speech engine exists, played with QtMultimedia).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from knee_desktop.common.hooks import Hook
+from knee_desktop.plan.events import EventKind
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.plan.timeline import Timeline, compile_timeline, estimate_speech_seconds
 from knee_desktop.routine.model import Routine
 from knee_desktop.session.engine import announcements
-
-Progress = Callable[[int, int], None]  # (done, total)
+from knee_desktop.speech.render import Progress
 
 
 class Voice(ABC):
@@ -24,6 +25,9 @@ class Voice(ABC):
     def __init__(self) -> None:
         self.problem: Hook[[str]] = Hook()
         self.notes: list[str] = []  # to tell the user before a session (e.g. tones instead)
+        # The sound is missing (the words, for a banner that stays) or back (""): only a
+        # voice that plays on a sound server says so.
+        self.outage: Hook[[str]] = Hook()
 
     @property
     def speaks(self) -> bool:
@@ -63,25 +67,15 @@ class Voice(ABC):
                  progress: Progress | None = None,
                  extra: Sequence[str] = ()) -> tuple[Timeline, list[str]]:
         """The timeline :meth:`plan` would give, without opening any output: for the ready
-        screen. Fitted to the voice's clips (rendered and cached first) when it has them."""
-        from knee_desktop.speech.fit import fit_speech
-        from knee_desktop.speech.render import SpeechCache
-        from knee_desktop.speech.tones import ToneSet
-
-        # A voice that plays prepared clips keeps them in ``source`` (runtime's ClipVoice).
-        source = getattr(self, "source", None)
-        if not isinstance(source, SpeechCache | ToneSet):
-            return compile_timeline(routine, settings), []
-        timeline, used, notes = fit_speech(routine, settings, source, progress, extra=extra)
-        self.source = used  # a faster-rate cache, if the rate had to go up (as plan() does)
-        return timeline, notes
+        screen. Estimated here; a voice with clips fits it to them."""
+        return compile_timeline(routine, settings), []
 
     @abstractmethod
-    def play(self, text: str, kind: str = "say") -> None:
+    def play(self, text: str, kind: EventKind = "say") -> None:
         """Start playing a prepared phrase now. ``kind`` is the timeline event kind, for
         voices that use tones instead of words."""
 
-    def play_at(self, text: str, kind: str, heard_at: float) -> float | None:
+    def play_at(self, text: str, kind: EventKind, heard_at: float) -> float | None:
         """Play a prepared phrase so that it is *heard* at clock time ``heard_at`` (it is
         called :attr:`latency` seconds early). Returns when it will be heard, if known.
         Voices that cannot place sound in time just play it now."""
@@ -107,7 +101,19 @@ class Voice(ABC):
         """Release the audio output."""
 
 
-class NoAudioVoice(Voice):
+class Unheard(Voice):
+    """A voice nothing is heard from: every phrase is ready at once."""
+
+    @property
+    def audible(self) -> bool:
+        return False
+
+    def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
+        if progress:
+            progress(len(phrases), len(phrases))
+
+
+class NoAudioVoice(Unheard):
     """Stands in when no sound can be played: nothing is heard, and ``reason`` says why.
     A session may start with it only after the user chose silence knowingly."""
 
@@ -115,32 +121,16 @@ class NoAudioVoice(Voice):
         super().__init__()
         self.reason = reason
 
-    @property
-    def audible(self) -> bool:
-        return False
-
-    def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
-        if progress:
-            progress(len(phrases), len(phrases))
-
-    def play(self, text: str, kind: str = "say") -> None:
+    def play(self, text: str, kind: EventKind = "say") -> None:
         pass
 
 
-class SilentVoice(Voice):
+class SilentVoice(Unheard):
     """No sound at all, for ``--silent``: the user chose it knowingly."""
 
     def __init__(self) -> None:
         super().__init__()
         self.played: list[str] = []
 
-    @property
-    def audible(self) -> bool:
-        return False
-
-    def prepare(self, phrases: Sequence[str], progress: Progress | None = None) -> None:
-        if progress:
-            progress(len(phrases), len(phrases))
-
-    def play(self, text: str, kind: str = "say") -> None:
+    def play(self, text: str, kind: EventKind = "say") -> None:
         self.played.append(text)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
+from bench.labs import DATA
 from knee_desktop.common import paths
 from knee_desktop.common.errors import KneeError, RoutineError, SettingsError
 from knee_desktop.plan.timeline import compile_timeline
@@ -25,7 +26,7 @@ def _shipped(name: str) -> str:
 
 
 BASES = (_shipped("windshield-wiper.toml"), _shipped("thigh-massage.toml"),
-         (Path(__file__).parent / "data" / "settings-v1-before-limits.toml").read_text())
+         (DATA / "settings-v1-before-limits.toml").read_text())
 
 HOSTILE_VALUES = (
     "9" * 5000, "9" * 309, "-" + "9" * 40, "0x" + "f" * 100, "0", "-1", "101", "2.5", "3.0",

@@ -5,10 +5,10 @@ Starts its own D-Bus session bus, the AT-SPI bus (at-spi-bus-launcher) and Xvfb;
 main window mid-session (a fake clock at the first counted repetition) with the History,
 Settings, About and knee-feel windows open, in a child process with
 QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1; walks the tree with the system python3 and pyatspi
-(``bench/atspi_walk.py``), then listens for ``object:announcement`` events while the app
-announces its state line (``bench/atspi_listen.py``); stops everything it started, by pid.
+(``bench/labs/atspi_walk.py``), then listens for ``object:announcement`` events while the app
+announces its state line (``bench/labs/atspi_listen.py``); stops everything it started, by pid.
 
-    python bench/a11y_lab.py [--json]     # Debian: at-spi2-core python3-pyatspi xvfb
+    python bench/labs/a11y.py [--json]     # Debian: at-spi2-core python3-pyatspi xvfb
 
 A *control* (button, field, list, table, combo box, …) is unnamed when AT-SPI gives it no
 name. A *label* is unreadable when the text it shows is found in no node's name,
@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from bench.labs import REPO, run_module
 
 HERE = Path(__file__).resolve().parent
 WALK = HERE / "atspi_walk.py"
@@ -75,7 +77,7 @@ def _wait_for(check: Any, timeout: float, what: str) -> None:
 
 def run_lab(timeout: float = 60.0) -> dict[str, Any]:
     """Everything: start, walk, stop. The findings as a dict (see :func:`findings`)."""
-    from bench.screenshots import start_xvfb, stop
+    from bench.labs.xvfb import start_xvfb, stop
 
     tmp = Path(tempfile.mkdtemp(prefix="a11y-lab-"))
     env = dict(os.environ)
@@ -98,8 +100,9 @@ def run_lab(timeout: float = 60.0) -> dict[str, Any]:
         truth = tmp / "labels.json"
         errors = tmp / "app.err"
         with errors.open("w") as err:
-            app = subprocess.Popen([sys.executable, __file__, "--child", str(truth)], env=env,
-                                   stdout=subprocess.PIPE, stderr=err, text=True)
+            app = subprocess.Popen(run_module("bench.labs.a11y", "--child", str(truth)),
+                                   env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=err,
+                                   text=True)
         assert app.stdout is not None
         ready, _, _ = select.select([app.stdout], [], [], timeout)
         line = app.stdout.readline() if ready else ""
@@ -163,7 +166,6 @@ def findings(nodes: list[dict[str, Any]], labels: list[dict[str, str]]) -> dict[
 
 # ---- inside Xvfb, on the private buses --------------------------------------------------------
 def child(truth: Path) -> int:
-    sys.path.insert(0, str(HERE.parent))
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtGui import QTextDocument
     from PySide6.QtWidgets import QApplication, QLabel
@@ -172,8 +174,8 @@ def child(truth: Path) -> int:
     from knee_desktop.prefs.user_settings import UserSettings
     from knee_desktop.routine.loader import load_catalog
     from knee_desktop.runtime.timers import FakeTimers
+    from knee_desktop.runtime.voice_base import SilentVoice
     from knee_desktop.session.clock import FakeClock
-    from knee_desktop.speech.base import SilentVoice
     from knee_desktop.ui.app.a11y import Announcer
     from knee_desktop.ui.app.launch import make_app
     from knee_desktop.ui.dialogs.about import AboutDialog
@@ -251,7 +253,6 @@ def main() -> int:
     args = parser.parse_args()
     if args.child:
         return child(args.child)
-    sys.path.insert(0, str(HERE.parent))
     result = run_lab()
     if args.json:
         print(json.dumps(result, indent=1))

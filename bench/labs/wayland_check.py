@@ -1,6 +1,6 @@
 """The real window, a dialog and the keys under a Wayland compositor; run by
-``tests/test_wayland_window.py`` inside a private Weston (``bench/weston_lab.py``), or by
-hand inside any Wayland session: ``QT_QPA_PLATFORM=wayland python bench/wayland_check.py``.
+``tests/test_wayland_window.py`` inside a private Weston (``bench/labs/weston.py``), or by
+hand inside any Wayland session: ``QT_QPA_PLATFORM=wayland python -m bench.labs.wayland_check``.
 
 Prints one JSON object: what was checked and any Qt warning logged (none expected).
 Exits 1 if a check failed.
@@ -32,9 +32,9 @@ def main() -> int:
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.prefs.user_settings import UserSettings
     from knee_desktop.routine.loader import load_catalog
+    from knee_desktop.runtime.voice_base import SilentVoice
     from knee_desktop.session.clock import FakeClock
     from knee_desktop.session.engine import State
-    from knee_desktop.speech.base import SilentVoice
     from knee_desktop.ui.app.launch import make_app
     from knee_desktop.ui.session.main_window import MainWindow
     from knee_desktop.ui.settings.dialog import SettingsDialog

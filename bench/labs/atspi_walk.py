@@ -1,7 +1,7 @@
 """Walk one application's AT-SPI tree and print it as JSON lines (run with the *system*
-python3, which has pyatspi: Debian package python3-pyatspi). Used by bench/a11y_lab.py.
+python3, which has pyatspi: Debian package python3-pyatspi). Used by bench/labs/a11y.py.
 
-    /usr/bin/python3 bench/atspi_walk.py APP_NAME
+    /usr/bin/python3 bench/labs/atspi_walk.py APP_NAME
 """
 
 import json
