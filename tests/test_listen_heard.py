@@ -39,7 +39,6 @@ switch_say = "Other leg."
 closing = "Done."
 
 [defaults]
-reps = 7
 pause_seconds = 8
 sweep_seconds = 2.2
 circle_seconds = 2.2
@@ -50,6 +49,7 @@ type = "move"
 title = "Sweep"
 movement = "sweep-left"
 say = "Sweep."
+reps = 10
 
 [[steps]]
 type = "still"
@@ -62,25 +62,29 @@ type = "move"
 title = "Circles"
 movement = "circle-clockwise"
 say = "Circles."
+reps = 3
 
 [[steps]]
 type = "move"
 title = "Sweep right"
 movement = "sweep-right"
 say = "Right."
+reps = 6
 '''
 # (printed line that triggers it, delay after it, words, command): on the beat of a count
 # (the line is printed ~0.2 s before the count is heard), in the still pause, after a
 # prompt. Not taken (no "(heard: …)" within TRY seconds): said again, as a person would,
 # up to TRIES times; later tries fall between the beats.
-SCRIPT = [
-    ("Two.", 0.2, "where am I", "where"),
-    ("Four.", 0.2, "repeat", "repeat"),
-    ("Still.", 2.0, "pause", "pause"),
-    (PAUSED_SAY, 3.0, "go on", "resume"),
-    ("Circles.", 3.1, "next", "next"),  # on the beat of the step's first count
-    ("Two.", 1.0, "stop", "stop"),  # in the last step, between two beats
-    (SAY_STOP_AGAIN, 2.6, "stop", "stop"),
+COUNT = tuple(f"{n}." for n in ("One", "Two", "Three", "Four", "Five", "Six", "Seven",
+                                 "Eight", "Nine", "Ten"))
+SCRIPT: list[tuple[tuple[str, ...], float, str, str]] = [
+    (COUNT, 0.2, "where am I", "where"),  # the next count printed: on its beat
+    (COUNT, 0.2, "repeat", "repeat"),
+    (("Still.",), 2.0, "pause", "pause"),
+    ((PAUSED_SAY,), 3.0, "go on", "resume"),
+    (("Circles.",), 3.1, "next", "next"),  # on the beat of the step's first count
+    (COUNT, 1.0, "stop", "stop"),  # in the last step, between two beats
+    ((SAY_STOP_AGAIN,), 2.3, "stop", "stop"),  # once the question is over
 ]
 TRY, TRIES = 2.6, 3
 ANSWERS = {"where": "Sweep.", "repeat": "Sweep.", "pause": PAUSED_SAY, "resume": RESUMING_SAY,
@@ -103,6 +107,7 @@ class Output:
         self.lines: list[str] = []
         self.seen = 0
         self.more = threading.Event()
+        self.read = threading.Event()  # to the end
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -110,8 +115,9 @@ class Output:
         for line in self.proc.stdout:
             self.lines.append(line.strip())
             self.more.set()
+        self.read.set()
 
-    def wait_for(self, ending: str, timeout: float) -> bool:
+    def wait_for(self, ending: str | tuple[str, ...], timeout: float) -> bool:
         """A line ending so, printed after the last one waited for."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -159,6 +165,7 @@ def test_spoken_commands_are_obeyed_and_answered(tmp_path: Path,
     try:
         tries = speak_script(out, env)
         proc.wait(timeout=30)
+        out.read.wait(10)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -169,7 +176,7 @@ def test_spoken_commands_are_obeyed_and_answered(tmp_path: Path,
     heard = [r for r in map(json.loads, log.read_text().splitlines()) if "command" in r]
     said = [r["command"] for r in heard]
     assert said == ["where", "repeat", "pause", "resume", "next", "stop", "stop"], out.lines
-    assert STOPPED_SAY in out.lines
+    assert STOPPED_SAY in out.lines, out.lines[-12:]
     for row in heard[:-1]:
         assert row["answer"].startswith(ANSWERS[row["command"]]), row
         t = row["at"]

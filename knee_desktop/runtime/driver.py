@@ -219,13 +219,14 @@ class SessionDriver(QObject):
         self._play_in_a_row([(p, "say") for p in parts])
         return " ".join(parts)
 
-    def request_stop(self, confirm: str = CONFIRM_STOP) -> bool:
-        """Esc: the first press asks (spoken, ``confirm``), a second one within a few
+    def request_stop(self, confirm: str = CONFIRM_STOP,
+                     within: float = STOP_CONFIRM_SECONDS) -> bool:
+        """Esc: the first press asks (spoken, ``confirm``), a second one within ``within``
         seconds stops. Returns True if the session stopped."""
         if not self.active:
             return False
         now = self.clock.now()
-        if self._stop_armed_at is not None and now - self._stop_armed_at <= STOP_CONFIRM_SECONDS:
+        if self._stop_armed_at is not None and now - self._stop_armed_at <= within:
             self.stop()
             return True
         self._stop_armed_at = now

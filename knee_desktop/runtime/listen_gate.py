@@ -79,11 +79,18 @@ class Gate:
                 and (d.after <= ASIDE_DB or self.app_sounds(end + ASIDE[0], end + ASIDE[1])))
 
     def admit(self, detection: Detection, start: float, end: float) -> bool:
+        return self.why_not(detection, start, end) is None
+
+    def why_not(self, detection: Detection, start: float, end: float) -> str | None:
+        """None: a command the user said; else why it is not taken (for the log)."""
         while self.windows and self.windows[0].end < start - KEEP:
             self.windows.pop(0)  # long heard: no detection can overlap it any more
-        blocked = self.blocking(detection, start, end) is not None
-        self.dropped += blocked
-        if not blocked and not self.isolated(detection, start, end):
+        own = self.blocking(detection, start, end)
+        if own is not None:
+            self.dropped += 1
+            return f"the app's own voice ({own.text!r})"
+        if not self.isolated(detection, start, end):
             self.amid_speech += 1
-            return False
-        return not blocked
+            return (f"not said on its own (before {detection.before:+.0f} dB, after "
+                    f"{detection.after:+.0f} dB)")
+        return None

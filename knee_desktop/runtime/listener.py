@@ -106,13 +106,14 @@ class Listener(QObject):
         elif "command" in row:
             d = Detection(row["command"], row.get("phrase", ""), row["start"], row["end"],
                           row.get("before", 0.0), row.get("after", 0.0))
-            if self.gate.admit(d, d.start, d.end):
+            why_not = self.gate.why_not(d, d.start, d.end)
+            if why_not is None:
                 self.last = d
                 log.info("heard %r (%.2f-%.2f s, recognised %.0f ms after its end)",
                          d.phrase, d.start, d.end, 1000 * (row.get("at", d.end) - d.end))
                 self.heard.emit(d.command)
             else:
-                log.info("ignored %r: the app's own voice, or not said on its own", d.phrase)
+                log.info("ignored %r: %s", d.phrase, why_not)
 
     def _finished(self) -> None:
         proc, self._proc = self._proc, None

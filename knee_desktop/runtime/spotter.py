@@ -50,6 +50,9 @@ ASIDE = (0.05, 0.30)  # seconds before the words' start and after their end that
 STRETCH = 0.30  # the words' sound may reach this far past the recogniser's edges
 LOUD_DB = 12.0  # above the noise floor: sound (the gate's ASIDE_DB is the same)
 FLOOR_SECONDS = 10.0  # the noise floor: the quietest fifth of the 10 ms frames over this long
+# ...but never below -60 dBFS (30 dB on this scale): an input of exact digital silence (a
+# virtual microphone, a muted one) would make any faint tail "loud".
+LEAST_FLOOR = 30.0
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,7 @@ class Levels:
 
     def floor(self) -> float:
         recent = sorted(self.db[-int(FLOOR_SECONDS / FRAME):])
-        return recent[len(recent) // 5] if recent else 0.0
+        return max(LEAST_FLOOR, recent[len(recent) // 5] if recent else 0.0)
 
     def edge(self, t: float, direction: int, limit: float) -> float:
         """From ``t``, the time sound stops going ``direction`` (+1 later, -1 earlier),

@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 
 INTRO = ("Listening for spoken commands: say pause, go on, where am I, repeat, next or stop. "
          "What the microphone hears stays on this computer and is never saved.")
+# A second "stop" within this long stops: the question takes ~1.6 s to say, the answer
+# must wait for it to end (the gate), and one more try should fit.
+SPOKEN_STOP_SECONDS = 8.0
 SPOKEN = ("pause", "go on", "resume", "where am I", "repeat", "next", "stop", "start")
 
 
@@ -65,7 +68,8 @@ class VoiceCommands(QObject):
             "where": d.where_am_i if state is not None else None,
             "repeat": d.repeat if state is not None else None,
             "next": d.skip if state is not None else None,
-            "stop": (lambda: d.request_stop(SAY_STOP_AGAIN)) if state is not None else None,
+            "stop": ((lambda: d.request_stop(SAY_STOP_AGAIN, SPOKEN_STOP_SECONDS))
+                     if state is not None else None),
             "start": self.start_session if state is None and not d.ending else None,
         }.get(command)
         if action is None:
