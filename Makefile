@@ -72,7 +72,7 @@ icons: $(STAMP)
 # how long it takes.
 .PHONY: bench-cues bench-cues-quick bench-history bench-window screenshots bench-prompts
 .PHONY: bench-server-restart bench-recorder bench-fuzz-inputs bench-fuzz-history
-.PHONY: bench-screen-figures bench-startup bench-intelligibility bench-a11y
+.PHONY: bench-screen-figures bench-startup bench-intelligibility bench-a11y bench-listen
 # Cue timing, heard vs due, for the app and a naive pyttsx3 loop: a full two-leg session
 # (about 8 minutes each, so ~17 minutes per server). bench-cues-quick: a short one-leg
 # session. On a private PulseAudio and a private PipeWire, printed side by side;
@@ -116,6 +116,10 @@ bench-screen-figures: $(STAMP)
 
 bench-startup: $(STAMP)
 	$(PY) -m bench.startup
+
+# Spoken commands: detection, false accepts (offline), latency, CPU, cue timing (--live).
+bench-listen: $(STAMP)
+	$(PY) -m bench.listen --live
 
 bench-intelligibility: $(STAMP)
 	$(PY) -m bench.intelligibility
