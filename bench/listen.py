@@ -84,7 +84,8 @@ def detection(thresholds: dict[str, float] | None) -> None:
             row += f"   {total:3.0f} % ({per[0]:3.0f} /{per[1]:4.0f} /{per[2]:4.0f})"
         print(row)
     print(f"   taken for another command: {dict(wrong) or 'never'}")
-    print("   (on a beat, pause and go on are dropped by design: a count can sound like them)")
+    print("   (on a beat, pause, go on and stop are dropped by design: a count can sound "
+          "like them)")
 
 
 def false_own(thresholds: dict[str, float] | None) -> None:

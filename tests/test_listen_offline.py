@@ -60,10 +60,12 @@ def test_the_gate() -> None:
 def test_words_amid_running_speech_are_not_commands() -> None:
     gate = Gate()
     gate.heard("Three.", "rep", 20.0, 20.5)
-    alone = Detection("next", "next", 0, 0, before=2.0, after=1.0)
-    amid = Detection("next", "next", 0, 0, before=2.0, after=25.0)  # more words follow
+    alone = Detection("next", "next", 0, 0, before=2.0, after=1.0, level=30.0)
+    amid = Detection("next", "next", 0, 0, before=2.0, after=25.0, level=30.0)  # words follow
+    tail = Detection("next", "next", 0, 0, before=2.0, after=25.0, level=45.0)  # its own "t"
     assert gate.admit(alone, 10.0, 10.4)
     assert not gate.admit(amid, 10.0, 10.4) and gate.amid_speech == 1
+    assert gate.admit(tail, 10.0, 10.4)  # 20 dB under the words: not another word
     assert gate.admit(amid, 19.3, 19.7)  # what follows is the app's count: still alone
 
 

@@ -32,6 +32,9 @@ COUNT_HEARD_AS = frozenset({"pause", "resume", "stop"})
 # this many dB of the noise floor, unless what sounded there was the app's own voice.
 # Words picked out of running speech (a radio, a visitor) fail it (bench/listen.py).
 ASIDE_DB = LOUD_DB
+# ...and within this many dB of the words themselves: another word is about as loud as the
+# command, the tail of the command's own last sound (its "s", "t") is much softer.
+WORDS_DB = 15.0
 
 
 @dataclass(frozen=True)
@@ -75,8 +78,11 @@ class Gate:
 
     def isolated(self, d: Detection, start: float, end: float) -> bool:
         """Said on its own: quiet (or only the app) just before and just after."""
-        return ((d.before <= ASIDE_DB or self.app_sounds(start - ASIDE[1], start - ASIDE[0]))
-                and (d.after <= ASIDE_DB or self.app_sounds(end + ASIDE[0], end + ASIDE[1])))
+        def quiet(aside: float) -> bool:
+            return aside <= ASIDE_DB or aside < d.level - WORDS_DB
+
+        return ((quiet(d.before) or self.app_sounds(start - ASIDE[1], start - ASIDE[0]))
+                and (quiet(d.after) or self.app_sounds(end + ASIDE[0], end + ASIDE[1])))
 
     def admit(self, detection: Detection, start: float, end: float) -> bool:
         return self.why_not(detection, start, end) is None
@@ -92,5 +98,5 @@ class Gate:
         if not self.isolated(detection, start, end):
             self.amid_speech += 1
             return (f"not said on its own (before {detection.before:+.0f} dB, after "
-                    f"{detection.after:+.0f} dB)")
+                    f"{detection.after:+.0f} dB, the words {detection.level:+.0f} dB)")
         return None

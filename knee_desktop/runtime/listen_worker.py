@@ -90,6 +90,7 @@ def listen(spotter: Spotter, proc: subprocess.Popen[bytes], modes: Modes) -> int
         for d in spotter.feed(data):  # its times count from sample 0
             emit(command=d.command, phrase=d.phrase, start=round(t0 + d.start, 4),
                  end=round(t0 + d.end, 4), before=round(d.before, 1), after=round(d.after, 1),
+                 level=round(d.level, 1),
                  at=round(time.monotonic(), 4))
 
 

@@ -105,7 +105,8 @@ class Listener(QObject):
             self._unavailable(str(row["error"]))
         elif "command" in row:
             d = Detection(row["command"], row.get("phrase", ""), row["start"], row["end"],
-                          row.get("before", 0.0), row.get("after", 0.0))
+                          row.get("before", 0.0), row.get("after", 0.0),
+                          row.get("level", 0.0))
             why_not = self.gate.why_not(d, d.start, d.end)
             if why_not is None:
                 self.last = d

@@ -65,6 +65,7 @@ class Detection:
     # floor: a command is said on its own, words in running speech are not (the gate).
     before: float = 0.0
     after: float = 0.0
+    level: float = 0.0  # the words' own loudness, the same way (0: unknown)
 
 
 def _decoder_class() -> Any:
@@ -139,7 +140,8 @@ class Spotter:
         start = lv.edge(d.start, -1, STRETCH)
         end = lv.edge(d.end, +1, STRETCH)
         return replace(d, before=lv.above_floor(start - ASIDE[1], start - ASIDE[0]),
-                       after=lv.above_floor(end + ASIDE[0], end + ASIDE[1]))
+                       after=lv.above_floor(end + ASIDE[0], end + ASIDE[1]),
+                       level=lv.above_floor(d.start, d.end))
 
     def _detections(self) -> list[Detection]:
         base = self._utt_start / RATE
