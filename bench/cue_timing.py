@@ -13,6 +13,8 @@ its time, measured alike.
     python -m bench.cue_timing            # a full two-leg session on both servers
     python -m bench.cue_timing --quick    # a short one, for development
     python -m bench.cue_timing --server pipewire   # one server only
+    python -m bench.cue_timing --quick --server pulseaudio --voice "" \
+        --voice festival:cmu_us_slt_arctic_hts      # espeak and festival in the same run
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bench.labs.pipewire import PrivatePipeWire
 from bench.labs.pulse import MonitorRecorder, PrivatePulse, Recording
@@ -153,7 +155,7 @@ def run_naive(pulse: PrivatePulse | PrivatePipeWire, env: dict[str, str],
     return recording, rows
 
 
-def played_clips(args: list[str]) -> SpeechCache:
+def played_clips(args: list[str], voice: str = "") -> SpeechCache:
     """The clips the app played: planned as it planned them (the fit may have raised the
     rate), from the cache it filled."""
     from knee_desktop.cli.main import build_parser
@@ -164,7 +166,7 @@ def played_clips(args: list[str]) -> SpeechCache:
     from knee_desktop.speech.render import SpeechCache
 
     parsed = build_parser().parse_args(["run", "windshield-wiper", *args])
-    saved = UserSettings()
+    saved = UserSettings(voice=voice)
     planned = session_timeline(load_catalog().get("windshield-wiper"),
                                settings_from_args(parsed, saved.to_plan_settings()), saved)
     if not isinstance(planned.source, SpeechCache):
@@ -187,78 +189,97 @@ ServerResult = tuple[dict[str, float], list[str], dict[str, float]]  # stats, mi
 
 
 def bench_server(kind: str, opts: argparse.Namespace, work: Path
-                 ) -> ServerResult:
-    """The app (and the naive loop) on one private sound server: its stats, cues missed,
-    and the perceived rhythm of the counts."""
-    settings = QUICK if opts.quick else []
+                 ) -> dict[str, ServerResult]:
+    """The app with each voice (and the naive loop) on one private sound server: for each,
+    its stats, cues missed, and the perceived rhythm of the counts."""
     work.mkdir(parents=True, exist_ok=True)
     server = SERVERS[kind](("test",)).start()
     load = os.getloadavg()
     print(f"\n##### {kind}: private server pid {server.pid}; load average {load[0]:.2f} "
           f"{load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores (shared machine)")
+    results: dict[str, ServerResult] = {}
     try:
         env = server.env()
         env["XDG_CACHE_HOME"] = str(work.parent / "cache")  # cold for the first server
-        env["XDG_CONFIG_HOME"] = str(work / "config")  # the default settings, not the user's
         env["PYTHONPATH"] = str(REPO)
-        log = work / "cues.jsonl"
-        t0 = time.monotonic()
-        app_rec = run_app(server, env, settings, log, work / "app.log")
-        rows = [json.loads(line) for line in log.read_text().splitlines()]
-        print(f"app session: {time.monotonic() - t0:.0f} s wall, {len(rows)} cues logged")
-        measured = [line for line in (work / "app.log").read_text().splitlines()
-                    if "output latency" in line]
-        if measured:
-            print(f"   app log: {measured[-1].strip()}")
-
-        os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
-        cache = played_clips(settings)
-        spoken = [r for r in rows if r["text"]]
-        cache.prepare([r["text"] for r in spoken])
-        cues = []
-        for r in spoken:
-            clip = cache.clip(r["text"])
-            first = clip.first_sound(THRESHOLD) or 0
-            cues.append((r["due"], r["text"], first / 22050))
-        app = find_onsets(app_rec, cues, f"app on {kind} (pre-rendered clips, one QAudioSink)")
-        predicted = [(r["heard"] - r["due"]) * 1000 for r in spoken if r.get("heard")]
-        app_stats = _print(app, app_rec.ppm, app_rec.align_spread, opts.verbose)
-        if app_rec.offsets:  # a stepped timeline: the sink's own clock lost time
-            lost = (app_rec.offsets[-1][1] - app_rec.offsets[0][1]) * 1000
-            steps = sum(1 for a, b in itertools.pairwise(app_rec.offsets)
-                        if b[1] - a[1] > 0.001)
-            print(f"   (the sink's clock lost {lost:.0f} ms in {steps} steps over the session: "
-                  "graph cycles the server missed; every stream plays that much later)")
-        if predicted:
-            print(f"   (the player's own prediction of heard - due: median "
-                  f"{statistics.median(predicted):.2f} ms)")
-        used = re.search(r"output latency ([\d.]+) ms", measured[-1]) if measured else None
-        if used and app.latencies:
-            ms = float(used.group(1))
-            true = ms + statistics.median(app.latencies)
-            print(f"   output latency: the app used {ms:.1f} ms, the recording says "
-                  f"{true:.1f} ms (used - true {ms - true:+.1f} ms)")
-        rhythm = print_sets(perceived_sets(app_rec, spoken, app.starts,
-                                           {t: cache.centre(t) for t in cache_texts(spoken)}),
-                            opts.verbose)
-        if kind == "pipewire":
-            overflows = server.log("pipewire-pulse").count("OVERFLOW")
-            print(f"   pipewire-pulse OVERFLOW warnings: {overflows}")
-
-        if not opts.no_naive:
-            events = [(r["t"], r["text"]) for r in spoken]
-            t0 = time.monotonic()
-            naive_rec, naive_rows = run_naive(server, env, events)
-            print(f"\nnaive loop: {time.monotonic() - t0:.0f} s wall, {len(naive_rows)} cues")
-            ncues = [(float(str(r["due"])), str(r["text"]), 0.0) for r in naive_rows
-                     if "due" in r]
-            naive = find_onsets(naive_rec, ncues, "naive loop (pyttsx3 say() + runAndWait())")
-            _print(naive, naive_rec.ppm, naive_rec.align_spread, opts.verbose)
-        return app_stats, app.missed, rhythm
+        voices = opts.voice or [""]
+        for k, voice in enumerate(voices):
+            name = kind if len(voices) == 1 else f"{kind} {voice or 'espeak'}"[:13]
+            results[name] = bench_voice(kind, server, env, opts, work / f"voice{k}", voice,
+                                        with_naive=k == 0)
+        return results
     finally:
         pid = server.pid
         server.stop()
         print(f"stopped {kind} pid {pid}; files in {work}")
+
+
+def bench_voice(kind: str, server: Any, env: dict[str, str],
+                opts: argparse.Namespace, work: Path, voice: str, with_naive: bool
+                ) -> ServerResult:
+    """One session of the app with ``voice`` ("" = the default), measured."""
+    from bench.engines import write_settings
+
+    settings = QUICK if opts.quick else []
+    work.mkdir(parents=True, exist_ok=True)
+    env = dict(env, XDG_CONFIG_HOME=str(work / "config"))  # not the user's settings
+    write_settings(voice, work / "config" / "knee-desktop" / "settings.toml")
+    print(f"\n=== voice: {voice or 'the default (espeak-ng)'}")
+    log = work / "cues.jsonl"
+    t0 = time.monotonic()
+    app_rec = run_app(server, env, settings, log, work / "app.log")
+    rows = [json.loads(line) for line in log.read_text().splitlines()]
+    print(f"app session: {time.monotonic() - t0:.0f} s wall (clips rendered first), "
+          f"{len(rows)} cues logged")
+    measured = [line for line in (work / "app.log").read_text().splitlines()
+                if "output latency" in line]
+    if measured:
+        print(f"   app log: {measured[-1].strip()}")
+
+    os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
+    cache = played_clips(settings, voice)
+    spoken = [r for r in rows if r["text"]]
+    cache.prepare([r["text"] for r in spoken])
+    cues = []
+    for r in spoken:
+        clip = cache.clip(r["text"])
+        first = clip.first_sound(THRESHOLD) or 0
+        cues.append((r["due"], r["text"], first / 22050))
+    app = find_onsets(app_rec, cues, f"app on {kind} (pre-rendered clips, one QAudioSink)")
+    predicted = [(r["heard"] - r["due"]) * 1000 for r in spoken if r.get("heard")]
+    app_stats = _print(app, app_rec.ppm, app_rec.align_spread, opts.verbose)
+    if app_rec.offsets:  # a stepped timeline: the sink's own clock lost time
+        lost = (app_rec.offsets[-1][1] - app_rec.offsets[0][1]) * 1000
+        steps = sum(1 for a, b in itertools.pairwise(app_rec.offsets)
+                    if b[1] - a[1] > 0.001)
+        print(f"   (the sink's clock lost {lost:.0f} ms in {steps} steps over the session: "
+              "graph cycles the server missed; every stream plays that much later)")
+    if predicted:
+        print(f"   (the player's own prediction of heard - due: median "
+              f"{statistics.median(predicted):.2f} ms)")
+    used = re.search(r"output latency ([\d.]+) ms", measured[-1]) if measured else None
+    if used and app.latencies:
+        ms = float(used.group(1))
+        true = ms + statistics.median(app.latencies)
+        print(f"   output latency: the app used {ms:.1f} ms, the recording says "
+              f"{true:.1f} ms (used - true {ms - true:+.1f} ms)")
+    rhythm = print_sets(perceived_sets(app_rec, spoken, app.starts,
+                                       {t: cache.centre(t) for t in cache_texts(spoken)}),
+                        opts.verbose)
+    if kind == "pipewire":
+        overflows = server.log("pipewire-pulse").count("OVERFLOW")
+        print(f"   pipewire-pulse OVERFLOW warnings: {overflows}")
+
+    if with_naive and not opts.no_naive:
+        events = [(r["t"], r["text"]) for r in spoken]
+        t0 = time.monotonic()
+        naive_rec, naive_rows = run_naive(server, env, events)
+        print(f"\nnaive loop: {time.monotonic() - t0:.0f} s wall, {len(naive_rows)} cues")
+        ncues = [(float(str(r["due"])), str(r["text"]), 0.0) for r in naive_rows
+                 if "due" in r]
+        naive = find_onsets(naive_rec, ncues, "naive loop (pyttsx3 say() + runAndWait())")
+        _print(naive, naive_rec.ppm, naive_rec.align_spread, opts.verbose)
+    return app_stats, app.missed, rhythm
 
 
 def side_by_side(results: dict[str, ServerResult]) -> bool:
@@ -296,6 +317,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-naive", action="store_true", help="skip the naive pyttsx3 loop")
     ap.add_argument("--verbose", "-v", action="store_true", help="print every cue's latency")
     ap.add_argument("--keep", metavar="DIR", help="keep logs and recordings in DIR")
+    ap.add_argument("--voice", action="append", metavar="ID",
+                    help='a voice setting to run a session with ("" = espeak, '
+                    '"festival:cmu_us_slt_arctic_hts", "piper:FILE.onnx"...); repeat to '
+                    "compare voices in one run, on the same server")
     opts = ap.parse_args(argv)
     # Stop cleanly (daemon stopped by its pid) on Ctrl+C or kill, even when started in the
     # background, where SIGINT comes ignored.
@@ -303,7 +328,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     work = Path(opts.keep or tempfile.mkdtemp(prefix="knee-bench-"))
     kinds = list(SERVERS) if opts.server == "both" else [opts.server]
-    results = {kind: bench_server(kind, opts, work / kind) for kind in kinds}
+    results = {name: result for kind in kinds
+               for name, result in bench_server(kind, opts, work / kind).items()}
     return 0 if side_by_side(results) else 1
 
 

@@ -3,7 +3,10 @@
     .venv/bin/python -m bench.fuzz_inputs [--examples 1000] [--timeout 5]
 
 Areas: routine files (generated, plus the special files of issue 13: a FIFO, a link to
-/dev/zero, a folder, a 2 MiB file), settings files (the same), and session options. Each try
+/dev/zero, a folder, a 2 MiB file), settings files (the same), session options, and issue
+29's: text the command line prints (routine titles, file names, imported sessions), files
+the app writes (over links, FIFOs, devices, folders), and our own history export taken back
+in. A write that changes what it must not, or a session lost on the way, counts as lost. Each try
 ends as accepted, a clear message (one paragraph naming the file), a crash (any other
 exception or a bad message), or a hang (longer than --timeout). For routine files it also
 counts good routines hidden: the shipped routines must still be listed next to the fuzzed
@@ -28,6 +31,15 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from bench.labs.fuzz_hostile import (
+    DataLost,
+    check_export,
+    check_terminal,
+    check_write,
+    export_texts,
+    hostile_text,
+    write_targets,
+)
 from bench.labs.fuzz_strategies import (
     check_options,
     check_routine,
@@ -75,6 +87,9 @@ class Area:
         except Hang:
             self.counts["hangs"] += 1
             self._keep("hang", shown)
+        except DataLost as exc:
+            self.counts["lost"] += 1
+            self._keep(f"lost: {exc}", shown)
         except Exception as exc:  # a crash report in real use
             self.counts["crashes"] += 1
             self._keep(f"{type(exc).__name__}: {str(exc)[:160]}", shown)
@@ -90,7 +105,8 @@ class Area:
         extra = f"  hidden {c['hidden']}" if self.name == "routine files" else ""
         return (f"{self.name:15} tries {c['tries']:5}  accepted {c['accepted']:5}  "
                 f"messages {c['message']:5}  crashes {c['crashes']:3}  hangs {c['hangs']:3}"
-                f"{extra}  (median {ms:.2f} ms, slowest {max(self.times, default=0):.2f} s)")
+                f"  lost {c['lost']:3}{extra}  (median {ms:.2f} ms, "
+                f"slowest {max(self.times, default=0):.2f} s)")
 
 
 def _hidden(folder: Path) -> bool:
@@ -175,21 +191,45 @@ def main() -> int:
 
         options = Area("session options", opts.timeout)
         fuzz(options, option_argv(), check_options, opts.examples)
+        hostile = _hostile_areas(root, opts.examples, opts.timeout)
 
     reproductions()
-    for area in (routines, prefs, options):
+    areas = (routines, prefs, options, *hostile)
+    for area in areas:
         print(area.line())
         for example in area.examples:
             print(f"    {example}")
-    bad = sum(a.counts["crashes"] + a.counts["hangs"] + a.counts["hidden"]
-              for a in (routines, prefs, options))
+    bad = sum(a.counts["crashes"] + a.counts["hangs"] + a.counts["hidden"] + a.counts["lost"]
+              for a in areas)
     return 1 if bad else 0
+
+
+def _hostile_areas(root: Path, examples: int, timeout: float) -> tuple[Area, ...]:
+    """Issue 29's areas: printed text, written files, the export round trip (a tenth of
+    the examples for the two that run commands or a history each try)."""
+    user = paths.user_routines_dir()
+    user.mkdir(parents=True, exist_ok=True)
+    printed = Area("printed text", timeout)
+    fuzz(printed, st.tuples(hostile_text(), hostile_text()),
+         lambda v: check_terminal(v[0], v[1], user), max(10, examples // 10))
+    writes_dir = root / "writes"
+    writes_dir.mkdir()
+    writes = Area("file writes", timeout)
+    fuzz(writes, write_targets(), lambda t: check_write(*t, writes_dir), examples)
+    exports_dir = root / "exports"
+    exports_dir.mkdir()
+    exports = Area("export trips", timeout)
+    fuzz(exports, export_texts(), lambda t: check_export(t, exports_dir),
+         max(10, examples // 10))
+    return printed, writes, exports
 
 
 def reproductions(repeat: int = 11) -> None:
     """Median time to a message for issue 13's slow routine files (before: 30 s and ~3 GB
-    for the format spec; a hang or a crash for the others), and for the slowest 1 MiB file
-    we know (a quarter of a million numbers: tomllib's own time)."""
+    for the format spec; a hang or a crash for the others), for the 1 MiB file of a quarter
+    of a million numbers (before issue 29's value budget: tomllib's own ~1 s), and for issue
+    29's parse bombs (before: ≥ 10 s for 30k digit parts, a hang for 250k, 3,000 steps
+    rendered ~6,000 phrases in `routines`)."""
     from bench.labs.routines import GOOD
     from knee_desktop.common.errors import RoutineError
     from knee_desktop.routine.loader import parse_routine
@@ -200,6 +240,11 @@ def reproductions(repeat: int = 11) -> None:
         "5,000-digit integer": "a = " + "9" * 5000,
         "100k dotted keys": "a" + ".a" * 100_000 + " = 1",
         "1 MiB of numbers": "a = [" + "1.5," * (1 << 18) + "]",
+        # issue 29: past the old shape check (before: ≥ 10 s, a hang, 6,000 phrases)
+        "30k digit key parts": "1" + ".2" * 30_000 + " = 1",
+        "250k digit key parts": "1" + ".2" * 250_000 + " = 1",
+        "3,000 steps": GOOD + '\n[[steps]]\ntype = "say"\nsay = "x"\n' * 3000,
+        "10k tables": "".join(f"[t{i}]\n" for i in range(10_000)),
     }
     for name, text in cases.items():
         times = []

@@ -1,20 +1,23 @@
 """CPU of the whole app during a running session and at idle, and launch-to-window time.
 
 Runs the real window under its own Xvfb (xcb platform), in child processes:
-- launch: from process start to the window exposed on screen (median of 5);
+- launch: from process start to the window exposed on screen (median of 5), beside a bare
+  PySide6 window (a QMainWindow with one label) launched the same way in the same run;
 - running: a real session on the monotonic clock, sweeping, measured from
   /proc/self/stat (utime + stime, all threads) over 5-second slices (median and total),
   once with a silent voice and once with the real voice (pre-rendered speech and its
   continuous audio stream) playing into a private PulseAudio null sink;
 - idle: the window open with no session (no timer runs).
+Each child also prints its peak RSS (``ru_maxrss``).
 
-    python -m bench.window [--seconds 25]
+    python -m bench.window [--seconds 25] [--runs 1] [--launches 5]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -32,13 +35,38 @@ def cpu_seconds(pid: str = "self") -> float:
     return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
 
 
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 # ---- children (inside Xvfb) -------------------------------------------------------------------
+def bare(started: float) -> int:
+    """The baseline: a bare PySide6 window, shown and exposed."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("Hello"))
+    window.resize(1120, 640)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    print(f"launch {time.monotonic() - started:.4f} rss={peak_rss_mib():.0f} "
+          f"cpu={cpu_seconds():.4f}", flush=True)
+    window.close()
+    del app
+    return 0
+
+
 def child(mode: str, seconds: float, started: float, real_voice: bool = False) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtTest import QTest
 
     from knee_desktop.routine.loader import load_catalog
-    from knee_desktop.runtime.voice_base import SilentVoice
+    try:
+        from knee_desktop.runtime.voice_base import SilentVoice
+    except ImportError:  # before issue 23 moved it: lets this measure an older tree
+        from knee_desktop.speech.base import SilentVoice  # type: ignore[no-redef]
     from knee_desktop.ui.app.launch import make_app
     from knee_desktop.ui.session.main_window import MainWindow
 
@@ -71,7 +99,8 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
     window.show()
     QTest.qWaitForWindowExposed(window)
     if mode == "launch":
-        print(f"launch {time.monotonic() - started:.4f}", flush=True)
+        print(f"launch {time.monotonic() - started:.4f} rss={peak_rss_mib():.0f} "
+          f"cpu={cpu_seconds():.4f}", flush=True)
         window.close()
         return 0
     if mode == "running":
@@ -85,6 +114,9 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
         now, cpu, paints = time.monotonic(), cpu_seconds(), window.session_view.diagram.paints
         marks.append((now, cpu, paints))
         if now - marks[0][0] >= warmup + seconds:
+            # quit() closes the windows: a running session would ask "Stop the session?"
+            # in a modal box no one answers (the run hung until its time-out)
+            window.driver.close()
             app.quit()
 
     timer = QTimer()
@@ -102,9 +134,21 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
     fps = (end[2] - base[2]) / (end[0] - base[0])
     per_frame = painting[0] / max(1, window.session_view.diagram.paints) * 1000
     print(f"{mode} median={statistics.median(slices) * 100:.2f}% total={total * 100:.2f}% "
-          f"frames={fps:.1f}/s paint={per_frame:.2f} ms/frame", flush=True)
+          f"frames={fps:.1f}/s paint={per_frame:.2f} ms/frame peak RSS={peak_rss_mib():.0f} MiB",
+          flush=True)
     window.close()
     return 0
+
+
+def compile_package() -> None:
+    """Compile the package's bytecode first, as an installed app has it (pip compiles
+    on install, as it did PySide6's): where PYTHONDONTWRITEBYTECODE is set, every launch
+    compiled all of knee_desktop again (~85 modules), and the launch time measured that."""
+    import compileall
+
+    import knee_desktop
+
+    compileall.compile_dir(str(Path(knee_desktop.__file__).parent), quiet=1)
 
 
 def run_child(display: str, *args: str, env_extra: dict[str, str] | None = None) -> str:
@@ -122,30 +166,54 @@ def run_child(display: str, *args: str, env_extra: dict[str, str] | None = None)
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=25.0)
-    parser.add_argument("--child", choices=("launch", "running", "idle"))
+    parser.add_argument("--runs", type=int, default=1, help="runs of each running session")
+    parser.add_argument("--launches", type=int, default=5, help="launches of each window")
+    parser.add_argument("--child", choices=("launch", "bare", "running", "idle"))
     parser.add_argument("--started", type=float, default=0.0)
     parser.add_argument("--real-voice", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child == "bare":
+        return bare(args.started)
     if args.child:
         return child(args.child, args.seconds, args.started, args.real_voice)
+    compile_package()
     xvfb, display = start_xvfb()
     try:
-        launches = [float(run_child(display, "launch").split()[1]) for _ in range(5)]
-        print(f"launch to window shown: median {statistics.median(launches) * 1000:.0f} ms "
-              f"(runs: {', '.join(f'{x * 1000:.0f}' for x in launches)})")
+        launches: dict[str, list[float]] = {"bare": [], "launch": []}
+        rss: dict[str, list[float]] = {"bare": [], "launch": []}
+        cpu: dict[str, list[float]] = {"bare": [], "launch": []}
+        for _ in range(args.launches):  # interleaved: a busier machine weighs on both alike
+            for kind in launches:
+                _, seconds, peak, used = run_child(display, kind).split()
+                launches[kind].append(float(seconds))
+                rss[kind].append(float(peak.split("=")[1]))
+                cpu[kind].append(float(used.split("=")[1]))
+        for kind, runs in launches.items():
+            name = "bare PySide6 window" if kind == "bare" else "the app's window  "
+            print(f"launch to window shown, {name}: median "
+                  f"{statistics.median(runs) * 1000:.0f} ms "
+                  f"(runs: {', '.join(f'{x * 1000:.0f}' for x in runs)}), CPU "
+                  f"{statistics.median(cpu[kind]) * 1000:.0f} ms, "
+                  f"peak RSS {statistics.median(rss[kind]):.0f} MiB")
+        ratio = statistics.median(launches["launch"]) / statistics.median(launches["bare"])
+        used = statistics.median(cpu["launch"]) / statistics.median(cpu["bare"])
+        print(f"  app / bare: {ratio:.2f}× wall, {used:.2f}× CPU (the CPU a launch used, "
+              "which other processes on the machine disturb less)")
         x0 = cpu_seconds(str(xvfb.pid))
         t0 = time.monotonic()
-        print("session running:", run_child(display, "running", "--seconds",
-                                            str(args.seconds)))
+        for _ in range(args.runs):
+            print("session running:", run_child(display, "running", "--seconds",
+                                                str(args.seconds)))
         print(f"  (Xvfb itself meanwhile: "
               f"{(cpu_seconds(str(xvfb.pid)) - x0) / (time.monotonic() - t0) * 100:.2f}%)")
         from bench.labs.pulse import PrivatePulse
 
         pulse = PrivatePulse(("test",)).start()
         try:
-            print("session running, real voice:", run_child(
-                display, "running", "--real-voice", "--seconds", str(args.seconds),
-                env_extra=pulse.env({})))
+            for _ in range(args.runs):
+                print("session running, real voice:", run_child(
+                    display, "running", "--real-voice", "--seconds", str(args.seconds),
+                    env_extra=pulse.env({})))
         finally:
             pulse.stop()
         print("idle window:    ", run_child(display, "idle", "--seconds",

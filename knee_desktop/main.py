@@ -12,6 +12,9 @@ from knee_desktop.prefs.launch import LaunchOptions
 
 def open_window(options: LaunchOptions,
                 parse_launch: Callable[[Sequence[str]], LaunchOptions | None]) -> int:
+    from knee_desktop.common.desktop_probe import start_bus_probe
+
+    start_bus_probe()  # asks the session bus while Qt is imported
     from knee_desktop.ui.app.launch import run_app  # Qt only when the window opens
 
     return run_app(options, parse_launch)

@@ -89,7 +89,7 @@ def test_a_real_process_never_shows_a_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.strip() == (
         f'knee-desktop: {bad}, line 4: field "defaults.pause_seconds": expected seconds, '
-        "more than 0 and at most 3600 (an hour), got 0")
+        "at least 1 and at most 3600 (an hour), got 0")
     proc = subprocess.run([sys.executable, "-m", "knee_desktop", "plan", "windshield-wiper",
                            "--leg", "middle"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "invalid choice: 'middle'" in proc.stderr

@@ -114,15 +114,16 @@ def test_a_full_disk_leaves_nothing_behind(tmp_path: Path, tiny: Path) -> None:
     assert not out.exists() and _leftovers(tmp_path) == []
 
 
-@pytest.mark.parametrize("where", ["missing/folder/cues.jsonl", "."])
+@pytest.mark.parametrize(("where", "said"), [("missing/folder/cues.jsonl", ": cannot be written"),
+                                           (".", " is a folder, not a regular file")])
 def test_a_bad_cue_log_path_is_a_message_before_the_session(tmp_path: Path, tiny: Path,
-                                                             where: str) -> None:
+                                                             where: str, said: str) -> None:
     target = tmp_path / where
     proc = subprocess.run([sys.executable, "-m", "knee_desktop", "run", str(tiny), "--silent",
                            "--quiet", "--cue-log", str(target)], capture_output=True,
                           text=True, timeout=120, env=dict(os.environ), check=False)
     assert proc.returncode == 2, proc.stderr
-    assert f"--cue-log {target}: cannot be written" in proc.stderr
+    assert f"--cue-log {target}{said}" in proc.stderr
     assert "Traceback" not in proc.stderr and "went wrong" not in proc.stderr
 
 

@@ -8,6 +8,7 @@ from knee_desktop.cli.main import parse_launch
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.plan.words import number_words
 from knee_desktop.session.engine import State
+from knee_desktop.ui.session.controller import MOTION_FPS, RING_FRAME
 from tests.window_steps import coarse_frames, go_to, key, walk_to
 
 PAUSED = "Paused. Press space to go on."
@@ -69,7 +70,7 @@ def test_the_finish_screen_says_finished_once(window, timers):
     assert words.count("finish") + words.count("the end of") == 1, words
 
 
-def test_frames_at_display_rate_only_while_something_moves(window, timers):
+def test_frames_only_while_something_moves_and_as_often_as_it_needs(window, timers):
     window.start_session()
     ctl = window.controller
 
@@ -83,9 +84,14 @@ def test_frames_at_display_rate_only_while_something_moves(window, timers):
     rep = next(e for e in window.timeline.events if e.kind == "rep")
     walk_to(window, timers, rep.t - 0.3)
     assert 0 < next_frame() <= ctl.frame_seconds + 1e-9  # the foot moves: every frame
+    assert ctl.frame_seconds >= 1 / MOTION_FPS - 1e-3  # 25 a second: what the motion needs
     still = next(e for e in window.timeline.events if e.kind == "still")
-    walk_to(window, timers, still.t + 1.0)
-    assert 0 < next_frame() <= ctl.frame_seconds + 1e-9  # the ring counts down
+    walk_to(window, timers, still.t + 1.5)
+    # the ring counts down: ten frames a second are enough for it (not 25), and its
+    # seconds change on time: a frame falls on the next whole second of the hold
+    assert ctl.frame_seconds < next_frame() <= RING_FRAME + 1e-9
+    walk_to(window, timers, still.t + 1.95)
+    assert 0 < next_frame() <= 0.055 + 1e-6
     window.driver.toggle_pause()
     assert not ctl.animating  # paused: no timer
 

@@ -8,7 +8,7 @@ import pytest
 from knee_desktop.runtime.preview import VoicePreview
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.runtime.voice import VoiceChoice
-from tests.fakes import LATENCY, FakeVoice
+from tests.fakes import LATENCY, SECONDS, FakeVoice
 
 
 @pytest.fixture
@@ -60,3 +60,28 @@ def test_a_late_timer_hands_out_every_count_already_due(rig) -> None:  # type: i
     preview("One. Two. Three.", "", 200, 1.0)
     timers.stall(3.2)
     assert [e[1] for e in voices[0].log if e[0] == "play"] == ["One.", "Two.", "Three."]
+
+
+def test_a_sentence_is_heard_whole_before_the_counts(qapp) -> None:  # type: ignore[no-untyped-def]
+    """The sample is a real instruction, longer than a beat: the next phrase waits for it
+    (and a short gap), so no two phrases are ever heard at once."""
+    from knee_desktop.runtime.preview import GAP, SAMPLE
+
+    timers = FakeTimers()
+    voices: list[FakeVoice] = []
+
+    def choose(settings: object, output: object) -> VoiceChoice:
+        voices.append(FakeVoice(timers))
+        return VoiceChoice(voices[-1], [])
+
+    preview = VoicePreview(lambda: 0.5, lambda _m: None, timers=timers, choose=choose)
+    assert SAMPLE.startswith("Your left foot is a windshield wiper.")
+    assert SAMPLE.endswith("One. Two. Three. Four.")
+    start = timers.clock.now()
+    preview("A whole sentence. One. Two.", "", 200, 1.0)
+    timers.advance(10.0)
+    plays = [e for e in voices[0].log if e[0] == "play"]
+    assert [p[1] for p in plays] == ["A whole sentence.", "One.", "Two."]
+    step = SECONDS + GAP  # each fake phrase lasts SECONDS, longer than the 0.5 s tempo
+    assert [p[2] for p in plays] == pytest.approx(
+        [start + LATENCY + i * step for i in range(3)])

@@ -10,15 +10,20 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from bench.labs import REPO, run_module
-from bench.labs.screens import SCREENS, check, clipped, overlapping, visible_in
+from bench.labs.screens import (
+    SCREENS,
+    check,
+    clipped,
+    overlapping,
+    system_font,
+    visible_in,
+)
 from knee_desktop.ui.theme import PALETTE_NAMES
 
 SIZES = [(640, 480), (1280, 720), (1366, 768), (3840, 2160)]
@@ -40,19 +45,6 @@ def fusion(qapp):
     yield qapp
     qapp.setStyle(style)
     QApplication.setPalette(palette)
-
-
-@contextmanager
-def system_font(app: QApplication, scale: float) -> Iterator[None]:
-    """The whole app's font at ``scale`` times the usual (at least 9 pt) size."""
-    font = app.font()
-    large = app.font()
-    large.setPointSizeF(max(font.pointSizeF(), 9.0) * scale)
-    app.setFont(large)
-    try:
-        yield
-    finally:
-        app.setFont(font)
 
 
 def tab_to(qtbot, start, target) -> None:

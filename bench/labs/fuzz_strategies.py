@@ -34,6 +34,9 @@ HOSTILE_VALUES = (
     "[" * 1000 + "]" * 1000, "[" * 40 + "]" * 40, "{a=" * 40 + "1" + "}" * 40,
     '"' + "a" * 100_000 + '"', "1979-05-27T07:32:00Z", "07:32:00", '[1, "a"]', '["mon", 3]',
     '"\\u0000"', '"\\ud800"', '"é€😀"', "'''\nmulti\n'''",
+    # issue 29: invisible and control-character text, tiny pauses, a poisoned number
+    '"\\u200b"', '"\\u200b\\u2060\\ufeff"', '"\\u001b[31mred"', '"\\u009b2J"', '"a\\rb"',
+    "1e-9", "0.5", "1e308",
 )
 PLACEHOLDER_PIECES = (
     "{", "}", "{{", "}}", "{leg}", "{reps}", "{seconds}", "{n}", "{presses}", "{beta}", "{}",
@@ -44,6 +47,10 @@ HOSTILE_LINES = (
     "[[steps]]", "[defaults]", "[reminder]", 'type = "nap"', "a" + ".a" * 100_000 + " = 1",
     "x" * 5000 + " = 1", 'id = "x\\n"', "schema = 2", "per_leg = true", "steps = 3",
     '[[steps]]\ntype = "say"\nsay = "hi"', "reps = " + "9" * 25, "= = =", "[[[", '"""',
+    # issue 29: parse bombs past the old shape check (digit-only dotted keys, tables, steps)
+    "1" + ".2" * 30_000 + " = 1", "[" + "1." * 40 + "1]", "a = {" + "1." * 40 + "1 = 2}",
+    "".join(f"k.{i} = 1\n" for i in range(5000)), "".join(f"[t{i}]\n" for i in range(400)),
+    '[[steps]]\ntype = "say"\nsay = "hi"\n' * 150, "a = [" + "{}," * 2000 + "]", "\ufeff",
 )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QPalette
@@ -228,3 +230,16 @@ if __name__ == "__main__":  # a child with QT_SCALE_FACTOR set: sizes in device 
         logical = (round(int(w) / scale), round(int(h) / scale))
         out.extend(check(s, logical, pal) for s in SCREENS)
     print(json.dumps(out))
+
+
+@contextmanager
+def system_font(app: QApplication, scale: float) -> Iterator[None]:
+    """The whole app's font at ``scale`` times the usual (at least 9 pt) size."""
+    font = app.font()
+    large = app.font()
+    large.setPointSizeF(max(font.pointSizeF(), 9.0) * scale)
+    app.setFont(large)
+    try:
+        yield
+    finally:
+        app.setFont(font)

@@ -34,9 +34,8 @@ def run(args: argparse.Namespace) -> int:
     store = HistoryStore()
     try:
         if args.import_file is not None:
-            records, total = history_io.load_json(args.import_file, store.uuids())
             try:
-                added, _ = store.import_sessions(records)  # one transaction: all or nothing
+                added, total = history_io.import_into(store, args.import_file)
             except HistoryError as exc:
                 raise HistoryError(f"{exc} Nothing from {args.import_file} was imported; the "
                                    "history is as it was.") from exc

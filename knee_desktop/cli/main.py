@@ -24,9 +24,11 @@ from knee_desktop.cli import (
     voices_cmd,
 )
 from knee_desktop.cli.options import add_session_options, overrides_from_args
-from knee_desktop.common import paths
+from knee_desktop.common import environment, paths
 from knee_desktop.common.errors import KneeError
 from knee_desktop.common.logging_setup import setup_logging
+from knee_desktop.common.plain_text import TerminalFilter
+from knee_desktop.common.safe_write import create_new
 from knee_desktop.prefs.launch import LaunchOptions
 
 log = logging.getLogger("knee_desktop")
@@ -149,20 +151,44 @@ def parse_launch(argv: Sequence[str]) -> LaunchOptions | None:
 OpenWindow = Callable[[LaunchOptions, Callable[[Sequence[str]], LaunchOptions | None]], int]
 
 
+def _machine_output(args: argparse.Namespace) -> bool:
+    """JSON or CSV for another program, not to a terminal: passed on byte for byte (JSON
+    escapes every control character itself)."""
+    machine = bool(getattr(args, "json", False) or getattr(args, "csv", False))
+    try:
+        return machine and not sys.stdout.isatty()
+    except (ValueError, OSError):
+        return machine
+
+
 def main(argv: Sequence[str] | None = None, open_window: OpenWindow | None = None) -> int:
+    notes = environment.prepare()  # closed streams, odd encodings, umask, TZ, folders
     argv = list(sys.argv[1:] if argv is None else argv)
+    real_stdout, real_stderr = sys.stdout, sys.stderr
+    sys.stderr = TerminalFilter(real_stderr)  # every line we print shows as text
+    try:
+        return _main(argv, open_window, notes, real_stdout)
+    finally:
+        sys.stdout, sys.stderr = real_stdout, real_stderr
+
+
+def _main(argv: list[str], open_window: OpenWindow | None, notes: list[str],
+          real_stdout: Any) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     log_path = setup_logging(args.verbose)
     log.debug("knee-desktop %s, argv %s, log %s", __version__, argv, log_path)
+    for note in notes:
+        log.warning("%s", note)
     func = getattr(args, "func", None)
-    real_stdout = sys.stdout
+    shown = real_stdout if _machine_output(args) else TerminalFilter(real_stdout)
     try:
         if func is None:
             if open_window is None:
                 parser.error("no command given (the window opens from knee_desktop.main)")
+            sys.stdout = shown
             return open_window(launch_options(args, argv), parse_launch)
-        sys.stdout = _GuardedOutput(real_stdout)
+        sys.stdout = _GuardedOutput(shown)
         code = int(func(args))
         sys.stdout.flush()  # a full disk is found here, not at exit
         return code
@@ -180,8 +206,6 @@ def main(argv: Sequence[str] | None = None, open_window: OpenWindow | None = Non
         return 0
     except Exception as exc:  # a bug: say so in one paragraph, keep the details in a file
         return _report_bug(exc)
-    finally:
-        sys.stdout = real_stdout
 
 
 def _report_bug(exc: BaseException) -> int:
@@ -193,8 +217,8 @@ def _report_bug(exc: BaseException) -> int:
     try:
         folder = paths.log_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        where = folder / f"crash-{time.strftime('%Y%m%d-%H%M%S')}.txt"
-        where.write_text(detail, encoding="utf-8")
+        where = create_new(folder / f"crash-{time.strftime('%Y%m%d-%H%M%S')}.txt",
+                           detail.encode("utf-8", "backslashreplace"))
     except OSError:
         pass
     print(f"knee-desktop: something went wrong that should not have "

@@ -53,6 +53,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="no sound at all (the only way to run without an audio output)")
     p.add_argument("--cue-log", metavar="FILE", dest="cue_log",
                    help="write every cue as a JSON line (due, played, heard, kind, text)")
+    p.add_argument("--force", action="store_true",
+                   help="replace the --cue-log FILE if it exists (a link, a FIFO or a device "
+                   "is never written)")
     p.add_argument("--quiet", action="store_true", help="do not print the cues")
     p.add_argument("--listen", action="store_true",
                    help="listen for spoken commands: pause, go on, where am I, repeat, next, "
@@ -64,7 +67,9 @@ class RenderingProgress:
     """Rendering progress on stderr: one updating line on a terminal, else two lines."""
 
     def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
+        # Our own words and numbers only: past the terminal filter, which would show the
+        # carriage return that updates the line as text.
+        self.stream = getattr(stream, "inner", stream)
         self.shown = False
         self.tty = stream.isatty()
 
@@ -121,13 +126,12 @@ class CueLog:
     write that fails (a full disk, /dev/full) is said once and logging stops, the session
     goes on."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, force: bool = False) -> None:
+        from knee_desktop.common.safe_write import open_stream
+
         self.path = path
-        try:
-            self.file: IO[str] | None = open(path, "w", encoding="utf-8")  # noqa: SIM115
-        except OSError as exc:
-            raise KneeError(f"--cue-log {path}: cannot be written "
-                            f"({exc.strerror or exc}).") from None
+        # A new file, or with --force a regular file emptied; never a link, FIFO or device.
+        self.file: IO[str] | None = open_stream(path, replace=force, what="--cue-log")
 
     def write(self, cue: Cue, played: float, heard: float | None, **extra: Any) -> None:
         if self.file is None:
@@ -179,7 +183,8 @@ def run(args: argparse.Namespace) -> int:
     routine = load_catalog().get(args.routine)
     saved = saved_settings()
     settings = settings_from_args(args, saved.to_plan_settings())
-    cue_log = CueLog(args.cue_log) if args.cue_log else None  # a bad path: said before we start
+    # a bad path (or a file there without --force): said before we start
+    cue_log = CueLog(args.cue_log, args.force) if args.cue_log else None
     app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
 
     try:

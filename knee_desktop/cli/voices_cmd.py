@@ -10,7 +10,7 @@ import argparse
 import json
 from dataclasses import asdict
 
-from knee_desktop.speech.voices import list_voices
+from knee_desktop.speech.voices import engine_voices, list_voices
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -20,17 +20,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        "the settings file).")
     p.add_argument("--json", action="store_true",
                    help='machine-readable: {"default": ID, "voices": [{id, name, languages, '
-                   'gender}]}')
+                   'gender, licence}]}')
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     voices, default = list_voices()
+    others = engine_voices()  # festival, flite, Piper voice files: each with its licence
+    voices = voices + others
     if args.json:
         print(json.dumps({"default": default, "voices": [asdict(v) for v in voices]}))
         return 0
-    for v in sorted(voices, key=lambda v: v.name.lower()):
+    for v in sorted(voices[:len(voices) - len(others)], key=lambda v: v.name.lower()):
         mark = "*" if v.id == default else " "
         print(f"{mark} {v.id:28} {v.label}")
+    for v in others:
+        print(f"  {v.id:28} {v.label}\n  {'':28}   licence: {v.licence}")
     print(f"\n{len(voices)} voices; * marks the default.")
     return 0

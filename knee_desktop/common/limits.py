@@ -45,8 +45,9 @@ PLAN: dict[str, Range] = {
 # A routine file's [defaults]: the same, but a routine may pause for less than half a second.
 ROUTINE_DEFAULTS: dict[str, Range] = {
     "reps": PLAN["reps"],
-    "pause_seconds": replace(PLAN["pause_seconds"], lo=0, above=True,
-                             says="seconds, more than 0 and at most 3600 (an hour)"),
+    # at least a second: "Still." and its end must both be said inside it
+    "pause_seconds": replace(PLAN["pause_seconds"], lo=1,
+                             says="seconds, at least 1 and at most 3600 (an hour)"),
     "sweep_seconds": replace(PLAN["sweep_seconds"], says="seconds per sweep, from 0.5 to 30"),
     "circle_seconds": replace(PLAN["circle_seconds"],
                               says="seconds per circle, from 0.5 to 30"),
@@ -74,8 +75,15 @@ SETTINGS_FILE_BYTES = 1 << 20
 HISTORY_IMPORT_BYTES = 64 << 20  # ten years of daily sessions is about 20 MB
 TOML_MAX_DEPTH = 32  # arrays and inline tables inside each other
 TOML_MAX_KEY_PARTS = 32  # a.b.c… parts in one dotted key (tomllib is quadratic in them)
+TOML_MAX_ALL_PARTS = 4096  # dotted key parts in a whole file
+TOML_MAX_TABLES = 256  # [tables], [[arrays of tables]] and {inline tables} in a file
+TOML_MAX_VALUES = 10_000  # key = value pairs and array items in a file (tomllib: ~4 µs each)
+ROUTINE_MAX_STEPS = 100  # [[steps]] in a routine (the shipped ones have 2 and 11)
+ROUTINE_FOLDER_FILES = 500  # .toml files read from one routines folder
 NUMBER_MAX_DIGITS = 32  # digits in one number written in a file
 INT_MAX = 2**63 - 1  # TOML integers are 64-bit
 # How much of a bad value a message quotes.
 QUOTE_CHARS = 60
+NOTE_CHARS = 10_000  # a session's note, as the history keeps, exports and imports it
+TITLE_CHARS = 200  # a routine's or a step's title: the history keeps it (its import: 500)
 VOICE_ID_CHARS = 200  # espeak ids are like "gmw/en-GB-scotland"; SAPI ids are longer paths

@@ -6,12 +6,16 @@ many times in one process) replaces the handlers it added before instead of stac
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
+import os
 import sys
 from pathlib import Path
 
 from knee_desktop.common import paths
+from knee_desktop.common.errors import KneeError
+from knee_desktop.common.safe_write import check_target
 
 LOG_NAME = "knee-desktop.log"
 MAX_BYTES = 1_000_000
@@ -25,6 +29,37 @@ class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
     def emit(self, record: logging.LogRecord) -> None:
         self.stream = sys.stderr
         super().emit(record)
+
+
+class _LogFile(logging.handlers.RotatingFileHandler):
+    """The log file; when a write fails (a full disk, the file made read-only or replaced
+    by a folder), one line says so and the file is no longer used, instead of logging's
+    "--- Logging error ---" and a traceback for every message."""
+
+    failed = False
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if self.failed:
+            return
+        self.failed = True
+        exc = sys.exc_info()[1]
+        reason = getattr(exc, "strerror", None) or exc or "an error"
+        with contextlib.suppress(Exception):
+            sys.stderr.write(f"knee-desktop: the log file {self.baseFilename} can no longer be "
+                             f"written ({reason}); logging to it stopped.\n")
+        logging.getLogger("knee_desktop").removeHandler(self)
+        with contextlib.suppress(Exception):
+            self.close()
+
+
+def _check_log(path: Path) -> None:
+    """The log file must be a regular file we can append to (not a FIFO, which would block
+    the first message, a device, a folder or a link); KneeError saying why not."""
+    check_target(path, replace=True, what="the log file", force_hint="")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise KneeError(f"the log file {path} is read-only")
+    for n in range(1, BACKUPS + 1):  # rotation renames these: they must be plain files too
+        check_target(Path(f"{path}.{n}"), replace=True, what="the old log", force_hint="")
 
 
 def log_file() -> Path:
@@ -53,12 +88,15 @@ def setup_logging(verbose: bool = False) -> Path | None:
     try:
         assert path is not None
         path.parent.mkdir(parents=True, exist_ok=True)
-        rotating = logging.handlers.RotatingFileHandler(
-            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True)
+        _check_log(path)
+        rotating = _LogFile(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
+                            encoding="utf-8", delay=True)
         rotating.setFormatter(logging.Formatter(_FORMAT))
         handlers.append(rotating)
-    except OSError as exc:
-        print(f"knee-desktop: cannot write the log in {path}: {exc}", file=sys.stderr)
+    except (OSError, KneeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        print(f"knee-desktop: the log is not kept in a file this time: {reason}",
+              file=sys.stderr)
         path = None
     # Messages already printed for the user (e.g. damaged settings) reach the file only.
     stderr.addFilter(lambda record: not getattr(record, "user_saw", False))

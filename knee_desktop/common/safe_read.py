@@ -13,6 +13,7 @@ import os
 import re
 import stat
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -120,43 +121,118 @@ _TOKEN = re.compile(
 )
 
 
-def check_toml_shape(text: str) -> tuple[int, str] | None:
-    """The first line (and problem) where ``text`` goes past the nesting, dotted-key or
-    number-length limits; ``None`` if it stays within them. Runs in linear time, before
-    :mod:`tomllib`, which recurses per nesting level and is quadratic in a key's parts."""
-    depth = 0
-    parts = 0
+@dataclass(frozen=True)
+class Budget:
+    """What one file may make the TOML parser do, counted before it runs: the parts of one
+    dotted key (tomllib is quadratic in them), all key parts and all tables in the file
+    (headers and inline tables alike), and how deep arrays and tables nest."""
+
+    key_parts: int = limits.TOML_MAX_KEY_PARTS
+    all_parts: int = limits.TOML_MAX_ALL_PARTS
+    tables: int = limits.TOML_MAX_TABLES
+    depth: int = limits.TOML_MAX_DEPTH
+    values: int = limits.TOML_MAX_VALUES
+    tables_say: str = "tables"
+
+
+class _Shape:
+    """The linear pre-parse count of :func:`check_toml_shape`: where keys are (a dot in a
+    key is a part, ``1.2.3 = x`` included; a dot between digits in a value is a number)."""
+
+    def __init__(self, budget: Budget) -> None:
+        self.b = budget
+        self.stack: list[str] = []  # "h" table header, "a" array, "t" inline table
+        self.key = True  # at a key: the start of a line, a header, after { or , in a table
+        self.parts = 0
+        self.all_parts = 0
+        self.tables = 0
+        self.values = 0
+
+    def _table(self) -> str | None:
+        self.tables += 1
+        if self.tables > self.b.tables:
+            return (f"more than {self.b.tables} {self.b.tables_say}; expected a file of "
+                    "ordinary size as the documentation shows")
+        return None
+
+    def _part(self) -> str | None:
+        self.parts += 1
+        self.all_parts += 1
+        if self.parts >= self.b.key_parts:
+            return (f"a dotted key with more than {self.b.key_parts} parts; expected short "
+                    "keys as the documentation shows")
+        if self.all_parts > self.b.all_parts:
+            return (f"more than {self.b.all_parts} dotted key parts in all; expected short "
+                    "keys as the documentation shows")
+        return None
+
+    def _open(self, c: str) -> str | None:
+        if c == "{":
+            self.stack.append("t")
+            self.key, self.parts = True, 0
+            why = self._table()
+        elif self.key and (not self.stack or self.stack[-1] == "h"):
+            self.stack.append("h")  # [table] or [[array of tables]]
+            self.parts = 0
+            why = self._table() if len(self.stack) == 1 else None
+        else:
+            self.stack.append("a")
+            why = None
+        if why is None and sum(1 for k in self.stack if k != "h") > self.b.depth:
+            why = (f"arrays or tables nested more than {self.b.depth} deep; expected a flat "
+                   "file as the documentation shows")
+        return why
+
+    def token(self, tok: str, text: str, start: int, end: int) -> str | None:
+        c = tok[0]
+        if c == "\n":
+            self.parts = 0
+            if not self.stack or self.stack[-1] == "h":
+                self.stack.clear()
+                self.key = True
+        elif c in "[{":
+            return self._open(c)
+        elif c in "]}":
+            kind = self.stack.pop() if self.stack else ""
+            self.parts = 0
+            self.key = kind == "h" and bool(self.stack)
+        elif c == ".":
+            if self.key:
+                return self._part()
+            before = text[start - 1] if start else ""
+            after = text[end] if end < len(text) else ""
+            if not (before.isdigit() and after.isdigit()):  # 2.5 is a number, not a key
+                return self._part()
+        elif c in "=,":
+            self.values += 1
+            if self.values > self.b.values:
+                return (f"more than {self.b.values} values; expected a file of ordinary size "
+                        "as the documentation shows")
+            self.parts = 0
+            self.key = c == "," and bool(self.stack) and self.stack[-1] == "t"
+        elif c in "0123456789_":
+            return (f"a number with more than {limits.NUMBER_MAX_DIGITS} digits; expected a "
+                    "number of ordinary size")
+        return None
+
+
+def check_toml_shape(text: str, budget: Budget | None = None) -> tuple[int, str] | None:
+    """The first line (and problem) where ``text`` goes past the parse budget (key parts,
+    tables, nesting) or the number-length limit; ``None`` if it stays within them. Runs in
+    linear time, before :mod:`tomllib`, which recurses per nesting level and is quadratic in
+    a key's parts."""
+    shape = _Shape(budget or Budget())
     line = 1
     for m in _TOKEN.finditer(text):
         tok = m.group()
-        c = tok[0]
-        if c in "\"'":
+        if tok[0] in "\"'":
             line += tok.count("\n")
-        elif c == "\n":
+            continue
+        why = shape.token(tok, text, m.start(), m.end())
+        if why is not None:
+            return line, why
+        if tok == "\n":
             line += 1
-            parts = 0
-        elif c in "[{":
-            depth += 1
-            parts = 0
-            if depth > limits.TOML_MAX_DEPTH:
-                return line, (f"arrays or tables nested more than {limits.TOML_MAX_DEPTH} "
-                              "deep; expected a flat file as the documentation shows")
-        elif c in "]}":
-            depth = max(0, depth - 1)
-            parts = 0
-        elif c == ".":
-            before = text[m.start() - 1] if m.start() else ""
-            after = text[m.end()] if m.end() < len(text) else ""
-            if not (before.isdigit() and after.isdigit()):  # 2.5 is a number, not a key
-                parts += 1
-                if parts >= limits.TOML_MAX_KEY_PARTS:
-                    return line, (f"a dotted key with more than {limits.TOML_MAX_KEY_PARTS} "
-                                  "parts; expected short keys as the documentation shows")
-        elif c in "=,":
-            parts = 0
-        elif c in "0123456789_":
-            return line, (f"a number with more than {limits.NUMBER_MAX_DIGITS} digits; "
-                          "expected a number of ordinary size")
     return None
 
 
@@ -180,12 +256,15 @@ def find_huge_int(data: Any) -> str | None:
     return None
 
 
-def load_toml(text: str, path: Path | str) -> dict[str, Any]:
+def load_toml(text: str, path: Path | str, budget: Budget | None = None) -> dict[str, Any]:
     """Parse TOML that passed :func:`check_toml_shape`; every failure is an
     :class:`InputFileError` with the line when tomllib gives one. Numbers are left as parsed
     (``nan`` and ``inf`` included): the caller's range checks name the field. Whole numbers
     past 64 bits are refused here, as the TOML standard says."""
-    shape = check_toml_shape(text)
+    if text.startswith("\ufeff"):
+        raise InputFileError(path, "starts with a byte-order mark (BOM, U+FEFF), which TOML "
+                             "does not allow; save the file as UTF-8 without a BOM", line=1)
+    shape = check_toml_shape(text, budget)
     if shape is not None:
         raise InputFileError(path, shape[1], line=shape[0])
     try:

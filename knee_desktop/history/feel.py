@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from knee_desktop.common.limits import KNEE_FEEL
+from knee_desktop.common.limits import KNEE_FEEL, NOTE_CHARS
 from knee_desktop.plan.words import number_words
 
 When = Literal["before", "after"]
@@ -25,6 +25,10 @@ class KneeFeel:
     def __post_init__(self) -> None:
         if self.score is not None and self.score not in KNEE_FEEL:
             raise ValueError(f"knee feel must be from 0 to 10, got {self.score}")
+        # What the history can keep and its export bring back: valid text (a terminal that
+        # is not UTF-8 hands over lone surrogates) of at most NOTE_CHARS characters.
+        note = self.note.encode("utf-8", "replace").decode("utf-8")[:NOTE_CHARS]
+        object.__setattr__(self, "note", note)
 
 
 def spoken_question(when: When) -> str:

@@ -31,7 +31,8 @@ MAX_SECONDS = 366 * 24 * 3600.0  # planned or paused seconds of one session
 MAX_STEP_SECONDS = MAX_STEP_MS / 1000
 STEP_KINDS = ("lead-in", "say", "move", "still", "rest", "press", "switch", "end")
 LEGS = ("left", "right")
-TEXT_LIMITS = {"routine": 200, "title": 500, "at_title": 500, "movement": 100, "note": 10_000}
+TEXT_LIMITS = {"routine": 200, "title": 500, "at_title": 500, "movement": 100,
+               "note": limits.NOTE_CHARS}
 MAX_SETTINGS_INT = 2 ** 53  # whole numbers in settings (SQLite holds < 2**63; JS 2**53)
 # Dates an import may carry: well inside what every reader shows (records.EARLIEST..LATEST),
 # so a step a week after its session's start is still readable.
@@ -103,11 +104,13 @@ def parse(text: str, path: Path) -> Any:
 
 
 def _text_ok(value: str) -> bool:
+    """Whether ``value`` can be stored as UTF-8 (a lone surrogate cannot). A NUL can: the
+    export writes it as \\u0000, so a session that holds one comes back."""
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         return False
-    return "\x00" not in value
+    return True
 
 
 class Fields:
@@ -135,7 +138,7 @@ class Fields:
         if len(value) > limit:
             raise self.fail(key, f"at most {limit:,} characters", f"{len(value):,}")
         if not _text_ok(value):
-            raise self.fail(key, "text without broken characters (a lone surrogate or a NUL)")
+            raise self.fail(key, "text without broken characters (a lone surrogate)")
         return value
 
     def whole(self, key: str, lo: int, hi: int, required: bool = False,
@@ -211,7 +214,7 @@ def _plain(value: Any, depth: int) -> str | None:
     if isinstance(value, int) and not -MAX_SETTINGS_INT <= value <= MAX_SETTINGS_INT:
         return f"{Bad(str(value)).text} is too big a whole number"
     if isinstance(value, str):
-        return None if _text_ok(value) else "a broken character (a lone surrogate or a NUL)"
+        return None if _text_ok(value) else "a broken character (a lone surrogate)"
     if isinstance(value, dict):
         for k, v in value.items():
             why = _plain(k, depth) or _plain(v, depth - 1)

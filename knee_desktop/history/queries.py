@@ -48,7 +48,22 @@ _SANE_TIMES = (f"(typeof(started_ts) IN ('integer', 'real') AND started_ts BETWE
                f" AND utc_offset BETWEEN {-MAX_OFFSET} AND {MAX_OFFSET}"
                f" AND (ended_ts IS NULL OR (typeof(ended_ts) IN ('integer', 'real')"
                f" AND ended_ts BETWEEN {_LO} AND {_HI})))")
-_SANE = f"({_SANE_TIMES} AND json_valid(settings))"
+# A BLOB anywhere (written by another tool) makes SQLite's JSON functions fail the whole
+# export: such a session is damaged, shown marked and left out of the export.
+_SESSION_VALUES = ("uuid", "routine_id", "title", "settings", "end_state", "at_step",
+                   "at_title", "planned_seconds", "steps_planned", "paused_seconds",
+                   "feel_before", "feel_after", "note")
+_STEP_VALUES = ("step_index", "title", "kind", "movement", "leg", "reps_planned",
+                "reps_done", "seconds", "completed")
+
+
+def _no_blob(columns: tuple[str, ...], table: str = "") -> str:
+    return " AND ".join(f"typeof({table}{c}) != 'blob'" for c in columns)
+
+
+_SANE = (f"({_SANE_TIMES} AND {_no_blob(_SESSION_VALUES)} AND json_valid(settings)"
+         f" AND NOT EXISTS (SELECT 1 FROM steps AS b WHERE b.session_id = sessions.id"
+         f" AND NOT ({_no_blob(_STEP_VALUES, 'b.')})))")
 _FEEL = range(int(limits.KNEE_FEEL.lo), int(limits.KNEE_FEEL.hi) + 1)
 MAX_STEP_MS = 7 * 24 * 3600 * 1000  # a step ends at most a week from its session's start
 
@@ -167,6 +182,7 @@ def export_json(db: sqlite3.Connection) -> tuple[list[str], int]:
         f" 'ended_after_ms', CASE WHEN abs(t.ended_ts - s.started_ts) <= {MAX_STEP_MS // 1000}"
         f" THEN {ms} END))"
         " FROM steps AS t JOIN sessions AS s ON s.id = t.session_id"
+        f" WHERE {_no_blob(_STEP_VALUES, 't.')}"
         " GROUP BY t.session_id"))
     out = []
     for sid, head in db.execute(

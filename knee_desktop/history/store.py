@@ -7,9 +7,9 @@ instance waits its turn instead of failing or corrupting anything. Every write i
 A session row is written when it starts and marked with its end state when it ends:
 ``completed``, ``stopped`` (by the user; ``at_step``/``at_title`` say where) or
 ``interrupted`` (found unfinished at a later open, with nobody holding its owner lock: the
-process crashed or was killed). Problems come out as :class:`HistoryError` with a message
-for the user. A file that is not a database any more is moved aside, never deleted
-(:mod:`.recovery`); the reads are in :mod:`.queries`, the data types in :mod:`.records`.
+process crashed or was killed). Problems come out as :class:`HistoryError` with a message for
+the user. A file that is not a database any more is moved aside, never deleted (:mod:`.recovery`);
+another program's database is never written (:mod:`.foreign`). Reads: :mod:`.queries`.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from knee_desktop import __version__
 from knee_desktop.common import limits, paths
 from knee_desktop.history import queries
+from knee_desktop.history.foreign import refuse_foreign, refuse_special
 from knee_desktop.history.owner_lock import OwnerLock
 from knee_desktop.history.queries import SESSION_COLUMNS, STEP_COLUMNS
 from knee_desktop.history.records import (
@@ -68,10 +69,7 @@ def default_path() -> Path:
 
 class HistoryStore:
     """The history file. Opens lazily; after a failed write it reopens on the next one.
-
-    ``messages`` collects what the user should be told that is not an error of one call
-    (a corrupt file moved aside, sessions found interrupted).
-    """
+    ``messages``: what the user should be told that is not an error of one call."""
 
     def __init__(self, path: Path | None = None, *, now_wall: NowWall = local_now,
                  read_only: bool = False, busy_timeout: float = 5.0) -> None:
@@ -142,6 +140,7 @@ class HistoryStore:
         self._write(write)
 
     def _connect(self) -> sqlite3.Connection:
+        refuse_special(self.path)
         existed = self.read_only or self.path.exists()
         if self.read_only:
             db = sqlite3.connect(self.path.as_uri() + "?mode=ro", uri=True,
@@ -156,6 +155,8 @@ class HistoryStore:
         db.text_factory = lambda b: b.decode("utf-8", "replace")
         try:
             db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+            if existed:
+                refuse_foreign(db, self.path)  # before WAL or a table changes another's file
             if not self.read_only:
                 db.execute("PRAGMA journal_mode = WAL")
                 # WAL + NORMAL: a commit survives the app being killed; only a power cut

@@ -85,6 +85,9 @@ def _raise_if_overlaps(timeline: Timeline, problems: list[Overlap], routine: Rou
             message += f" Choose a slower tempo: --tempo {tempo:g} (seconds a movement) fits."
         else:
             message += " No tempo up to 30 s a movement fits."
+    elif settings.pause_seconds is None and routine.source is not None:
+        message += (f" The pause comes from {routine.source} (pause_seconds, or the step's "
+                    "seconds): make it longer there, or give a longer --pause.")
     else:
         message += " Choose a longer --pause."
     raise DoesNotFit(message)

@@ -56,6 +56,7 @@ class Pose:
     trail: tuple[Point, ...] = ()  # recent toe positions, oldest first
     ring: float | None = None  # fraction of a timed hold still to go, 1 → 0
     seconds_left: int | None = None  # whole seconds left of that hold (rounded up)
+    left: float | None = None  # seconds left of that hold, exactly
     count_in: int | None = None  # the lead-in number being counted
     step_title: str = ""
 
@@ -207,7 +208,7 @@ class Poser:
         if left <= 0.0:
             return Pose("instruction", span.leg, step_title=span.title)
         return Pose(kind, span.leg, ring=left / hold.duration,
-                    seconds_left=math.ceil(left - 1e-9), step_title=span.title)
+                    seconds_left=math.ceil(left - 1e-9), left=left, step_title=span.title)
 
     def _press(self, span: StepSpan, events: list[Event], t: float) -> Pose:
         current = None
@@ -222,4 +223,4 @@ class Poser:
                         step_title=span.title)
         return Pose("press", span.leg, rep=current.rep, reps=span.reps,
                     ring=left / current.duration, seconds_left=math.ceil(left - 1e-9),
-                    step_title=span.title)
+                    left=left, step_title=span.title)

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from knee_desktop import APP_ID
+from knee_desktop.common.safe_write import check_target, write_atomic
 
 # A reminder found late (the machine was asleep at the time) is still shown if it is less
 # than this late; otherwise it is skipped quietly and the next one is planned.
@@ -71,14 +72,17 @@ def autostart_entry(command: Sequence[str]) -> str:
 
 
 def set_autostart(enabled: bool, command: Sequence[str]) -> Path | None:
-    """Write (or remove) the login entry that starts ``command`` in the tray."""
+    """Write (or remove) the login entry that starts ``command`` in the tray; a link or a
+    special file in its place is never written through or removed (UnsafeTarget)."""
     path = autostart_path()
+    what = "The reminder's login entry"
     if not enabled:
-        path.unlink(missing_ok=True)
+        # only our own plain file: a link or anything else there is the user's, left alone
+        if check_target(path, replace=True, what=what, force_hint=""):
+            path.unlink()
         return None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(autostart_entry(command), encoding="utf-8")
-    return path
+    return write_atomic(path, autostart_entry(command), replace=True, what=what,
+                        force_hint="")
 
 
 def _desktop_quote(arg: str) -> str:

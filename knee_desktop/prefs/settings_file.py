@@ -8,18 +8,17 @@ copied aside and the repaired settings are written through to the target.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import shutil
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from knee_desktop.common import limits
+from knee_desktop.common import limits, safe_write
 from knee_desktop.common.errors import SettingsError
-from knee_desktop.common.safe_read import InputFileError, read_text
+from knee_desktop.common.safe_read import InputFileError, load_toml, read_text
+from knee_desktop.common.safe_write import UnsafeTarget
 
 
 @dataclass(frozen=True)
@@ -74,35 +73,34 @@ def keep_aside(path: Path, now: dt.datetime) -> Path:
     return target
 
 
-def write_atomic(path: Path, text: str) -> Path:
-    """Write ``text`` to a temporary file beside the target, then rename it over the target.
-
-    A link is kept: its target is written (a link to a missing file creates that file).
-    A target that is not a regular file (a FIFO, a device, a folder) is refused."""
-    real = _target(path)
+def _vouched_target(link: Path) -> Path:
+    """Where a settings link may be written: its target, if that is missing (it is made) or
+    reads as TOML (a settings file kept elsewhere, as dotfile managers do). A link to
+    anything else (``~/.bashrc``, another app's file) is never written through."""
+    real = Path(os.path.realpath(link))
+    if not os.path.lexists(real):
+        return real
     try:
-        mode = os.stat(real).st_mode
-    except FileNotFoundError:
-        mode = None
+        load_toml(read_text(real, max_bytes=limits.SETTINGS_FILE_BYTES), real)
+    except InputFileError as exc:
+        raise SettingsError(f"The settings file {link} is a link to {real}, which is not a "
+                            f"settings file ({exc.problem}); it was left as it is. Remove the "
+                            "link to let the app write its settings there.") from None
+    return real
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Write ``text`` whole or not at all (common/safe_write.py): to a temporary file beside
+    the target, renamed over it. A link is kept and its target written, if that target is a
+    settings file (or missing); a link to anything else, a FIFO, a device or a folder is
+    refused."""
+    try:
+        safe_write.write_atomic(path, text, replace=True, follow=_vouched_target,
+                                what="The settings file", force_hint="")
+    except UnsafeTarget as exc:
+        raise SettingsError(f"{exc} It was left as it is; remove it to let the app write its "
+                            "settings there.") from None
     except OSError as exc:
         raise SettingsError(f"The settings file {path} cannot be written "
                             f"({exc.strerror or exc}).") from None
-    if mode is not None and not stat.S_ISREG(mode):
-        shown = f"{path} (a link to {real})" if real != path else str(path)
-        raise SettingsError(f"The settings file {shown} is not a regular file; it was left as "
-                            "it is. Remove it to let the app write its settings there.")
-    real.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        if mode is not None:
-            os.chmod(tmp, stat.S_IMODE(mode))  # keep the user's permissions
-        os.replace(tmp, real)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
     return path

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -27,6 +28,8 @@ from knee_desktop.plan.settings import PlanSettings, shown_number
 from knee_desktop.prefs import settings_file
 
 WhoSpeaks = Literal["auto", "app", "both"]  # see docs/desktop.md, "Screen readers"
+Theme = Literal["system", "light", "dark", "high-contrast"]  # the window's colours
+THEMES: tuple[Theme, ...] = ("system", "light", "dark", "high-contrast")
 FILE_NAME = "settings.toml"
 SCHEMA = 1
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -65,6 +68,7 @@ class UserSettings:
     plan: PlanSettings = field(default_factory=PlanSettings)  # reps, pauses, tempo, legs
     knee_feel: bool = True  # ask "how does your knee feel?" at the end
     who_speaks: WhoSpeaks = "auto"  # the app's voice, and/or the screen reader's announcements
+    theme: Theme = "system"  # the window's colours: the desktop's, or a named palette
     reminder: Reminder = field(default_factory=Reminder)
     listen: bool = False  # listen for spoken commands (docs/voice.md): off unless chosen
     listen_explained: bool = False  # the app has said once what listening does
@@ -189,6 +193,7 @@ _CHECKS: dict[str, Callable[[object], str | None]] = {
     "first_leg": _one_of("left", "right"),
     "knee_feel": _type(bool, "true or false"),
     "who_speaks": _one_of("auto", "app", "both"),
+    "theme": _one_of(*THEMES),
     "reminder": _reminder_check,
     "listen": _type(bool, "true or false"),
     "listen_explained": _type(bool, "true or false"),
@@ -294,15 +299,22 @@ def load(path: Path | None = None, *, now: dt.datetime | None = None) -> LoadRes
                                            f"{got.problem}. Using the defaults; the file was "
                                            "left as it is.",))
     settings, problems = UserSettings(), [f"it {got.problem}"]
+    parsed = False
     if got.text is not None:
         try:
             settings, problems = parse(load_toml(got.text, path))
+            parsed = True
         except InputFileError as exc:
             where = f" (line {exc.line})" if exc.line else ""
             what = f"{exc.field}: " if exc.field else ""
             problems = [f"it is not a readable TOML file{where}: {what}{exc.problem}"]
     if not problems:
         return LoadResult(settings)
+    if path.is_symlink() and (got.text is None or not parsed):
+        real = os.path.realpath(path)
+        return LoadResult(UserSettings(), (f"Your settings file {path} is a link to {real}, "
+                                           f"which is not a settings file: {problems[0]}. "
+                                           "Using the defaults; both were left as they are.",))
     messages = [f"Your settings file {path} has problems:"]
     messages += [f"  {p}" for p in problems]
     try:
@@ -352,6 +364,7 @@ _COMMENTS = {
     "who_speaks": "auto: both, or the app alone while a screen reader runs; app; both",
     "listen": "true: listen for spoken commands (pause, go on, where am I, repeat, next, stop)",
     "listen_explained": "the app has said once what listening does",
+    "theme": "the window's colours: system, light, dark or high-contrast",
 }
 
 

@@ -15,8 +15,10 @@ from typing import Any, TypeVar, cast
 
 from knee_desktop.common import limits, paths
 from knee_desktop.common.errors import KneeError, RoutineError, quote
-from knee_desktop.common.safe_read import InputFileError, load_toml, read_text
+from knee_desktop.common.plain_text import has_visible
+from knee_desktop.common.safe_read import Budget, InputFileError, load_toml, read_text
 from knee_desktop.routine import template
+from knee_desktop.routine.key_lines import key_lines as _key_lines
 from knee_desktop.routine.model import (
     MOVEMENTS,
     Defaults,
@@ -31,8 +33,16 @@ from knee_desktop.routine.model import (
 )
 
 SCHEMA = 1
+# What parsing one routine may cost, counted before tomllib runs (common/safe_read.py): its
+# steps are its tables, and every step adds phrases that `plan` and `run` render.
+ROUTINE_BUDGET = Budget(tables=limits.ROUTINE_MAX_STEPS + 1,
+                        tables_say=f"tables ([[steps]] and others; a routine has at most "
+                        f"{limits.ROUTINE_MAX_STEPS} steps)")
 _ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # used with fullmatch: "x\n" is no id
 log = logging.getLogger(__name__)
+_NONEMPTY = "a non-empty string of visible text without control characters"
+_NONEMPTY_LIST = "a list of non-empty strings of visible text without control characters"
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 T = TypeVar("T")
 
 _TOP_KEYS = {
@@ -58,37 +68,6 @@ _STEP_FIELDS: dict[str, dict[str, set[str] | None]] = {
         "presses": None,
     },
 }
-
-
-def _key_lines(text: str) -> dict[tuple[str | int, ...], int]:
-    """Map (table, [index,] key) paths to the line where they are written.
-
-    tomllib reports line numbers only for syntax errors; this lets a validation error
-    point at the line too. Keys inside multi-line strings are not mistaken for keys.
-    """
-    lines: dict[tuple[str | int, ...], int] = {}
-    counters: dict[str, int] = {}
-    prefix: tuple[str | int, ...] = ()
-    in_multiline = False
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        quotes = line.count('"""') + line.count("'''")
-        if in_multiline:
-            in_multiline = quotes % 2 == 0
-            continue
-        if m := re.match(r"^\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]", line):
-            name = m.group(1)
-            counters[name] = counters.get(name, 0) + 1
-            prefix = (name, counters[name])
-            lines.setdefault(prefix, number)
-        elif m := re.match(r"^\[\s*([A-Za-z0-9_.-]+)\s*\]", line):
-            prefix = (m.group(1),)
-            lines.setdefault(prefix, number)
-        elif m := re.match(r"^([A-Za-z0-9_-]+)\s*=", line):
-            lines.setdefault((*prefix, m.group(1)), number)
-        if quotes % 2 == 1:
-            in_multiline = True
-    return lines
 
 
 @dataclass
@@ -136,7 +115,10 @@ def _get(
 
 
 def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
+    """A non-empty string with something visible in it (not only zero-width spaces) and no
+    control character (an escape sequence would reach terminals, the history and exports)."""
+    ok = isinstance(value, str) and has_visible(value) and not _CONTROL.search(value)
+    return value.strip() if ok else None
 
 
 def _within(r: limits.Range) -> Callable[[Any], float | None]:
@@ -182,6 +164,14 @@ def _check_template(ctx: _Ctx, where: tuple[str | int, ...], text: str,
     return text if allowed else template.plain(text)
 
 
+def _short(ctx: _Ctx, where: tuple[str | int, ...], title: str) -> str:
+    """A title the history can keep and export (and every screen can show)."""
+    if len(title) > limits.TITLE_CHARS:
+        raise ctx.fail(where, f"{len(title)} characters; expected a title of at most "
+                       f"{limits.TITLE_CHARS}")
+    return title
+
+
 def _plain(ctx: _Ctx, where: tuple[str | int, ...], text: str) -> str:
     return _check_template(ctx, where, text, set())
 
@@ -208,11 +198,11 @@ def _load_step(ctx: _Ctx, index: int, table: Any) -> Step:
         if allowed is None:
             continue
         optional = name == "end_say" or (kind == "say" and name == "title")
-        value = _get(ctx, table, where, name, _text, "a non-empty string",
+        value = _get(ctx, table, where, name, _text, _NONEMPTY,
                      required=not optional)
         if value is not None:
             texts[name] = _check_template(ctx, (*where, name), value, allowed)
-    title = texts.get("title", "")
+    title = _short(ctx, (*where, "title"), texts.get("title", ""))
     if kind == "say":
         return SayStep(title=title or texts["say"][:40], say=texts["say"])
     if kind == "move":
@@ -254,7 +244,7 @@ def _load_defaults(ctx: _Ctx, table: Any) -> Defaults:
 def parse_routine(text: str, path: Path) -> Routine:
     """Validate one routine file's text; raise :class:`RoutineError` on the first problem."""
     try:
-        data = load_toml(text, path)
+        data = load_toml(text, path, ROUTINE_BUDGET)
     except InputFileError as exc:
         raise RoutineError(path, exc.problem, line=exc.line, field=exc.field) from None
     ctx = _Ctx(path, _key_lines(text))
@@ -266,22 +256,26 @@ def parse_routine(text: str, path: Path) -> Routine:
     rid = _get(ctx, data, (), "id",
                lambda v: v if isinstance(v, str) and _ID_RE.fullmatch(v) else None,
                "lower-case letters, digits and dashes, like \"windshield-wiper\"")
-    title = _plain(ctx, ("title",), _get(ctx, data, (), "title", _text, "a non-empty string"))
+    title = _short(ctx, ("title",), _plain(ctx, ("title",), _get(ctx, data, (), "title", _text,
+                                                                  _NONEMPTY)))
     per_leg = _get(ctx, data, (), "per_leg", lambda v: v if isinstance(v, bool) else None,
                    "true or false", required=False)
-    switch = _get(ctx, data, (), "switch_say", _text, "a non-empty string",
+    switch = _get(ctx, data, (), "switch_say", _text, _NONEMPTY,
                   required=bool(per_leg))
     if switch:
         switch = _check_template(ctx, ("switch_say",), switch, {"leg"})
     raw_steps = data.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
         raise ctx.fail(("steps",), "missing; expected at least one [[steps]] table")
+    if len(raw_steps) > limits.ROUTINE_MAX_STEPS:
+        raise ctx.fail(("steps",), f"{len(raw_steps)} steps; expected at most "
+                       f"{limits.ROUTINE_MAX_STEPS}")
     steps = tuple(_load_step(ctx, i, s) for i, s in enumerate(raw_steps, start=1))
-    setup = _get(ctx, data, (), "setup", _text_list, "a list of non-empty strings",
+    setup = _get(ctx, data, (), "setup", _text_list, _NONEMPTY_LIST,
                  required=False) or ()
 
     def optional_text(key: str, default: str = "") -> str:
-        value = _get(ctx, data, (), key, _text, "a non-empty string", required=False)
+        value = _get(ctx, data, (), key, _text, _NONEMPTY, required=False)
         return _plain(ctx, (key,), value) if value else default
 
     return Routine(
@@ -290,7 +284,7 @@ def parse_routine(text: str, path: Path) -> Routine:
         summary=optional_text("summary"),
         instructions=optional_text("instructions"),
         safety=_plain_list(ctx, ("safety",), _get(
-            ctx, data, (), "safety", _text_list, "a list of non-empty strings",
+            ctx, data, (), "safety", _text_list, _NONEMPTY_LIST,
             required=False) or ()),
         setup=_plain_list(ctx, ("setup",), setup, {"leg"}),
         per_leg=bool(per_leg),
@@ -351,6 +345,22 @@ def _id_line(path: Path) -> int | None:
         return None
 
 
+def _routine_files(folder: Path, catalog: Catalog) -> list[Path]:
+    """The first ``ROUTINE_FOLDER_FILES`` .toml files of ``folder`` by name; more are named
+    in one problem, not read (listing must stay quick whatever the folder holds)."""
+    if not folder.is_dir():
+        return []
+    names = sorted(p for p in folder.iterdir() if p.name.endswith(".toml"))
+    most = limits.ROUTINE_FOLDER_FILES
+    if len(names) > most:
+        catalog.problems.append(RoutineError(
+            folder, f"holds {len(names)} .toml files; only the first {most} by name were "
+            f"read (from {names[0].name} to {names[most - 1].name}). Move the others "
+            "elsewhere to use them."))
+        names = names[:most]
+    return names
+
+
 def load_catalog(dirs: Iterable[Path] | None = None) -> Catalog:
     """Load the shipped routines, then the user's; a user file with the same id wins."""
     if dirs is None:
@@ -358,7 +368,7 @@ def load_catalog(dirs: Iterable[Path] | None = None) -> Catalog:
     catalog = Catalog()
     for folder in dirs:
         try:
-            names = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+            names = _routine_files(folder, catalog)
         except OSError as exc:
             catalog.problems.append(RoutineError(
                 folder, f"the folder cannot be read ({exc.strerror or exc})"))

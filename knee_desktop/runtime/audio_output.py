@@ -47,6 +47,7 @@ from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaD
 
 from knee_desktop.runtime import output_latency
 from knee_desktop.runtime.audio_unavailable import AudioUnavailable as AudioUnavailable
+from knee_desktop.runtime.pulse_introspect import server_hangs
 from knee_desktop.runtime.qt_workarounds import named_timer
 from knee_desktop.runtime.server_watch import OutputRecovery
 from knee_desktop.runtime.stream_timing import ENVELOPE_SECONDS, StreamTiming
@@ -120,6 +121,10 @@ class AudioOutput(QObject):
     def probe(self) -> None:
         """Raise :class:`AudioUnavailable` now if there is no output at all (cheap: the
         stream itself is opened later, right before the session)."""
+        if self.device is None and server_hangs():  # before Qt waits ~30 s for it
+            raise AudioUnavailable(
+                "The sound server (PulseAudio or PipeWire) does not answer, so you would not "
+                "hear the cues. Restart it (or log out and in again).")
         if self.device is None and not audio_outputs():
             raise AudioUnavailable(
                 "No audio output was found (no sound server or sound card is "

@@ -25,7 +25,7 @@ from PySide6.QtCore import QObject, Signal
 from knee_desktop.history.feel import KneeFeel, When, spoken_answer, spoken_question
 from knee_desktop.plan.timeline import EventKind, StepSpan, Timeline, compile_timeline
 from knee_desktop.runtime import status
-from knee_desktop.runtime.audio_output import AudioUnavailable
+from knee_desktop.runtime.audio_unavailable import AudioUnavailable
 from knee_desktop.runtime.qt_workarounds import dispose
 from knee_desktop.runtime.scheduler import CueScheduler
 from knee_desktop.runtime.server_watch import BACK_WORDS

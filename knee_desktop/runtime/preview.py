@@ -1,5 +1,8 @@
-"""The settings dialog's Preview: a sample count, with the chosen voice, rate and volume,
-spoken at the current tempo, exactly as a session would place it.
+"""The settings dialog's Preview: the routine's first instruction and a few counts, with
+the chosen voice, rate and volume, the counts at the current tempo, as a session places
+them. A rate cannot be judged from single words ("One. Two. Three. Four." was all it
+said): a whole sentence says whether it is too fast to follow with closed eyes, and the
+counts after it whether the tempo is calm.
 
 Each count is handed to the output only ``voice.latency`` before its beat, as the session
 driver hands out cues, so each is placed on the stream's timing as measured then. Placing
@@ -25,6 +28,11 @@ log = logging.getLogger(__name__)
 
 Chooser = Callable[[VoiceSettings, Callable[[], AudioOutput]], VoiceChoice]
 
+SAMPLE = ("Your left foot is a windshield wiper. Wipe to the left, ten times. "
+          "One. Two. Three. Four.")
+"""What Preview says: the windshield-wiper routine's first instruction, then four counts."""
+GAP = 0.4  # seconds of quiet after a sentence before the next phrase
+
 
 def _choose(settings: VoiceSettings, output: Callable[[], AudioOutput]) -> VoiceChoice:
     return choose_voice(settings=settings, output_factory=output)
@@ -32,7 +40,8 @@ def _choose(settings: VoiceSettings, output: Callable[[], AudioOutput]) -> Voice
 
 class VoicePreview(QObject):
     """``preview(text, voice_id, rate, volume)``: one phrase per sentence, ``tempo()``
-    seconds apart; a new preview replaces one still playing. ``problem`` says failures."""
+    seconds apart, or later after a sentence longer than that (never two at once); a new
+    preview replaces one still playing. ``problem`` says failures."""
 
     def __init__(self, tempo: Callable[[], float], problem: Callable[[str], object],
                  parent: QObject | None = None, timers: Timers | None = None,
@@ -64,12 +73,14 @@ class VoicePreview(QObject):
             self.problem(note)
         voice.problem.connect(self.problem)
         self.voice = voice
-        start = clock.now() + voice.latency
+        at = clock.now() + voice.latency
         step = self.tempo()
-        self._due = [(start + i * step, phrase) for i, phrase in enumerate(phrases)]
-        last = phrases[-1] if phrases else ""
-        end = start + (len(phrases) - 1) * step + (voice.duration(last) or 1.0)
-        self._done.start_at(end + 0.5)
+        self._due = []
+        for phrase in phrases:
+            self._due.append((at, phrase))
+            at += max(step, (voice.duration(phrase) or 0.0) + GAP)
+        last = self._due[-1] if self._due else (at, "")
+        self._done.start_at(last[0] + (voice.duration(last[1]) or 1.0) + 0.5)
         self._hand_out()
 
     def _hand_out(self) -> None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 log = logging.getLogger(__name__)
 
 TIMEOUT = 2.0
+HANG_TIMEOUT = 1.0  # a server on this machine answers a new connection in milliseconds
 _READY, _FAILED, _TERMINATED = 4, 5, 6  # pa_context_state
 _NOAUTOSPAWN = 1  # pa_context_flags: never start a server of our own
 
@@ -144,6 +145,8 @@ class PulseIntrospect:
         self._loop: int | None = None
         self._ctx: int | None = None
         self._state_cb = _STATE_CB(self._on_state)  # kept alive while connected
+        self.timed_out = False  # the server took the connection but never answered
+        self.timeout = TIMEOUT
 
     def _on_state(self, ctx: int, userdata: int) -> None:
         assert self._lib is not None
@@ -164,13 +167,14 @@ class PulseIntrospect:
         if lib.pa_threaded_mainloop_start(self._loop) < 0:
             return False
         done = threading.Event()
-        timer = threading.Timer(TIMEOUT, self._expire, (done,))
+        timer = threading.Timer(self.timeout, self._expire, (done,))
         timer.start()
         lib.pa_threaded_mainloop_lock(self._loop)
         try:
             while True:
                 state = int(lib.pa_context_get_state(self._ctx))
                 if state == _READY or state in (_FAILED, _TERMINATED) or done.is_set():
+                    self.timed_out = state not in (_READY, _FAILED, _TERMINATED)
                     return state == _READY
                 lib.pa_threaded_mainloop_wait(self._loop)
         finally:
@@ -281,6 +285,19 @@ class PulseIntrospect:
         if self._loop:
             lib.pa_threaded_mainloop_free(self._loop)
             self._loop = None
+
+
+def server_hangs(timeout: float = HANG_TIMEOUT) -> bool:
+    """Whether a sound server is there but does not answer (stopped, or stuck): Qt's own
+    connection would then wait about 30 s before it gives up, in the thread that asked.
+    Quick when the server answers or is not there at all. Never starts a server."""
+    server = PulseIntrospect("knee-desktop probe")
+    server.timeout = timeout
+    try:
+        server.connect()
+        return server.timed_out
+    finally:
+        server.close()
 
 
 def sound_engine_connected() -> bool | None:

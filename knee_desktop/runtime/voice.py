@@ -8,7 +8,7 @@ refuse unless silent mode was chosen).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from knee_desktop.common.hooks import Hook
@@ -182,6 +182,11 @@ def speech_source(settings: VoiceSettings | None = None, tones: bool = False
             note = None  # the engine hung at start; rendering will say so
         return cache, [note] if note else []
     except SpeechUnavailable as exc:
+        if settings is not None and settings.voice:  # a missing voice or engine: the
+            fallback, notes = speech_source(replace(settings, voice=None))  # default says so
+            if isinstance(fallback, SpeechCache):
+                return fallback, [f"The voice chosen in Settings cannot be used: {exc} "
+                                  "The default voice speaks instead.", *notes]
         return ToneSet(), [f"{exc} {TONES_NOTE}"]
 
 

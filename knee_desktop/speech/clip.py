@@ -158,3 +158,28 @@ def mix_into(out: array.array[int], clip: array.array[int], at: int) -> None:
         v = segment[i] + clip[src + i]
         segment[i] = 32767 if v > 32767 else -32768 if v < -32768 else v
     out[start:end] = segment
+
+
+def resampled(samples: array.array[int], source: int, rate: int = RATE) -> array.array[int]:
+    """``samples`` at ``source`` Hz, linearly interpolated to ``rate`` Hz (an engine whose
+    voice speaks at 16 kHz, to the app's one rate; pure Python, ~10 ms a second of sound)."""
+    if source == rate or not samples:
+        return array.array("h", samples)
+    n = round(len(samples) * rate / source)
+    step = source / rate
+    last = len(samples) - 1
+    out = array.array("h", bytes(2 * n))
+    for i in range(n):
+        x = i * step
+        j = int(x)
+        a = samples[min(j, last)]
+        b = samples[min(j + 1, last)]
+        out[i] = round(a + (b - a) * (x - j))
+    return out
+
+
+def scaled(samples: array.array[int], volume: float) -> array.array[int]:
+    """``samples`` times ``volume`` (0–1), for engines without a volume of their own."""
+    if volume >= 0.999:
+        return samples
+    return array.array("h", (round(x * volume) for x in samples))

@@ -12,14 +12,13 @@ from __future__ import annotations
 import array
 import contextlib
 import os
-import stat
 import struct
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from knee_desktop.common import safe_write
 from knee_desktop.common.errors import KneeError
 from knee_desktop.plan.events import Timeline
 from knee_desktop.speech.clip import RATE, Clip, mix_into
@@ -102,22 +101,9 @@ def check_target(path: Path, *, force: bool = False) -> None:
     """Raise :class:`ExportError` unless ``path`` may be written: it does not exist, or it is
     a regular file and ``force`` is set. A link, a folder or a device is never replaced."""
     try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot be checked ({exc.strerror or exc}).") from None
-    if stat.S_ISLNK(info.st_mode):
-        raise ExportError(f"{path} is a link (to {os.readlink(path)}); a link is never "
-                          "replaced. Give the name of a new file.")
-    if stat.S_ISDIR(info.st_mode):
-        raise ExportError(f"{path} is a folder; give the name of a file in it, like "
-                          f"{path / 'session.wav'}.")
-    if not stat.S_ISREG(info.st_mode):
-        raise ExportError(f"{path} is not a regular file (a device, a FIFO or a socket); it "
-                          "is never replaced. Give the name of a new file.")
-    if not force:
-        raise ExportError(f"{path} already exists; add --force to replace it.")
+        safe_write.check_target(path, replace=force)
+    except safe_write.UnsafeTarget as exc:
+        raise ExportError(str(exc)) from None
 
 
 def export_session(timeline: Timeline, source: SpeechCache | ToneSet, path: Path, *,
@@ -133,29 +119,24 @@ def export_session(timeline: Timeline, source: SpeechCache | ToneSet, path: Path
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied")
     except OSError as exc:
         raise ExportError(f"Cannot write in the folder {folder}: "
                           f"{exc.strerror or exc}.") from None
     try:
-        with os.fdopen(fd, "wb") as f:
+        # Whole or nothing: a failure, Ctrl+C, SIGTERM or SIGHUP removes the .part
+        with safe_write.atomic_file(path, replace=force, binary=True) as f:
             f.write(_wav_header(total))
             for chunk in _chunks(clips, total):
                 if sys.byteorder != "little":
                     chunk.byteswap()
                 f.write(chunk.tobytes())
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        check_target(path, force=force)  # nothing appeared there while we wrote
-        os.replace(tmp, path)
+    except safe_write.UnsafeTarget as exc:
+        raise ExportError(str(exc)) from None
     except OSError as exc:
-        _remove(tmp)
         raise ExportError(f"{path} could not be written: {exc.strerror or exc}. Nothing was "
                           "left behind.") from None
-    except BaseException:
-        _remove(tmp)
-        raise
     return Exported(path, total)
 
 

@@ -1,14 +1,15 @@
-"""The natural voice: Piper (neural, offline), an optional second engine beside pyttsx3.
+"""The natural voice: a Piper voice file (neural, offline), spoken by the app's own runtime.
 
-It sits behind the same render interface: the same worker protocol (one JSON line a phrase,
-answered with a timeout), the same checked and trimmed 22050 Hz mono 16-bit WAV clips in the
-same cache. So timing, export and every fallback are the same for both engines.
+It sits behind the same render interface as every engine (speech/engines.py): the same
+worker protocol, the same checked and trimmed 22050 Hz clips in the same cache. The runtime
+is piper_runtime.py (onnxruntime + the voice's .onnx.json + espeak-ng phonemes): no GPL
+Python package; ``pip install 'knee-desktop[natural]'`` adds only onnxruntime (MIT) and
+numpy (BSD).
 
-Chosen by the voice setting ``"piper:/path/to/voice.onnx"`` (its ``.onnx.json`` beside it).
-Licences: piper-tts is GPL-3.0-or-later, so it is an optional extra
-(``pip install 'knee-desktop[natural]'``) that this package never imports unless the user
-chose a natural voice, and then only in the worker process. The voice file is the user's
-own; the app downloads nothing (see docs/voice.md for where to get one and what to check).
+Chosen by the voice setting ``"piper:/path/to/voice.onnx"`` (its ``.onnx.json`` beside
+it). Voice files are the user's own, found in the usual places (:data:`VOICE_DIRS`) or
+chosen in Settings; the app downloads nothing. Each voice's MODEL_CARD licence lines are
+shown before it is used (:func:`licence_lines`).
 
 Deterministic: Piper's VITS voices sample noise inside the model, and onnxruntime's seed
 does not fix it (measured: three renders of "Five." with one seed gave three different
@@ -21,84 +22,116 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-from collections.abc import Callable, Iterable
-from importlib import metadata
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+
+from knee_desktop.speech.engine_base import Answer, EngineUnavailable, EngineVoice, serve_phrases
 
 PREFIX = "piper:"
-ENGINE_ENV = "KNEE_DESKTOP_RENDER_ENGINE"
-MODEL_ENV = "KNEE_DESKTOP_PIPER_MODEL"
-RATE = 22050
 NORMAL_RATE = 170  # words a minute that Piper speaks at length_scale 1
-INSTALL = ("pip install 'knee-desktop[natural]' (piper-tts, GPL-3.0-or-later), or choose "
-           "the standard voice in Settings")
+INSTALL = ("pip install 'knee-desktop[natural]' (onnxruntime, MIT), or choose another "
+           "voice in Settings")
+DIRS_ENV = "KNEE_DESKTOP_PIPER_DIRS"  # os.pathsep-separated; replaces VOICE_DIRS (tests)
 
 
-class NaturalVoiceUnavailable(RuntimeError):
-    """The natural voice cannot be used: the message says what is missing."""
+def voice_dirs() -> list[Path]:
+    """Where Piper voices usually are: the user's and speech-dispatcher's Piper folders."""
+    override = os.environ.get(DIRS_ENV)
+    if override is not None:
+        return [Path(p) for p in override.split(os.pathsep) if p]
+    data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local/share")
+    system = [Path(p) for p in (os.environ.get("XDG_DATA_DIRS")
+                                or "/usr/local/share:/usr/share").split(":") if p]
+    return [data / "piper-voices", data / "piper" / "voices",
+            *(d / "piper-voices" for d in system),
+            *(d / "speech-dispatcher" / "piper" for d in system)]
 
 
 def model_of(voice: str | None) -> Path | None:
-    """The Piper voice file a voice setting names, or None for a pyttsx3 voice."""
+    """The Piper voice file a voice setting names, or None for another engine's voice."""
     if voice and voice.startswith(PREFIX):
         return Path(voice[len(PREFIX):]).expanduser()
     return None
 
 
-def version(model: Path) -> str:
-    """What the cache key needs: piper-tts's version and the voice's identity. Raises
-    :class:`NaturalVoiceUnavailable` naming what is missing; imports nothing of Piper."""
-    if importlib.util.find_spec("piper") is None:
-        raise NaturalVoiceUnavailable(f"The natural voice needs piper-tts: {INSTALL}.")
+def model_card(model: Path) -> Path | None:
+    """The voice's MODEL_CARD: ``<name>.onnx.MODEL_CARD``, ``MODEL_CARD`` or
+    ``<name>.MODEL_CARD`` beside it (how Piper's voice lists ship it)."""
+    for name in (model.name + ".MODEL_CARD", "MODEL_CARD", model.stem + ".MODEL_CARD"):
+        card = model.with_name(name)
+        if card.is_file():
+            return card
+    return None
+
+
+def licence_lines(model: Path) -> str:
+    """What the user must read before using the voice: the MODEL_CARD's licence, dataset
+    and fine-tuning lines, or that there is no card."""
+    card = model_card(model)
+    if card is None:
+        return ("No MODEL_CARD beside this voice file: its licence is unknown. Check where "
+                "it came from before using it.")
+    try:
+        lines = card.read_text(encoding="utf-8", errors="replace").splitlines()[:200]
+    except OSError:
+        return "Its MODEL_CARD could not be read."
+    keep = [ln.strip(" *#-\t") for ln in lines
+            if any(k in ln.lower() for k in ("licen", "finetuned", "fine-tuned", "url:"))]
+    return "; ".join(k for k in keep if k)[:400] or "Its MODEL_CARD names no licence."
+
+
+def version(voice: str) -> str:
+    """What the cache key needs: the runtime and the voice's identity. Raises
+    :class:`EngineUnavailable` naming what is missing; imports nothing heavy."""
+    model = model_of(voice)
+    assert model is not None
+    if importlib.util.find_spec("onnxruntime") is None:
+        raise EngineUnavailable(f"The natural voice needs onnxruntime: {INSTALL}.")
     config = model.with_name(model.name + ".json")
     for path in (model, config):
         if not path.is_file():
-            raise NaturalVoiceUnavailable(
+            raise EngineUnavailable(
                 f"The natural voice file {path} was not found (Settings: Natural voice). "
                 "Choose the .onnx file again, with its .onnx.json beside it.")
+    from importlib import metadata
+
     digest = hashlib.sha256(config.read_bytes()).hexdigest()[:12]
-    return (f"piper-tts {metadata.version('piper-tts')}; {model.name} "
-            f"{model.stat().st_size} bytes, config {digest}; noise 0")
+    return (f"knee piper runtime 1; onnxruntime {metadata.version('onnxruntime')}; "
+            f"{model.name} {model.stat().st_size} bytes, config {digest}; noise 0")
 
 
-def worker_env(model: Path) -> dict[str, str]:
-    return {ENGINE_ENV: "piper", MODEL_ENV: str(model)}
+def installed() -> list[EngineVoice]:
+    """The Piper voices in :func:`voice_dirs` (``*.onnx`` with their ``.onnx.json``)."""
+    if importlib.util.find_spec("onnxruntime") is None:
+        return []
+    found: dict[Path, EngineVoice] = {}
+    for folder in voice_dirs():
+        try:
+            models = sorted(folder.rglob("*.onnx")) if folder.is_dir() else []
+        except OSError:
+            continue
+        for model in models[:200]:
+            if model.with_name(model.name + ".json").is_file():
+                lang = model.name.split("-")[0].replace("_", "-").lower()
+                found.setdefault(model, EngineVoice(f"{PREFIX}{model}",
+                                                    f"Piper: {model.stem}", (lang,),
+                                                    licence_lines(model)))
+    return list(found.values())
 
 
-def serve(lines: Iterable[str], answer: Callable[[dict[str, Any]], None]) -> int:
+def serve(lines: Iterable[str], answer: Answer) -> int:
     """The worker loop for Piper (runs in the worker process, see render_worker)."""
-    import json
-    import wave
-
     try:
-        import numpy as np  # comes with onnxruntime, which piper-tts needs
-        from piper import PiperVoice, SynthesisConfig
+        from knee_desktop.speech.piper_runtime import PiperVoice
 
-        voice = PiperVoice.load(os.environ[MODEL_ENV])
+        model = model_of(os.environ.get("KNEE_DESKTOP_RENDER_VOICE"))
+        if model is None:
+            raise EngineUnavailable("no voice file named")
+        voice = PiperVoice(model)
     except Exception as exc:  # a broken install or voice file: the parent says so
         answer({"error": f"{type(exc).__name__}: {exc}"})
         return 1
-    answer({"ready": True, "engine": "piper"})
-    for line in lines:
-        try:
-            req = json.loads(line)
-            config = SynthesisConfig(length_scale=NORMAL_RATE / float(req.get("rate") or 170),
-                                     noise_scale=0.0, noise_w_scale=0.0,
-                                     volume=float(req.get("volume") or 1.0))
-            chunks = [c.audio_int16_array for c in voice.synthesize(req["text"], config)]
-            audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
-            source = voice.config.sample_rate
-            if source != RATE and len(audio):  # a 16 kHz voice: to the app's one rate
-                n = round(len(audio) * RATE / source)
-                audio = np.interp(np.arange(n) * source / RATE, np.arange(len(audio)),
-                                  audio.astype(np.float64)).round().astype(np.int16)
-            with wave.open(req["path"], "wb") as w:
-                w.setnchannels(1)
-                w.setsampwidth(2)
-                w.setframerate(RATE)
-                w.writeframes(audio.astype("<i2").tobytes())
-            answer({"ok": True})
-        except Exception as exc:
-            answer({"error": f"{type(exc).__name__}: {exc}"})
-    return 0
+    return serve_phrases(
+        lines, answer,
+        lambda text, rate: (voice.synthesize(text, NORMAL_RATE / rate), voice.rate),
+        {"engine": "piper"})

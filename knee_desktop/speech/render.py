@@ -5,8 +5,9 @@ pyttsx3 version, espeak-ng version and :data:`CACHE_VERSION`; the stored clip is
 checked and trimmed, so a warm cache only reads files. Beside it, ``<key>.json`` holds what
 was measured on the clip at render time: its vowel onset (:mod:`knee_desktop.speech.centre`).
 A cold cache starts one worker process (:mod:`knee_desktop.speech.render_worker`) that
-renders one phrase per ``runAndWait``; every answer has a timeout, so a hung or crashed
-engine is killed and reported, never waited on.
+renders one phrase per ``runAndWait`` (or per request to festival, flite or a Piper voice
+file: :mod:`knee_desktop.speech.engines`, chosen by the voice setting's prefix); every
+answer has a timeout, so a hung or crashed engine is killed and reported, never waited on.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import subprocess
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from knee_desktop.common import paths
 from knee_desktop.common.app_command import render_worker_command
 from knee_desktop.common.errors import quote
 from knee_desktop.plan.lengths import SpokenLengths
-from knee_desktop.speech import natural
+from knee_desktop.speech import engines
 from knee_desktop.speech.centre import METHOD as CENTRE_METHOD
 from knee_desktop.speech.centre import vowel_onset
 from knee_desktop.speech.clip import Clip, ClipError, check_clip, read_wav, write_wav
@@ -85,12 +85,16 @@ def espeak_version() -> str:
 def engine_version(settings: VoiceSettings | None = None) -> str:
     """What renders the clips, for the cache key; raises :class:`SpeechUnavailable` naming
     what to install when the engine (or the natural voice's file) is missing."""
-    model = natural.model_of(settings.voice if settings else None)
-    if model is not None:
+    voice = settings.voice if settings else None
+    engine = engines.engine_of(voice)
+    if engine is not None and voice:
         try:
-            return natural.version(model)
-        except natural.NaturalVoiceUnavailable as exc:
-            raise SpeechUnavailable(str(exc)) from exc
+            return engine.version(voice)
+        except (engines.EngineUnavailable, OSError, subprocess.SubprocessError) as exc:
+            raise SpeechUnavailable(str(exc) if isinstance(exc, engines.EngineUnavailable)
+                                    else f"The voice {voice} could not start ({exc}).") from exc
+    from importlib import metadata  # here, not at import: it costs ~40 ms of every launch
+
     try:
         pyttsx3 = metadata.version("pyttsx3")
     except metadata.PackageNotFoundError as exc:
@@ -107,7 +111,7 @@ class Worker:
     """One speech worker process, answering one request at a time with a timeout."""
 
     def __init__(self, engine_env: dict[str, str] | None = None) -> None:
-        """``engine_env``: the natural voice's engine settings; None: pyttsx3."""
+        """``engine_env``: another engine's settings (speech/engines.py); None: pyttsx3."""
         self.proc = subprocess.Popen(
             render_worker_command(),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -116,7 +120,9 @@ class Worker:
         hello = self._answer(START_TIMEOUT)
         if "error" in hello and engine_env:
             self.close()
-            raise SpeechUnavailable(f"The natural voice could not start ({hello['error']}).")
+            what = ("natural voice" if engine_env.get(engines.ENGINE_ENV) == "piper"
+                    else f"voice {engine_env.get(engines.VOICE_ENV)}")
+            raise SpeechUnavailable(f"The {what} could not start ({hello['error']}).")
         self.voices = tuple(str(v) for v in hello.get("voices") or ())  # () if unknown
         if "error" in hello:
             self.close()
@@ -192,10 +198,10 @@ class SpeechCache:
         self.folder = folder or speech_dir()
         # raises SpeechUnavailable first, before any work
         self.version = engine_version(self.settings)
-        model = natural.model_of(self.settings.voice)
-        self.natural = model is not None
+        voice = self.settings.voice
+        self.engine = engines.engine_of(voice)
         self._worker_factory = worker_factory or (
-            (lambda: Worker(natural.worker_env(model))) if model is not None else Worker)
+            (lambda: Worker(engines.worker_env(voice))) if self.engine and voice else Worker)
         self._clips: dict[str, Clip] = {}
         self._centres: dict[str, float] = {}
         self.rendered = 0  # phrases rendered (not from the cache) by the last prepare()
@@ -205,8 +211,8 @@ class SpeechCache:
         """If the chosen voice is not installed: speak with the default voice instead and
         return the message that says so (espeak itself would fall back without a word)."""
         voice = self.settings.voice
-        if not voice or natural.model_of(voice) is not None:
-            return None  # a natural voice file is checked when it is loaded
+        if not voice or self.engine is not None:
+            return None  # another engine's voice was checked by engine_version
         worker = self._worker_factory()
         try:
             known = getattr(worker, "voices", ())
@@ -252,12 +258,15 @@ class SpeechCache:
         return self.folder / f"{self.key(text)}.json"
 
     def _load(self, text: str) -> None:
-        """Read a cached clip and its measurements; a clip whose measurements are missing
-        or unreadable is measured again (cheap), never used without them."""
+        """Read a cached clip and its measurements; a clip whose measurements are missing,
+        unreadable or impossible (an onset outside the clip) is measured again (cheap),
+        never used without them."""
         clip = read_wav(self.path(text))
         try:
             meta = json.loads(self._meta_path(text).read_text(encoding="utf-8"))
             onset = float(meta["vowel_onset"])
+            if not 0.0 <= onset <= clip.seconds:  # nan, 1e308, negative: measured again
+                raise ValueError(f"vowel onset {onset} outside the clip")
         except (OSError, ValueError, KeyError, TypeError):
             onset = self._store_meta(text, clip)
         self._clips[text] = clip

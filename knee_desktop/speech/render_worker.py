@@ -6,6 +6,9 @@ answers one JSON line per request. pyttsx3 prints "Audio saved to …" on stdout
 file, so the protocol uses a private copy of the original stdout and fd 1 goes to
 /dev/null: nothing reaches the user's terminal.
 
+With ``KNEE_DESKTOP_RENDER_ENGINE`` set, another engine answers the same protocol instead
+(speech/engines.py: festival, flite, a Piper voice file).
+
 Requests (stdin, one JSON object a line): ``{"text", "path", "voice", "rate", "volume"}``.
 Answers: first ``{"ready": true, "engine": ...}`` or ``{"error": ...}``; then for every
 request ``{"ok": true}`` or ``{"error": ...}``.
@@ -18,7 +21,8 @@ import os
 import sys
 from typing import Any
 
-ENGINE_ENV = "KNEE_DESKTOP_RENDER_ENGINE"  # = speech.natural.ENGINE_ENV (kept light here)
+ENGINE_ENV = "KNEE_DESKTOP_RENDER_ENGINE"  # = speech.engines.ENGINE_ENV (kept light here)
+VOICE_ENV = "KNEE_DESKTOP_RENDER_VOICE"
 
 
 def main() -> int:
@@ -31,10 +35,11 @@ def main() -> int:
         proto.write(json.dumps(obj) + "\n")
         proto.flush()
 
-    if os.environ.get(ENGINE_ENV) == "piper":  # the natural voice (speech/natural.py)
-        from knee_desktop.speech.natural import serve
+    engine = os.environ.get(ENGINE_ENV)
+    if engine:  # festival, flite or a Piper voice file (speech/engines.py)
+        from knee_desktop.speech.engines import serve_engine
 
-        return serve(sys.stdin, answer)
+        return serve_engine(engine, os.environ.get(VOICE_ENV, ""), sys.stdin, answer)
     try:
         import pyttsx3
 

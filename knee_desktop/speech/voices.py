@@ -1,4 +1,5 @@
-"""The speech voices pyttsx3 offers, with their languages (the `voices` command and the
+"""The speech voices pyttsx3 offers (and the other engines': engine_voices), with their
+languages (the `voices` command and the
 settings dialog read them; the dialog in a worker process with a time limit, so a speech
 engine that hangs can never freeze the window)."""
 
@@ -18,13 +19,15 @@ class InstalledVoice:
     name: str
     languages: tuple[str, ...]
     gender: str | None = None
+    licence: str | None = None  # another engine's voice: what to read before using it
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> InstalledVoice:
         langs = data.get("languages") or []
         return cls(id=str(data["id"]), name=str(data.get("name") or data["id"]),
                    languages=tuple(str(x) for x in langs) if isinstance(langs, list) else (),
-                   gender=str(data["gender"]) if data.get("gender") else None)
+                   gender=str(data["gender"]) if data.get("gender") else None,
+                   licence=str(data["licence"]) if data.get("licence") else None)
 
     @property
     def label(self) -> str:
@@ -50,3 +53,12 @@ def list_voices() -> tuple[list[InstalledVoice], str]:
                     languages=tuple(_language(lang) for lang in (v.languages or [])),
                     gender=str(v.gender) if v.gender else None) for v in raw]
     return voices, default
+
+
+def engine_voices() -> list[InstalledVoice]:
+    """The installed voices of festival, flite and Piper voice files (speech/engines.py),
+    each with its licence note; no engine is started."""
+    from knee_desktop.speech.engines import installed_voices
+
+    return [InstalledVoice(id=v.id, name=v.name, languages=v.languages, licence=v.licence)
+            for v in installed_voices()]

@@ -8,7 +8,7 @@ pair that fails WCAG AA here fails on the desktop too.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 Role = QPalette.ColorRole  # the one short name for it, in every ui/ file
 PALETTE_NAMES = ("light", "dark", "high-contrast")
@@ -91,3 +91,17 @@ def blend(colour: QColor, under: QColor, share: float) -> QColor:
     return QColor.fromRgbF(share * colour.redF() + (1 - share) * under.redF(),
                            share * colour.greenF() + (1 - share) * under.greenF(),
                            share * colour.blueF() + (1 - share) * under.blueF())
+
+
+_system_palette: QPalette | None = None
+
+
+def apply_theme(app: QGuiApplication, name: str) -> None:
+    """The window's colours: ``system`` (the desktop's palette, as the app found it) or
+    one of :data:`PALETTE_NAMES`. Every open window follows at once."""
+    global _system_palette
+    if _system_palette is None:
+        _system_palette = QPalette(app.palette())
+    palette = named_palette(name) if name in _ROLES else _system_palette
+    if app.palette() != palette:
+        app.setPalette(palette)

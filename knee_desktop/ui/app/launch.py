@@ -13,11 +13,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from knee_desktop import APP_ID, __version__
 from knee_desktop.common import paths
+from knee_desktop.common.desktop_probe import display_problem, start_bus_probe
 from knee_desktop.common.errors import KneeError
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.prefs import user_settings
 from knee_desktop.prefs.launch import LaunchOptions
 from knee_desktop.runtime.voice_base import NoAudioVoice, SilentVoice, Voice
+from knee_desktop.ui.text import guard_plain_text
 
 if TYPE_CHECKING:
     from knee_desktop.desktop.activation import Activator
@@ -40,6 +42,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
+    guard_plain_text(app)  # user text reaches labels, message boxes and tooltips as text
     return app
 
 
@@ -126,8 +129,15 @@ def run_app(options: LaunchOptions,
     from knee_desktop.ui.app.media_link import start_media
     from knee_desktop.ui.app.wiring import start_reminder, wire_window
     from knee_desktop.ui.settings.opening import show_settings_problems
+    from knee_desktop.ui.theme import apply_theme
 
+    no_display = display_problem()  # Qt would abort the process: say it in words instead
+    if no_display:
+        raise KneeError(no_display)
+    no_bus = start_bus_probe().settle()  # a bus that never answers is left out
     app = make_app()
+    if no_bus:
+        log.warning("%s", no_bus)
     instance = claim_or_hand_over(list(options.argv))
     if instance is None:
         print("knee-desktop is already open: it was brought to the front.")
@@ -136,6 +146,7 @@ def run_app(options: LaunchOptions,
     loaded = user_settings.load()
     for line in loaded.messages:
         log.warning("%s", line)
+    apply_theme(app, loaded.settings.theme)
     tray_only = options.tray
     window = open_window(options if not tray_only else options.without_start(),
                          loaded.settings,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from knee_desktop.common.app_command import app_command
+from knee_desktop.common.errors import KneeError
 from knee_desktop.desktop.tray import ReminderController
 from knee_desktop.history.feel import KneeFeel, When
 from knee_desktop.history.recorder import HistoryRecorder
@@ -27,6 +28,7 @@ from knee_desktop.runtime.driver import Recorder
 from knee_desktop.runtime.voice_base import NoAudioVoice
 from knee_desktop.session.engine import Session
 from knee_desktop.ui.app.a11y import Announcer
+from knee_desktop.ui.app.voice_switch import VoiceSwitch
 from knee_desktop.ui.dialogs.about import AboutDialog
 from knee_desktop.ui.dialogs.knee_feel import ask_knee_feel
 from knee_desktop.ui.settings.opening import edit_settings
@@ -52,6 +54,7 @@ class Wiring:
     preview: VoicePreview | None = None
     announcer: Announcer | None = None  # screen readers: follows settings.who_speaks
     listening: WindowListening | None = None  # spoken commands: follows settings.listen
+    voice_switch: VoiceSwitch | None = None  # a voice changed in Settings
 
     # ---- the session ---------------------------------------------------------------------
     def ask_before(self) -> bool:
@@ -140,6 +143,8 @@ class Wiring:
 
     def settings_saved(self, new: us.UserSettings, changes: us.Changes) -> None:
         self.settings = new if self.listening is None else self.listening.apply(new)
+        if changes.rerender_speech and self.voice_switch is not None:
+            self.voice_switch.change(new)  # rendered in the background, used next session
         if changes.replan:
             self.window.set_plan_settings(new.to_plan_settings())
         if changes.reminder and self.reminder is not None:
@@ -172,13 +177,14 @@ def apply_reminder(app: QApplication, controller: ReminderController,
     app.setQuitOnLastWindowClosed(controller.tray is None)
     try:
         set_autostart(reminder.enabled, app_command("--tray"))
-    except OSError as exc:
+    except (OSError, KneeError) as exc:
         log.warning("could not update the login entry for the reminder: %s", exc)
 
 
 def wire_window(window: MainWindow, settings: us.UserSettings) -> Wiring:
     wiring = Wiring(window, settings)
     wiring.announcer = Announcer(window, lambda: wiring.settings.who_speaks)
+    wiring.voice_switch = VoiceSwitch(window)
     window.before_session = wiring.ask_before
     driver = window.driver
     driver.recorder_factory = wiring.record

@@ -1,9 +1,9 @@
-"""The diagram's shapes: one style (rounded, tapered limbs from QPainterPath unions, one
-line weight), for a person lying on their back seen from above, head at the bottom and
-feet at the top, as they see themself looking down at their feet (their left on the left).
-
-All positions come from :class:`Figure`, made for a box; the working leg turns at the hip
-(``leg_angle``) and the foot at the ankle, toward the pose's toe point.
+"""The small view's and the thigh's shapes: one style (rounded, tapered limbs from
+QPainterPath unions, one line weight). :class:`Figure` is the whole person lying on their
+back, head at the bottom and feet at the top, as they see themself (their left on the
+left), legs straight and still: in these exercises the leg never swings across the bed
+(the moving foot is :mod:`knee_desktop.ui.diagram.end_view`'s). Both are painted once, into
+the diagram's static layer: the unions here are never made per frame.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from PySide6.QtGui import QPainterPath, QPolygonF
 
 from knee_desktop.plan.pose import Point
 from knee_desktop.routine.model import Leg
-
-LEG_SWING = 0.3  # of the foot's tilt: a sweep moves the whole leg from the hip
 
 
 def limb(a: QPointF, b: QPointF, wa: float, wb: float) -> QPainterPath:
@@ -37,14 +35,6 @@ def limb(a: QPointF, b: QPointF, wa: float, wb: float) -> QPainterPath:
     ends.addEllipse(a, wa / 2, wa / 2)
     ends.addEllipse(b, wb / 2, wb / 2)
     return path.united(ends)
-
-
-def rotate(point: QPointF, about: QPointF, degrees: float) -> QPointF:
-    """Turn ``point`` about ``about``; positive degrees turn toward the person's right."""
-    a = math.radians(degrees)
-    x, y = point.x() - about.x(), point.y() - about.y()
-    return QPointF(about.x() + x * math.cos(a) - y * math.sin(a),
-                   about.y() + x * math.sin(a) + y * math.cos(a))
 
 
 @dataclass(frozen=True)
@@ -75,9 +65,8 @@ class Figure:
     def hip(self, leg: Leg) -> QPointF:
         return self.at(-0.06 if leg == "left" else 0.06, 0.43)
 
-    def ankle(self, leg: Leg, leg_angle: float = 0.0) -> QPointF:
-        return rotate(self.at(-0.065 if leg == "left" else 0.065, 0.8), self.hip(leg),
-                      leg_angle)
+    def ankle(self, leg: Leg) -> QPointF:
+        return self.at(-0.065 if leg == "left" else 0.065, 0.8)
 
     @property
     def foot(self) -> float:
@@ -88,8 +77,8 @@ class Figure:
     def line(self) -> float:
         return max(1.5, 0.008 * self.h)
 
-    def toe(self, leg: Leg, toe: Point, leg_angle: float = 0.0) -> QPointF:
-        ankle = self.ankle(leg, leg_angle)
+    def toe(self, leg: Leg, toe: Point) -> QPointF:
+        ankle = self.ankle(leg)
         return QPointF(ankle.x() + toe[0] * self.foot, ankle.y() - toe[1] * self.foot)
 
     def body(self) -> QPainterPath:
@@ -108,21 +97,20 @@ class Figure:
                                 0.06 * self.h))
         return path
 
-    def leg(self, leg: Leg, leg_angle: float = 0.0) -> QPainterPath:
+    def leg(self, leg: Leg) -> QPainterPath:
         hip = self.hip(leg)
-        knee = rotate(self.at(-0.063 if leg == "left" else 0.063, 0.62), hip, leg_angle)
-        ankle = self.ankle(leg, leg_angle)
+        knee = self.kneecap(leg)
+        ankle = self.ankle(leg)
         return limb(hip, knee, 0.12 * self.h, 0.075 * self.h).united(
             limb(knee, ankle, 0.072 * self.h, 0.045 * self.h))
 
-    def kneecap(self, leg: Leg, leg_angle: float = 0.0) -> QPointF:
-        return rotate(self.at(-0.063 if leg == "left" else 0.063, 0.62), self.hip(leg),
-                      leg_angle)
+    def kneecap(self, leg: Leg) -> QPointF:
+        return self.at(-0.063 if leg == "left" else 0.063, 0.62)
 
-    def foot_shape(self, leg: Leg, toe: Point, leg_angle: float = 0.0) -> QPainterPath:
+    def foot_shape(self, leg: Leg, toe: Point) -> QPainterPath:
         """The foot from the heel at the ankle to the toes, widening, the big toe inside."""
-        ankle = self.ankle(leg, leg_angle)
-        tip = self.toe(leg, toe, leg_angle)
+        ankle = self.ankle(leg)
+        tip = self.toe(leg, toe)
         reach = max(0.35, math.hypot(*toe))
         shape = limb(ankle, QPointF(ankle.x() + 0.8 * (tip.x() - ankle.x()),
                                     ankle.y() + 0.8 * (tip.y() - ankle.y())),

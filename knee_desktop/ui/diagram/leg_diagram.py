@@ -5,11 +5,14 @@ while something moves; an unchanged pose does not repaint. The pose comes from t
 timeline and clock as the voice, so the foot is at the end of its sweep when the count is
 heard.
 
-Two pictures (``set_picture``): ``legs``, the person lying on their back seen from above,
-the working leg highlighted, swinging from the hip for the sweeps and the foot circling at
-the ankle; ``thigh``, the front of the thigh with its press points, the current one lit
-and counting down. Shapes are in :mod:`knee_desktop.ui.diagram.art`, colours from the
-palette (:mod:`knee_desktop.ui.diagram.colours`).
+Two pictures (``set_picture``): ``legs``, the working foot and lower leg seen along the
+leg, toes up, turning about the heel like a windshield wiper for the sweeps (the whole leg
+turns on its long axis) and its toes drawing a circle for the foot circles, with a small
+view of the whole person for orientation (docs/diagram.md says why); ``thigh``, the front
+of the thigh with its press points, the current one lit and counting down. Shapes are in
+:mod:`~knee_desktop.ui.diagram.end_view` and :mod:`~knee_desktop.ui.diagram.art`,
+colours from the palette (:mod:`knee_desktop.ui.diagram.colours`); every painted word is
+fitted to its box (:mod:`~knee_desktop.ui.diagram.painted_text`).
 """
 
 from __future__ import annotations
@@ -18,23 +21,27 @@ from dataclasses import dataclass
 from typing import Literal
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import (
-    QFont,
-    QPainter,
-    QPaintEvent,
-    QPen,
-    QPixmap,
-    QResizeEvent,
-)
+from PySide6.QtGui import QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from knee_desktop.plan.pose import Point, Pose
 from knee_desktop.routine.model import Leg
-from knee_desktop.ui.diagram.art import Figure, Thigh
+from knee_desktop.ui.diagram.art import Thigh
 from knee_desktop.ui.diagram.colours import DiagramColours, colours_for
-from knee_desktop.ui.diagram.legs_picture import leg_angle, paint_figure_still, paint_working_leg
+from knee_desktop.ui.diagram.end_view import EndView
+from knee_desktop.ui.diagram.legs_picture import (
+    Text,
+    paint_end_moving,
+    paint_end_still,
+    paint_orientation,
+    paint_still_ring,
+    ring_bounds,
+)
+from knee_desktop.ui.diagram.painted_text import PaintedText, draw_fitted, fitted_font
 
 Picture = Literal["legs", "thigh"]
+SMALLEST_INSET = 90.0  # px: a narrower small view of the whole person is left out
+VIEW_WORDS = "your foot as you see it"  # under the big view, if there is room
 MOVEMENT_WORDS = {
     "sweep-left": "wipe to the left",
     "sweep-right": "wipe to the right",
@@ -57,13 +64,13 @@ KIND_WORDS = {
 
 @dataclass(frozen=True)
 class DiagramLayout:
-    foot_view: QRectF  # where the figure is drawn
-    body_box: QRectF  # the figure's own box
-    pivot: QPointF  # the working foot's ankle at rest, in widget coordinates
+    foot_view: QRectF  # the big view: the working foot seen along the leg (or the thigh)
+    body_box: QRectF  # the small view of the whole person (empty for the thigh)
+    band: QRectF  # the side words under the big view
+    pivot: QPointF  # the working foot's pivot (heel, the leg's axis), widget pixels
     length: float  # the foot's length in pixels
-    ring_centre: QPointF
+    ring_centre: QPointF  # the thigh's countdown ring
     ring_radius: float
-    caption: QRectF
 
 
 def describe(pose: Pose, picture: Picture = "legs") -> str:
@@ -114,8 +121,9 @@ class LegDiagram(QWidget):
         self.setMinimumSize(160, 110)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName("Leg diagram")
-        self.setToolTip("You, lying on your back, seen from above: the working leg is\n"
-                        "highlighted and moves in time with the count.")
+        self.setToolTip("Your working foot, toes up, as you see it when you look down at it:\n"
+                        "it turns like a windshield wiper, or its toes draw circles.\n"
+                        "The small picture is you, lying down, the working leg filled.")
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.paints = 0  # painted frames, for the benchmark and the tests
         # caches: the static layer, the layout per size, colours per palette;
@@ -125,6 +133,8 @@ class LegDiagram(QWidget):
         self._env = 0
         self._layout: tuple[int, DiagramLayout] | None = None
         self._colours: tuple[int, DiagramColours] | None = None
+        self._static_texts: list[PaintedText] = []  # words in the static layer
+        self._frame_texts: list[PaintedText] = []  # words painted by the last frame
         self._update_description()
 
     def sizeHint(self) -> QSize:
@@ -146,7 +156,12 @@ class LegDiagram(QWidget):
             self.update()
 
     def caption(self) -> str:
+        """Which leg, doing what: shown by the session view above the picture."""
         return caption_text(self._pose, self._picture)
+
+    def painted_texts(self) -> list[PaintedText]:
+        """Every word the last paint drew, where, and whether it fit (for the tests)."""
+        return [*self._static_texts, *self._frame_texts]
 
     def _update_description(self) -> None:
         pose = self._pose
@@ -178,7 +193,7 @@ class LegDiagram(QWidget):
         return self._colours[1]
 
     def diagram_layout(self) -> DiagramLayout:
-        key = hash((self._env, self._pose.leg))
+        key = hash((self._env, self._pose.leg, self._picture))
         if self._layout is None or self._layout[0] != key:
             self._layout = (key, self._compute_layout())
         return self._layout[1]
@@ -187,59 +202,62 @@ class LegDiagram(QWidget):
         w, h = float(self.width()), float(self.height())
         margin = max(6.0, 0.02 * min(w, h))
         full = QRectF(margin, margin, w - 2 * margin, h - 2 * margin)
-        caption = QRectF(full.left(), full.top(), full.width(),
-                         max(18.0, min(0.09 * full.height(), 0.06 * full.width() + 12)))
-        view = QRectF(full.left(), caption.bottom(), full.width(),
-                      full.bottom() - caption.bottom())
-        figure = Figure(view)
         leg: Leg = self._pose.leg or "left"
-        radius = max(14.0, min(0.16 * view.height(), 0.14 * view.width()))
-        # the ring sits on the side away from the working leg
-        x = view.right() - radius * 1.15 if leg == "left" else view.left() + radius * 1.15
-        ring_centre = QPointF(x, view.top() + radius * 1.15)
-        return DiagramLayout(view, view, figure.ankle(leg), figure.foot, ring_centre, radius,
-                             caption)
+        if self._picture == "thigh":
+            radius = max(14.0, min(0.16 * full.height(), 0.14 * full.width()))
+            x = full.right() - radius * 1.15 if leg == "left" else full.left() + radius * 1.15
+            view = EndView(full, leg)
+            return DiagramLayout(full, QRectF(), QRectF(), view.pivot, view.length,
+                                 QPointF(x, full.top() + radius * 1.15), radius)
+        band_h = max(16.0, min(0.08 * full.height(), 0.05 * full.width() + 8))
+        band = QRectF(full.left(), full.bottom() - band_h, full.width(), band_h)
+        above = QRectF(full.left(), full.top(), full.width(), band.top() - full.top())
+        if above.width() >= 1.15 * above.height():  # the small view in a column at the side
+            side = min(0.17 * above.width(), 0.45 * above.height())
+            inset = QRectF(above.right() - side, above.top(), side, min(above.height(),
+                                                                        1.7 * side))
+            main = QRectF(above.left(), above.top(), above.width() - 1.08 * side,
+                          above.height())
+            if side < SMALLEST_INSET:  # too small to read: the big view takes its room
+                inset, main = QRectF(), above
+        else:  # tall: the small view in a strip at the top
+            strip = 0.24 * above.height()
+            inset = QRectF(above.center().x() - 0.3 * strip, above.top(), 0.6 * strip, strip)
+            main = QRectF(above.left(), above.top() + 1.05 * strip, above.width(),
+                          above.height() - 1.05 * strip)
+            if inset.width() < SMALLEST_INSET:
+                inset, main = QRectF(), above
+        view = EndView(main, leg)
+        return DiagramLayout(main, inset, band, view.pivot, view.length, view.at(0, 0.44),
+                             0.74 * view.length)
 
-    def figure(self) -> Figure:
-        return Figure(self.diagram_layout().foot_view)
+    def end_view(self, layout: DiagramLayout | None = None) -> EndView:
+        lay = layout or self.diagram_layout()
+        return EndView(lay.foot_view, self._pose.leg or "left")
 
     def to_widget(self, point: Point, layout: DiagramLayout | None = None) -> QPointF:
-        """A toe position of the pose (foot lengths from the ankle) in widget pixels."""
-        lay = layout or self.diagram_layout()
-        angle = leg_angle(self._pose)
-        return Figure(lay.foot_view).toe(self._pose.leg or "left", point, angle)
+        """A toe position of the pose (foot lengths from the pivot) in widget pixels."""
+        return self.end_view(layout).at(*point)
 
     def toe_point(self) -> QPointF:
         return self.to_widget(self._pose.toe)
 
     # ---- painting ----------------------------------------------------------------------
-    # What does not move (background, caption, labels, body, resting leg, guide path) is
-    # painted once into a pixmap; a frame repaints only the rectangle the working leg, its
-    # trail and the ring cover, now and in the previous frame.
+    # What does not move (background, bed, resting foot, guide, small view, side words) is
+    # painted once into a pixmap; a frame repaints only the rectangle the working foot,
+    # its trail and the ring cover, now and in the previous frame.
     def _static_key(self, pose: Pose) -> tuple[object, ...]:
-        return (caption_text(pose, self._picture), pose.leg, pose.movement, self._picture,
-                pose.kind == "end", self._env, self.devicePixelRatioF())
+        guide = pose.movement if pose.kind in ("move", "instruction") else None
+        return (pose.leg, guide, self._picture, pose.kind == "end", self._env,
+                self.devicePixelRatioF())
 
     def _dirty_rect(self, pose: Pose, lay: DiagramLayout) -> QRectF:
-        figure = Figure(lay.foot_view)
         if self._picture == "thigh":
             return lay.foot_view.adjusted(-2, -2, 2, 2)
-        leg: Leg = pose.leg or "left"
-        angle = leg_angle(pose)
-        pad = 0.07 * figure.h
-        # The toe and its trail sit at ankle + (x, -y) foot lengths: their box is the
-        # ankle moved by the box of the toe offsets (one pass, no Qt point per trail dot).
-        hip, ankle, foot = figure.hip(leg), figure.ankle(leg, angle), figure.foot
-        tx = [pose.toe[0], *(pt[0] for pt in pose.trail)]
-        ty = [pose.toe[1], *(pt[1] for pt in pose.trail)]
-        xs = [hip.x(), ankle.x(), ankle.x() + min(tx) * foot, ankle.x() + max(tx) * foot]
-        ys = [hip.y(), ankle.y(), ankle.y() - max(ty) * foot, ankle.y() - min(ty) * foot]
-        rect = QRectF(min(xs) - pad, min(ys) - pad, max(xs) - min(xs) + 2 * pad,
-                      max(ys) - min(ys) + 2 * pad)
-        if pose.ring is not None or pose.count_in is not None:
-            r = lay.ring_radius
-            c = lay.ring_centre
-            rect = rect.united(QRectF(c.x() - 1.2 * r, c.y() - 1.2 * r, 2.4 * r, 3.2 * r))
+        view = EndView(lay.foot_view, pose.leg or "left")
+        rect = view.moving_bounds(pose.toe, pose.trail)
+        if pose.ring is not None:
+            rect = rect.united(ring_bounds(view))
         return rect
 
     def set_pose(self, pose: Pose) -> None:
@@ -264,14 +282,26 @@ class LegDiagram(QWidget):
         pixmap.fill(colours.background)
         p = QPainter(pixmap)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setFont(self.font())
-        self._paint_caption(p, lay, colours)
+        self._static_texts = []
+        text = self._texter(colours, self._static_texts)
         if self._picture == "legs":
-            paint_figure_still(p, Figure(lay.foot_view), self._pose, colours)
-            self._paint_side_labels(p, lay, colours)
+            paint_end_still(p, self.end_view(lay), self._pose, colours, text)
+            if not lay.body_box.isEmpty():
+                paint_orientation(p, lay.body_box, self._pose.leg, colours, text)
+            self._paint_side_labels(p, lay, colours, text)
         p.end()
         self._cache, self._cache_key = pixmap, key
         return pixmap
+
+    def _texter(self, colours: DiagramColours, log: list[PaintedText]) -> Text:
+        base = self.font()
+
+        def text(p: QPainter, box: QRectF, flags: int, words: str, pixels: float,
+                 bold: bool) -> None:
+            p.setPen(colours.text)
+            draw_fitted(p, base, box, flags, words, pixels, bold, log)
+
+        return text
 
     def paintEvent(self, event: QPaintEvent) -> None:
         self.paints += 1
@@ -282,56 +312,41 @@ class LegDiagram(QWidget):
         p = QPainter(self)
         p.drawPixmap(0, 0, static)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._frame_texts = []
         if self._picture == "thigh":
-            from knee_desktop.ui.diagram.thigh_picture import paint_thigh
+            from knee_desktop.ui.diagram.thigh_picture import paint_thigh, paint_thigh_ring
 
-            paint_thigh(p, Thigh(lay.foot_view), pose, colours, self._font)
-        elif pose.leg is not None:
-            paint_working_leg(p, Figure(lay.foot_view), pose, colours)
-        if pose.ring is not None or pose.count_in is not None:
-            self._paint_ring(p, lay, colours)
+            text = self._texter(colours, self._frame_texts)
+            paint_thigh(p, Thigh(lay.foot_view), pose, colours, text)
+            if pose.ring is not None:
+                paint_thigh_ring(p, lay.ring_centre, lay.ring_radius, pose, colours, text)
+        else:
+            view = self.end_view(lay)
+            if pose.ring is not None:
+                paint_still_ring(p, view, pose.ring, colours)
+            paint_end_moving(p, view, pose, colours)
         p.end()
 
-    def _font(self, pixels: float, bold: bool = False) -> QFont:
-        font = QFont(self.font())
-        font.setPixelSize(max(11, int(pixels)))
-        font.setBold(bold)
-        return font
-
-    def _paint_caption(self, p: QPainter, lay: DiagramLayout, c: DiagramColours) -> None:
-        p.setPen(c.text)
-        p.setFont(self._font(lay.caption.height() * 0.62, bold=True))
-        p.drawText(lay.caption, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
-                   | Qt.TextFlag.TextWordWrap, self.caption())
-
-    def _paint_side_labels(self, p: QPainter, lay: DiagramLayout, c: DiagramColours) -> None:
-        size = max(12.0, min(0.045 * lay.foot_view.height(), 0.04 * lay.foot_view.width()))
-        p.setFont(self._font(size))
-        p.setPen(c.text)
-        band = QRectF(lay.foot_view.left(), lay.foot_view.bottom() - 1.6 * size,
-                      lay.foot_view.width(), 1.6 * size)
-        p.drawText(band, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                   "◀ your left")
-        p.drawText(band, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                   "your right ▶")
-
-    def _paint_ring(self, p: QPainter, lay: DiagramLayout, c: DiagramColours) -> None:
-        pose = self._pose
-        centre, r = lay.ring_centre, lay.ring_radius
-        width = max(4.0, r * 0.16)
-        box = QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r)
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.setPen(QPen(c.faint, width * 0.5))
-        p.drawEllipse(box)
-        if pose.ring is not None:
-            p.setPen(QPen(c.ring, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-            p.drawArc(box, 90 * 16, round(pose.ring * 360 * 16))
-        number = pose.seconds_left if pose.count_in is None else pose.count_in
-        p.setPen(c.text)
-        p.setFont(self._font(r * 0.85, bold=True))
-        p.drawText(box, Qt.AlignmentFlag.AlignCenter, str(number))
-        if pose.count_in is None:
-            p.setFont(self._font(r * 0.3))
-            under = QRectF(box.left() - 0.2 * r, box.bottom() + width, 2.4 * r, r * 0.6)
-            p.drawText(under, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                       "seconds")
+    def _paint_side_labels(self, p: QPainter, lay: DiagramLayout, c: DiagramColours,
+                           text: Text) -> None:
+        """The sides, for either leg, at one size; what the big view is between them if it
+        fits (else the sides take its room)."""
+        band = lay.band
+        box = QRectF(band.left() + 0.31 * band.width(), band.top(), 0.38 * band.width(),
+                     band.height())
+        flags = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+        _, needed = fitted_font(self.font(), box, flags, VIEW_WORDS, 0.45 * band.height(),
+                                False)
+        caption = needed.height() <= box.height() + 0.5 and needed.width() <= box.width() + 0.5
+        if caption:
+            text(p, box, flags, VIEW_WORDS, 0.45 * band.height(), False)
+        share = 0.3 if caption else 0.49
+        side = QRectF(band.left(), band.top(), share * band.width(), band.height())
+        middle = Qt.AlignmentFlag.AlignVCenter
+        left = int(Qt.AlignmentFlag.AlignLeft | middle)
+        right = int(Qt.AlignmentFlag.AlignRight | middle)
+        size = min(fitted_font(self.font(), side, left, words, 0.7 * band.height(),
+                               True)[0].pixelSize() for words in ("◀ your left", "your right ▶"))
+        text(p, side, left, "◀ your left", size, True)
+        text(p, side.translated((1 - share) * band.width(), 0), right, "your right ▶", size,
+             True)

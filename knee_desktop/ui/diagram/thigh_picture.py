@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QFont, QPainter, QPen
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QPainter, QPen
 
 from knee_desktop.plan.pose import Pose
 from knee_desktop.ui.diagram.art import Thigh
@@ -15,8 +15,10 @@ from knee_desktop.ui.diagram.colours import DiagramColours
 DEFAULT_POINTS = 6
 
 
-def paint_thigh(p: QPainter, thigh: Thigh, pose: Pose, c: DiagramColours,
-                font: Callable[[float, bool], QFont]) -> None:
+Text = Callable[[QPainter, QRectF, int, str, float, bool], None]
+
+
+def paint_thigh(p: QPainter, thigh: Thigh, pose: Pose, c: DiagramColours, text: Text) -> None:
     p.setPen(QPen(c.text, thigh.line * 1.4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
                   Qt.PenJoinStyle.RoundJoin))
     p.setBrush(QBrush(c.rest))
@@ -24,11 +26,11 @@ def paint_thigh(p: QPainter, thigh: Thigh, pose: Pose, c: DiagramColours,
     p.drawPath(thigh.shape())
     p.setBrush(Qt.BrushStyle.NoBrush)
     p.drawEllipse(thigh.kneecap(), 0.07 * thigh.h, 0.05 * thigh.h)
-    p.setFont(font(0.04 * thigh.h, False))
-    p.drawText(QRectF(thigh.at(0.13, 0.9), thigh.at(0.5, 0.82)),
-               Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "knee")
-    p.drawText(QRectF(thigh.at(0.22, 0.18), thigh.at(0.6, 0.1)),
-               Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "hip")
+    left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    text(p, QRectF(thigh.at(0.13, 0.9), thigh.at(0.5, 0.82)), left, "knee", 0.04 * thigh.h,
+         False)
+    text(p, QRectF(thigh.at(0.22, 0.18), thigh.at(0.6, 0.1)), left, "hip", 0.04 * thigh.h,
+         False)
     total = pose.reps or DEFAULT_POINTS
     current = pose.rep if pose.kind in ("press", "find") else None
     for n in range(1, total + 1):
@@ -53,3 +55,22 @@ def paint_thigh(p: QPainter, thigh: Thigh, pose: Pose, c: DiagramColours,
             p.setPen(pen)
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawEllipse(centre, r, r)
+
+
+def paint_thigh_ring(p: QPainter, centre: QPointF, r: float, pose: Pose, c: DiagramColours,
+                     text: Text) -> None:
+    """The press's countdown: a ring emptying, the seconds left in it."""
+    width = max(4.0, r * 0.16)
+    box = QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.setPen(QPen(c.faint, width * 0.5))
+    p.drawEllipse(box)
+    if pose.ring is not None:
+        p.setPen(QPen(c.ring, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        p.drawArc(box, 90 * 16, round(pose.ring * 360 * 16))
+    inner = box.adjusted(width, width, -width, -width)
+    text(p, inner, int(Qt.AlignmentFlag.AlignCenter), str(pose.seconds_left or ""), r * 0.85,
+         True)
+    under = QRectF(box.left() - 0.2 * r, box.bottom() + width, 2.4 * r, r * 0.5)
+    text(p, under, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop), "seconds",
+         r * 0.3, False)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from knee_desktop import APP_ID, __version__
 from knee_desktop.common.logging_setup import log_file
 from knee_desktop.ui.screen_room import size_to_contents
+from knee_desktop.ui.text import our_html
 
 SAFETY = ("Only move to a point of resistance, never to a point of pain. "
           "If you have pain, make the move smaller.")
@@ -43,14 +44,15 @@ class AboutDialog(QDialog):
             picture.setPixmap(icon.pixmap(64, 64))
             picture.setAccessibleName("Knee routine icon")
             header.addWidget(picture)
-        title = QLabel(f"<h2>Knee routine</h2>knee-desktop {html.escape(__version__)}")
+        title = our_html(QLabel(f"<h2>Knee routine</h2>knee-desktop {html.escape(__version__)}"))
         header.addWidget(title, 1)
 
         summary = QLabel("A guided knee routine with spoken cues: lie down, close your eyes "
                          "and follow the voice. " + SOURCE)
         summary.setWordWrap(True)
 
-        safety = QLabel(f"<p><b>{html.escape(SAFETY)}</b></p><p>{html.escape(DOCTOR)}</p>")
+        safety = our_html(QLabel(f"<p><b>{html.escape(SAFETY)}</b></p>"
+                                 f"<p>{html.escape(DOCTOR)}</p>"))
         safety.setWordWrap(True)
         safety.setObjectName("safety")
         safety.setAccessibleName("Safety")
@@ -58,7 +60,8 @@ class AboutDialog(QDialog):
         safety.setStyleSheet("#safety { background: palette(alternate-base);"
                              " border-left: 4px solid #d98c1f; padding: 8px; }")
 
-        log_label = QLabel(f"Log file: {html.escape(str(self.log_path))}")
+        log_label = QLabel(f"Log file: {self.log_path}")
+        log_label.setTextFormat(Qt.TextFormat.PlainText)  # a path may look like HTML
         log_label.setWordWrap(True)
         log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         log_label.setAccessibleDescription("Include this file when you report a problem.")

@@ -7,13 +7,13 @@ nothing).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from knee_desktop.common.errors import KneeError
+from knee_desktop.common.safe_write import UnsafeTarget, atomic_file
 from knee_desktop.history import io as history_io
 from knee_desktop.history.store import HistoryError, HistoryStore
 
@@ -54,23 +54,25 @@ class HistoryFiles:
     def export_to(self, path: Path) -> bool:
         """JSON, or CSV when the name ends in .csv. Written to a temporary file first, so a
         failed export leaves no half file behind."""
-        partial = path.with_name(path.name + ".partial")
         try:
             count = self.store.count()
-            with partial.open("w", encoding="utf-8", newline="") as out:
+            # The file dialog asked before replacing a file; a link, a FIFO or a device is
+            # never written, and a failed export leaves nothing behind.
+            with atomic_file(path, replace=True, what="The export file", force_hint="",
+                             make_folder=False) as out:
                 if path.suffix.lower() == ".csv":
                     history_io.dump_csv(self.store.sessions(), out)
                 else:
                     history_io.dump_json(self.store, out)
-            os.replace(partial, path)
+        except UnsafeTarget as exc:
+            self.problem("Export failed", f"{exc} Nothing was exported.")
+            return False
         except OSError as exc:
-            partial.unlink(missing_ok=True)
             self.problem("Export failed",
                          f"Cannot write {path}: {exc.strerror or exc}. Nothing was exported; "
                          "choose another folder or free some space.")
             return False
         except HistoryError as exc:
-            partial.unlink(missing_ok=True)
             self.problem("Export failed", f"{exc} Nothing was written to {path}.")
             return False
         self.tell(f"Exported {count} session{'s' if count != 1 else ''} to {path}.")
@@ -78,8 +80,7 @@ class HistoryFiles:
 
     def import_from(self, path: Path) -> bool:
         try:
-            records, total = history_io.load_json(path, self.store.uuids())
-            added, _ = self.store.import_sessions(records)
+            added, total = history_io.import_into(self.store, path)
         except (KneeError, HistoryError) as exc:
             self.problem("Import failed", str(exc))
             return False

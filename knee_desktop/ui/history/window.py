@@ -50,6 +50,7 @@ from knee_desktop.ui.history.model import (
     muted_colours,
 )
 from knee_desktop.ui.screen_room import fitted
+from knee_desktop.ui.text import our_html
 
 RANGES = (("Last 3 months", 13), ("Last 6 months", 26), ("Last year", 52),
           ("Last 2 years", 104))
@@ -146,9 +147,8 @@ class HistoryWindow(QWidget):
         QShortcut(QKeySequence.StandardKey.Delete, self.table, self.ask_delete)
 
     def _build_top(self) -> QHBoxLayout:
-        self.summary = QLabel()
+        self.summary = our_html(QLabel())  # streak and counts: no user text in it
         self.summary.setObjectName("summary")
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setWordWrap(True)  # two lines in a narrow window, never cut
         self.banner = QLabel()
         self.banner.setObjectName("banner")

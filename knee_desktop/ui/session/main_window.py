@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
@@ -43,7 +43,7 @@ from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.plan.timeline import StepSpan, Timeline, compile_timeline
 from knee_desktop.routine.loader import Catalog
 from knee_desktop.routine.model import Routine
-from knee_desktop.runtime.audio_output import AudioUnavailable
+from knee_desktop.runtime.audio_unavailable import AudioUnavailable
 from knee_desktop.runtime.driver import CONFIRM_QUIT, GOING_ON, SessionDriver
 from knee_desktop.runtime.timers import QtTimers, Timers
 from knee_desktop.runtime.voice_base import Voice
@@ -188,16 +188,11 @@ class MainWindow(QMainWindow):
         self.full_screen_action.setCheckable(True)
         self.full_screen_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
         self.full_screen_action.setToolTip("Fill the screen with the session (F11)")
-        self.full_screen_action.toggled.connect(self._full_screen)
+        self.full_screen_action.toggled.connect(
+            lambda on: self.showFullScreen() if on else self.showNormal())
         view.addAction(self.steps_action)
         view.addAction(self.full_screen_action)
         self.menuBar().addMenu("&Help").addAction(self.about_action)
-
-    def _full_screen(self, on: bool) -> None:
-        if on:
-            self.showFullScreen()
-        else:
-            self.showNormal()
 
     def connect_action(self, action: QAction, slot: Callable[[], object]) -> None:
         action.triggered.connect(slot)
@@ -224,7 +219,9 @@ class MainWindow(QMainWindow):
             return
         routine = self._extra.get(routine_id) or self.catalog.get(routine_id)
         self.routine = routine
-        if not self.routine_panel.select(routine.id):
+        with QSignalBlocker(self.routine_panel.picker):  # else it chose it again (twice at launch)
+            known = self.routine_panel.select(routine.id)
+        if not known:
             self._extra[routine.id] = routine  # a routine file named on the command line
             self.routine_panel.add(routine)
         self.timeline = self._ready_timeline(self.routine)
@@ -295,7 +292,7 @@ class MainWindow(QMainWindow):
     def _on_frame(self, position: float) -> None:
         poser = self.controller.poser
         if poser is not None and self.driver.state is not State.STOPPED:
-            self.session_view.diagram.set_pose(poser(position))
+            self.session_view.show_pose(poser(position))
         self.controls.set_position(position)
 
     def _on_cue(self, cue: Cue) -> None:
@@ -332,7 +329,7 @@ class MainWindow(QMainWindow):
         if state is State.STOPPED:  # say it once; no stale words, count or ring
             self.session_view.set_instruction("")
             self.session_view.set_count("")
-            self.session_view.diagram.set_pose(Pose("end", None, step_title="Stopped"))
+            self.session_view.show_pose(Pose("end", None, step_title="Stopped"))
         self.routine_panel.picker.setEnabled(state not in (State.RUNNING, State.PAUSED))
         if state is State.FINISHED:
             self.steps.set_current(len(self.timeline.steps) if self.timeline else 0)

@@ -23,7 +23,7 @@ from knee_desktop.plan.pose import Poser
 from knee_desktop.plan.timeline import Timeline
 from knee_desktop.routine.model import Routine
 from knee_desktop.ui.diagram.leg_diagram import LegDiagram
-from knee_desktop.ui.text import clock_text, scaled_font
+from knee_desktop.ui.text import clock_text, our_html, scaled_font
 
 PREVIEW_FROM = (1000, 420)  # the idle screen shows the picture from this viewport size
 DOCTOR = "This is not a replacement for your doctor. If you have questions, ask them."
@@ -66,10 +66,11 @@ class RoutinePanel(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._build_picker(routines)
 
-        self.plan = _label("session-plan", "Session plan", scaled_font(1.1))
+        self.plan = our_html(_label("session-plan", "Session plan", scaled_font(1.1)))
         self.summary = _label("summary", "About this routine", scaled_font(1.1))
 
-        self.safety = _label("safety", "Safety: read this before you start", scaled_font(1.05))
+        self.safety = our_html(_label("safety", "Safety: read this before you start",
+                                      scaled_font(1.05)))
         self.safety.setFrameShape(QFrame.Shape.Box)
         self.safety.setLineWidth(2)
         self.safety.setMargin(8)
@@ -217,6 +218,7 @@ def _label(name: str, what: str, font: QFont) -> QLabel:
     """A label whose text screen readers read: an accessible name would hide the text,
     so what it is goes in the description."""
     label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)  # routine text: never taken for HTML
     label.setObjectName(name)
     label.setAccessibleDescription(what)
     label.setWordWrap(True)

@@ -45,10 +45,13 @@ from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.prefs import user_settings as us
 from knee_desktop.prefs.user_settings import Reminder, UserSettings
 from knee_desktop.routine.model import Defaults
+from knee_desktop.runtime.preview import SAMPLE
 from knee_desktop.speech.voices import InstalledVoice
 from knee_desktop.ui.screen_room import within
 from knee_desktop.ui.settings.listening import listen_box
 from knee_desktop.ui.settings.natural_voice import natural_label, natural_voice_button
+from knee_desktop.ui.settings.theme_choice import theme_row
+from knee_desktop.ui.settings.voice_compare import VoiceCompare, preview_seconds
 from knee_desktop.ui.settings.voice_lister import VOICE_TIMEOUT_MS, VoiceLister
 from knee_desktop.ui.settings.voice_order import fill_voices
 
@@ -57,7 +60,7 @@ log = logging.getLogger(__name__)
 Preview = Callable[[str, str, int, float], object]
 """``preview(text, voice_id, rate_wpm, volume_0_to_1)``: speak ``text`` once, without blocking."""
 
-PREVIEW_TEXT = "One. Two. Three. Four."
+PREVIEW_TEXT = SAMPLE  # the routine's first instruction and four counts
 ROUTINE_OWN = "Routine's own"
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -110,7 +113,9 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
             lambda: self.set_settings(UserSettings()))
-        layout.addWidget(self.buttons)
+        row, self.theme = theme_row(self)  # beside the buttons: it applies at once
+        row.addWidget(self.buttons, 1)
+        layout.addLayout(row)
 
         self.set_settings(settings)
         self.resize(self.sizeHint())  # not Qt's default for a window: two thirds of the screen
@@ -118,6 +123,7 @@ class SettingsDialog(QDialog):
         self.lister.listed.connect(self._on_voices)
         self.lister.failed.connect(self._on_voices_failed)
         self.finished.connect(lambda _result: self.lister.stop())
+        self.finished.connect(lambda _result: self.compare.stop())
         self.lister.start()
 
     def sizeHint(self) -> QSize:
@@ -142,7 +148,7 @@ class SettingsDialog(QDialog):
             button.setEnabled(False)
             button.setToolTip("Preview is not available in this version of the app.")
         else:
-            button.setToolTip(f"Speak a sample count with this {what}")
+            button.setToolTip(f"Say an instruction and a few counts with this {what}")
             button.clicked.connect(self.preview)
         return button
 
@@ -182,7 +188,10 @@ class SettingsDialog(QDialog):
             buddy.setBuddy(widget)
             form.addRow(buddy, row)
         form.addRow("", self.voice_status)
-        form.addRow("", natural_voice_button(self.voice, self))
+        self.compare = VoiceCompare(self.voice, self._preview, lambda: (
+            self.rate.value(), self.volume.value() / 100), preview_seconds(self._preview))
+        form.addRow("", self.compare.beside(natural_voice_button(self.voice, self)))
+        form.addRow("", self.compare)
         form.addRow("", self.tones)
         self.listen = listen_box(self)
         form.addRow("", self.listen)
@@ -317,6 +326,7 @@ class SettingsDialog(QDialog):
         self.knee_feel.setChecked(s.knee_feel)
         self.listen.setChecked(s.listen)
         self.who_speaks.setCurrentIndex(max(0, self.who_speaks.findData(s.who_speaks)))
+        self.theme.set_value(s.theme, saved=s is self._original)
         r = s.reminder
         self.reminder_on.setChecked(r.enabled)
         self.reminder_time.setTime(QTime(r.time.hour, r.time.minute))
@@ -345,6 +355,7 @@ class SettingsDialog(QDialog):
             knee_feel=self.knee_feel.isChecked(),
             who_speaks=self.who_speaks.currentData(),
             listen=self.listen.isChecked(), listen_explained=self._original.listen_explained,
+            theme=self.theme.value(),
             reminder=Reminder(enabled=self.reminder_on.isChecked(),
                               time=dt.time(t.hour(), t.minute()),
                               weekdays=frozenset(i for i, d in enumerate(self.days)
@@ -382,6 +393,7 @@ class SettingsDialog(QDialog):
         status = fill_voices(self.voice, voices, default, chosen, named=natural_label)
         self._select_voice(chosen)
         self.voice_status.setText(status)
+        self.compare.set_voices(voices)
 
     def _on_voices_failed(self, message: str) -> None:
         self.voice_status.setText(f"{message} Your chosen voice is kept.")

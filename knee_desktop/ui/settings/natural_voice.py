@@ -29,7 +29,8 @@ def natural_voice_button(combo: QComboBox, parent: QWidget) -> QPushButton:
     button.setObjectName("natural-voice")
     button.setAccessibleName("Natural voice: choose a voice file")
     button.setToolTip("Use a Piper voice file (.onnx, with its .onnx.json beside it) that you "
-                      "have on this computer. Needs the optional piper-tts package.")
+                      "have on this computer. Needs the optional onnxruntime package "
+                      "(pip install 'knee-desktop[natural]').")
 
     def choose() -> None:
         path, _ = QFileDialog.getOpenFileName(parent, "Choose a Piper voice file", str(Path.home()),
