@@ -65,27 +65,26 @@ say = "Circles."
 reps = 3
 
 [[steps]]
-type = "move"
-title = "Sweep right"
-movement = "sweep-right"
-say = "Right."
-reps = 6
+type = "still"
+title = "Hold"
+say = "Hold."
+end_say = "Move."
+seconds = 20
 '''
 # (printed line that triggers it, delay after it, words, command): on the beat of a count
-# (the line is printed ~0.2 s before the count is heard), in the still pause, after a
+# (the line is printed ~0.2 s before the count is heard), in a still pause, after a
 # prompt. Not taken (no "(heard: …)" within TRY seconds): said again, as a person would,
 # up to TRIES times; later tries fall between the beats.
 COUNT = tuple(f"{n}." for n in ("One", "Two", "Three", "Four", "Five", "Six", "Seven",
                                  "Eight", "Nine", "Ten"))
-SCRIPT: list[tuple[tuple[str, ...], float, str | None, str]] = [
+SCRIPT: list[tuple[tuple[str, ...], float, str, str]] = [
     (COUNT, 0.2, "where am I", "where"),  # the next count printed: on its beat
     (COUNT, 0.2, "repeat", "repeat"),
     (("Still.",), 2.0, "pause", "pause"),
     ((PAUSED_SAY,), 3.0, "go on", "resume"),
     (("Circles.",), 3.1, "next", "next"),  # on the beat of the step's first count
-    (COUNT, 1.0, "stop", "stop"),  # in the last step, between two beats
-    ((SAY_STOP_AGAIN,), 0.0, None, ""),  # the question, then the next count
-    (COUNT, 1.0, "stop", "stop"),  # between two beats
+    (("Hold.",), 1.5, "stop", "stop"),  # in the last step's still pause
+    ((SAY_STOP_AGAIN,), 2.3, "stop", "stop"),  # once the question is over
 ]
 TRY, TRIES = 2.6, 3
 ANSWERS = {"where": "Sweep.", "repeat": "Sweep.", "pause": PAUSED_SAY, "resume": RESUMING_SAY,
@@ -136,8 +135,6 @@ def speak_script(out: Output, env: dict[str, str]) -> list[int]:
     tries: list[int] = []
     for trigger, delay, words, command in SCRIPT:
         assert out.wait_for(trigger, 40), f"never printed {trigger!r} ({words!r}): {out.lines}"
-        if words is None:
-            continue
         threading.Event().wait(delay)
         for attempt in range(TRIES):
             say_into(env, words, ("slt", "rms")[(len(tries) + attempt) % 2])
