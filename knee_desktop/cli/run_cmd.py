@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from knee_desktop.history.recorder import HistoryRecorder
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.plan.timeline import Timeline
-    from knee_desktop.prefs.user_settings import UserSettings
     from knee_desktop.routine.model import Routine
     from knee_desktop.runtime.driver import SessionDriver
     from knee_desktop.runtime.voice_commands import VoiceCommands
@@ -212,7 +211,11 @@ def run(args: argparse.Namespace) -> int:
 
     runner.log = cue_log
     listening = args.listen or saved.listen
-    commands = start_listening(driver, saved, cue_log) if listening else None
+    commands = None
+    if listening:
+        from knee_desktop.cli.run_listen import start_listening
+
+        commands = start_listening(driver, saved, cue_log)
     return _run_session(app, driver, runner, timeline, commands)
 
 
@@ -261,44 +264,6 @@ def _run_session(app: QCoreApplication, driver: SessionDriver, runner: Runner,
         driver.close()
         runner.close()
     return runner.exit_code
-
-
-def start_listening(driver: SessionDriver, saved: UserSettings,
-                    cue_log: CueLog | None = None) -> VoiceCommands:
-    """Spoken commands for this session; the first time, the app says what it does. Each
-    command carried out is printed, and logged with the first words said in answer."""
-    import time
-    from dataclasses import replace
-
-    from knee_desktop.prefs.user_settings import save
-    from knee_desktop.runtime.listener import Listener
-    from knee_desktop.runtime.voice_commands import SPOKEN, VoiceCommands
-
-    commands = VoiceCommands(driver, Listener(driver))
-    commands.listener.status.connect(
-        lambda state: print(f"Listening: {state}.", file=sys.stderr))
-    print(f"Say: {', '.join(SPOKEN[:-1])}. The microphone's sound stays on this computer and "
-          "is never saved.", file=sys.stderr)
-    pending: list[str] = []
-
-    def done(command: str) -> None:
-        print(f"        (heard: {command})", flush=True)
-        pending[:] = [command]
-
-    def answered(text: str) -> None:
-        if pending and cue_log is not None:
-            said = commands.listener.last
-            cue_log.event(command=pending[0], answer=text, at=round(time.monotonic(), 4),
-                          spoken=None if said is None else [said.start, said.end])
-        pending.clear()
-
-    commands.done.connect(done)
-    driver.spoken.connect(answered)
-    commands.begin(explain=not saved.listen_explained)
-    if not saved.listen_explained:
-        with contextlib.suppress(OSError, KneeError):
-            save(replace(saved, listen_explained=True))
-    return commands
 
 
 def terminal_asker(when: When, say: Any) -> KneeFeel | None:
