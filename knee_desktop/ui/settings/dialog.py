@@ -48,7 +48,7 @@ from knee_desktop.routine.model import Defaults
 from knee_desktop.runtime.preview import SAMPLE
 from knee_desktop.speech.voices import InstalledVoice
 from knee_desktop.ui.screen_room import within
-from knee_desktop.ui.settings.listening import listen_box
+from knee_desktop.ui.settings.listening import beside, listen_box
 from knee_desktop.ui.settings.natural_voice import natural_label, natural_voice_button
 from knee_desktop.ui.settings.theme_choice import theme_row
 from knee_desktop.ui.settings.voice_compare import VoiceCompare, preview_seconds
@@ -192,9 +192,8 @@ class SettingsDialog(QDialog):
             self.rate.value(), self.volume.value() / 100), preview_seconds(self._preview))
         form.addRow("", self.compare.beside(natural_voice_button(self.voice, self)))
         form.addRow("", self.compare)
-        form.addRow("", self.tones)
         self.listen = listen_box(self)
-        form.addRow("", self.listen)
+        form.addRow("", beside(self.tones, self.listen))
         return box
 
     def _optional(self, spin: QAbstractSpinBox, name: str, tip: str,

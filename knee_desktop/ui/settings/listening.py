@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 
-from PySide6.QtWidgets import QCheckBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
 
 TIP = ("Say pause, go on, where am I, repeat, next or stop during a session, and start on "
        "the ready screen. Recognised on this computer: the microphone's sound is never saved "
@@ -25,3 +25,15 @@ def listen_box(parent: QWidget | None = None) -> QCheckBox:
                           if missing else ""))
     box.setAccessibleDescription(box.toolTip())
     return box
+
+
+def beside(left: QWidget, right: QWidget) -> QWidget:
+    """Two check boxes on one row: the dialog must stay within a small laptop's height
+    (tests/test_screen_fit.py)."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(left)
+    layout.addWidget(right)
+    layout.addStretch(1)
+    return row
