@@ -80,7 +80,7 @@ icons: $(STAMP)
 # how long it takes.
 .PHONY: bench-cues bench-cues-quick bench-history bench-window screenshots bench-prompts
 .PHONY: bench-server-restart bench-recorder bench-fuzz-inputs bench-fuzz-history
-.PHONY: bench-screen-figures bench-startup bench-intelligibility bench-a11y bench-listen movement-screenshots
+.PHONY: bench-screen-figures bench-startup bench-intelligibility bench-a11y bench-listen movement-screenshots bench-one-voice
 # Cue timing, heard vs due, for the app and a naive pyttsx3 loop: a full two-leg session
 # (about 8 minutes each, so ~17 minutes per server). bench-cues-quick: a short one-leg
 # session. On a private PulseAudio and a private PipeWire, printed side by side;
@@ -109,6 +109,9 @@ movement-screenshots: $(STAMP)
 # against a bare PySide6 window in the same run (medians).
 bench-window: $(STAMP)
 	$(PY) -m bench.window
+
+bench-one-voice: $(STAMP)
+	$(PY) -m bench.one_voice
 
 bench-prompts: $(STAMP)
 	$(PY) -m bench.prompts
@@ -144,3 +147,22 @@ bench-a11y: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+
+# The real clients (docs/desktop.md, issue 30). tests/test_orca.py runs Orca in `make test`;
+# lab-orca prints what Orca said, both "who speaks" modes, beside what the app showed.
+.PHONY: lab-orca lab-gnome-shell bench-pipewire-load
+lab-orca: deps
+	$(PY) -m bench.labs.orca
+
+# The app inside headless GNOME Shell 43 (Wayland, software rendering; ~2 minutes: it waits
+# for the daily reminder). Installs the lab's own packages first (as root; else it prints
+# the command). Screenshots in build/gnome-shell/.
+lab-gnome-shell: deps
+	@bash packaging/system-deps.sh packaging/debian-packages-gnome-lab.txt
+	$(PY) -m bench.gnome_shell_lab --shots build/gnome-shell
+
+# Cue timing on a private PipeWire, quiet and with two busy processes, the app beside
+# pw-play of the same clips at the same moments (~13 minutes). LOAD=n busy processes.
+LOAD ?= 2
+bench-pipewire-load: deps
+	$(PY) -m bench.pipewire_load --load $(LOAD)

@@ -29,6 +29,8 @@ class FakeVoice(Voice):
     log: list[tuple[str, str, float | None, float]] = field(default_factory=list)
     prepared: list[str] = field(default_factory=list)
     is_open: bool = False
+    # what is heard: [text, start, end], cut as a sample-placing output cuts (one_voice)
+    heard: list[list] = field(default_factory=list)  # type: ignore[type-arg]
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -48,10 +50,27 @@ class FakeVoice(Voice):
         assert self.is_open, f"{text!r} played with the output closed: not heard"
         now = self.timers.clock.now()
         self.log.append(("play", text, heard_at, now))
-        return heard_at if heard_at is not None else now + LATENCY
+        start = heard_at if heard_at is not None else now + LATENCY
+        if text:
+            self.heard.append([text, start, start + SECONDS])
+        return start
+
+    def cut(self, keep: float) -> float | None:
+        """As the real output: not yet sounding is dropped, a sound ending within ``keep``
+        finishes, a longer one stops at the first moment a new sound could be heard."""
+        self.log.append(("cancel", "", None, self.timers.clock.now()))
+        edge = self.timers.clock.now() + LATENCY
+        self.heard = [h for h in self.heard if h[1] < edge]
+        for h in self.heard:
+            if h[2] > edge + keep:
+                h[2] = max(h[1], edge)
+        return max([edge] + [h[2] for h in self.heard])
 
     def say(self, text: str) -> None:
         self.play_at(text, "say", None)
+
+    def say_at(self, text: str, heard_at: float) -> float | None:
+        return self.play_at(text, "say", heard_at)
 
     def duration(self, text: str) -> float | None:
         return SECONDS

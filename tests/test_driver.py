@@ -14,6 +14,7 @@ from knee_desktop.plan.timeline import Timeline
 from knee_desktop.routine.loader import load_catalog
 from knee_desktop.runtime import status
 from knee_desktop.runtime.driver import PROMPTS, TAIL_SECONDS, SessionDriver
+from knee_desktop.runtime.one_voice import GAP_SECONDS
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.engine import PAUSED_SAY, STOPPED_SAY, Session, State
 from tests.fakes import LATENCY, SECONDS, FakeRecorder, FakeVoice
@@ -34,7 +35,7 @@ class Rig:
     def walk_to(self, t: float) -> None:
         session = self.driver.session
         assert session is not None
-        self.timers.advance_until(lambda: session.state is not State.READY)
+        self.timers.advance_until(lambda: session.state is not State.READY and not session.held)
         self.timers.advance(max(0.0, session.time_of(t) - self.timers.clock.now()))
 
 
@@ -168,11 +169,12 @@ def test_r_repeats_the_last_instruction_then_the_count(rig: Rig) -> None:
     rig.walk_to(reps[1].t + 0.1)
     instruction = next(e for e in reversed(rig.timeline.events[:rig.timeline.events.index(
         reps[1])]) if e.text and e.kind not in ("rep", "count"))
-    now = rig.timers.clock.now()
+    count_ends = rig.driver.session.time_of(reps[1].t) + SECONDS  # type: ignore[union-attr]
     rig.driver.repeat()
     (_, first, at1, _), (_, second, at2, _) = rig.voice.log[-2:]
     assert (first, second) == (instruction.text, reps[1].text)
-    assert at1 == pytest.approx(now + LATENCY)
+    # one voice at a time: the count still sounding (it ends within KEEP_SECONDS) finishes
+    assert at1 == pytest.approx(count_ends + GAP_SECONDS)
     assert at2 == pytest.approx(at1 + SECONDS + 0.15)  # type: ignore[operator]
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from bench.labs.listen import speak
 from bench.labs.pulse import MonitorRecorder, PrivatePulse
-from knee_desktop.runtime.driver import SAY_STOP_AGAIN
+from knee_desktop.runtime.prompts import SAY_STOP_AGAIN
 from knee_desktop.session.engine import PAUSED_SAY, RESUMING_SAY, STOPPED_SAY
 
 pytest.importorskip("pocketsphinx")

@@ -117,10 +117,12 @@ def test_thigh_massage_counts_presses_and_holds(window, timers, voice):
 def test_i_and_the_menu_say_where_the_session_is(window, timers, voice, qtbot):
     assert window.where_action.text() == "&Where am I?"
     window.where_action.trigger()
-    assert voice.said == ["No session is running."]
+    assert voice.said == ["No session is running.", "Press space to begin."]
     window.start_session()
     rep = [e for e in window.timeline.events if e.kind == "rep"][1]
-    walk_to(window, timers, rep.t + 0.1)
+    # the count is still sounding; it ends within one_voice.KEEP_SECONDS, so it is heard
+    # whole before the answer (this voice's phrases last UNKNOWN_SAY_SECONDS, 1.5 s)
+    walk_to(window, timers, rep.t + 1.0)
     key(window.steps, Qt.Key.Key_I, qtbot)
     span = window.timeline.steps[rep.step]
     left = window.timeline.duration - window.driver.position()

@@ -10,8 +10,8 @@ import subprocess
 import sys
 from itertools import count
 
-from knee_desktop.runtime.driver import SAY_STOP_AGAIN
 from knee_desktop.runtime.listener import LISTENING, NO_RECOGNISER, OFF, UNAVAILABLE
+from knee_desktop.runtime.prompts import SAY_STOP_AGAIN
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.engine import PAUSED_SAY, RESUMING_SAY, STOPPED_SAY, State
 from knee_desktop.ui.app.listening import WindowListening

@@ -40,6 +40,7 @@ AFTER_SAY = 0.6
 BEFORE_REPS = 1.0
 AFTER_REPS = 0.6
 AFTER_SWITCH = 1.0
+AFTER_PRESSES = 1.0  # after the last release, before the next step's words
 # Where in one repetition the count is heard (0 = start, 1 = end): the moment the foot
 # reaches the end of its sweep, or the end of a circle.
 BEAT_PHASE: dict[Movement, float] = {
@@ -183,7 +184,7 @@ def _compile_step(b: _Builder, step: SayStep | MoveStep | StillStep | RestStep |
             released = b.add("release", _fill(step.release_say, leg=leg_name), leg,
                              at=b.t + step.hold_seconds)
             last = n == presses
-            b.t = released + AFTER_SAY if last else max(
+            b.t = released + AFTER_PRESSES if last else max(
                 b.t + step.hold_seconds + step.find_seconds, released + AFTER_SAY)
         b.close_step(step.title, "press", leg, start, b.t, reps=presses)
 

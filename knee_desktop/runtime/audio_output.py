@@ -60,6 +60,16 @@ BUFFER_SECONDS = 0.12  # Qt's buffer: how long the GUI thread may stall without 
 FEED_MS = 10
 MARGIN_SECONDS = 0.06  # how late a cue's timer may fire and still be placed exactly
 READY_TIMEOUT = 5.0
+FADE_SECONDS = 0.015  # a clip cut short fades out this fast: no click
+
+
+def faded(samples: array.array[int], at: int) -> array.array[int]:
+    """``samples`` up to index ``at``, then a straight fade to silence over FADE_SECONDS."""
+    n = round(FADE_SECONDS * RATE)
+    head = samples[:max(0, at)]
+    tail = samples[max(0, at):max(0, at) + n]
+    head.extend(round(v * (1 - i / n)) for i, v in enumerate(tail))
+    return head
 
 
 def audio_outputs() -> list[QAudioDevice]:
@@ -269,6 +279,29 @@ class AudioOutput(QObject):
                 self._due.append((heard_at, clip.samples))
         late = 0.0 if heard_at is None or heard - heard_at < 1 / RATE else heard - heard_at
         return Scheduled(frame, heard, late)
+
+    def cut(self, keep: float) -> float | None:
+        """Make room for another voice: clips not yet started are dropped; a clip already
+        sounding finishes if it ends within ``keep`` seconds of the first frame not yet
+        written, otherwise it fades out there (no click). Returns the clock time at which
+        the stream is quiet, or None if it is not running (then everything is dropped)."""
+        base = self.base()
+        if self._sink is None or base is None:
+            self.cancel()
+            return None
+        first_free = self._written + len(self._pending) // 2
+        self._due.clear()
+        quiet = first_free
+        kept: list[tuple[int, array.array[int]]] = []
+        for at, samples in self._active:
+            if at >= first_free:
+                continue
+            if at + len(samples) > first_free + round(keep * RATE):
+                samples = faded(samples, first_free - at)
+            kept.append((at, samples))
+            quiet = max(quiet, at + len(samples))
+        self._active = kept
+        return base + quiet / RATE + self.pipeline
 
     def cancel(self) -> None:
         """Silence everything playing or scheduled (e.g. on stop)."""

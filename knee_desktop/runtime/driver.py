@@ -1,34 +1,34 @@
 """The one session driver, used by `knee-desktop run` and by the window.
 
 It owns a session's :class:`Session`, its :class:`CueScheduler` and the voice, and does
-everything a session does apart from drawing it:
-
-- plays each cue on its beat, speaks the controls' confirmations and every prompt (the
-  knee question, its read-back, "Where am I?"), opening the audio output for a prompt when
-  no session holds it open;
-- cancels sound on pause, skip and stop, so a confirmation is never buried under a count;
-- after the end, waits for the last words on the session's clock (the timer port), asks
-  the knee question through the injected *asker*, and closes the history record;
-- records the session through one seam, the *recorder factory*.
-
-Views (the window's :class:`~knee_desktop.ui.session.controller.SessionController`, the
-terminal's printer) only follow its Signals and forward the user's keys to it.
+everything a session does apart from drawing it: plays each cue on its beat; speaks the
+controls' confirmations and every prompt, one voice at a time (``one_voice``): an answer
+the person asked for holds the session's clock while it is heard, then the session goes on
+after a breath from where the person last heard it; after the end, waits for the last
+words, asks the knee question through the injected *asker* and closes the history record
+(the *recorder factory*). Its public controls (toggle_pause, pause, resume, skip, repeat,
+where_am_i, request_stop, stop) are the single entry points for keys, media keys, the
+terminal and spoken commands. Views only follow its Signals.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from knee_desktop.history.feel import KneeFeel, When, spoken_answer, spoken_question
+from knee_desktop.history.feel import KneeFeel, When
 from knee_desktop.plan.timeline import EventKind, StepSpan, Timeline, compile_timeline
 from knee_desktop.runtime import status
 from knee_desktop.runtime.audio_unavailable import AudioUnavailable
+from knee_desktop.runtime.one_voice import COUNTS, Heard, Speaker
+from knee_desktop.runtime.prompts import CONFIRM_QUIT as CONFIRM_QUIT
+from knee_desktop.runtime.prompts import CONFIRM_STOP, LAST_STEP, PROMPTS
+from knee_desktop.runtime.prompts import GOING_ON as GOING_ON
 from knee_desktop.runtime.qt_workarounds import dispose
 from knee_desktop.runtime.scheduler import CueScheduler
-from knee_desktop.runtime.server_watch import BACK_WORDS
 from knee_desktop.runtime.timers import QtTimers, Timers
 from knee_desktop.runtime.voice_base import Voice
 from knee_desktop.session.engine import Cue, Session, State
@@ -39,19 +39,8 @@ if TYPE_CHECKING:
     from knee_desktop.routine.model import Routine
 
 STOP_CONFIRM_SECONDS = 5.0  # a second Esc within this long stops the session
-CONFIRM_STOP = "Press escape again to stop."
-SAY_STOP_AGAIN = "Say stop again to stop."  # the spoken "stop"'s question (voice_commands)
-LAST_STEP = "This is the last step."
-CONFIRM_QUIT = "A session is running. Stop it and close? Press Y to stop, or N to go on."
-GOING_ON = "Going on."
 TAIL_SECONDS = 0.5  # after the last words are heard, before the question and the end
 START_GAP_SECONDS = 0.3  # between a prompt still being heard and a session's first words
-UNKNOWN_SAY_SECONDS = 1.5  # how long an unrendered phrase is taken to last
-COUNTS = ("rep", "count")  # cues that are a number; everything else spoken is an instruction
-# Rendered with the cues, so no prompt waits for the speech engine.
-PROMPTS = (CONFIRM_STOP, LAST_STEP, CONFIRM_QUIT, GOING_ON, BACK_WORDS, spoken_question("before"),
-           spoken_question("after"), SAY_STOP_AGAIN,
-           spoken_answer(KneeFeel(None)), *(spoken_answer(KneeFeel(n)) for n in range(11)))
 
 Say = Callable[[str], None]
 # Asks "How do your knees feel?" (None: not asked); speaks through the Say it is given.
@@ -78,7 +67,7 @@ class SessionDriver(QObject):
     dropped = Signal(object)  # Cue, too late: skipped
     announced = Signal(str)  # a control's spoken confirmation (pause, skip, stop, …)
     spoken = Signal(str)  # every phrase handed to the voice
-    stop_armed = Signal(bool)  # Esc pressed once: waiting for the second
+    stop_armed = Signal(bool)  # Esc pressed once: waiting for the second (False: not now)
     ended = Signal(object)  # Session finished or stopped (at once)
     done = Signal(object)  # Session: last words heard, knee question asked, record closed
     message = Signal(str)  # to show the user (problems, history news)
@@ -91,22 +80,23 @@ class SessionDriver(QObject):
         self.voice = voice
         self.timers: Timers = timers or QtTimers()
         self.clock = self.timers.clock
+        self.heard = Heard()  # this session's cues, as far as they will be heard
+        self.speaker = Speaker(voice, self.timers, self._forget, self)
+        self.floor = self.speaker.floor
         self.recorder_factory = recorder
         self.asker = asker
         self.ask_after_stop = ask_after_stop
+        self.idle_hint = ""  # said after "No session is running." (the window: how to start)
         self.session: Session | None = None
         self.scheduler: CueScheduler | None = None
         self.recorder: Recorder | None = None
         self._stop_armed_at: float | None = None
-        self._heard_until = 0.0  # clock time at which everything handed over is heard
-        self._last_instruction: Cue | None = None
-        self._last_count: Cue | None = None
-        self._rep = 0  # counts heard in the current step
         self._holding = 0  # questions waiting for an answer: keep the output open
         self._open_end = False  # ended, not yet concluded
         self._ending = self.timers.timer("session-end", self._end_tick, self)
         self._release = self.timers.timer("prompt-release", self._release_tick, self)
         self._starting = self.timers.timer("session-start", self._begin, self)
+        self._stop_window = self.timers.timer("stop-window", self._disarm, self)
         voice.problem.connect(self.message.emit)
         voice.outage.connect(self.outage.emit)
 
@@ -127,7 +117,7 @@ class SessionDriver(QObject):
     @property
     def heard_until(self) -> float:
         """Clock time by which everything handed to the voice so far will have been heard."""
-        return self._heard_until
+        return self.floor.heard_until
 
     def position(self) -> float:
         return self.session.position() if self.session else 0.0
@@ -166,14 +156,15 @@ class SessionDriver(QObject):
         scheduler.state_changed.connect(self._on_state)
         scheduler.step_started.connect(self._on_step_started)
         self.session, self.scheduler = session, scheduler
-        self._last_instruction = self._last_count = None
-        self._rep = 0
+        self.speaker.scheduler, self.speaker.restart = scheduler, None
+        self.heard = Heard()
         if self.recorder_factory is not None:
             self.recorder = self.recorder_factory(session, feel_before or KneeFeel(None))
         self.started.emit(session)
         # A prompt still being heard (the knee question's read-back) finishes first.
-        self._starting.start_at(max(self.clock.now(), self._heard_until + START_GAP_SECONDS))
-        if self._heard_until + START_GAP_SECONDS <= self.clock.now():
+        begin = self.floor.heard_until + START_GAP_SECONDS
+        self._starting.start_at(max(self.clock.now(), begin))
+        if begin <= self.clock.now():
             self._begin()
         return session
 
@@ -183,9 +174,19 @@ class SessionDriver(QObject):
             self.scheduler.start()
 
     def toggle_pause(self) -> None:
-        if self.scheduler and self.active:
+        """Space: pause, or go on."""
+        self.resume() if self.state is State.PAUSED else self.pause()
+
+    def pause(self) -> None:
+        """A count cut off by the pause is not lost: going on says it again."""
+        if self.scheduler and self.state is State.RUNNING:
             self._disarm()
-            self.scheduler.toggle_pause()
+            self.scheduler.pause(self.speaker.make_room())
+
+    def resume(self) -> None:
+        if self.scheduler and self.state is State.PAUSED:
+            self._disarm()
+            self.scheduler.resume()
 
     def skip(self) -> None:
         if self.scheduler and self.session and self.active:
@@ -193,31 +194,42 @@ class SessionDriver(QObject):
             if self.session.current_step.index + 1 >= len(self.session.timeline.steps):
                 self._on_announce(LAST_STEP)
                 return
-            self._silence()
+            self.speaker.make_room()
             self.scheduler.skip()
 
     def repeat(self) -> None:
-        """The last full instruction again, then the last count if one came after it."""
-        if not self.active:
+        """The last full instruction again, then the last count if one came after it. What
+        is said again counts as heard: a still pause's instruction restarts its timing, a
+        phrase cut short by this very key is not said a third time."""
+        if not self.active or not self._open_output():
             return
         self._disarm()
-        cues = sorted((c for c in (self._last_instruction, self._last_count) if c is not None),
-                      key=lambda c: c.index)
-        if cues and cues[-1].event.kind not in COUNTS:
-            cues = cues[-1:]
-        self._play_in_a_row([(c.event.text or "", c.event.kind) for c in cues])
+        cut = self.speaker.hold()
+        cues = self.heard.last(cut)
+        session = self.session
+        if cues and session is not None and session.held \
+                and cues[-1].event.step == session.current_step.index \
+                and (cues[-1] in cut or cues[-1].event.kind not in COUNTS):
+            event = cues[-1].event
+            self.speaker.restart = (event.t + self.floor.length(event.text or ""),
+                                    cues[-1].index + 1)
+        self._place([(c.event.text or "", c.event.kind) for c in cues])
 
     def where_am_i(self) -> str:
         """Say (and return) where the session is: leg, step, count or seconds, time left."""
         session = self.session
-        if session is None or not self.active:
-            self.say(status.NO_SESSION)
-            return status.NO_SESSION
+        if not self._open_output():
+            return ""
         self._disarm()
-        pos = session.position()
-        parts = status.pieces(session.timeline, pos, session.current_step, self._rep)
-        self._play_in_a_row([(p, "say") for p in parts])
-        return " ".join(parts)
+        if not self.ending:  # the closing words are not cut: the answer waits for them
+            self.speaker.hold()  # first: the answer says where the person is when heard
+        if session is None or not self.active:
+            words = [status.NO_SESSION, *([self.idle_hint] if self.idle_hint else [])]
+        else:
+            words = status.pieces(session.timeline, session.position(),
+                                  session.current_step, self.heard.rep)
+        self._place([(w, "say") for w in words], untimed=session is None or not self.active)
+        return " ".join(words)
 
     def request_stop(self, confirm: str = CONFIRM_STOP,
                      within: float = STOP_CONFIRM_SECONDS) -> bool:
@@ -230,6 +242,7 @@ class SessionDriver(QObject):
             self.stop()
             return True
         self._stop_armed_at = now
+        self._stop_window.start_at(now + within)
         self._on_announce(confirm)
         self.stop_armed.emit(True)
         return False
@@ -239,6 +252,7 @@ class SessionDriver(QObject):
             self._begin()  # started and stopped at once: recorded, as the user saw it begin
         if self.scheduler and self.active:
             self._disarm()
+            self.speaker.make_room()
             self.scheduler.stop()
 
     def close(self) -> None:
@@ -247,18 +261,28 @@ class SessionDriver(QObject):
         self.stop()
         self._conclude(ask=False)
         self._release.stop()
+        self.speaker.stop()
         self._drop_scheduler()
         self.voice.close()
 
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """A question on screen (the close dialog): the session stays held until it is
+        answered, whatever is said meanwhile."""
+        self.speaker.questions += 1
+        try:
+            yield
+        finally:
+            self.speaker.questions -= 1
+            self.speaker.go_on_later()
+
     # ---- prompts ---------------------------------------------------------------------
     def say(self, text: str) -> None:
-        """Speak an untimed phrase now, session or not: a prompt opens the output."""
-        if not self._open_output():
-            return
-        self.spoken.emit(text)
-        self.voice.say(text)
-        self._heard(self.clock.now() + self.voice.latency, text)
-        self._release_later()
+        """Speak an untimed phrase now, session or not, one voice at a time: what is
+        sounding makes room, and a running session holds while it is heard."""
+        if self._open_output():
+            self.speaker.hold()
+            self._place([(text, "say")], untimed=True)
 
     def tell(self, text: str) -> None:
         """Show it and say it: the user may have their eyes closed."""
@@ -276,6 +300,16 @@ class SessionDriver(QObject):
             self._holding -= 1
             self._release_later()
 
+    # ---- one voice at a time (runtime/one_voice.py) -----------------------------------
+    def _forget(self, unheard: int) -> None:
+        self.heard.forget(unheard, self.session.current_step.index if self.session else -1)
+
+    def _place(self, phrases: Sequence[tuple[str, EventKind]], untimed: bool = False) -> None:
+        for text, _kind in phrases:
+            self.spoken.emit(text)
+        self.speaker.place(phrases, untimed)
+        self._release_later()
+
     # ---- inside ----------------------------------------------------------------------
     def _open_output(self) -> bool:
         try:
@@ -288,44 +322,18 @@ class SessionDriver(QObject):
     def _release_later(self) -> None:
         """Close the output once the prompt is heard, unless a session or question holds it."""
         if not self.active and not self.ending:
-            self._release.start_at(max(self._heard_until, self.clock.now()) + TAIL_SECONDS)
+            self._release.start_at(max(self.floor.heard_until, self.clock.now()) + TAIL_SECONDS)
 
     def _release_tick(self) -> None:
         if self.active or self.ending or self._holding:
             return
-        if self._heard_until + TAIL_SECONDS > self.clock.now() + 1e-6:
+        if self.floor.heard_until + TAIL_SECONDS > self.clock.now() + 1e-6:
             self._release_later()
             return
         self.voice.close()
 
-    def _heard(self, at: float, text: str) -> None:
-        if not self.voice.audible:  # shown only: nothing to wait for before going on
-            return
-        length = self.voice.duration(text)
-        end = at + (length if length is not None else UNKNOWN_SAY_SECONDS)
-        self._heard_until = max(self._heard_until, end)
-
-    def _play_in_a_row(self, phrases: Sequence[tuple[str, EventKind]]) -> None:
-        """Phrases back to back, the first heard as soon as the output can place it."""
-        if not phrases or not self._open_output():
-            return
-        at = self.clock.now() + self.voice.latency
-        for text, kind in phrases:
-            self.spoken.emit(text)
-            heard = self.voice.play_at(text, kind, at)
-            start = heard if heard is not None else at
-            length = self.voice.duration(text)
-            end = start + (length if length is not None else UNKNOWN_SAY_SECONDS)
-            if self.voice.audible:
-                self._heard_until = max(self._heard_until, end)
-            at = end + 0.15
-        self._release_later()
-
-    def _silence(self) -> None:
-        self.voice.stop_sound()
-        self._heard_until = self.clock.now()
-
     def _disarm(self) -> None:
+        self._stop_window.stop()
         if self._stop_armed_at is not None:
             self._stop_armed_at = None
             self.stop_armed.emit(False)
@@ -335,16 +343,10 @@ class SessionDriver(QObject):
         handed = self.clock.now()
         heard: float | None = None
         if event.text or not self.voice.speaks:  # tones stand for text-less beats too
-            heard = self.voice.play_at(event.text or "", event.kind, cue.due)
-            self._heard(heard if heard is not None else cue.due, event.text or "")
+            heard = self.floor.place_cue(cue)
         if event.text:
             self.spoken.emit(event.text)
-            if event.kind in COUNTS:
-                self._last_count = cue
-            else:
-                self._last_instruction = cue
-        if event.kind in ("rep", "press") and event.rep:
-            self._rep = event.rep
+        self.heard.add(cue)
         self.played.emit(cue, handed, heard)
         self.cue.emit(cue)
 
@@ -353,12 +355,12 @@ class SessionDriver(QObject):
         self.announced.emit(text)
 
     def _on_step_started(self, span: StepSpan) -> None:
-        self._rep = 0
+        self.heard.rep = 0
         self.step_started.emit(span)
 
     def _on_state(self, state: State) -> None:
         if state in (State.PAUSED, State.STOPPED):
-            self._silence()
+            self.speaker.make_room()
         self.state_changed.emit(state)
         if state in (State.FINISHED, State.STOPPED):
             self._disarm()
@@ -369,7 +371,7 @@ class SessionDriver(QObject):
 
     def _end_tick(self) -> None:
         """After the end: wait for the last words on the clock, then ask and close."""
-        wait_until = self._heard_until + TAIL_SECONDS
+        wait_until = self.floor.heard_until + TAIL_SECONDS
         if wait_until > self.clock.now() + 1e-6:
             self._ending.start_at(wait_until)
             return
@@ -395,4 +397,4 @@ class SessionDriver(QObject):
         if self.scheduler is not None:
             self.scheduler.stop()
             dispose(self.scheduler)
-            self.scheduler = None
+            self.scheduler = self.speaker.scheduler = None

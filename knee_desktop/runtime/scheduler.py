@@ -66,6 +66,24 @@ class CueScheduler(QObject):
         self.session.toggle_pause()
         self._arm()
 
+    def pause(self, unheard: int | None = None) -> None:
+        self.session.pause(unheard)
+        self._arm()
+
+    def resume(self) -> None:
+        self.session.resume()
+        self._arm()
+
+    def hold(self, unheard: int | None = None) -> None:
+        """The clock stands still while an answer is heard (see ``Session.hold``)."""
+        self.session.hold(unheard)
+        self._arm()
+
+    def release(self, heard_at: float, position: float | None = None,
+                next_index: int | None = None) -> None:
+        self.session.release(heard_at, position, next_index)
+        self._arm()
+
     def skip(self) -> None:
         self.session.skip()
         self._arm()

@@ -122,6 +122,9 @@ class ClipVoice(Voice):
     def say(self, text: str) -> None:
         self.play_at(text, "say", None)
 
+    def say_at(self, text: str, heard_at: float) -> float | None:
+        return self.play_at(text, "say", heard_at)
+
     def duration(self, text: str) -> float | None:
         try:
             return self.source.duration(text)
@@ -130,6 +133,9 @@ class ClipVoice(Voice):
 
     def stop_sound(self) -> None:
         self.output.cancel()
+
+    def cut(self, keep: float) -> float | None:
+        return self.output.cut(keep)
 
     def close(self) -> None:
         self.output.close()

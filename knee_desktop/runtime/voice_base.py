@@ -86,6 +86,12 @@ class Voice(ABC):
         """Speak an untimed phrase (a control's confirmation); may render it first."""
         self.play(text)
 
+    def say_at(self, text: str, heard_at: float) -> float | None:
+        """Say a prompt so that it is heard at ``heard_at`` (after what is still heard);
+        returns when, if known. Voices that cannot place sound in time say it now."""
+        self.say(text)
+        return None
+
     def duration(self, text: str) -> float | None:
         """How long a prepared phrase sounds, in seconds, if known."""
         return None
@@ -96,6 +102,14 @@ class Voice(ABC):
 
     def stop_sound(self) -> None:  # noqa: B027 - optional hook
         """Silence everything playing or placed to be heard."""
+
+    def cut(self, keep: float) -> float | None:
+        """Make room for another voice: drop what is placed but not yet sounding; a clip
+        sounding now finishes if it ends within ``keep`` seconds, otherwise it is cut short
+        cleanly. Returns the clock time at which nothing more is heard, if known (a voice
+        that cannot tell silences everything and returns None)."""
+        self.stop_sound()
+        return None
 
     def close(self) -> None:  # noqa: B027 - optional hook, nothing to release by default
         """Release the audio output."""

@@ -16,8 +16,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from knee_desktop.runtime.driver import SAY_STOP_AGAIN, SessionDriver
+from knee_desktop.runtime.driver import SessionDriver
 from knee_desktop.runtime.listener import Listener
+from knee_desktop.runtime.prompts import SAY_STOP_AGAIN
 from knee_desktop.session.engine import State
 
 log = logging.getLogger(__name__)

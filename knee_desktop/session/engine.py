@@ -98,6 +98,7 @@ class Session:
         self._step = 0
         self._step_entered = 0.0
         self._step_reps = 0
+        self._held = False  # the clock stands still while an answer is heard
 
     # ---- reading -------------------------------------------------------------------
     @property
@@ -107,6 +108,11 @@ class Session:
     @property
     def active(self) -> bool:
         return self._state in (State.RUNNING, State.PAUSED)
+
+    @property
+    def held(self) -> bool:
+        """Running, but standing still while an answer the person asked for is heard."""
+        return self._held and self._state is State.RUNNING
 
     @property
     def current_step(self) -> StepSpan:
@@ -120,7 +126,7 @@ class Session:
         """Seconds into the timeline now (frozen while paused, held during a resume gap)."""
         if self._state is State.READY:
             return 0.0
-        if self._state is not State.RUNNING:
+        if self._state is not State.RUNNING or self._held:
             return self._anchor_pos
         return min(self.timeline.duration,
                    self._anchor_pos + max(0.0, self.clock.now() - self._anchor_clock))
@@ -145,7 +151,8 @@ class Session:
 
     def next_deadline(self) -> float | None:
         """When :meth:`poll` should next be called (clock time), or None if nothing is due."""
-        if self._state is not State.RUNNING or self._next >= len(self.timeline.events):
+        if self._state is not State.RUNNING or self._held \
+                or self._next >= len(self.timeline.events):
             return None
         return self.due_time(self.timeline.events[self._next]) - self.lookahead
 
@@ -162,7 +169,7 @@ class Session:
 
     def poll(self) -> list[Cue]:
         """Hand out every cue that is due; drop those too late to be useful."""
-        if self._state is not State.RUNNING:
+        if self._state is not State.RUNNING or self._held:
             return []
         now = self.clock.now()
         out: list[Cue] = []
@@ -190,11 +197,15 @@ class Session:
                 self._set_state(State.FINISHED)
         return out
 
-    def pause(self) -> bool:
+    def pause(self, unheard: int | None = None) -> bool:
+        """Stand still until :meth:`resume`. ``unheard``: the first cue handed out that
+        the person will not hear whole (cut off by the pause): it is handed out again."""
         if self._state is not State.RUNNING:
             return False
         now = self.clock.now()
         self._anchor_pos = self.position()
+        self._rewind(unheard)
+        self._held = False
         self._pause_started = now
         self._set_state(State.PAUSED)
         self.announce.emit(PAUSED_SAY)
@@ -208,14 +219,35 @@ class Session:
         now = self.clock.now()
         self._paused_seconds += now - self._pause_started
         self._pause_started = None
-        pos = self._anchor_pos
-        if self._next < len(self.timeline.events):
-            upcoming = self.timeline.events[self._next]
-            if upcoming.kind == "rep" and upcoming.move_start < pos:
-                pos = upcoming.move_start
-        self._hold(pos, now)
+        self._place(self._restart_rep(self._anchor_pos), now + self.resume_gap)
         self._set_state(State.RUNNING)
         self.announce.emit(RESUMING_SAY)
+        return True
+
+    def hold(self, unheard: int | None = None) -> bool:
+        """Stop the clock while an answer the person asked for is heard (the state stays
+        RUNNING). ``unheard`` as for :meth:`pause`. False if not running."""
+        if self._state is not State.RUNNING:
+            return False
+        self._anchor_pos = self.position()
+        self._rewind(unheard)
+        self._held = True
+        return True
+
+    def release(self, heard_at: float, position: float | None = None,
+                next_index: int | None = None) -> bool:
+        """Go on after a hold: the next sound is heard no earlier than clock time
+        ``heard_at``. By default from where the hold began (a count not yet heard: its
+        movement again); ``position``/``next_index`` put it elsewhere in the current step
+        (R in a still pause: just after its instruction, heard again)."""
+        if not self.held:
+            return False
+        self._held = False
+        pos = self._anchor_pos if position is None else position
+        if next_index is not None:
+            self._next = next_index
+            self._count_step_reps()
+        self._place(self._restart_rep(pos), max(heard_at, self.clock.now() + self.lookahead))
         return True
 
     def toggle_pause(self) -> bool:
@@ -228,7 +260,8 @@ class Session:
         target = self.timeline.steps[self._step + 1]
         self._finish_step(completed=False, at=self.position())
         self._next = next(i for i, e in enumerate(self.timeline.events) if e.step >= target.index)
-        self._hold(target.start, self.clock.now())
+        self._held = False
+        self._place(target.start, self.clock.now() + self.resume_gap)
         self._enter_step(target.index, natural=False)
         self.announce.emit(skip_say(target))
         return target
@@ -257,10 +290,33 @@ class Session:
         return True
 
     # ---- inside ----------------------------------------------------------------------
-    def _hold(self, pos: float, now: float) -> None:
-        """Put the timeline at ``pos``, standing still for ``resume_gap`` seconds first."""
+    def _place(self, pos: float, at: float) -> None:
+        """Put the timeline at ``pos`` at clock time ``at`` (standing still until then)."""
         self._anchor_pos = pos
-        self._anchor_clock = now + self.resume_gap
+        self._anchor_clock = at
+
+    def _restart_rep(self, pos: float) -> float:
+        """A repetition whose count was not yet heard starts again from its beginning."""
+        if self._next < len(self.timeline.events):
+            upcoming = self.timeline.events[self._next]
+            if upcoming.kind == "rep" and upcoming.move_start < pos:
+                return max(self.current_step.start, upcoming.move_start)
+        return pos
+
+    def _rewind(self, unheard: int | None) -> None:
+        """Hand out again from event ``unheard`` (not heard whole); never back into a step
+        already reported finished."""
+        if unheard is None or unheard >= self._next:
+            return
+        first = next(i for i, e in enumerate(self.timeline.events) if e.step == self._step)
+        self._next = max(unheard, first)
+        if self._next < len(self.timeline.events):
+            self._anchor_pos = min(self._anchor_pos, self.timeline.events[self._next].t)
+        self._count_step_reps()
+
+    def _count_step_reps(self) -> None:
+        self._step_reps = sum(1 for e in self.timeline.events[:self._next]
+                              if e.step == self._step and e.kind in COUNTED)
 
     def _set_state(self, state: State) -> None:
         self._state = state

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from knee_desktop.desktop.inhibit import ScreenSaverInhibitor
 from knee_desktop.prefs import user_settings as us
 from knee_desktop.prefs.launch import LaunchOptions
 from knee_desktop.routine.loader import load_catalog
@@ -28,6 +29,16 @@ from knee_desktop.ui.session.main_window import MainWindow
 QUIET = 0.6  # seconds after everything said is heard before the next key
 
 
+class Awake(ScreenSaverInhibitor):
+    """No screen saver on the test's bus: its notice (said once, issue 24) is not tested here."""
+
+    def inhibit(self) -> bool:
+        return True
+
+    def release(self) -> None:
+        pass
+
+
 def main(routine: str) -> int:
     app = make_app()
     # Quick speech (the top of the allowed range): the test is that every prompt is heard,
@@ -35,7 +46,7 @@ def main(routine: str) -> int:
     # take half as long.
     settings = us.UserSettings(rate=300)
     window = MainWindow(load_catalog(), voice_factory_for(LaunchOptions(), settings),
-                        settings=settings.to_plan_settings())
+                        settings=settings.to_plan_settings(), inhibitor=Awake())
     wire_window(window, settings)
     window.show()
     window.choose_routine(routine)

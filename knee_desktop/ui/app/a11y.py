@@ -11,7 +11,13 @@ Who speaks (``UserSettings.who_speaks``):
 - ``app``: no announcements.
 - ``both``: announcements as well, even with a screen reader running.
 
-Whether a screen reader runs is asked once per session, when it starts.
+Whether a screen reader runs is asked once per session, when it starts (and before the
+knee question). Polite announcements reach screen readers that listen for AT-SPI
+``object:announcement`` (Orca 45 and later); Orca 43 (Debian 12) does not, and drops them
+unheard (``bench/labs/orca.py``). For such a reader the text is also given as the accessible
+description of the focused control (the Pause button during a session, the knee question
+itself), which every Orca presents when it changes; asked once per session from the AT-SPI
+registry, so a newer reader never hears it twice.
 """
 
 from __future__ import annotations
@@ -22,8 +28,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+from PySide6.QtWidgets import QApplication, QWidget
 
-from knee_desktop.desktop.a11y_status import screen_reader_enabled
+from knee_desktop.desktop.a11y_status import listens_for_announcements, screen_reader_enabled
 from knee_desktop.plan.timeline import StepSpan
 from knee_desktop.session.engine import Cue, Session, State
 
@@ -41,13 +48,17 @@ class Announcer(QObject):
     announced = Signal(str)
 
     def __init__(self, window: MainWindow, who_speaks: Callable[[], str],
-                 detect: Callable[[], bool] = screen_reader_enabled) -> None:
+                 detect: Callable[[], bool] = screen_reader_enabled,
+                 listens: Callable[[], bool] = listens_for_announcements) -> None:
         super().__init__(window)
         self.window = window
         self.who_speaks = who_speaks
         self.detect = detect
+        self.listens = listens
         self.screen_reader = False
         self.enabled = False
+        self.by_description = False  # the reader ignores announcements: see the docstring
+        self._described: dict[QWidget, str] = {}  # control -> its own description
         ctl = window.driver
         # Connected after the window's own slots: the labels already show the new text.
         ctl.started.connect(self._on_started)
@@ -61,9 +72,12 @@ class Announcer(QObject):
         mode = self.who_speaks()
         self.screen_reader = self.detect()
         self.enabled = mode == "both" or (mode == "auto" and not self.screen_reader)
+        self.by_description = self.enabled and self.screen_reader and not self.listens()
         log.info("who speaks: %s; screen reader %s; announcements %s", mode,
                  "running" if self.screen_reader else "not running",
-                 "on" if self.enabled else "off")
+                 ("on, and as the focused control's description (the screen reader does "
+                  "not listen for announcements)" if self.by_description else "on")
+                 if self.enabled else "off")
         return self.enabled
 
     def announce(self, text: str) -> None:
@@ -73,9 +87,29 @@ class Announcer(QObject):
         event = QAccessibleAnnouncementEvent(target, text)
         event.setPoliteness(QAccessible.AnnouncementPoliteness.Polite)
         QAccessible.updateAccessibility(event)
+        if self.by_description:
+            self._describe(text)
         self.announced.emit(text)
 
+    def _describe(self, text: str) -> None:
+        """Orca 43 presents a changed description of the control it has focus on."""
+        focused = QApplication.focusWidget()
+        if focused is None:
+            return
+        if focused not in self._described:
+            self._described[focused] = focused.accessibleDescription()
+            focused.destroyed.connect(lambda _=None, w=focused: self._described.pop(w, None))
+        focused.setAccessibleDescription(text)
+
+    def _restore(self) -> None:
+        """Give each control its own description back when the next session starts (not
+        at the end: Orca would read the restored description aloud)."""
+        for widget, description in self._described.items():
+            widget.setAccessibleDescription(description)
+        self._described.clear()
+
     def _on_started(self, _session: Session) -> None:
+        self._restore()
         self.decide()
 
     def _on_cue(self, cue: Cue) -> None:

@@ -128,6 +128,7 @@ def run_app(options: LaunchOptions,
     from knee_desktop.ui.app.listening import WindowListening
     from knee_desktop.ui.app.media_link import start_media
     from knee_desktop.ui.app.wiring import start_reminder, wire_window
+    from knee_desktop.ui.session.keys import say_how_to_start
     from knee_desktop.ui.settings.opening import show_settings_problems
     from knee_desktop.ui.theme import apply_theme
 
@@ -152,12 +153,13 @@ def run_app(options: LaunchOptions,
                          loaded.settings,
                          show=not tray_only)
     wiring = wire_window(window, loaded.settings)
+    if window.isVisible() and not options.start:
+        QTimer.singleShot(0, lambda: say_how_to_start(window.driver))
     media = start_media(window)  # media keys and the desktop's media widget (MPRIS)
     if media is not None:
         app.aboutToQuit.connect(media.player.close)
-    wiring.listening = WindowListening(window, media, forced=options.listen)
-    wiring.settings = wiring.listening.apply(wiring.settings)
-    app.aboutToQuit.connect(wiring.listening.close)
+    wiring.listening, wiring.settings = WindowListening.start(app, window, media,
+                                                              options.listen, wiring.settings)
 
     activator = _follow_later_launches(window, wiring, instance, parse_launch)
     app.aboutToQuit.connect(instance.close)

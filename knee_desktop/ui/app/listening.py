@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel
 
 from knee_desktop.common.errors import KneeError
@@ -46,6 +47,16 @@ class WindowListening:
         self.sign.hide()
         window.statusBar().addPermanentWidget(self.sign)
         self.listener.status.connect(self._show)
+
+    @classmethod
+    def start(cls, app: QCoreApplication, window: MainWindow, media: MediaLink | None,
+              forced: bool, settings: us.UserSettings
+              ) -> tuple[WindowListening, us.UserSettings]:
+        """Listening for the app's window, as ``settings`` (or ``--listen``) say; stopped
+        when the app quits. Returns it and the settings to keep."""
+        listening = cls(window, media, forced)
+        app.aboutToQuit.connect(listening.close)
+        return listening, listening.apply(settings)
 
     def apply(self, settings: us.UserSettings) -> us.UserSettings:
         """Listen or not, as the settings (or ``--listen``) say; the first time it is on,

@@ -103,11 +103,13 @@ class MediaLink(QObject):
                            title=session.timeline.title, progress="", step=-1)
 
     def _on_state(self, state: State) -> None:
+        """MPRIS's Can* say what a call would do now: Play and PlayPause always do
+        something (start, pause or go on; playerctl's play-pause asks CanPlay even while
+        Playing), Pause, Next and Previous only in a session."""
         active = state in (State.RUNNING, State.PAUSED)
-        self.player.update(status=STATUS.get(state, "Stopped"),
-                           can_play=state is not State.RUNNING,
-                           can_pause=state is State.RUNNING,
-                           can_go_next=active, can_go_previous=active)
+        # GNOME Shell shows a player only while CanPlay is true (bench/gnome_shell_lab.py).
+        self.player.update(status=STATUS.get(state, "Stopped"), can_play=True,
+                           can_pause=active, can_go_next=active, can_go_previous=active)
 
     def _on_step(self, span: StepSpan) -> None:
         timeline = self.window.timeline

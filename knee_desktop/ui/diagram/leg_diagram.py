@@ -60,6 +60,13 @@ KIND_WORDS = {
     "switch": "Change to the other leg",
     "end": "",
 }
+# The thigh massage is done sitting or lying as one likes: its words say what its voice says.
+THIGH_WORDS = {**KIND_WORDS, "lead-in": "Get ready: sit or lie comfortably",
+               "rest": "Rest and feel"}
+
+
+def kind_words(picture: Picture) -> dict[str, str]:
+    return THIGH_WORDS if picture == "thigh" else KIND_WORDS
 
 
 @dataclass(frozen=True)
@@ -83,14 +90,15 @@ def describe(pose: Pose, picture: Picture = "legs") -> str:
         return (f"{leg}Press point {pose.rep} of {pose.reps}: "
                 f"{pose.seconds_left} seconds left.")
     if pose.kind in ("still", "rest") and pose.seconds_left is not None:
-        return f"{leg}{KIND_WORDS[pose.kind]}: {pose.seconds_left} seconds left."
+        return (f"{leg}{kind_words(picture)[pose.kind]}: "
+                f"{pose.seconds_left} seconds left.")
     if pose.kind == "count-in":
         return f"{leg}Starting in {pose.count_in}."
     if pose.kind == "instruction":
         return f"{leg}{pose.step_title}. Leg at rest."
     if pose.kind == "end":
         return f"{pose.step_title or 'The end'}. Both legs at rest."
-    return f"{leg}{KIND_WORDS.get(pose.kind, pose.step_title)}."
+    return f"{leg}{kind_words(picture).get(pose.kind, pose.step_title)}."
 
 
 def caption_text(pose: Pose, picture: Picture = "legs") -> str:
@@ -107,7 +115,7 @@ def caption_text(pose: Pose, picture: Picture = "legs") -> str:
     elif pose.kind == "instruction":
         what = pose.step_title
     else:
-        what = KIND_WORDS.get(pose.kind, pose.step_title)
+        what = kind_words(picture).get(pose.kind, pose.step_title)
     return f"{leg} · {what}" if leg else what
 
 

@@ -4,7 +4,8 @@ The driver (``runtime/driver.py``) runs the session; this only follows it. While
 moves it asks for a frame 25 times a second (the motion needs no more), while only a
 countdown ring moves 10 times a second, while nothing moves once a second for the time
 left, and while no session runs not at all. The screen saver is held off from the start
-to the end of a session.
+to the end of a session; if it cannot be, the person is told once (shown and said: their
+eyes may be closed when the screen goes dark).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from PySide6.QtGui import QGuiApplication
 from knee_desktop.desktop.inhibit import ScreenSaverInhibitor
 from knee_desktop.plan.pose import Poser
 from knee_desktop.runtime.driver import SessionDriver
+from knee_desktop.runtime.prompts import SCREEN_AWAKE
 from knee_desktop.session.engine import Session, State
 
 MOTION_FPS = 25.0  # the toes move ≤ 13 px a frame at the default size: smooth enough
@@ -41,6 +43,7 @@ class SessionController(QObject):
         self.inhibitor = inhibitor or ScreenSaverInhibitor()
         self.poser: Poser | None = None
         self.frame_seconds = 0.016
+        self._told_awake = False  # "the screen could not be kept awake" said once
         self.frames = driver.timers.timer("frame-timer", self._tick, self)
         driver.started.connect(self._on_started)
         driver.state_changed.connect(self._on_state)
@@ -61,7 +64,9 @@ class SessionController(QObject):
     def _on_started(self, session: Session) -> None:
         self.poser = Poser(session.timeline)
         self.frame_seconds = frame_interval_ms() / 1000.0
-        self.inhibitor.inhibit()
+        if not self.inhibitor.inhibit() and not self._told_awake:
+            self._told_awake = True
+            self.driver.tell(SCREEN_AWAKE)
 
     def _on_step(self, _span: object) -> None:
         self._tick()  # a skip moves the picture at once

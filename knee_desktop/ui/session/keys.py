@@ -18,6 +18,9 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSlider,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
@@ -29,7 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from knee_desktop.desktop.a11y_status import screen_reader_enabled
 from knee_desktop.runtime.driver import SessionDriver
+from knee_desktop.runtime.prompts import HOW_TO_START
 
 Key = Qt.Key
 KEYS = {
@@ -42,6 +47,8 @@ KEYS = {
     Key.Key_Escape: "request_stop",
 }
 MAIN_WINDOW_ONLY = {Key.Key_Right, Key.Key_Escape}
+START_KEYS = {Key.Key_Space, Key.Key_Return, Key.Key_Enter}
+_OWN_SPACE = (QAbstractButton, QAbstractItemView, QAbstractSlider, QComboBox)
 OWN_KEYS = {"knee-feel"}  # object names of windows that keep every key
 _TYPES = (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
 _IGNORED_MODIFIERS = Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier
@@ -59,10 +66,28 @@ def _types_text(widget: QWidget | None) -> bool:
 
 
 class SessionKeys(QObject):
-    def __init__(self, window: QWidget, driver: SessionDriver) -> None:
+    def __init__(self, window: QWidget, driver: SessionDriver,
+                 start: QAbstractButton | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.driver = driver
+        self.start = start  # pressed by Space or Enter while no session runs
+        if start is not None:  # "Where am I?" with no session says how to start one
+            driver.idle_hint = HOW_TO_START
+
+    def starts(self, watched: QObject, event: QKeyEvent) -> bool:
+        """Is this Space or Enter for the Start button (no session running)?"""
+        start = self.start
+        if start is None or Key(event.key()) not in START_KEYS \
+                or event.modifiers() & ~_IGNORED_MODIFIERS:
+            return False
+        if not isinstance(watched, QWidget) or watched.window() is not self.window \
+                or QApplication.activeModalWidget() is not None:
+            return False
+        if not (start.isVisible() and start.isEnabled()):
+            return False
+        focus = QApplication.focusWidget()
+        return focus is start or not (_types_text(focus) or isinstance(focus, _OWN_SPACE))
 
     def takes(self, watched: QObject, key: Key) -> bool:
         """Is ``key`` aimed at ``watched`` a session key (given a session is active)?"""
@@ -80,9 +105,11 @@ class SessionKeys(QObject):
         return not _types_text(QApplication.focusWidget())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() not in _TYPES or not self.driver.active:
+        if event.type() not in _TYPES:
             return False
         assert isinstance(event, QKeyEvent)
+        if not self.driver.active:
+            return self._idle_key(watched, event)
         key = Key(event.key())
         action = KEYS.get(key)
         if action is None or event.modifiers() & ~_IGNORED_MODIFIERS:
@@ -95,3 +122,23 @@ class SessionKeys(QObject):
         if not event.isAutoRepeat():
             getattr(self.driver, action)()
         return True
+
+    def _idle_key(self, watched: QObject, event: QKeyEvent) -> bool:
+        if self.driver.ending or not self.starts(watched, event):
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()
+        elif not event.isAutoRepeat() and self.start is not None:
+            self.start.click()
+        return True
+
+
+def say_how_to_start(driver: SessionDriver) -> bool:
+    """At launch, once: "Press space to begin." (eyes closed from the first moment). Not
+    when a screen reader runs (it reads the focused Start button), with no voice, or when a
+    session is already starting. True if said."""
+    voice = driver.voice
+    if driver.active or not voice.audible or not voice.speaks or screen_reader_enabled():
+        return False
+    driver.say(HOW_TO_START)
+    return True

@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         d.ended.connect(self.session_ended)
         d.message.connect(self._on_voice_problem)
         d.outage.connect(self._on_outage)
-        self.keys = SessionKeys(self, d)
+        self.keys = SessionKeys(self, d, start=c.start)  # with no session, says how to start
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.keys)
@@ -369,11 +369,12 @@ class MainWindow(QMainWindow):
         self.closed.emit()
 
     def confirm_stop_and_close(self) -> bool:
-        self.driver.say(CONFIRM_QUIT)
-        answer = QMessageBox.question(
-            self, "Stop the session?", "A session is running. Stop it and close?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
+        with self.driver.holding():  # the session waits for the answer
+            self.driver.say(CONFIRM_QUIT)
+            answer = QMessageBox.question(
+                self, "Stop the session?", "A session is running. Stop it and close?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             self.driver.say(GOING_ON)
             return False
