@@ -71,6 +71,8 @@ class UserSettings:
     theme: Theme = "system"  # the window's colours: the desktop's, or a named palette
     reminder: Reminder = field(default_factory=Reminder)
     weekly_target: int | None = None  # sessions a week; None: from the person's last month
+    listen: bool = False  # listen for spoken commands (docs/voice.md): off unless chosen
+    listen_explained: bool = False  # the app has said once what listening does
 
     def to_plan_settings(self) -> PlanSettings:
         """The session part, as the base that command-line options override."""
@@ -195,6 +197,8 @@ _CHECKS: dict[str, Callable[[object], str | None]] = {
     "theme": _one_of(*THEMES),
     "reminder": _reminder_check,
     "weekly_target": _number(limits.WEEKLY_TARGET),
+    "listen": _type(bool, "true or false"),
+    "listen_explained": _type(bool, "true or false"),
 }
 _KEYS = tuple(_CHECKS)
 
@@ -361,6 +365,8 @@ _COMMENTS = {
     "first_leg": "with leg = both: which leg goes first",
     "knee_feel": "ask how your knee feels at the end",
     "who_speaks": "auto: both, or the app alone while a screen reader runs; app; both",
+    "listen": "true: listen for spoken commands (pause, go on, where am I, repeat, next, stop)",
+    "listen_explained": "the app has said once what listening does",
     "theme": "the window's colours: system, light, dark or high-contrast",
     "weekly_target": "sessions a week you aim for (History, the report, the reminder)",
 }

@@ -41,6 +41,7 @@ from knee_desktop.ui.settings.opening import edit_settings
 
 if TYPE_CHECKING:
     from knee_desktop.runtime.preview import VoicePreview
+    from knee_desktop.ui.app.listening import WindowListening
     from knee_desktop.ui.history.window import HistoryWindow
     from knee_desktop.ui.session.main_window import MainWindow
 
@@ -58,6 +59,7 @@ class Wiring:
     silent_ok: bool = False  # the user agreed to a session with no sound
     preview: VoicePreview | None = None
     announcer: Announcer | None = None  # screen readers: follows settings.who_speaks
+    listening: WindowListening | None = None  # spoken commands: follows settings.listen
     voice_switch: VoiceSwitch | None = None  # a voice changed in Settings
 
     # ---- the session ---------------------------------------------------------------------
@@ -194,7 +196,7 @@ class Wiring:
         return timeline.settings.sweep_seconds if timeline is not None else 2.0
 
     def settings_saved(self, new: us.UserSettings, changes: us.Changes) -> None:
-        self.settings = new
+        self.settings = new if self.listening is None else self.listening.apply(new)
         if changes.rerender_speech and self.voice_switch is not None:
             self.voice_switch.change(new)  # rendered in the background, used next session
         if changes.replan:

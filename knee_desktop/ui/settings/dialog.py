@@ -48,6 +48,7 @@ from knee_desktop.routine.model import Defaults
 from knee_desktop.runtime.preview import SAMPLE
 from knee_desktop.speech.voices import InstalledVoice
 from knee_desktop.ui.screen_room import within
+from knee_desktop.ui.settings.listening import beside, listen_box
 from knee_desktop.ui.settings.natural_voice import natural_label, natural_voice_button
 from knee_desktop.ui.settings.theme_choice import theme_row
 from knee_desktop.ui.settings.voice_compare import VoiceCompare, preview_seconds
@@ -192,7 +193,8 @@ class SettingsDialog(QDialog):
             self.rate.value(), self.volume.value() / 100), preview_seconds(self._preview))
         form.addRow("", self.compare.beside(natural_voice_button(self.voice, self)))
         form.addRow("", self.compare)
-        form.addRow("", self.tones)
+        self.listen = listen_box(self)
+        form.addRow("", beside(self.tones, self.listen))
         return box
 
     def _optional(self, spin: QAbstractSpinBox, name: str, tip: str,
@@ -324,6 +326,7 @@ class SettingsDialog(QDialog):
         self.first_leg.setCurrentIndex(self.first_leg.findData(p.first_leg))
         self.first_leg.setEnabled(p.leg == "both")
         self.knee_feel.setChecked(s.knee_feel)
+        self.listen.setChecked(s.listen)
         self.who_speaks.setCurrentIndex(max(0, self.who_speaks.findData(s.who_speaks)))
         self.theme.set_value(s.theme, saved=s is self._original)
         r = s.reminder
@@ -354,6 +357,7 @@ class SettingsDialog(QDialog):
                               first_leg=self.first_leg.currentData()),
             knee_feel=self.knee_feel.isChecked(),
             who_speaks=self.who_speaks.currentData(),
+            listen=self.listen.isChecked(), listen_explained=self._original.listen_explained,
             theme=self.theme.value(),
             reminder=Reminder(enabled=self.reminder_on.isChecked(),
                               time=dt.time(t.hour(), t.minute()),
