@@ -99,6 +99,7 @@ class SessionDriver(QObject):
         self._stop_window = self.timers.timer("stop-window", self._disarm, self)
         voice.problem.connect(self.message.emit)
         voice.outage.connect(self.outage.emit)
+        voice.tell.connect(self.say)  # the sound back or moved: one voice at a time
 
     # ---- reading ---------------------------------------------------------------------
     @property
