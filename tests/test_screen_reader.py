@@ -63,7 +63,7 @@ def test_focus_stays_on_pause_through_the_steps(window) -> None:
 def test_who_speaks_decides_the_announcements(window, mode: str, reader: bool,
                                               expected: bool) -> None:
     w, clock = window
-    announcer = Announcer(w, lambda: mode, detect=lambda: reader)
+    announcer = Announcer(w, lambda: mode, ask=lambda answer: answer(reader))
     heard: list[str] = []
     announcer.announced.connect(heard.append)
     session = w.start_session()

@@ -11,7 +11,8 @@ Who speaks (``UserSettings.who_speaks``):
 - ``app``: no announcements.
 - ``both``: announcements as well, even with a screen reader running.
 
-Whether a screen reader runs is asked once per session, when it starts.
+Whether a screen reader runs is asked when the window opens and again whenever a session
+starts, without waiting (``ask_screen_reader``): until the new answer, the last one holds.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 
-from knee_desktop.desktop.a11y_status import screen_reader_enabled
+from knee_desktop.desktop.a11y_status import ask_screen_reader
 from knee_desktop.plan.timeline import StepSpan
 from knee_desktop.session.engine import Cue, Session, State
 
@@ -41,13 +42,14 @@ class Announcer(QObject):
     announced = Signal(str)
 
     def __init__(self, window: MainWindow, who_speaks: Callable[[], str],
-                 detect: Callable[[], bool] = screen_reader_enabled) -> None:
+                 ask: Callable[[Callable[[bool], None]], None] = ask_screen_reader) -> None:
         super().__init__(window)
         self.window = window
         self.who_speaks = who_speaks
-        self.detect = detect
+        self.ask = ask
         self.screen_reader = False
         self.enabled = False
+        ask(self._answered)
         ctl = window.driver
         # Connected after the window's own slots: the labels already show the new text.
         ctl.started.connect(self._on_started)
@@ -57,9 +59,18 @@ class Announcer(QObject):
         ctl.stop_armed.connect(self._on_stop_armed)
 
     def decide(self) -> bool:
-        """Announce during this session? (See the module's docstring.)"""
+        """Announce during this session? (See the module's docstring.) The screen reader
+        is asked again; its answer decides anew when it comes."""
+        self._decide()
+        self.ask(self._answered)
+        return self.enabled
+
+    def _answered(self, running: bool) -> None:
+        self.screen_reader = running
+        self._decide()
+
+    def _decide(self) -> bool:
         mode = self.who_speaks()
-        self.screen_reader = self.detect()
         self.enabled = mode == "both" or (mode == "auto" and not self.screen_reader)
         log.info("who speaks: %s; screen reader %s; announcements %s", mode,
                  "running" if self.screen_reader else "not running",
