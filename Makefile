@@ -143,3 +143,22 @@ bench-a11y: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+
+# The real clients (docs/desktop.md, issue 30). tests/test_orca.py runs Orca in `make test`;
+# lab-orca prints what Orca said, both "who speaks" modes, beside what the app showed.
+.PHONY: lab-orca lab-gnome-shell bench-pipewire-load
+lab-orca: deps
+	$(PY) -m bench.labs.orca
+
+# The app inside headless GNOME Shell 43 (Wayland, software rendering; ~2 minutes: it waits
+# for the daily reminder). Installs the lab's own packages first (as root; else it prints
+# the command). Screenshots in build/gnome-shell/.
+lab-gnome-shell: deps
+	@bash packaging/system-deps.sh packaging/debian-packages-gnome-lab.txt
+	$(PY) -m bench.gnome_shell_lab --shots build/gnome-shell
+
+# Cue timing on a private PipeWire, quiet and with two busy processes, the app beside
+# pw-play of the same clips at the same moments (~13 minutes). LOAD=n busy processes.
+LOAD ?= 2
+bench-pipewire-load: deps
+	$(PY) -m bench.pipewire_load --load $(LOAD)

@@ -3,7 +3,8 @@
 # As root it runs apt-get; otherwise it prints the exact command and stops.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-list="$here/debian-packages.txt"
+# A list may be given: the slow labs' own packages (make lab-gnome-shell) are not in CI's.
+list="${1:-$here/debian-packages.txt}"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "system-deps: not a Debian/Ubuntu system; install the equivalents of $list yourself." >&2

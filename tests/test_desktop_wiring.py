@@ -30,7 +30,7 @@ def wired(qtbot, monkeypatch: pytest.MonkeyPatch):
     answers = {"before": KneeFeel(6, "stiff after the walk"), "after": KneeFeel(3)}
     asked: list[str] = []
 
-    def ask(parent, *, when, speak=None):  # the dialog itself is tested in test_knee_feel*
+    def ask(parent, *, when, speak=None, ask_aloud=True):  # the dialog: test_knee_feel*
         asked.append(when)
         return answers[when]
 

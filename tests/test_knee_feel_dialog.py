@@ -144,3 +144,16 @@ def test_click_note_and_save(qtbot: QtBot, dialog: tuple[KneeFeelDialog, list[st
     qtbot.keyClicks(d.note, "right knee 2 days stiff")  # digits go into the note here
     qtbot.mouseClick(d.save_button, Qt.MouseButton.LeftButton)
     assert d.feel == KneeFeel(4, "right knee 2 days stiff")
+
+
+def test_with_a_screen_reader_the_voice_does_not_ask_too(qtbot: QtBot) -> None:
+    """Orca reads the dialog when it opens (tests/test_orca.py): a second voice asking the
+    same question at once was heard as double speech. The answer is still said back."""
+    said: list[str] = []
+    d = KneeFeelDialog(when="after", speak=said.append, ask_aloud=False)
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    assert said == []
+    qtbot.keyClick(d, Qt.Key.Key_4)
+    assert said == ["Four. Thank you."]

@@ -83,6 +83,8 @@ def test_media_calls_drive_the_session_and_are_confirmed_aloud(qtbot: QtBot, lin
         qtbot.waitUntil(lambda: ctl.state is State.RUNNING)
         step(window, clock, 4.0)
         assert "'Playing'" in prop(qtbot, bus, "PlaybackStatus")
+        # GNOME Shell lists a player only while CanPlay is true (bench/gnome_shell_lab.py)
+        assert "<true>" in prop(qtbot, bus, "CanPlay")
         meta = prop(qtbot, bus, "Metadata")
         assert window.routine is not None and f"'xesam:album': <'{window.routine.title}'>" in meta
         span = ctl.session.current_step if ctl.session else None

@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtDBus import QDBusConnection
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from knee_desktop.desktop.a11y_status import screen_reader_enabled
+from knee_desktop.desktop.a11y_status import listens_for_announcements, screen_reader_enabled
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.clock import FakeClock
@@ -107,6 +109,7 @@ def test_a_running_screen_reader_is_detected(qtbot: QtBot,
 def test_no_bus_means_no_screen_reader() -> None:
     bus = QDBusConnection.connectToBus("unix:path=/nonexistent/bus", "a11y-no-bus")
     assert screen_reader_enabled(bus) is False
+    assert listens_for_announcements(bus) is False
     QDBusConnection.disconnectFromBus("a11y-no-bus")
 
 
@@ -132,3 +135,57 @@ def test_the_settings_dialog_edits_who_speaks(qtbot: QtBot) -> None:
     dialog.who_speaks.setCurrentIndex(dialog.who_speaks.findData("both"))
     assert dialog.settings().who_speaks == "both"
     dialog.lister.stop()
+
+
+@pytest.mark.parametrize("listens, described", [(False, True), (True, False)])
+def test_a_reader_deaf_to_announcements_hears_the_focused_description(
+        window, listens: bool, described: bool) -> None:
+    """Orca 43 drops AT-SPI announcements (tests/test_orca.py); it presents a changed
+    description of the control it has focus on. Only for a reader that does not listen
+    for announcements (asked from the AT-SPI registry): a newer one would hear both."""
+    w, clock = window
+    announcer = Announcer(w, lambda: "both", ask=lambda answer: answer(True),
+                          listens=lambda: listens)
+    w.show()
+    w.activateWindow()
+    w.controls.pause.setFocus()
+    session = w.start_session()
+    assert session is not None
+    assert announcer.by_description is described
+    first = next(e for e in session.timeline.events if e.kind == "rep")
+    walk(w, clock, first.t + 0.1)
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    if described:
+        assert focused.accessibleDescription() == w.session_view.count.text()
+    else:
+        assert focused.accessibleDescription() == ""
+    w.driver.stop()
+    w.start_session()  # the next session gives the control its own description back
+    assert focused.accessibleDescription() == ""
+
+
+def test_the_knee_question_is_left_to_a_running_screen_reader(window, qtbot: QtBot) -> None:
+    """Orca reads the question's dialog (tests/test_orca.py): the voice does not ask too;
+    the answer is said back by the voice and, in "both" mode, to the screen reader."""
+    from knee_desktop.prefs.user_settings import UserSettings
+    from knee_desktop.ui.app.wiring import Wiring
+    from knee_desktop.ui.dialogs.knee_feel import KneeFeelDialog
+
+    w, _ = window
+    wiring = Wiring(w, UserSettings(who_speaks="both"))
+    wiring.announcer = Announcer(w, lambda: "both", ask=lambda answer: answer(True),
+                                 listens=lambda: False)
+    heard: list[str] = []
+    wiring.announcer.announced.connect(heard.append)
+    said: list[str] = []
+
+    def answer() -> None:
+        dialog = next(d for d in QApplication.topLevelWidgets()
+                      if isinstance(d, KneeFeelDialog) and d.isVisible())
+        qtbot.keyClick(dialog, Qt.Key.Key_3)
+
+    QTimer.singleShot(100, answer)
+    feel = wiring.ask_feel("before", said.append)
+    assert feel is not None and feel.score == 3
+    assert said == ["Three. Thank you."] and heard == ["Three. Thank you."]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtDBus import (
     QDBus,
+    QDBusArgument,
     QDBusConnection,
     QDBusMessage,
     QDBusPendingCallWatcher,
@@ -69,3 +70,54 @@ def ask_screen_reader(answer: Callable[[bool], None],
         answer(_enabled(done.reply()))
 
     watcher.finished.connect(answered)
+
+
+REGISTRY = ("org.a11y.atspi.Registry", "/org/a11y/atspi/registry",
+            "org.a11y.atspi.Registry")
+ANNOUNCEMENT_EVENT = "object:announcement"
+
+
+def listens_for_announcements(bus: QDBusConnection | None = None) -> bool:
+    """Does an assistive technology listen for AT-SPI announcement events?
+
+    Asked from the AT-SPI registry (``GetRegisteredEvents``). Orca 45 and later register
+    ``Object:Announcement``; Orca 43 (Debian 12) does not, and drops the polite
+    announcements a Qt app sends (seen in its debug log: ``bench/labs/orca.py``). False
+    too when there is no accessibility bus to ask."""
+    bus = bus if bus is not None else QDBusConnection.sessionBus()
+    if not bus.isConnected():
+        return False
+    call = QDBusMessage.createMethodCall(A11Y_SERVICE, A11Y_PATH, A11Y_SERVICE, "GetAddress")
+    reply = bus.call(call, QDBus.CallMode.Block, TIMEOUT_MS)
+    if reply.type() != QDBusMessage.MessageType.ReplyMessage or not reply.arguments():
+        return False
+    name = "knee-desktop-atspi-registry"
+    atspi = QDBusConnection.connectToBus(str(reply.arguments()[0]), name)
+    try:
+        if not atspi.isConnected():
+            return False
+        call = QDBusMessage.createMethodCall(*REGISTRY, "GetRegisteredEvents")
+        reply = atspi.call(call, QDBus.CallMode.Block, TIMEOUT_MS)
+        if reply.type() != QDBusMessage.MessageType.ReplyMessage:
+            log.debug("no AT-SPI registry: %s", reply.errorMessage())
+            return False
+        events = _strings(reply.arguments()[0]) if reply.arguments() else []
+        wanted = ANNOUNCEMENT_EVENT.replace(":", "")
+        return any(e.lower().replace(":", "") == wanted for e in events)
+    finally:
+        QDBusConnection.disconnectFromBus(name)
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in a D-Bus reply (``a(ss)`` arrives as a QDBusArgument)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings(v)]
+    if not isinstance(value, QDBusArgument):
+        return []
+    out: list[str] = []
+    value.beginArray()
+    while not value.atEnd():
+        out += _strings(value.asVariant())
+    return out

@@ -17,6 +17,7 @@ import os
 import shutil
 
 from PySide6.QtCore import QObject, QProcess, Signal
+from PySide6.QtDBus import QDBus, QDBusConnection, QDBusMessage
 
 from knee_desktop import APP_ID, APP_NAME
 
@@ -24,6 +25,24 @@ log = logging.getLogger(__name__)
 
 ACTION = "open"
 START_MS = 3000
+# GNOME Shell opens the app itself (by its desktop entry) when its notification is clicked,
+# and only when it has no "default" action; an action *button* reaches the app with no
+# activation token, and GNOME then keeps the window behind (bench/gnome_shell_lab.py).
+SELF_OPENING = ("gnome-shell",)
+
+
+def server_name(timeout_ms: int = 500) -> str:
+    """The notification server's name (``GetServerInformation``), or "" if none answers."""
+    bus = QDBusConnection.sessionBus()
+    if not bus.isConnected():
+        return ""
+    call = QDBusMessage.createMethodCall("org.freedesktop.Notifications",
+                                         "/org/freedesktop/Notifications",
+                                         "org.freedesktop.Notifications",
+                                         "GetServerInformation")
+    reply = bus.call(call, QDBus.CallMode.Block, timeout_ms)
+    args = reply.arguments() if reply.type() == QDBusMessage.MessageType.ReplyMessage else []
+    return str(args[0]) if args else ""
 
 
 class Notifier(QObject):
@@ -52,10 +71,11 @@ class Notifier(QObject):
             return False
         proc = QProcess(self)
         proc.setProgram(exe)
+        server = server_name()
+        actions = [] if server in SELF_OPENING else [f"--action={ACTION}={action}"]
         proc.setArguments([f"--app-name={APP_NAME}", f"--icon={APP_ID}",
                            f"--hint=string:desktop-entry:{APP_ID}",
-                           f"--expire-time={timeout_ms}", f"--action={ACTION}={action}",
-                           title, body])
+                           f"--expire-time={timeout_ms}", *actions, title, body])
         proc.finished.connect(lambda *_: self._done(proc))
         proc.start()
         if not proc.waitForStarted(START_MS):
@@ -63,7 +83,8 @@ class Notifier(QObject):
             proc.deleteLater()
             return False
         self._running[proc] = key
-        log.info("notification shown: %s", title)
+        log.info("notification shown: %s%s", title,
+                 f" ({server} opens the window when it is clicked)" if not actions else "")
         return True
 
     def _done(self, proc: QProcess) -> None:

@@ -12,7 +12,13 @@ Who speaks (``UserSettings.who_speaks``):
 - ``both``: announcements as well, even with a screen reader running.
 
 Whether a screen reader runs is asked when the window opens and again whenever a session
-starts, without waiting (``ask_screen_reader``): until the new answer, the last one holds.
+starts (and before the knee question), without waiting (``ask_screen_reader``: a service
+that hangs must not hold up the first cue); until the new answer, the last one holds. Polite announcements reach screen readers that listen for AT-SPI
+``object:announcement`` (Orca 45 and later); Orca 43 (Debian 12) does not, and drops them
+unheard (``bench/labs/orca.py``). For such a reader the text is also given as the accessible
+description of the focused control (the Pause button during a session, the knee question
+itself), which every Orca presents when it changes; asked once per session from the AT-SPI
+registry, so a newer reader never hears it twice.
 """
 
 from __future__ import annotations
@@ -23,8 +29,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+from PySide6.QtWidgets import QApplication, QWidget
 
-from knee_desktop.desktop.a11y_status import ask_screen_reader
+from knee_desktop.desktop.a11y_status import ask_screen_reader, listens_for_announcements
 from knee_desktop.plan.timeline import StepSpan
 from knee_desktop.session.engine import Cue, Session, State
 
@@ -42,13 +49,18 @@ class Announcer(QObject):
     announced = Signal(str)
 
     def __init__(self, window: MainWindow, who_speaks: Callable[[], str],
-                 ask: Callable[[Callable[[bool], None]], None] = ask_screen_reader) -> None:
+                 ask: Callable[[Callable[[bool], None]], None] = ask_screen_reader,
+                 listens: Callable[[], bool] = listens_for_announcements) -> None:
         super().__init__(window)
         self.window = window
         self.who_speaks = who_speaks
         self.ask = ask
+        self.listens = listens
         self.screen_reader = False
+        self.reader_listens = True  # for announcements (asked when a reader is found)
         self.enabled = False
+        self.by_description = False  # the reader ignores announcements: see the docstring
+        self._described: dict[QWidget, str] = {}  # control -> its own description
         ask(self._answered)
         ctl = window.driver
         # Connected after the window's own slots: the labels already show the new text.
@@ -66,15 +78,20 @@ class Announcer(QObject):
         return self.enabled
 
     def _answered(self, running: bool) -> None:
+        if running and not self.screen_reader:  # (a blocking AT-SPI question: once)
+            self.reader_listens = self.listens()
         self.screen_reader = running
         self._decide()
 
     def _decide(self) -> bool:
         mode = self.who_speaks()
         self.enabled = mode == "both" or (mode == "auto" and not self.screen_reader)
+        self.by_description = self.enabled and self.screen_reader and not self.reader_listens
         log.info("who speaks: %s; screen reader %s; announcements %s", mode,
                  "running" if self.screen_reader else "not running",
-                 "on" if self.enabled else "off")
+                 ("on, and as the focused control's description (the screen reader does "
+                  "not listen for announcements)" if self.by_description else "on")
+                 if self.enabled else "off")
         return self.enabled
 
     def announce(self, text: str) -> None:
@@ -84,9 +101,29 @@ class Announcer(QObject):
         event = QAccessibleAnnouncementEvent(target, text)
         event.setPoliteness(QAccessible.AnnouncementPoliteness.Polite)
         QAccessible.updateAccessibility(event)
+        if self.by_description:
+            self._describe(text)
         self.announced.emit(text)
 
+    def _describe(self, text: str) -> None:
+        """Orca 43 presents a changed description of the control it has focus on."""
+        focused = QApplication.focusWidget()
+        if focused is None:
+            return
+        if focused not in self._described:
+            self._described[focused] = focused.accessibleDescription()
+            focused.destroyed.connect(lambda _=None, w=focused: self._described.pop(w, None))
+        focused.setAccessibleDescription(text)
+
+    def _restore(self) -> None:
+        """Give each control its own description back when the next session starts (not
+        at the end: Orca would read the restored description aloud)."""
+        for widget, description in self._described.items():
+            widget.setAccessibleDescription(description)
+        self._described.clear()
+
     def _on_started(self, _session: Session) -> None:
+        self._restore()
         self.decide()
 
     def _on_cue(self, cue: Cue) -> None:

@@ -107,6 +107,7 @@ class MediaLink(QObject):
         something (start, pause or go on; playerctl's play-pause asks CanPlay even while
         Playing), Pause, Next and Previous only in a session."""
         active = state in (State.RUNNING, State.PAUSED)
+        # GNOME Shell shows a player only while CanPlay is true (bench/gnome_shell_lab.py).
         self.player.update(status=STATUS.get(state, "Stopped"), can_play=True,
                            can_pause=active, can_go_next=active, can_go_previous=active)
 

@@ -78,7 +78,17 @@ class Wiring:
         """The driver's asker: the dialog, spoken through the driver's voice."""
         if not self.settings.knee_feel:
             return None
-        return ask_knee_feel(self.window, when=when, speak=say)
+        announcer = self.announcer
+        if announcer is None:
+            return ask_knee_feel(self.window, when=when, speak=say)
+        announcer.decide()  # a screen reader reads the dialog: the voice does not ask too
+
+        def speak(text: str) -> None:  # the answer said back, for the screen reader too
+            say(text)
+            announcer.announce(text)
+
+        return ask_knee_feel(self.window, when=when, speak=speak,
+                             ask_aloud=not announcer.screen_reader)
 
     def record(self, session: Session, feel: KneeFeel) -> Recorder:
         """The driver's recorder: the user's history file."""

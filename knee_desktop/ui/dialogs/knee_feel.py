@@ -9,7 +9,9 @@ Keys, designed for someone lying down with eyes closed:
 - Escape: after a session it skips; *before* one it cancels the start, and says so (a
   session must never start by surprise).
 With a mouse: click a number (it is only chosen), type a note if you like, then Save.
-The voice asks the question when the dialog opens and always says the answer back.
+The voice asks the question when the dialog opens (unless ``ask_aloud`` is False: a
+screen reader reads the dialog itself, and two voices would ask at once) and always says
+the answer back.
 """
 
 from __future__ import annotations
@@ -58,8 +60,9 @@ class KneeFeelDialog(QDialog):
     answered = Signal(object)  # KneeFeel
 
     def __init__(self, parent: QWidget | None = None, *, when: When = "after",
-                 speak: Speak | None = None, note: str = "") -> None:
+                 speak: Speak | None = None, note: str = "", ask_aloud: bool = True) -> None:
         super().__init__(parent)
+        self.ask_aloud = ask_aloud
         self.setObjectName("knee-feel")
         self.setWindowTitle("Knee feel")
         self.when = when
@@ -153,7 +156,7 @@ class KneeFeelDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.setFocus()
-        if self.speak is not None and self.feel is None:
+        if self.speak is not None and self.feel is None and self.ask_aloud:
             self.speak(spoken_question(self.when))
 
     def answer(self, score: int | None) -> None:
@@ -275,10 +278,10 @@ class KneeFeelDialog(QDialog):
 
 
 def ask_knee_feel(parent: QWidget | None = None, *, when: When = "after",
-                  speak: Speak | None = None) -> KneeFeel | None:
+                  speak: Speak | None = None, ask_aloud: bool = True) -> KneeFeel | None:
     """Ask and wait (a modal dialog); ``score`` is None if skipped. None: the "before"
     question was cancelled (Escape), so the session must not start."""
-    dialog = KneeFeelDialog(parent, when=when, speak=speak)
+    dialog = KneeFeelDialog(parent, when=when, speak=speak, ask_aloud=ask_aloud)
     dialog.exec()
     feel = None if dialog.cancelled else dialog.feel or KneeFeel(None)
     dialog.deleteLater()

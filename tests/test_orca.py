@@ -1,0 +1,66 @@
+"""The real screen reader: Orca (Debian 12's 43) reads the real app under Xvfb, on a
+private D-Bus, AT-SPI bus and speech-dispatcher (``bench/labs/orca.py``); what it said is
+read from its debug log. A tiny routine with safety words, the knee question before and
+after, answered with number keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.labs.orca import Heard, missing_programs, run
+
+# audio: the app's own voice plays into the lab's PulseAudio null sink (and so, as root in
+# the parallel run, the test and what it starts keep normal priority: at nice 19 on a busy
+# machine Orca took over 30 s to start)
+pytestmark = [
+    pytest.mark.slow, pytest.mark.xvfb, pytest.mark.audio,
+    pytest.mark.skipif(bool(missing_programs()),
+                       reason=f"needs {', '.join(missing_programs())} "
+                              "(packaging/debian-packages.txt)"),
+]
+COUNTS = ["1 of 3", "2 of 3", "3 of 3"]
+
+
+def words(heard: Heard) -> list[str]:
+    return [text.strip() for _, text in heard.said]
+
+
+def shown_at(heard: Heard, text: str) -> float:
+    return next(t for t, _, w in heard.cues if w == text)
+
+
+def questions(heard: Heard) -> list[str]:
+    return [w for w in words(heard) if "How do your knees feel?" in w]
+
+
+def test_orca_reads_the_session_when_the_screen_reader_speaks_too() -> None:
+    heard = run(["both"])[0]
+    said = words(heard)
+    assert heard.speech_server == "speechdispatcherfactory", "Orca spoke through speechd"
+    assert "Stop at once if it hurts." in said  # the safety words
+    for instruction in ("Sweep the foot out.", "Hold still.", "Relax."):
+        assert instruction in said
+    # every count, in order, as it is shown (not seconds late in a queue)
+    at = [said.index(c) for c in COUNTS]
+    assert at == sorted(at)
+    for count in COUNTS:
+        when = next(t for t, w in heard.said if w.strip() == count)
+        assert abs(when - shown_at(heard, count)) < 0.5, (count, heard.said)
+    # the question: read once each time (the dialog), and the answer read back
+    assert len(questions(heard)) == 2
+    assert "Before the session" in questions(heard)[0]
+    assert "After the session" in questions(heard)[1]
+    assert said.index("Three. Thank you.") > said.index(questions(heard)[0])
+    assert "Two. Thank you." in said
+    assert not any("percent" in w for w in said)  # the progress bar does not talk
+
+
+def test_orca_is_quiet_during_the_counts_when_the_app_speaks() -> None:
+    heard = run(["app"])[0]
+    said = words(heard)
+    first, end = shown_at(heard, COUNTS[0]), shown_at(heard, "FINISHED: well done")
+    # to the end of the session (then focus moves to "Back to routines", which Orca reads)
+    during = [(t, w) for t, w in heard.said if first - 1.0 <= t < end]
+    assert during == []
+    assert not any(c in said for c in COUNTS)
+    assert len(questions(heard)) == 2  # Orca still reads the knee question's dialog
