@@ -13,12 +13,13 @@ Who speaks (``UserSettings.who_speaks``):
 
 Whether a screen reader runs is asked when the window opens and again whenever a session
 starts (and before the knee question), without waiting (``ask_screen_reader``: a service
-that hangs must not hold up the first cue); until the new answer, the last one holds. Polite announcements reach screen readers that listen for AT-SPI
-``object:announcement`` (Orca 45 and later); Orca 43 (Debian 12) does not, and drops them
-unheard (``bench/labs/orca.py``). For such a reader the text is also given as the accessible
+that hangs must not hold up the first cue); until the new answer, the last one holds.
+Polite announcements reach screen readers that listen for AT-SPI ``object:announcement``
+(Orca 45 and later); Orca 43 (Debian 12) does not, and drops them unheard
+(``bench/labs/orca.py``). For such a reader the text is also given as the accessible
 description of the focused control (the Pause button during a session, the knee question
-itself), which every Orca presents when it changes; asked once per session from the AT-SPI
-registry, so a newer reader never hears it twice.
+itself), which every Orca presents when it changes; asked from the AT-SPI registry when a
+reader is first found, so a newer reader never hears it twice.
 """
 
 from __future__ import annotations
