@@ -80,7 +80,7 @@ icons: $(STAMP)
 # how long it takes.
 .PHONY: bench-cues bench-cues-quick bench-history bench-window screenshots bench-prompts
 .PHONY: bench-server-restart bench-recorder bench-fuzz-inputs bench-fuzz-history
-.PHONY: bench-screen-figures bench-startup bench-intelligibility bench-a11y movement-screenshots bench-one-voice
+.PHONY: bench-screen-figures bench-startup bench-intelligibility bench-a11y bench-listen movement-screenshots bench-one-voice
 # Cue timing, heard vs due, for the app and a naive pyttsx3 loop: a full two-leg session
 # (about 8 minutes each, so ~17 minutes per server). bench-cues-quick: a short one-leg
 # session. On a private PulseAudio and a private PipeWire, printed side by side;
@@ -133,6 +133,10 @@ bench-screen-figures: $(STAMP)
 
 bench-startup: $(STAMP)
 	$(PY) -m bench.startup
+
+# Spoken commands: detection, false accepts (offline), latency, CPU, cue timing (--live).
+bench-listen: $(STAMP)
+	$(PY) -m bench.listen --live
 
 bench-intelligibility: $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench,natural]'

@@ -4,9 +4,11 @@
   file is opened and read each time),
 - the JSON export of every session with its steps,
 - the import of that export into an empty history, and into one that has it all already,
-- recording one step of a running session (what the recorder does at each step's end).
+- recording one step of a running session (what the recorder does at each step's end),
+- the report for a physio over the last 12 weeks (read, build, written as a PDF).
 
-Prints the median of several runs. Targets: window <= 300 ms, step <= 5 ms, export <= 1 s.
+Prints the median of several runs. Targets: window <= 300 ms, step <= 5 ms, export <= 1 s,
+report <= 1 s.
 Run: `make bench-history` (or `python -m bench.history [--sessions N] [--runs N]`).
 """
 
@@ -81,6 +83,26 @@ def report(name: str, result: tuple[float, list[float]], target: float | None) -
     runs = ", ".join(f"{t:.1f}" for t in times)
     print(f"{name:<38} median {med:8.1f} ms  {goal}   runs: {runs}")
     return ok
+
+
+def bench_report(path: Path, tmp: Path, runs: int) -> bool:
+    """The report for a physio over the last 12 weeks: read, build, written as a PDF."""
+    from knee_desktop.history.records import local_now
+    from knee_desktop.history.report import build, period_of, read
+    from knee_desktop.printout.pdf import write_pdf
+
+    n = 0
+
+    def make() -> None:
+        nonlocal n
+        n += 1
+        now = local_now()
+        period = period_of(now.date(), 12)
+        with HistoryStore(path) as store:
+            records, began = read(store, period)
+        report = build(records, period, target=None, made=now, began=began)
+        write_pdf(report, tmp / f"report-{n}.pdf")
+    return report("report, 12 weeks (read, build, PDF)", median_ms(make, runs), 1000)
 
 
 def main() -> int:
@@ -161,6 +183,8 @@ def main() -> int:
             added, _ = store.import_sessions(records)
             assert added == 0
         report("import again (all already there)", median_ms(import_again, 3), None)
+
+    ok &= bench_report(path, tmp, args.runs)
 
     with HistoryStore(path) as store:
         settings_tl = compile_timeline(load_catalog().get("windshield-wiper"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -31,6 +31,18 @@ def test_prints_sessions_and_streak(filled: int, capsys: pytest.CaptureFixture[s
     out = capsys.readouterr().out
     assert len([line for line in out.splitlines() if " min " in line]) == filled
     assert f"{filled} sessions" in out and "current streak" in out
+
+
+def test_one_session_is_said_in_the_singular(capsys: pytest.CaptureFixture[str]) -> None:
+    started = datetime.now().astimezone() - timedelta(hours=1)
+    with HistoryStore() as store:
+        store.import_sessions([SessionRecord(
+            "windshield-wiper", "Windshield wiper", started, end_state="completed",
+            ended=started + timedelta(minutes=8),
+            steps=[StepRecord(0, "Sweep left", "move", reps_done=2, seconds=9)])])
+    assert main(["history"]) == 0
+    out = capsys.readouterr().out
+    assert "1 session, 0.0 hours of exercise on 1 day; current streak: 1 day in a row." in out
 
 
 def test_json_round_trip_rebuilds_the_history(filled: int, tmp_path: Path,
@@ -100,3 +112,20 @@ def test_sql_export_matches_the_python_reference(tmp_path: Path) -> None:
         fast = [json.loads(text) for text in store.export_json()]
         reference = [session_json(r) for r in store.sessions()]
     assert fast == reference
+
+
+@pytest.mark.parametrize("after_ms", [-5, -1, 0, 1, 5, 70949])
+def test_a_step_ended_before_or_after_its_start_exports_the_same_ms(
+        tmp_path: Path, after_ms: int) -> None:
+    """The SQL export rounds as the Python reference does on both sides of the start (a
+    step ended 5 ms before it came back -4, then -3 on each export and re-import)."""
+    from knee_desktop.history.io import session_json
+
+    start = datetime(2026, 10, 15, 1, 7, tzinfo=UTC)
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        store.save_session(SessionRecord("r", "T", start, steps=[
+            StepRecord(0, "Switch", "switch", ended=start + timedelta(milliseconds=after_ms))]))
+        fast = [json.loads(text) for text in store.export_json()]
+        reference = [session_json(r) for r in store.sessions()]
+    assert fast == reference
+    assert fast[0]["steps"][0]["ended_after_ms"] == after_ms

@@ -78,12 +78,12 @@ def test_charts_and_calendar_have_text(window: HistoryWindow, store: HistoryStor
     assert calendar.text() != "" and calendar.text() == window.calendar.accessibleDescription()
 
 
-def test_menu_has_export_and_import(window: HistoryWindow) -> None:
+def test_menu_has_the_report_export_and_import(window: HistoryWindow) -> None:
     menu = window.layout().menuBar()
     assert menu is not None
     (history,) = [a.menu() for a in menu.actions()]
     texts = [a.text() for a in history.actions() if not a.isSeparator()]
-    assert texts == ["&Export…", "&Import…", "&Close"]
+    assert texts == ["&Report for your physio…", "&Export…", "&Import…", "&Close"]
 
 
 def test_export_json_then_import_elsewhere(qtbot: QtBot, window: HistoryWindow,

@@ -9,6 +9,7 @@ import pytest
 
 from bench.labs.history_data import Wall, make_session, run_until
 from knee_desktop.history.recorder import HistoryRecorder
+from knee_desktop.history.records import EXERCISE_KINDS
 from knee_desktop.history.store import HistoryStore
 from knee_desktop.session.engine import State
 
@@ -107,8 +108,11 @@ def test_steps_are_written_as_they_complete(tmp_path: Path) -> None:
     assert rec is not None
     assert rec.end_state == "completed" and len(rec.steps) == len(steps)
     assert rec.paused_seconds == pytest.approx(30)
-    # Exercise time excludes the pause; it is the sum of the steps.
-    assert rec.exercise_seconds == pytest.approx(session.timeline.duration, abs=0.2)
+    # Exercise time excludes the pause and the spoken steps (getting ready, the last
+    # words): it is the sum of the movements', stills', rests' and presses' steps.
+    moving = sum(s.end - s.start for s in session.timeline.steps if s.kind in EXERCISE_KINDS)
+    assert rec.exercise_seconds == pytest.approx(moving, abs=0.2)
+    assert 0 < rec.exercise_seconds < session.timeline.duration - 1
     assert (rec.ended - rec.started).total_seconds() == pytest.approx(  # type: ignore[operator]
         session.timeline.events[-1].t + 30, abs=0.2)  # wall time includes the pause
     recorder.set_feel(after=3, note="Felt loose.")

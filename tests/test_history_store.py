@@ -60,6 +60,28 @@ def test_migrates_a_version_1_file(tmp_path: Path) -> None:
         assert len({r.uuid for r in store.sessions()}) == 2  # each got its own UUID
 
 
+def test_version_3_counts_only_the_exercise_in_exercise_time(tmp_path: Path) -> None:
+    path = tmp_path / "v2.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    history_schema.create_v1(db)
+    history_schema.MIGRATIONS[1](db)
+    db.execute("PRAGMA user_version = 2")
+    db.execute("INSERT INTO sessions (uuid, routine_id, title, started_ts, ended_ts, end_state,"
+               " exercise_seconds) VALUES ('a', 'windshield-wiper', 'Wipers', 1772433000,"
+               " 1772433500, 'completed', 90)")
+    for seq, (kind, seconds) in enumerate((("lead-in", 20), ("move", 30), ("still", 10),
+                                           ("switch", 4), ("rest", 6), ("press", 12),
+                                           ("end", 8))):
+        db.execute("INSERT INTO steps (session_id, seq, step_index, title, kind, seconds)"
+                   " VALUES (1, ?, ?, 'Step', ?, ?)", (seq, seq, kind, seconds))
+    db.close()
+    with HistoryStore(path) as store:
+        (row,) = store.rows()
+        assert row.exercise_seconds == 30 + 10 + 6 + 12  # not the setup, switch or end
+        record = store.session(row.id)
+        assert record is not None and record.exercise_seconds == row.exercise_seconds
+
+
 def test_a_second_open_of_a_migrated_file_changes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite3"
     HistoryStore(path).open().close()

@@ -39,7 +39,7 @@ def test_rows_are_shown_newest_first(window: HistoryWindow, store: HistoryStore)
     assert m.rowCount() == store.count() > 80
     starts = [m.row_at(r).started for r in range(m.rowCount())]
     assert starts == sorted(starts, reverse=True)
-    assert shown(window, 0)[0] == f"{starts[0]:%a %d %b %Y  %H:%M}"
+    assert shown(window, 0)[0] == f"{starts[0]:%a} {starts[0].day} {starts[0]:%b %Y %H:%M}"
     assert "Completed" in shown(window, 4)
     first = m.index(0, 1)  # the routine's name, cut in a narrow window, whole in its tooltip
     assert m.data(first, Qt.ItemDataRole.ToolTipRole) == m.row_at(0).title

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from knee_desktop.common.words import plural
 from knee_desktop.history import io as history_io
 from knee_desktop.history.store import (
     HistoryError,
@@ -78,5 +79,5 @@ def _print_table(store: HistoryStore) -> None:
     days = store.active_days()
     streak = current_streak(days, store.now_wall().date())
     total = sum(r.exercise_seconds for r in rows) / 3600
-    print(f"\n{len(rows)} sessions, {total:.1f} hours of exercise on {len(days)} days; "
-          f"current streak: {streak} day{'s' if streak != 1 else ''} in a row.")
+    print(f"\n{plural(len(rows), 'session')}, {total:.1f} hours of exercise on "
+          f"{plural(len(days), 'day')}; current streak: {plural(streak, 'day')} in a row.")

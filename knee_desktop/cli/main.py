@@ -19,6 +19,7 @@ from knee_desktop.cli import (
     export_cmd,
     history_cmd,
     plan_cmd,
+    report_cmd,
     routines_cmd,
     run_cmd,
     voices_cmd,
@@ -34,7 +35,7 @@ from knee_desktop.prefs.launch import LaunchOptions
 log = logging.getLogger("knee_desktop")
 
 # Each command module has register(subparsers); add new commands here.
-COMMANDS = [routines_cmd, plan_cmd, run_cmd, export_cmd, history_cmd, voices_cmd]
+COMMANDS = [routines_cmd, plan_cmd, run_cmd, export_cmd, history_cmd, report_cmd, voices_cmd]
 
 EPILOG = """\
 examples:
@@ -81,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     window.add_argument("--tray", action="store_true",
                         help="start in the tray without a window (the daily reminder's "
                         "login entry uses this)")
+    window.add_argument("--listen", action="store_true",
+                        help="listen for spoken commands (pause, go on, where am I, repeat, "
+                        "next, stop; start on the ready screen), offline")
     add_session_options(window)  # type: ignore[arg-type]
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for command in COMMANDS:
@@ -129,6 +133,7 @@ def _quiet_stdout() -> None:
 def launch_options(args: argparse.Namespace, argv: Sequence[str] = ()) -> LaunchOptions:
     """What the window needs of a parsed command line."""
     return LaunchOptions(start=args.start, silent=args.silent, tray=args.tray,
+                         listen=getattr(args, "listen", False),
                          overrides=overrides_from_args(args), argv=tuple(argv))
 
 

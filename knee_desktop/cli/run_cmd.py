@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from knee_desktop.plan.timeline import Timeline
     from knee_desktop.routine.model import Routine
     from knee_desktop.runtime.driver import SessionDriver
+    from knee_desktop.runtime.voice_commands import VoiceCommands
 
 EXIT_NO_AUDIO = 3
 
@@ -55,6 +56,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="replace the --cue-log FILE if it exists (a link, a FIFO or a device "
                    "is never written)")
     p.add_argument("--quiet", action="store_true", help="do not print the cues")
+    p.add_argument("--listen", action="store_true",
+                   help="listen for spoken commands: pause, go on, where am I, repeat, next, "
+                   "stop (offline; the audio stays on this computer; see docs/voice.md)")
     p.set_defaults(func=run)
 
 
@@ -143,6 +147,13 @@ class CueLog:
                   f"({exc.strerror or exc}); cue logging stopped.", file=sys.stderr)
             self.close()
 
+    def event(self, **row: Any) -> None:
+        """A line that is not a cue (a spoken command and what the app said to it)."""
+        if self.file is not None:
+            with contextlib.suppress(OSError):
+                self.file.write(json.dumps(row) + "\n")
+                self.file.flush()
+
     def close(self) -> None:
         if self.file is not None:
             file, self.file = self.file, None
@@ -199,7 +210,13 @@ def run(args: argparse.Namespace) -> int:
             driver.say(note)
 
     runner.log = cue_log
-    return _run_session(app, driver, runner, timeline)
+    listening = args.listen or saved.listen
+    commands = None
+    if listening:
+        from knee_desktop.cli.run_listen import start_listening
+
+        commands = start_listening(driver, saved, cue_log)
+    return _run_session(app, driver, runner, timeline, commands)
 
 
 def _plan_session(driver: SessionDriver, routine: Routine,
@@ -222,7 +239,7 @@ def _plan_session(driver: SessionDriver, routine: Routine,
 
 
 def _run_session(app: QCoreApplication, driver: SessionDriver, runner: Runner,
-                 timeline: Timeline) -> int:
+                 timeline: Timeline, commands: VoiceCommands | None = None) -> int:
     """Run the session until it ends or Ctrl+C; the exit code."""
     from knee_desktop.cli.run_keys import HELP as KEYS_HELP
     from knee_desktop.cli.run_keys import TerminalKeys
@@ -239,6 +256,8 @@ def _run_session(app: QCoreApplication, driver: SessionDriver, runner: Runner,
         driver.start(timeline)
         app.exec()
     finally:
+        if commands is not None:
+            commands.end()
         signals.close()
         if keys is not None:
             keys.close()
@@ -336,8 +355,29 @@ class Runner:
         print("\nStopping (Ctrl+C again to quit at once).", file=sys.stderr)
         self.driver.stop()
 
-    def done(self, _session: Session) -> None:
+    def done(self, session: Session) -> None:
+        self.nudge(session)
         self.app.quit()
+
+    def nudge(self, session: Session) -> None:
+        """The safety nudge after a session that felt worse (as one of the two before it
+        did), with smaller moves to try next time: offered, never applied."""
+        from knee_desktop.history.progress import nudge_after, smaller_moves
+        from knee_desktop.history.store import HistoryError, HistoryStore
+
+        try:
+            with HistoryStore(read_only=True) as store:
+                rows = [r for r in reversed(store.rows()) if not r.damaged]
+        except HistoryError:
+            return
+        found = nudge_after(rows)
+        if found is None:
+            return
+        s = session.timeline.settings
+        moves = smaller_moves({"reps": s.reps, "sweep": s.sweep_seconds,
+                               "circle": s.circle_seconds})
+        print(f"\n{found.text()}\nSmaller moves next time, if you like: knee-desktop run "
+              f"{session.timeline.routine_id} {moves.options()}", flush=True)
 
     def close(self) -> None:
         if self.log:

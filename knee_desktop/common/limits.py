@@ -66,6 +66,8 @@ RATE = Range(80, 300, whole=True, unit=" words per minute")
 VOLUME = Range(0.0, 1.0, unit="")
 # "How do your knees feel?": 0 no pain, 10 the worst pain.
 KNEE_FEEL = Range(0, 10, whole=True, unit="")
+# Sessions a week the person aims for (Settings; the report, History and the reminder).
+WEEKLY_TARGET = Range(1, 21, whole=True, unit=" sessions a week")
 # How a session ended, as the history stores it.
 END_STATES = ("completed", "stopped", "interrupted")
 

@@ -48,6 +48,7 @@ class ReminderController(QObject):
         self._tray: QSystemTrayIcon | None = None
         self._menu: QMenu | None = None  # QSystemTrayIcon does not own its menu
         self._notify: Notifier | None = None
+        self.body: Callable[[], str] = lambda: BODY  # the app adds how the week is going
 
     @property
     def due(self) -> dt.datetime | None:
@@ -96,9 +97,10 @@ class ReminderController(QObject):
 
     def _show(self, due: dt.datetime) -> None:
         log.info("daily reminder: showing the notification for %s", due)
+        body = self.body()
         if self._tray is not None and QSystemTrayIcon.supportsMessages():
-            self._tray.showMessage(TITLE, BODY, self._icon, 5 * 60 * 1000)
-        elif not self._notifier().show(TITLE, BODY, key="reminder", action="Open the routine"):
+            self._tray.showMessage(TITLE, body, self._icon, 5 * 60 * 1000)
+        elif not self._notifier().show(TITLE, body, key="reminder", action="Open the routine"):
             # No tray and no notification server: bring the window forward instead.
             self.open_requested.emit()
         self.fired.emit(due)

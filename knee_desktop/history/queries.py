@@ -146,14 +146,18 @@ def session(db: sqlite3.Connection, session_id: int) -> SessionRecord | None:
     return record(row, steps)
 
 
-def sessions(db: sqlite3.Connection) -> list[SessionRecord]:
-    """Every session with its steps, oldest first (for export)."""
-    heads = db.execute(f"SELECT id, {SESSION_COLUMNS} FROM sessions"
-                       " ORDER BY started_ts, id").fetchall()
+def sessions(db: sqlite3.Connection, since: float | None = None) -> list[SessionRecord]:
+    """Every session with its steps, oldest first (for export); ``since``: only those
+    started from that time (seconds since the epoch) on (a report reads weeks, not years)."""
+    where, args = ("", ()) if since is None else (" WHERE started_ts >= ?", (since,))
+    heads = db.execute(f"SELECT id, {SESSION_COLUMNS} FROM sessions{where}"
+                       " ORDER BY started_ts, id", args).fetchall()
     by_id: dict[int, list[tuple[Any, ...]]] = {}
     offsets = {h[0]: h[6] for h in heads}
-    for s in db.execute(f"SELECT session_id, {STEP_COLUMNS} FROM steps"
-                        " ORDER BY session_id, seq"):
+    only = "" if since is None else \
+        " WHERE session_id IN (SELECT id FROM sessions WHERE started_ts >= ?)"
+    for s in db.execute(f"SELECT session_id, {STEP_COLUMNS} FROM steps{only}"
+                        " ORDER BY session_id, seq", args):
         by_id.setdefault(s[0], []).append((*s[1:], offsets.get(s[0], 0)))
     zones: Zones = {}
     return [record(h, by_id.get(h[0], []), zones) for h in heads]
@@ -172,7 +176,10 @@ def export_json(db: sqlite3.Connection) -> tuple[list[str], int]:
     # Steps come out in seq order: GROUP BY walks the (session_id, seq) key, and steps are
     # inserted in order anyway. No round() here: it costs more than the rest together;
     # seconds are rounded when written.
-    ms = "CAST((t.ended_ts - s.started_ts) * 1000 + 0.5 AS INTEGER)"
+    # CAST truncates toward zero: half away from zero on both sides, as Python's round()
+    # (a step ended 5 ms before its session's start came back -4, then -3, ...).
+    ms = ("CAST((t.ended_ts - s.started_ts) * 1000 + CASE WHEN t.ended_ts < s.started_ts"
+          " THEN -0.5 ELSE 0.5 END AS INTEGER)")
     steps = dict(db.execute(
         "SELECT t.session_id, json_group_array(json_object('index', t.step_index,"
         " 'title', t.title, 'kind', t.kind, 'movement', t.movement, 'leg', t.leg,"
@@ -199,14 +206,19 @@ def export_json(db: sqlite3.Connection) -> tuple[list[str], int]:
     return out, int(left_out)
 
 
-def weekly(db: sqlite3.Connection, first: date | None) -> list[Week]:
+def weekly(db: sqlite3.Connection, first: date | None,
+           routine: str | None = None) -> list[Week]:
     """Sessions, exercise minutes and average knee feel per local week (Monday first) from
-    the week of ``first`` (None: all), aggregated in SQL; only weeks with sessions."""
+    the week of ``first`` (None: all), of one routine (None: all), aggregated in SQL; only
+    weeks with sessions."""
     since = ""
     args: tuple[Any, ...] = ()
     if first is not None:
         since = " AND started_ts + utc_offset >= ?"
         args = (datetime(first.year, first.month, first.day, tzinfo=UTC).timestamp(),)
+    if routine is not None:
+        since += " AND routine_id = ?"
+        args = (*args, routine)
     cur = db.execute(
         "SELECT date(started_ts + utc_offset, 'unixepoch', '-6 days', 'weekday 1') AS w,"
         " count(*), sum(exercise_seconds) / 60.0, avg(feel_before), avg(feel_after)"

@@ -20,6 +20,10 @@ Zones = dict[int, timezone]  # a cache of fixed zones by offset, owned by one re
 EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 MAX_OFFSET = 18 * 3600  # seconds east or west of UTC
+# The steps whose time is exercise: the movements, the still pauses and rests between them
+# (the guide: "that's when the magic happens") and the held presses. Not the spoken setup,
+# the switch to the other leg, or the closing words.
+EXERCISE_KINDS = ("move", "still", "rest", "press")
 
 
 class HistoryError(KneeError):
@@ -113,7 +117,8 @@ class SessionRecord:
     # Totals derived from the steps (stored too, so the table reads one row per session).
     @property
     def exercise_seconds(self) -> float:
-        return sum(s.seconds for s in self.steps)
+        """Movements, still pauses, rests and presses: not the spoken setup (EXERCISE_KINDS)."""
+        return sum(s.seconds for s in self.steps if s.kind in EXERCISE_KINDS)
 
     @property
     def steps_done(self) -> int:

@@ -72,9 +72,21 @@ def _v1_to_v2(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX sessions_started ON sessions(started_ts)")
 
 
+def _v2_to_v3(db: sqlite3.Connection) -> None:
+    """Version 3: a session's exercise time counts its movements, still pauses, rests and
+    presses, not the spoken setup, the leg switch or the closing words (the total kept in
+    the row is worked out again from its steps)."""
+    # The kinds written out, not records.EXERCISE_KINDS: a released migration never changes.
+    db.execute("UPDATE sessions SET exercise_seconds = (SELECT COALESCE(sum(seconds), 0)"
+               " FROM steps WHERE steps.session_id = sessions.id"
+               " AND kind IN ('move', 'still', 'rest', 'press'))"
+               " WHERE typeof(exercise_seconds) IN ('integer', 'real')")
+
+
 # MIGRATIONS[n] takes a version-n database to version n + 1.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_to_v2,
+    2: _v2_to_v3,
 }
 CURRENT_VERSION = 1 + len(MIGRATIONS)
 

@@ -349,9 +349,9 @@ class HistoryStore:
     def session(self, session_id: int) -> SessionRecord | None:
         return self._read(lambda db: queries.session(db, session_id))
 
-    def sessions(self) -> list[SessionRecord]:
-        """Every session with its steps, oldest first (for export)."""
-        return self._read(queries.sessions)
+    def sessions(self, since: float | None = None) -> list[SessionRecord]:
+        """Every session with its steps, oldest first (for export); ``since``: from then."""
+        return self._read(lambda db: queries.sessions(db, since))
 
     def export_json(self) -> list[str]:
         """Every sound session as one JSON object (text), oldest first; the damaged ones
@@ -366,12 +366,13 @@ class HistoryStore:
     def uuids(self) -> set[str]:
         return self._read(queries.uuids)
 
-    def weekly(self, weeks: int | None = None, today: date | None = None) -> list[Week]:
-        """Sessions, exercise minutes and average knee feel per local week (Monday first);
-        every week in the range is present, empty ones with zeros."""
+    def weekly(self, weeks: int | None = None, today: date | None = None,
+               routine: str | None = None) -> list[Week]:
+        """Sessions, exercise minutes and average knee feel per local week (Monday first),
+        of one routine (None: all); every week in the range is present, empty ones zero."""
         last = monday(today or self.now_wall().date())
         first = last - timedelta(weeks=weeks - 1) if weeks is not None else None
-        found = self._read(lambda db: queries.weekly(db, first))
+        found = self._read(lambda db: queries.weekly(db, first, routine))
         return queries.fill_weeks(found, first, last)
 
     def active_days(self) -> list[date]:

@@ -43,6 +43,7 @@ class LaunchOptions:
     start: str | None = None  # a routine id or file to start at once
     silent: bool = False  # no voice at all, chosen knowingly
     tray: bool = False  # start in the tray, without a window
+    listen: bool = False  # listen for spoken commands this time, whatever the settings say
     overrides: SessionOverrides = field(default_factory=SessionOverrides)
     argv: tuple[str, ...] = ()  # the raw arguments, handed to an already running window
 

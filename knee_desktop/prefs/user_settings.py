@@ -70,6 +70,9 @@ class UserSettings:
     who_speaks: WhoSpeaks = "auto"  # the app's voice, and/or the screen reader's announcements
     theme: Theme = "system"  # the window's colours: the desktop's, or a named palette
     reminder: Reminder = field(default_factory=Reminder)
+    weekly_target: int | None = None  # sessions a week; None: from the person's last month
+    listen: bool = False  # listen for spoken commands (docs/voice.md): off unless chosen
+    listen_explained: bool = False  # the app has said once what listening does
 
     def to_plan_settings(self) -> PlanSettings:
         """The session part, as the base that command-line options override."""
@@ -193,6 +196,9 @@ _CHECKS: dict[str, Callable[[object], str | None]] = {
     "who_speaks": _one_of("auto", "app", "both"),
     "theme": _one_of(*THEMES),
     "reminder": _reminder_check,
+    "weekly_target": _number(limits.WEEKLY_TARGET),
+    "listen": _type(bool, "true or false"),
+    "listen_explained": _type(bool, "true or false"),
 }
 _KEYS = tuple(_CHECKS)
 
@@ -271,7 +277,8 @@ def parse(data: Mapping[str, object]) -> tuple[UserSettings, list[str]]:
             problems.append(f"{key}: {problem}; using the default.")
         elif isinstance(value, int | float) and not isinstance(value, bool):
             # TOML writes 10 and 10.0 alike for people; keep the dataclass's types.
-            values[key] = int(value) if key in ("rate", "reps") else float(value)
+            values[key] = (int(value) if key in ("rate", "reps", "weekly_target")
+                           else float(value))
         else:
             values[key] = value
     plan = PlanSettings(**{k: values.pop(k) for k in PLAN_KEYS if k in values})
@@ -358,8 +365,12 @@ _COMMENTS = {
     "first_leg": "with leg = both: which leg goes first",
     "knee_feel": "ask how your knee feels at the end",
     "who_speaks": "auto: both, or the app alone while a screen reader runs; app; both",
+    "listen": "true: listen for spoken commands (pause, go on, where am I, repeat, next, stop)",
+    "listen_explained": "the app has said once what listening does",
     "theme": "the window's colours: system, light, dark or high-contrast",
+    "weekly_target": "sessions a week you aim for (History, the report, the reminder)",
 }
+_UNSET = {"weekly_target": "(from your last month)"}
 
 
 def dumps(settings: UserSettings) -> str:
@@ -371,7 +382,8 @@ def dumps(settings: UserSettings) -> str:
     for name, comment in _COMMENTS.items():
         value = settings.value(name)
         if value is None:
-            lines.append(f"# {name} = (the routine's own)  # {comment}")
+            unset = _UNSET.get(name, "(the routine's own)")
+            lines.append(f"# {name} = {unset}  # {comment}")
         else:
             lines.append(f"{name} = {_toml_value(value)}  # {comment}")
     r = settings.reminder

@@ -233,18 +233,19 @@ class SessionDriver(QObject):
         self._place([(w, "say") for w in words], untimed=session is None or not self.active)
         return " ".join(words)
 
-    def request_stop(self) -> bool:
-        """Esc: the first press asks (spoken), a second one within a few seconds stops.
-        Returns True if the session stopped."""
+    def request_stop(self, confirm: str = CONFIRM_STOP,
+                     within: float = STOP_CONFIRM_SECONDS) -> bool:
+        """Esc: the first press asks (spoken, ``confirm``), a second one within ``within``
+        seconds stops. Returns True if the session stopped."""
         if not self.active:
             return False
         now = self.clock.now()
-        if self._stop_armed_at is not None and now - self._stop_armed_at <= STOP_CONFIRM_SECONDS:
+        if self._stop_armed_at is not None and now - self._stop_armed_at <= within:
             self.stop()
             return True
         self._stop_armed_at = now
-        self._stop_window.start_at(now + STOP_CONFIRM_SECONDS)
-        self._on_announce(CONFIRM_STOP)
+        self._stop_window.start_at(now + within)
+        self._on_announce(confirm)
         self.stop_armed.emit(True)
         return False
 

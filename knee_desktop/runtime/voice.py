@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from knee_desktop.common.hooks import Hook
 from knee_desktop.plan.events import EventKind
 from knee_desktop.runtime.audio_output import AudioOutput, AudioUnavailable
 from knee_desktop.runtime.planning import TONES_NOTE, fit_speech
@@ -42,6 +43,9 @@ class ClipVoice(Voice):
         output.lost.connect(self._on_lost)
         output.back.connect(self._on_back)
         self._told = False  # the output's failure or loss was said: not again per cue
+        # Each clip as it is placed: text, kind, heard from, heard until (the listening
+        # gate, runtime/listen_gate.py, ignores the microphone over these).
+        self.placed: Hook[[str, str, float, float]] = Hook()
 
     @property
     def speaks(self) -> bool:
@@ -109,6 +113,7 @@ class ClipVoice(Voice):
             if not self._told:  # else said once, when the sound went
                 self.problem.emit("The audio output is not running: a cue was not played.")
             return None
+        self.placed.emit(text, kind, placed.heard, placed.heard + clip.seconds)
         return placed.heard
 
     def say(self, text: str) -> None:

@@ -120,24 +120,33 @@ def open_window(options: LaunchOptions, saved: user_settings.UserSettings | None
     return window
 
 
+def _start_qt() -> QApplication:
+    """The application, once a display is known to answer (Qt would abort the process:
+    say it in words instead) and the session bus was probed (one that never answers is
+    left out)."""
+    no_display = display_problem()
+    if no_display:
+        raise KneeError(no_display)
+    no_bus = start_bus_probe().settle()
+    app = make_app()
+    if no_bus:
+        log.warning("%s", no_bus)
+    return app
+
+
 def run_app(options: LaunchOptions,
             parse_launch: Callable[[Sequence[str]], LaunchOptions | None]) -> int:
     """Open the window (or hand ``options`` to the one already open) and run until quit.
     ``parse_launch`` reads a later launch's arguments."""
     from knee_desktop.desktop.single_instance import claim_or_hand_over
+    from knee_desktop.ui.app.listening import WindowListening
     from knee_desktop.ui.app.media_link import start_media
     from knee_desktop.ui.app.wiring import start_reminder, wire_window
     from knee_desktop.ui.session.keys import say_how_to_start
     from knee_desktop.ui.settings.opening import show_settings_problems
     from knee_desktop.ui.theme import apply_theme
 
-    no_display = display_problem()  # Qt would abort the process: say it in words instead
-    if no_display:
-        raise KneeError(no_display)
-    no_bus = start_bus_probe().settle()  # a bus that never answers is left out
-    app = make_app()
-    if no_bus:
-        log.warning("%s", no_bus)
+    app = _start_qt()
     instance = claim_or_hand_over(list(options.argv))
     if instance is None:
         print("knee-desktop is already open: it was brought to the front.")
@@ -157,12 +166,15 @@ def run_app(options: LaunchOptions,
     media = start_media(window)  # media keys and the desktop's media widget (MPRIS)
     if media is not None:
         app.aboutToQuit.connect(media.player.close)
+    wiring.listening, wiring.settings = WindowListening.start(app, window, media,
+                                                              options.listen, wiring.settings)
 
     activator = _follow_later_launches(window, wiring, instance, parse_launch)
     app.aboutToQuit.connect(instance.close)
     app.aboutToQuit.connect(window.driver.close)  # e.g. the tray's Quit: recorded as stopped
     reminder = start_reminder(app, loaded.settings.reminder, activator.bring_forward)
     wiring.reminder = reminder
+    reminder.body = wiring.reminder_body  # how the week is going against the target
     if tray_only and reminder.tray is None:
         bring_to_front(window)  # no tray to live in: show the window after all
     if loaded.messages:

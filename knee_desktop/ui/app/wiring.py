@@ -11,16 +11,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from knee_desktop.common.app_command import app_command
 from knee_desktop.common.errors import KneeError
+from knee_desktop.desktop.tray import BODY as REMINDER_BODY
 from knee_desktop.desktop.tray import ReminderController
 from knee_desktop.history.feel import KneeFeel, When
+from knee_desktop.history.progress import SmallerMoves, nudge_after, smaller_moves
 from knee_desktop.history.recorder import HistoryRecorder
+from knee_desktop.history.records import HistoryError, Row, local_now
+from knee_desktop.history.report import week_words
+from knee_desktop.history.store import HistoryStore
 from knee_desktop.prefs import user_settings as us
 from knee_desktop.prefs.reminder import set_autostart
 from knee_desktop.prefs.user_settings import Reminder
@@ -31,10 +36,12 @@ from knee_desktop.ui.app.a11y import Announcer
 from knee_desktop.ui.app.voice_switch import VoiceSwitch
 from knee_desktop.ui.dialogs.about import AboutDialog
 from knee_desktop.ui.dialogs.knee_feel import ask_knee_feel
+from knee_desktop.ui.dialogs.nudge import offer_smaller_moves
 from knee_desktop.ui.settings.opening import edit_settings
 
 if TYPE_CHECKING:
     from knee_desktop.runtime.preview import VoicePreview
+    from knee_desktop.ui.app.listening import WindowListening
     from knee_desktop.ui.history.window import HistoryWindow
     from knee_desktop.ui.session.main_window import MainWindow
 
@@ -52,6 +59,7 @@ class Wiring:
     silent_ok: bool = False  # the user agreed to a session with no sound
     preview: VoicePreview | None = None
     announcer: Announcer | None = None  # screen readers: follows settings.who_speaks
+    listening: WindowListening | None = None  # spoken commands: follows settings.listen
     voice_switch: VoiceSwitch | None = None  # a voice changed in Settings
 
     # ---- the session ---------------------------------------------------------------------
@@ -103,9 +111,47 @@ class Wiring:
     def recorder(self) -> Recorder | None:
         return self.window.driver.recorder
 
-    def session_done(self, _session: Session) -> None:
+    def session_done(self, session: Session) -> None:
         if self.history is not None:
             self.history.refresh()
+        self.after_session(session)
+
+    def after_session(self, session: Session,
+                      store: HistoryStore | None = None) -> QMessageBox | None:
+        """The safety nudge, said and shown, when this session felt meaningfully worse
+        after than before and so did another of the last three; smaller moves offered."""
+        found = nudge_after(self._rows(store))
+        if found is None:
+            return None
+        self.tell(found.text())
+        s = session.timeline.settings
+        moves = smaller_moves({"reps": s.reps, "sweep": s.sweep_seconds,
+                               "circle": s.circle_seconds})
+        return offer_smaller_moves(self.window, found, moves, self.smaller_next_time)
+
+    def smaller_next_time(self, moves: SmallerMoves) -> None:
+        """Accepted: the next session only, with fewer repetitions and a slower tempo."""
+        plan = replace(self.window.next_settings(), reps=moves.reps,
+                       sweep_seconds=moves.sweep_seconds, circle_seconds=moves.circle_seconds)
+        self.window.plan_once(plan)
+        self.tell(f"Your next session has smaller moves: {moves.text()}.")
+
+    @staticmethod
+    def _rows(store: HistoryStore | None = None) -> list[Row]:
+        """The history's sessions, oldest first, without damaged ones ([] if unreadable)."""
+        store = store or HistoryStore(read_only=True)
+        try:
+            return [r for r in reversed(store.rows()) if not r.damaged]
+        except HistoryError:
+            return []
+        finally:
+            store.close()
+
+    def reminder_body(self) -> str:
+        """The reminder's words, with how the week is going against the weekly target."""
+        days = [r.started.date() for r in self._rows() if r.legs_done]
+        week = week_words(days, self.settings.weekly_target, local_now().date())
+        return f"{week} {REMINDER_BODY}"
 
     def tell(self, message: str) -> None:
         """Show and say it: the user may have their eyes closed."""
@@ -128,9 +174,9 @@ class Wiring:
         from knee_desktop.ui.history.window import HistoryWindow
 
         if self.history is None:
-            self.history = HistoryWindow()
+            self.history = HistoryWindow(weekly_target=self.settings.weekly_target)
             self.history.setWindowTitle("History · Knee routine")
-            self.history.resize(1000, 700)
+            self.history.resize(1000, 720)
         else:
             self.history.refresh()
         self.history.show()
@@ -150,11 +196,13 @@ class Wiring:
         return timeline.settings.sweep_seconds if timeline is not None else 2.0
 
     def settings_saved(self, new: us.UserSettings, changes: us.Changes) -> None:
-        self.settings = new
+        self.settings = new if self.listening is None else self.listening.apply(new)
         if changes.rerender_speech and self.voice_switch is not None:
             self.voice_switch.change(new)  # rendered in the background, used next session
         if changes.replan:
             self.window.set_plan_settings(new.to_plan_settings())
+        if self.history is not None and "weekly_target" in changes.fields:
+            self.history.set_weekly_target(new.weekly_target)
         if changes.reminder and self.reminder is not None:
             app = QApplication.instance()
             if isinstance(app, QApplication):

@@ -65,8 +65,8 @@ def completion_text(row: Row, short: bool = False) -> str:
         return "Completed"
     share = f" ({row.steps_done}/{row.steps_planned} steps)" if row.steps_planned else ""
     where = f" at {row.at_title.lower()}" if row.at_title else ""
-    if short:
-        where, share = "", f" · {row.steps_done}/{row.steps_planned} steps" if share else ""
+    if short:  # "steps" is in the column's tooltip and the details
+        where, share = "", f" · {row.steps_done}/{row.steps_planned}" if share else ""
     if row.end_state == "stopped":
         return f"Stopped{where}{share}"
     if row.end_state == "interrupted":
@@ -187,7 +187,7 @@ class HistoryTableModel(QAbstractTableModel):
     @staticmethod
     def _display(row: Row, column: int) -> str:
         if column == 0:
-            return f"{row.started:%a %d %b %Y  %H:%M}"
+            return f"{row.started:%a} {row.started.day} {row.started:%b %Y %H:%M}"
         if column == 1:
             return row.title
         if column == 2:

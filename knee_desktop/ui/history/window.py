@@ -5,17 +5,16 @@ Everything is read from the store in a few SQL queries (one table scan, two aggr
 the table model formats only the rows on screen, so years of use open as fast as a week.
 
 By keyboard: Tab leaves the table (no trap: arrows move in it), Esc and Ctrl+W close the
-window, the History menu (Alt+H) has Export… and Import…; each chart and the calendar have
-a text summary under them (also their accessible description).
+window, the History menu (Alt+H) has Report for your physio…, Export… and Import…; each
+chart and the calendar have a text summary under them (also their accessible description).
 """
 
 from __future__ import annotations
 
-import html
 from datetime import date
 
 from PySide6.QtCore import QEvent, QItemSelection, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from knee_desktop.common.words import plural
 from knee_desktop.history.store import (
     HistoryError,
     HistoryStore,
@@ -41,14 +41,19 @@ from knee_desktop.history.store import (
 )
 from knee_desktop.ui.history.charts import ActiveDaysCalendar, FeelChart, WeeklyChart
 from knee_desktop.ui.history.charts_pane import ChartsPane
+from knee_desktop.ui.history.details import details_html
 from knee_desktop.ui.history.files import HistoryFiles
-from knee_desktop.ui.history.model import (
-    HistoryTableModel,
-    completion_text,
-    duration_text,
-    legs_text,
-    muted_colours,
+from knee_desktop.ui.history.header import (
+    COLUMN_SAMPLES,
+    DEFAULT_SIZE,
+    charts_box,
+    fill_routines,
+    nudge_label,
+    show_nudge,
+    week_text,
 )
+from knee_desktop.ui.history.model import HistoryTableModel, muted_colours
+from knee_desktop.ui.history.report_dialog import ReportDialog
 from knee_desktop.ui.screen_room import fitted
 from knee_desktop.ui.text import our_html
 
@@ -62,13 +67,16 @@ class HistoryWindow(QWidget):
     deleted = Signal(int)
 
     def __init__(self, store: HistoryStore | None = None, parent: QWidget | None = None,
-                 *, today: date | None = None) -> None:
+                 *, today: date | None = None, weekly_target: int | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("history")
         self.setWindowTitle("Session history")
         self.store = store or HistoryStore()
         self._today = today
+        self.weekly_target = weekly_target  # the setting; None: from the last month
         self.confirm_box: QMessageBox | None = None
+        self.report_dialog: ReportDialog | None = None
+        self.nudge = nudge_label()
 
         top = self._build_top()
 
@@ -85,22 +93,24 @@ class HistoryWindow(QWidget):
         upper = QSplitter(Qt.Orientation.Horizontal)
         upper.addWidget(self.table)
         upper.addWidget(details_box)
-        upper.setStretchFactor(0, 5)
-        upper.setStretchFactor(1, 3)
-        upper.setSizes([800, 480])
+        upper.setStretchFactor(0, 2)
+        upper.setStretchFactor(1, 1)
+        upper.setSizes([690, 310])  # the table's columns whole at 1000 px
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(upper)
-        split.addWidget(self.charts)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.addWidget(charts_box(self.charts, self.range, self.routine))
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([320, 330])  # the charts' words in view at the default size
 
         self.files = HistoryFiles(self, self.store, self._tell, self.refresh)
         layout = QVBoxLayout(self)
         layout.setMenuBar(self._build_menu())
         layout.addLayout(top)
         layout.addWidget(self.banner)
+        layout.addWidget(self.nudge)
         layout.addWidget(split, 1)
-        self.resize(fitted(self, QSize(1280, 820)))
+        self.resize(fitted(self, QSize(*DEFAULT_SIZE)))
         self.refresh()
 
     def _build_details(self) -> QWidget:
@@ -137,9 +147,9 @@ class HistoryWindow(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        char = self.fontMetrics().horizontalAdvance("0")
-        for column, width in enumerate((21, 18, 10, 8, 25, 9)):
-            self.table.setColumnWidth(column, width * char)
+        pad = self.fontMetrics().horizontalAdvance("00")  # the cell's own margins
+        for column, sample in enumerate(COLUMN_SAMPLES):  # the longest usual text, whole
+            self.table.setColumnWidth(column, self.fontMetrics().horizontalAdvance(sample) + pad)
         # The routine's name gives way in a narrow window (whole in its tooltip and the
         # details), so the columns that differ from row to row stay in view.
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -163,16 +173,20 @@ class HistoryWindow(QWidget):
         self.range.setCurrentIndex(1)
         self.range.setAccessibleName("Chart range")
         self.range.currentIndexChanged.connect(self._refresh_charts)
+        self.routine = QComboBox()
+        self.routine.setObjectName("chart-routine")
+        self.routine.setAccessibleName("Routine in the charts")
+        self.routine.currentIndexChanged.connect(self._refresh_charts)
+        self.report_button = QPushButton("&Report for your physio…")
+        self.report_button.setObjectName("report")
+        self.report_button.clicked.connect(self.open_report)
         self.delete_button = QPushButton("Delete session…")
         self.delete_button.setObjectName("delete")
         self.delete_button.setEnabled(False)
         self.delete_button.clicked.connect(self.ask_delete)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
-        range_label = QLabel("&Charts:")
-        range_label.setBuddy(self.range)
-        top.addWidget(range_label)
-        top.addWidget(self.range)
+        top.addWidget(self.report_button, 0, Qt.AlignmentFlag.AlignTop)
         return top
 
     def _build_menu(self) -> QMenuBar:
@@ -186,12 +200,20 @@ class HistoryWindow(QWidget):
         self.import_action.setToolTip("Merge a JSON export into this history")
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
         self.import_action.triggered.connect(self.files.ask_import)
+        self.report_action = QAction("&Report for your physio…", self)
+        self.report_action.setToolTip("Save or print one or two pages for your "
+                                      "physiotherapist or doctor")
+        self.report_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.report_action.triggered.connect(self.open_report)
         self.close_action = QAction("&Close", self)
         self.close_action.setShortcuts([QKeySequence("Ctrl+W"), QKeySequence("Esc")])
         self.close_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.close_action.triggered.connect(self.close)
-        for action in (self.export_action, self.import_action, self.close_action):
+        for action in (self.report_action, self.export_action, self.import_action,
+                       self.close_action):
             self.addAction(action)  # their shortcuts work with the menu closed
+        menu.addAction(self.report_action)
+        menu.addSeparator()
         menu.addAction(self.export_action)
         menu.addAction(self.import_action)
         menu.addSeparator()
@@ -213,7 +235,9 @@ class HistoryWindow(QWidget):
             self._tell(str(exc))
         self.model.set_rows(rows)
         self.calendar.set_days(days)
+        fill_routines(self.routine, rows)
         self._summarise(rows, days)
+        show_nudge(self.nudge, rows)
         self._refresh_charts()
         if self.store.messages:
             self._tell(" ".join(self.store.messages))
@@ -226,7 +250,8 @@ class HistoryWindow(QWidget):
     def _refresh_charts(self) -> None:
         weeks = int(self.range.currentData())
         try:
-            per_week = self.store.weekly(weeks, today=self.today())
+            per_week = self.store.weekly(weeks, today=self.today(),
+                                         routine=self.routine.currentData())
         except HistoryError as exc:
             per_week = []
             self._tell(str(exc))
@@ -239,12 +264,29 @@ class HistoryWindow(QWidget):
             return
         streak = current_streak(days, self.today())
         hours = sum(r.exercise_seconds for r in rows) / 3600
-        streak_text = (f"<b>Current streak: {streak} day{'s' if streak != 1 else ''} in a row</b>"
+        streak_text = (f"<b>Current streak: {plural(streak, 'day')} in a row</b>"
                        if streak else "<b>No streak right now</b> – a session today starts one")
         self.summary.setText(
-            f"{streak_text} &nbsp;·&nbsp; {len(rows)} session{'s' if len(rows) != 1 else ''}"
-            f" &nbsp;·&nbsp; {hours:.1f} hours of exercise &nbsp;·&nbsp; "
-            f"{len(days)} active day{'s' if len(days) != 1 else ''}")
+            f"{week_text(rows, self.weekly_target, self.today())}<br>{streak_text}"
+            f" &nbsp;·&nbsp; {plural(len(rows), 'session')} &nbsp;·&nbsp; {hours:.1f} hours of"
+            f" exercise &nbsp;·&nbsp; {plural(len(days), 'active day')}")
+
+    def set_weekly_target(self, target: int | None) -> None:
+        """The setting changed: the header follows."""
+        self.weekly_target = target
+        self._summarise([self.model.row_at(i) for i in range(self.model.rowCount())],
+                        sorted(self.calendar.days))
+
+    def open_report(self) -> None:
+        """The report dialog: period, routine, then save as PDF or print."""
+        routines = [(self.routine.itemData(i), self.routine.itemText(i))
+                    for i in range(1, self.routine.count())]
+        dialog = ReportDialog(self.store, self.weekly_target, routines, self._tell, self,
+                              today=self._today)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda: setattr(self, "report_dialog", None))
+        self.report_dialog = dialog
+        dialog.open()
 
     def _tell(self, message: str) -> None:
         self.banner.setText(message)
@@ -335,40 +377,3 @@ class HistoryWindow(QWidget):
         self.calendar.set_days(days)
         self._summarise([self.model.row_at(i) for i in range(self.model.rowCount())], days)
         self._refresh_charts()
-
-
-def details_html(rec: SessionRecord, row: Row | None, palette: QPalette) -> str:
-    """The details panel: what was done, the pauses, the knee feel and the note."""
-    e = html.escape
-    grey, amber = (c.name() for c in muted_colours(palette))
-    parts = [f"<h3 style='margin-bottom:2px'>{rec.started:%A %d %B %Y, %H:%M}</h3>",
-             f"<p style='margin-top:0'>{e(rec.title)}<br>"]
-    facts = [completion_text(row) if row else (rec.end_state or "in progress").capitalize(),
-             f"exercise {duration_text(rec.exercise_seconds)}",
-             f"paused {duration_text(rec.paused_seconds)}"]
-    if row is not None:
-        facts.append(f"legs: {legs_text(row)}")
-    parts.append(" · ".join(e(f) for f in facts) + "</p>")
-    if rec.feel_before is not None or rec.feel_after is not None:
-        def show(v: int | None) -> str:
-            return "not asked" if v is None else f"{v}/10"
-        parts.append(f"<p><b>Knees:</b> {show(rec.feel_before)} before → "
-                     f"{show(rec.feel_after)} after</p>")
-    if rec.note:
-        parts.append(f"<p><b>Note:</b> {e(rec.note)}</p>")
-    parts.append("<table cellspacing='0' cellpadding='3'>"
-                 "<tr><th align='left'>Step</th>"
-                 "<th align='left'>Leg</th><th align='right'>Reps</th>"
-                 "<th align='right'>Time</th><th></th></tr>")
-    for s in rec.steps:
-        reps = f"{s.reps_done}/{s.reps_planned}" if s.reps_planned else ""
-        mark = "✓" if s.completed else "skipped" if s is not rec.steps[-1] or \
-            rec.end_state == "completed" else "stopped"
-        colour = "" if s.completed else f" style='color:{amber}'"
-        parts.append(f"<tr{colour}><td>{e(s.title)}</td><td>{e(s.leg or '')}</td>"
-                     f"<td align='right'>{reps}</td><td align='right'>"
-                     f"{duration_text(s.seconds)}</td><td>{mark}</td></tr>")
-    if not rec.steps:
-        parts.append(f"<tr><td colspan='5' style='color:{grey}'>No step finished.</td></tr>")
-    parts.append("</table>")
-    return "".join(parts)

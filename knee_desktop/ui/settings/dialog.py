@@ -48,11 +48,13 @@ from knee_desktop.routine.model import Defaults
 from knee_desktop.runtime.preview import SAMPLE
 from knee_desktop.speech.voices import InstalledVoice
 from knee_desktop.ui.screen_room import within
+from knee_desktop.ui.settings.listening import beside, listen_box
 from knee_desktop.ui.settings.natural_voice import natural_label, natural_voice_button
 from knee_desktop.ui.settings.theme_choice import theme_row
 from knee_desktop.ui.settings.voice_compare import VoiceCompare, preview_seconds
 from knee_desktop.ui.settings.voice_lister import VOICE_TIMEOUT_MS, VoiceLister
 from knee_desktop.ui.settings.voice_order import fill_voices
+from knee_desktop.ui.settings.weekly_target import WeeklyTarget, usual_target
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +193,8 @@ class SettingsDialog(QDialog):
             self.rate.value(), self.volume.value() / 100), preview_seconds(self._preview))
         form.addRow("", self.compare.beside(natural_voice_button(self.voice, self)))
         form.addRow("", self.compare)
-        form.addRow("", self.tones)
+        self.listen = listen_box(self)
+        form.addRow("", beside(self.tones, self.listen))
         return box
 
     def _optional(self, spin: QAbstractSpinBox, name: str, tip: str,
@@ -266,7 +269,7 @@ class SettingsDialog(QDialog):
         return box
 
     def _reminder_group(self) -> QGroupBox:
-        box = QGroupBox("Daily reminder")
+        box = QGroupBox("Daily reminder and weekly target")
         outer = QVBoxLayout(box)
         self.reminder_on = QCheckBox("Remind me to do the routine")
         _describe(self.reminder_on, "Daily reminder",
@@ -280,6 +283,8 @@ class SettingsDialog(QDialog):
         row.addWidget(QLabel("at"))
         row.addWidget(self.reminder_time)
         row.addStretch(1)
+        row.addWidget(target := WeeklyTarget(usual_target()))  # History, report, reminder
+        self.weekly_target = target
         outer.addLayout(row)
         days = QHBoxLayout()
         self.days: list[QCheckBox] = []
@@ -321,6 +326,7 @@ class SettingsDialog(QDialog):
         self.first_leg.setCurrentIndex(self.first_leg.findData(p.first_leg))
         self.first_leg.setEnabled(p.leg == "both")
         self.knee_feel.setChecked(s.knee_feel)
+        self.listen.setChecked(s.listen)
         self.who_speaks.setCurrentIndex(max(0, self.who_speaks.findData(s.who_speaks)))
         self.theme.set_value(s.theme, saved=s is self._original)
         r = s.reminder
@@ -329,6 +335,7 @@ class SettingsDialog(QDialog):
         for i, day in enumerate(self.days):
             day.setChecked(i in r.weekdays)
         self._reminder_enabled(r.enabled)
+        self.weekly_target.set_value(s.weekly_target)
 
     def settings(self) -> UserSettings:
         """The settings as the controls show them (validated)."""
@@ -350,11 +357,13 @@ class SettingsDialog(QDialog):
                               first_leg=self.first_leg.currentData()),
             knee_feel=self.knee_feel.isChecked(),
             who_speaks=self.who_speaks.currentData(),
+            listen=self.listen.isChecked(), listen_explained=self._original.listen_explained,
             theme=self.theme.value(),
             reminder=Reminder(enabled=self.reminder_on.isChecked(),
                               time=dt.time(t.hour(), t.minute()),
                               weekdays=frozenset(i for i, d in enumerate(self.days)
                                                  if d.isChecked())),
+            weekly_target=self.weekly_target.value(),
         ).validate()
 
     def accept(self) -> None:
