@@ -178,8 +178,7 @@ class SessionDriver(QObject):
         self.resume() if self.state is State.PAUSED else self.pause()
 
     def pause(self) -> None:
-        """A count cut off by the pause is not lost: going on says it again. A session
-        still waiting to begin (a prompt being heard) begins paused: nothing said yet."""
+        """A count cut by the pause is said again on going on; one not yet begun begins paused."""
         self._begin()  # (does nothing once begun)
         if self.scheduler and self.state is State.RUNNING:
             self._disarm()
