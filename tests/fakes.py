@@ -4,7 +4,7 @@ stands in for a real part only where the real one cannot be observed or stepped 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from knee_desktop.history.feel import KneeFeel
@@ -178,10 +178,13 @@ class FakeInhibitor:
         self.calls: list[str] = []
         self.active = False
 
-    def inhibit(self) -> bool:
+    agrees = True  # what the screen saver answers
+
+    def inhibit(self, answered: Callable[[bool], None] | None = None) -> None:
         self.calls.append("inhibit")
-        self.active = True
-        return True
+        self.active = self.agrees
+        if answered is not None:
+            answered(self.agrees)
 
     def release(self) -> None:
         if self.active:

@@ -26,7 +26,7 @@ def test_inhibit_and_release_on_a_private_session_bus(tmp_path):
     lines = done.stdout.splitlines()
     assert done.returncode == 0, done.stderr
     assert lines == [
-        "inhibit True True",
+        "inhibit True True False",  # agreed, and not before the answer came
         "Inhibit knee-desktop | A guided knee session is running",
         "released False",
         "left-bus",  # the inhibiting connection is gone: the inhibition with it
@@ -37,7 +37,9 @@ def test_no_session_bus_is_a_logged_no_op(monkeypatch, caplog, qapp):
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/knee-desktop-bus")
     caplog.set_level(logging.INFO, logger="knee_desktop.desktop.inhibit")
     inhibitor = ScreenSaverInhibitor()
-    assert inhibitor.inhibit() is False
+    answers: list[bool] = []
+    inhibitor.inhibit(answers.append)
+    assert answers == [False]  # at once: there is no bus to ask
     assert not inhibitor.active
     inhibitor.release()  # nothing to release: fine
     assert "the screen may blank" in caplog.text

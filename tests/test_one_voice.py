@@ -20,7 +20,7 @@ from knee_desktop.runtime import status
 from knee_desktop.runtime.driver import CONFIRM_STOP, STOP_CONFIRM_SECONDS, SessionDriver
 from knee_desktop.runtime.one_voice import BREATH_SECONDS
 from knee_desktop.runtime.timers import FakeTimers
-from knee_desktop.session.engine import RESUMING_SAY, Session, State
+from knee_desktop.session.engine import PAUSED_SAY, RESUMING_SAY, Session, State
 from tests.fakes import LATENCY, SECONDS, FakeVoice
 
 
@@ -124,6 +124,29 @@ def test_space_on_a_beat_keeps_that_number(rig: Rig) -> None:
     assert session.state is State.FINISHED
     assert overlaps(rig) == []
     assert counts_heard(rig, one.step) == ["One.", "Two.", "Three."]
+
+
+def test_space_while_the_session_waits_to_begin_pauses_it_and_space_goes_on(rig: Rig) -> None:
+    """Space while a prompt is still heard (the session waits to begin): the session
+    begins paused, nothing of it said; Space again goes on from its first words."""
+    rig.driver.say("Your knees feel fine.")  # the knee question's read-back
+    session = rig.start()
+    assert session.state is State.READY and rig.driver.active
+    rig.driver.toggle_pause()
+    assert session.state is State.PAUSED
+    rig.timers.advance(5.0)
+    assert rig.voice.texts()[-1] == PAUSED_SAY  # paused: nothing of the session yet
+    title = rig.timeline.events[0].text
+    assert title not in [h[0] for h in rig.voice.heard]
+    rig.driver.toggle_pause()
+    assert session.state is State.RUNNING
+    rig.timers.advance(5.0)
+    texts = [h[0] for h in sorted(rig.voice.heard, key=lambda h: h[1])]
+    assert texts[texts.index(RESUMING_SAY) + 1] == title  # the session's first words
+    heard_title = next(h for h in rig.voice.heard if h[0] == title)
+    assert heard_title[2] - heard_title[1] == pytest.approx(SECONDS)  # whole
+    finish(rig)
+    assert overlaps(rig) == []
 
 
 def test_r_in_a_still_pause_restarts_it_from_its_full_length(rig: Rig) -> None:

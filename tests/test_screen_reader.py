@@ -65,7 +65,7 @@ def test_focus_stays_on_pause_through_the_steps(window) -> None:
 def test_who_speaks_decides_the_announcements(window, mode: str, reader: bool,
                                               expected: bool) -> None:
     w, clock = window
-    announcer = Announcer(w, lambda: mode, detect=lambda: reader)
+    announcer = Announcer(w, lambda: mode, ask=lambda answer: answer(reader))
     heard: list[str] = []
     announcer.announced.connect(heard.append)
     session = w.start_session()
@@ -144,7 +144,8 @@ def test_a_reader_deaf_to_announcements_hears_the_focused_description(
     description of the control it has focus on. Only for a reader that does not listen
     for announcements (asked from the AT-SPI registry): a newer one would hear both."""
     w, clock = window
-    announcer = Announcer(w, lambda: "both", detect=lambda: True, listens=lambda: listens)
+    announcer = Announcer(w, lambda: "both", ask=lambda answer: answer(True),
+                          listens=lambda: listens)
     w.show()
     w.activateWindow()
     w.controls.pause.setFocus()
@@ -173,7 +174,7 @@ def test_the_knee_question_is_left_to_a_running_screen_reader(window, qtbot: QtB
 
     w, _ = window
     wiring = Wiring(w, UserSettings(who_speaks="both"))
-    wiring.announcer = Announcer(w, lambda: "both", detect=lambda: True,
+    wiring.announcer = Announcer(w, lambda: "both", ask=lambda answer: answer(True),
                                  listens=lambda: False)
     heard: list[str] = []
     wiring.announcer.announced.connect(heard.append)

@@ -55,7 +55,7 @@ def test_start_shows_its_focus(window):
 
 
 def test_a_screen_that_cannot_be_kept_awake_is_said_once(window, timers, voice, inhibitor):
-    inhibitor.inhibit = lambda: False
+    inhibitor.agrees = False
     window.start_session()
     assert voice.said.count(SCREEN_AWAKE) == 1
     assert window.statusBar().currentMessage() == SCREEN_AWAKE

@@ -237,7 +237,7 @@ def child(truth: Path) -> int:
                                      "main_focus": focus.objectName() if focus else ""}))
         print("ready", flush=True)
 
-    announcer = Announcer(window, lambda: "both", detect=lambda: False)
+    announcer = Announcer(window, lambda: "both", ask=lambda answer: answer(False))
     announcer.decide()
     announce = QTimer()
     announce.timeout.connect(lambda: announcer.announce(window.session_view.status.text()))

@@ -1,30 +1,40 @@
 """Is a screen reader running? ``org.a11y.Status.ScreenReaderEnabled`` on the session bus's
-``org.a11y.Bus`` (set by Orca, GNOME's and KDE's accessibility settings)."""
+``org.a11y.Bus`` (set by Orca, GNOME's and KDE's accessibility settings).
+
+:func:`ask_screen_reader` asks without waiting (at a session's start: a bus service that
+hangs must not hold up the first cue); :func:`screen_reader_enabled` waits (at launch)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from PySide6.QtDBus import QDBus, QDBusArgument, QDBusConnection, QDBusMessage, QDBusVariant
+from PySide6.QtDBus import (
+    QDBus,
+    QDBusArgument,
+    QDBusConnection,
+    QDBusMessage,
+    QDBusPendingCallWatcher,
+    QDBusVariant,
+)
 
 log = logging.getLogger(__name__)
 
 A11Y_SERVICE = "org.a11y.Bus"
 A11Y_PATH = "/org/a11y/bus"
 STATUS_IFACE = "org.a11y.Status"
-TIMEOUT_MS = 500  # asked when a session starts: a missing bus must not hold it up
+TIMEOUT_MS = 500  # no answer by then: no screen reader
+_asking: set[QDBusPendingCallWatcher] = set()  # calls in flight (kept alive until answered)
 
 
-def screen_reader_enabled(bus: QDBusConnection | None = None) -> bool:
-    """True if the desktop says a screen reader runs; False when it says not, or there is
-    no accessibility bus to ask."""
-    bus = bus if bus is not None else QDBusConnection.sessionBus()
-    if not bus.isConnected():
-        return False
+def _status_call() -> QDBusMessage:
     call = QDBusMessage.createMethodCall(A11Y_SERVICE, A11Y_PATH,
                                          "org.freedesktop.DBus.Properties", "Get")
     call.setArguments([STATUS_IFACE, "ScreenReaderEnabled"])
-    reply = bus.call(call, QDBus.CallMode.Block, TIMEOUT_MS)
+    return call
+
+
+def _enabled(reply: QDBusMessage) -> bool:
     if reply.type() != QDBusMessage.MessageType.ReplyMessage or not reply.arguments():
         log.debug("no screen reader status: %s", reply.errorMessage())
         return False
@@ -32,6 +42,34 @@ def screen_reader_enabled(bus: QDBusConnection | None = None) -> bool:
     if isinstance(value, QDBusVariant):
         value = value.variant()
     return value is True
+
+
+def screen_reader_enabled(bus: QDBusConnection | None = None) -> bool:
+    """True if the desktop says a screen reader runs; False when it says not, or there is
+    no accessibility bus to ask. Waits for the answer (at most TIMEOUT_MS)."""
+    bus = bus if bus is not None else QDBusConnection.sessionBus()
+    if not bus.isConnected():
+        return False
+    return _enabled(bus.call(_status_call(), QDBus.CallMode.Block, TIMEOUT_MS))
+
+
+def ask_screen_reader(answer: Callable[[bool], None],
+                      bus: QDBusConnection | None = None) -> None:
+    """As :func:`screen_reader_enabled`, without waiting: ``answer(running)`` is called
+    from the event loop (at once when there is no bus; False after TIMEOUT_MS)."""
+    bus = bus if bus is not None else QDBusConnection.sessionBus()
+    if not bus.isConnected():
+        answer(False)
+        return
+    watcher = QDBusPendingCallWatcher(bus.asyncCall(_status_call(), TIMEOUT_MS))
+    _asking.add(watcher)
+
+    def answered(done: QDBusPendingCallWatcher) -> None:
+        _asking.discard(done)
+        done.deleteLater()
+        answer(_enabled(done.reply()))
+
+    watcher.finished.connect(answered)
 
 
 REGISTRY = ("org.a11y.atspi.Registry", "/org/a11y/atspi/registry",

@@ -20,7 +20,7 @@ from knee_desktop.plan.events import EventKind as EventKind
 from knee_desktop.plan.events import StepSpan as StepSpan
 from knee_desktop.plan.events import Timeline as Timeline
 from knee_desktop.plan.settings import PlanSettings, Resolved, resolve
-from knee_desktop.plan.words import number_words, seconds_words
+from knee_desktop.plan.words import first_sentence, number_words, seconds_words
 from knee_desktop.routine import template
 from knee_desktop.routine.model import (
     Leg,
@@ -181,9 +181,10 @@ def _compile_step(b: _Builder, step: SayStep | MoveStep | StillStep | RestStep |
             b.add("press", _fill(step.press_say, leg=leg_name, n=number_words(n),
                                  seconds=seconds_words(step.hold_seconds)), leg,
                   rep=n, duration=step.hold_seconds)
-            released = b.add("release", _fill(step.release_say, leg=leg_name), leg,
-                             at=b.t + step.hold_seconds)
             last = n == presses
+            release = _fill(step.release_say, leg=leg_name)  # the last: its first sentence
+            released = b.add("release", first_sentence(release) if last else release, leg,
+                             at=b.t + step.hold_seconds)
             b.t = released + AFTER_PRESSES if last else max(
                 b.t + step.hold_seconds + step.find_seconds, released + AFTER_SAY)
         b.close_step(step.title, "press", leg, start, b.t, reps=presses)

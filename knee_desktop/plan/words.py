@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 _ONES = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen "
     "fourteen fifteen sixteen seventeen eighteen nineteen"
@@ -31,3 +33,9 @@ def seconds_words(seconds: float) -> str:
         n = int(seconds)
         return f"{number_words(n)} second" + ("" if n == 1 else "s")
     return f"{seconds:g} seconds"
+
+
+def first_sentence(text: str) -> str:
+    """"Release. Find another tender spot." -> "Release.": what the last of several
+    presses says, so that it does not send the person to find another spot."""
+    return re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]

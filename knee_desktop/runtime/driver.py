@@ -1,14 +1,13 @@
 """The one session driver, used by `knee-desktop run` and by the window.
 
-It owns a session's :class:`Session`, its :class:`CueScheduler` and the voice, and does
-everything a session does apart from drawing it: plays each cue on its beat; speaks the
-controls' confirmations and every prompt, one voice at a time (``one_voice``): an answer
-the person asked for holds the session's clock while it is heard, then the session goes on
-after a breath from where the person last heard it; after the end, waits for the last
-words, asks the knee question through the injected *asker* and closes the history record
-(the *recorder factory*). Its public controls (toggle_pause, pause, resume, skip, repeat,
-where_am_i, request_stop, stop) are the single entry points for keys, media keys, the
-terminal and spoken commands. Views only follow its Signals.
+It owns a session's :class:`Session`, its :class:`CueScheduler` and the voice, and does everything
+a session does apart from drawing it: plays each cue on its beat; speaks the controls'
+confirmations and every prompt, one voice at a time (``one_voice``): an answer the person asked for
+holds the session's clock while it is heard, then the session goes on after a breath from where the
+person last heard it; after the end, waits for the last words, asks the knee question through the
+injected *asker* and closes the history record (the *recorder factory*). Its public controls
+(toggle_pause, pause, resume, skip, repeat, where_am_i, request_stop, stop) are the single entry
+points for keys, media keys, the terminal and spoken commands. Views only follow its Signals.
 """
 
 from __future__ import annotations
@@ -99,6 +98,7 @@ class SessionDriver(QObject):
         self._stop_window = self.timers.timer("stop-window", self._disarm, self)
         voice.problem.connect(self.message.emit)
         voice.outage.connect(self.outage.emit)
+        voice.tell.connect(self.say)  # the sound back or moved: one voice at a time
 
     # ---- reading ---------------------------------------------------------------------
     @property
@@ -178,7 +178,8 @@ class SessionDriver(QObject):
         self.resume() if self.state is State.PAUSED else self.pause()
 
     def pause(self) -> None:
-        """A count cut off by the pause is not lost: going on says it again."""
+        """A count cut by the pause is said again on going on; one not yet begun begins paused."""
+        self._begin()  # (does nothing once begun)
         if self.scheduler and self.state is State.RUNNING:
             self._disarm()
             self.scheduler.pause(self.speaker.make_room())
@@ -248,8 +249,7 @@ class SessionDriver(QObject):
         return False
 
     def stop(self) -> None:
-        if self._starting.active:
-            self._begin()  # started and stopped at once: recorded, as the user saw it begin
+        self._begin()  # started and stopped at once: recorded, as the user saw it begin
         if self.scheduler and self.active:
             self._disarm()
             self.speaker.make_room()

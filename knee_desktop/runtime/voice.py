@@ -42,7 +42,6 @@ class ClipVoice(Voice):
         output.moved.connect(self._on_moved)
         output.lost.connect(self._on_lost)
         output.back.connect(self._on_back)
-        self._quiet_until = 0.0  # cues due before then are skipped (the words are said)
         self._told = False  # the output's failure or loss was said: not again per cue
         # Each clip as it is placed: text, kind, heard from, heard until (the listening
         # gate, runtime/listen_gate.py, ignores the microphone over these).
@@ -109,8 +108,6 @@ class ClipVoice(Voice):
         except (ClipError, KeyError) as exc:
             self.problem.emit(f"Could not say {text!r}: {exc}")
             return None
-        if heard_at is not None and heard_at < self._quiet_until:
-            return None  # "The sound is back." is being said: not buried under a cue
         placed = self.output.schedule(clip, heard_at)
         if placed is None:
             if not self._told:  # else said once, when the sound went
@@ -152,20 +149,19 @@ class ClipVoice(Voice):
         self.outage.emit(message)
 
     def _on_back(self, message: str) -> None:
-        """A new stream plays on the timeline again: shown, and said (eyes closed)."""
+        """A new stream plays on the timeline again: shown, and said (eyes closed) through
+        :attr:`tell`, one voice at a time: the session holds while it is heard."""
         self._told = False
         self.problem.emit(message)
         self.outage.emit("")
-        heard = self.play_at(message, "say", None)
-        length = self.duration(message)
-        if heard is not None and length is not None:
-            self._quiet_until = heard + length
+        self.tell.emit(message)
 
     def _on_moved(self, message: str) -> None:
-        """The sound followed a new default output: shown, and said on it (eyes closed)."""
+        """The sound followed a new default output: shown, and said on it (eyes closed),
+        through :attr:`tell` as :meth:`_on_back`."""
         self.problem.emit(message)
         if self.speaks:
-            self.say(MOVED_WORDS)
+            self.tell.emit(MOVED_WORDS)
 
 
 @dataclass

@@ -31,6 +31,9 @@ class Voice(ABC):
         # The sound is missing (the words, for a banner that stays) or back (""): only a
         # voice that plays on a sound server says so.
         self.outage: Hook[[str]] = Hook()
+        # Words about the sound itself ("The sound is back."): the driver says them one
+        # voice at a time (runtime/one_voice.py), holding a running session like an answer.
+        self.tell: Hook[[str]] = Hook()
 
     @property
     def speaks(self) -> bool:

@@ -55,7 +55,12 @@ def main() -> int:
 
         app = QCoreApplication([])
         inhibitor = ScreenSaverInhibitor()
-        print("inhibit", inhibitor.inhibit(), inhibitor.active, flush=True)
+        answers: list[bool] = []
+        inhibitor.inhibit(answers.append)  # never waits: the answer comes on the event loop
+        asked = inhibitor.active
+        while not answers:
+            app.processEvents()
+        print("inhibit", answers[0], inhibitor.active, asked, flush=True)
         print(fake.stdout.readline().strip(), flush=True)
         inhibitor.release()
         print("released", inhibitor.active, flush=True)

@@ -11,13 +11,15 @@ Who speaks (``UserSettings.who_speaks``):
 - ``app``: no announcements.
 - ``both``: announcements as well, even with a screen reader running.
 
-Whether a screen reader runs is asked once per session, when it starts (and before the
-knee question). Polite announcements reach screen readers that listen for AT-SPI
-``object:announcement`` (Orca 45 and later); Orca 43 (Debian 12) does not, and drops them
-unheard (``bench/labs/orca.py``). For such a reader the text is also given as the accessible
+Whether a screen reader runs is asked when the window opens and again whenever a session
+starts (and before the knee question), without waiting (``ask_screen_reader``: a service
+that hangs must not hold up the first cue); until the new answer, the last one holds.
+Polite announcements reach screen readers that listen for AT-SPI ``object:announcement``
+(Orca 45 and later); Orca 43 (Debian 12) does not, and drops them unheard
+(``bench/labs/orca.py``). For such a reader the text is also given as the accessible
 description of the focused control (the Pause button during a session, the knee question
-itself), which every Orca presents when it changes; asked once per session from the AT-SPI
-registry, so a newer reader never hears it twice.
+itself), which every Orca presents when it changes; asked from the AT-SPI registry when a
+reader is first found, so a newer reader never hears it twice.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from knee_desktop.desktop.a11y_status import listens_for_announcements, screen_reader_enabled
+from knee_desktop.desktop.a11y_status import ask_screen_reader, listens_for_announcements
 from knee_desktop.plan.timeline import StepSpan
 from knee_desktop.session.engine import Cue, Session, State
 
@@ -48,17 +50,19 @@ class Announcer(QObject):
     announced = Signal(str)
 
     def __init__(self, window: MainWindow, who_speaks: Callable[[], str],
-                 detect: Callable[[], bool] = screen_reader_enabled,
+                 ask: Callable[[Callable[[bool], None]], None] = ask_screen_reader,
                  listens: Callable[[], bool] = listens_for_announcements) -> None:
         super().__init__(window)
         self.window = window
         self.who_speaks = who_speaks
-        self.detect = detect
+        self.ask = ask
         self.listens = listens
         self.screen_reader = False
+        self.reader_listens = True  # for announcements (asked when a reader is found)
         self.enabled = False
         self.by_description = False  # the reader ignores announcements: see the docstring
         self._described: dict[QWidget, str] = {}  # control -> its own description
+        ask(self._answered)
         ctl = window.driver
         # Connected after the window's own slots: the labels already show the new text.
         ctl.started.connect(self._on_started)
@@ -68,11 +72,22 @@ class Announcer(QObject):
         ctl.stop_armed.connect(self._on_stop_armed)
 
     def decide(self) -> bool:
-        """Announce during this session? (See the module's docstring.)"""
+        """Announce during this session? (See the module's docstring.) The screen reader
+        is asked again; its answer decides anew when it comes."""
+        self._decide()
+        self.ask(self._answered)
+        return self.enabled
+
+    def _answered(self, running: bool) -> None:
+        if running and not self.screen_reader:  # (a blocking AT-SPI question: once)
+            self.reader_listens = self.listens()
+        self.screen_reader = running
+        self._decide()
+
+    def _decide(self) -> bool:
         mode = self.who_speaks()
-        self.screen_reader = self.detect()
         self.enabled = mode == "both" or (mode == "auto" and not self.screen_reader)
-        self.by_description = self.enabled and self.screen_reader and not self.listens()
+        self.by_description = self.enabled and self.screen_reader and not self.reader_listens
         log.info("who speaks: %s; screen reader %s; announcements %s", mode,
                  "running" if self.screen_reader else "not running",
                  ("on, and as the focused control's description (the screen reader does "

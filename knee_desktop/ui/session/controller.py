@@ -64,7 +64,12 @@ class SessionController(QObject):
     def _on_started(self, session: Session) -> None:
         self.poser = Poser(session.timeline)
         self.frame_seconds = frame_interval_ms() / 1000.0
-        if not self.inhibitor.inhibit() and not self._told_awake:
+        self.inhibitor.inhibit(self._on_inhibited)  # never waits: the first cue is not held
+
+    def _on_inhibited(self, agreed: bool) -> None:
+        session = self.driver.session  # still going (or about to begin): say it
+        if not agreed and not self._told_awake and session is not None \
+                and session.state not in (State.FINISHED, State.STOPPED):
             self._told_awake = True
             self.driver.tell(SCREEN_AWAKE)
 
