@@ -20,6 +20,7 @@ def main() -> int:
     from PySide6.QtGui import QColor, QFontMetricsF, QPalette
     from PySide6.QtWidgets import QApplication
 
+    from bench.labs.stand_ins import NoInhibit
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.routine.loader import load_catalog
     from knee_desktop.runtime.timers import FakeTimers
@@ -29,12 +30,6 @@ def main() -> int:
     from knee_desktop.ui.session.main_window import MainWindow
     from knee_desktop.ui.theme import PALETTE_NAMES, contrast, named_palette
 
-    class NoInhibit:
-        def inhibit(self) -> bool:
-            return False
-
-        def release(self) -> None:
-            pass
 
     app = make_app()
     app.setStyle("Fusion")

@@ -88,16 +88,8 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
     except ImportError:  # before issue 23 moved it: lets this measure an older tree
         from knee_desktop.speech.base import SilentVoice  # type: ignore[no-redef]
     from knee_desktop.ui.app.launch import make_app
-    from knee_desktop.ui.session.main_window import MainWindow
-
-    class NoInhibit:  # says it kept the screen awake: no spoken "could not" before the cues
-        def inhibit(self) -> bool:
-            return True
-
-        def release(self) -> None:
-            pass
-
     from knee_desktop.ui.diagram.leg_diagram import LegDiagram
+    from knee_desktop.ui.session.main_window import MainWindow
 
     painting = [0.0]
     paint = LegDiagram.paintEvent
@@ -115,6 +107,8 @@ def child(mode: str, seconds: float, started: float, real_voice: bool = False) -
         from knee_desktop.ui.app.launch import voice_factory_for
 
         voice_factory = voice_factory_for(LaunchOptions())  # type: ignore[assignment]
+    from bench.labs.stand_ins import NoInhibit
+
     window = MainWindow(load_catalog(), voice_factory, inhibitor=NoInhibit())  # type: ignore[arg-type]
     window.show()
     QTest.qWaitForWindowExposed(window)

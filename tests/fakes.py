@@ -237,3 +237,39 @@ def run_for(o: player.AudioOutput, sink: FakeSink, clock: FakeClock, seconds: fl
             sink.take(burst)
             played -= burst
         o._feed()
+
+
+class ServerProbe:
+    """The server as the watch sees it: None (away), False (back, Qt not connected yet),
+    True (Qt's engine connected)."""
+
+    def __init__(self) -> None:
+        self.answer: bool | None = None
+        self.asked = 0
+
+    def __call__(self) -> bool | None:
+        self.asked += 1
+        return self.answer
+
+
+class ReopenableSink(FakeSink):
+    def reset(self) -> None:
+        self.queued = 0
+
+    def deleteLater(self) -> None:
+        self.deleted = True
+
+
+class OutputOnFakeSink(player.AudioOutput):
+    """A real AudioOutput whose stream is a fake sink (one per open), on a fake clock."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        super().__init__(clock=clock)
+        self.sinks: list[ReopenableSink] = []
+
+    def open(self) -> None:
+        sink = ReopenableSink(self.clock, 2 * round(0.12 * RATE))  # type: ignore[arg-type]
+        self.sinks.append(sink)
+        self._sink, self._io = sink, FakeIO(sink)  # type: ignore[assignment]
+        self._written, self._pending = 0, b""
+        self.timing.restart()

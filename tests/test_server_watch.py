@@ -14,43 +14,7 @@ from knee_desktop.runtime.audio_output import AudioOutput
 from knee_desktop.runtime.server_watch import ServerWatch
 from knee_desktop.session.clock import FakeClock
 from knee_desktop.speech.clip import RATE, Clip
-from tests.fakes import FakeIO, FakeSink, run_for
-
-
-class Probe:
-    """The server as the watch sees it: None (away), False (back, Qt not connected yet),
-    True (Qt's engine connected)."""
-
-    def __init__(self) -> None:
-        self.answer: bool | None = None
-        self.asked = 0
-
-    def __call__(self) -> bool | None:
-        self.asked += 1
-        return self.answer
-
-
-class Sink(FakeSink):
-    def reset(self) -> None:
-        self.queued = 0
-
-    def deleteLater(self) -> None:
-        self.deleted = True
-
-
-class Output(AudioOutput):
-    """A real AudioOutput whose stream is a fake sink (one per open), on a fake clock."""
-
-    def __init__(self, clock: FakeClock) -> None:
-        super().__init__(clock=clock)
-        self.sinks: list[Sink] = []
-
-    def open(self) -> None:
-        sink = Sink(self.clock, 2 * round(0.12 * RATE))  # type: ignore[arg-type]
-        self.sinks.append(sink)
-        self._sink, self._io = sink, FakeIO(sink)  # type: ignore[assignment]
-        self._written, self._pending = 0, b""
-        self.timing.restart()
+from tests.fakes import FakeSink, OutputOnFakeSink, ServerProbe, run_for
 
 
 def samples(sink: FakeSink) -> array.array[int]:
@@ -61,8 +25,8 @@ def samples(sink: FakeSink) -> array.array[int]:
 
 def test_gone_waiting_back_resynced_and_the_gap_dropped(qapp: object) -> None:
     clock = FakeClock(100.0)
-    out = Output(clock)
-    probe = Probe()
+    out = OutputOnFakeSink(clock)
+    probe = ServerProbe()
     out.recovery.watch.probe, out.recovery.watch.threaded = probe, False
     said: list[tuple[str, str]] = []
     out.lost.connect(lambda m: said.append(("lost", m)))
@@ -75,7 +39,7 @@ def test_gone_waiting_back_resynced_and_the_gap_dropped(qapp: object) -> None:
         out.close()
 
 
-def check_recovery(out: Output, clock: FakeClock, probe: Probe,
+def check_recovery(out: OutputOnFakeSink, clock: FakeClock, probe: ServerProbe,
                    said: list[tuple[str, str]]) -> None:
     old = out.sinks[0]
     run_for(out, old, clock, 2.0)
@@ -119,8 +83,8 @@ def test_a_stall_right_after_a_slip_is_still_seen(qapp: object) -> None:
     """A slip re-measured just before the server dies leaves the timing unsettled; the
     stall must be seen all the same (it once was not, on pipewire-pulse under load)."""
     clock = FakeClock(100.0)
-    out = Output(clock)
-    out.recovery.watch.probe, out.recovery.watch.threaded = Probe(), False
+    out = OutputOnFakeSink(clock)
+    out.recovery.watch.probe, out.recovery.watch.threaded = ServerProbe(), False
     lost: list[str] = []
     out.lost.connect(lost.append)
     out.open()
@@ -136,18 +100,18 @@ def test_a_stall_right_after_a_slip_is_still_seen(qapp: object) -> None:
         out.close()
 
 
-def stall(out: Output, clock: FakeClock, seconds: float) -> None:
+def stall(out: OutputOnFakeSink, clock: FakeClock, seconds: float) -> None:
     """The sink takes nothing for ``seconds`` while the output keeps feeding."""
     for _ in range(round(seconds / 0.01)):
         clock.advance(0.01)
         out._feed()
 
 
-def busy_output(clock: FakeClock) -> tuple[Output, Probe, list[str]]:
+def busy_output(clock: FakeClock) -> tuple[OutputOnFakeSink, ServerProbe, list[str]]:
     """An output that has played for 2 s, its server there with Qt's connection; and a
     list of what it says."""
-    out = Output(clock)
-    probe = Probe()
+    out = OutputOnFakeSink(clock)
+    probe = ServerProbe()
     probe.answer = True
     out.recovery.watch.probe, out.recovery.watch.threaded = probe, False
     said: list[str] = []
@@ -206,7 +170,7 @@ def test_an_output_closed_while_it_reopens_stays_closed(qapp: object) -> None:
     stream: nothing is left watching or open."""
     clock = FakeClock(100.0)
 
-    class ClosedWhileOpening(Output):
+    class ClosedWhileOpening(OutputOnFakeSink):
         def open(self) -> None:
             super().open()
             if len(self.sinks) == 2:
@@ -214,7 +178,7 @@ def test_an_output_closed_while_it_reopens_stays_closed(qapp: object) -> None:
                 raise player.AudioUnavailable("closed")
 
     out = ClosedWhileOpening(clock)
-    out.recovery.watch.probe, out.recovery.watch.threaded = Probe(), False
+    out.recovery.watch.probe, out.recovery.watch.threaded = ServerProbe(), False
     out.open()
     run_for(out, out.sinks[0], clock, 2.0)
     out.recovery.lose()
@@ -225,7 +189,7 @@ def test_an_output_closed_while_it_reopens_stays_closed(qapp: object) -> None:
 
 def test_long_gone_is_told_once_and_a_server_qt_gave_up_on_is_not_opened(qapp: object) -> None:
     clock = FakeClock(100.0)
-    probe = Probe()
+    probe = ServerProbe()
     watch = ServerWatch(clock, probe, threaded=False)
     seen: list[str] = []
     watch.found.connect(lambda: seen.append("found"))
@@ -238,7 +202,7 @@ def test_long_gone_is_told_once_and_a_server_qt_gave_up_on_is_not_opened(qapp: o
         watch.stop()
 
 
-def check_watch(watch: ServerWatch, clock: FakeClock, probe: Probe, seen: list[str]) -> None:
+def check_watch(watch: ServerWatch, clock: FakeClock, probe: ServerProbe, seen: list[str]) -> None:
     for _ in range(round(2 * server_watch.LONG_GONE_SECONDS / 0.5)):
         clock.advance(0.5)
         watch.look()
@@ -273,8 +237,8 @@ def test_the_voice_tells_the_driver_and_the_driver_says_it_is_back(qapp: object)
     from knee_desktop.speech.tones import ToneSet
 
     clock = FakeClock(100.0)
-    out = Output(clock)
-    out.recovery.watch.probe, out.recovery.watch.threaded = Probe(), False
+    out = OutputOnFakeSink(clock)
+    out.recovery.watch.probe, out.recovery.watch.threaded = ServerProbe(), False
     voice = ClipVoice(ToneSet(), out)
     driver = SessionDriver(voice, FakeTimers(clock))
     messages: list[str] = []
@@ -304,7 +268,7 @@ def test_a_later_open_asks_the_server_first(qapp: object) -> None:
     """After a loss, every new stream (a later session too) needs Qt's engine connected
     again: else opening would abort the process; it is refused with the reason instead."""
     out = AudioOutput(clock=FakeClock(100.0))
-    probe = Probe()
+    probe = ServerProbe()
     out.recovery.watch.probe = probe
     out.recovery.check_can_open()  # never lost: nothing asked
     assert probe.asked == 0

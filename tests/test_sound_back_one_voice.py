@@ -21,15 +21,15 @@ from knee_desktop.session.clock import FakeClock
 from knee_desktop.session.engine import State
 from knee_desktop.speech.clip import RATE
 from knee_desktop.speech.tones import ToneSet
-from tests.test_server_watch import Output, Probe
+from tests.fakes import OutputOnFakeSink, ServerProbe
 
 
 class Rig:
     def __init__(self) -> None:
         self.clock = FakeClock(100.0)
         self.timers = FakeTimers(self.clock)
-        self.out = Output(self.clock)
-        self.out.recovery.watch.probe, self.out.recovery.watch.threaded = Probe(), False
+        self.out = OutputOnFakeSink(self.clock)
+        self.out.recovery.watch.probe, self.out.recovery.watch.threaded = ServerProbe(), False
         self.voice = ClipVoice(ToneSet(), self.out)
         self.driver = SessionDriver(self.voice, self.timers)
         self.spoken: list[tuple[str, float]] = []

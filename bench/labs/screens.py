@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bench.labs.stand_ins import NoInhibit
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.routine.loader import load_catalog
 from knee_desktop.runtime.timers import FakeTimers
@@ -34,14 +35,6 @@ from knee_desktop.ui.theme import contrast, named_palette
 
 SCREENS = ("idle", "sweep", "circle", "still", "press", "finished")
 FindDirect = Qt.FindChildOption.FindDirectChildrenOnly
-
-
-class NoInhibit:
-    def inhibit(self) -> bool:
-        return False
-
-    def release(self) -> None:
-        pass
 
 
 def make_window() -> tuple[MainWindow, FakeTimers]:

@@ -29,6 +29,7 @@ def main() -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
 
+    from bench.labs.stand_ins import NoInhibit
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.prefs.user_settings import UserSettings
     from knee_desktop.routine.loader import load_catalog
@@ -39,12 +40,6 @@ def main() -> int:
     from knee_desktop.ui.session.main_window import MainWindow
     from knee_desktop.ui.settings.dialog import SettingsDialog
 
-    class NoInhibit:
-        def inhibit(self) -> bool:
-            return False
-
-        def release(self) -> None:
-            pass
 
     make_app()
     out: dict[str, Any] = {"platform": QGuiApplication.platformName()}
