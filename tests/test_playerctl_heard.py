@@ -34,12 +34,13 @@ from knee_desktop.routine.loader import load_catalog
 from knee_desktop.ui.app.launch import make_app, voice_factory_for
 from knee_desktop.ui.app.media_link import start_media
 from knee_desktop.ui.session.main_window import MainWindow
+from bench.labs.stand_ins import NoInhibit  # the screen kept awake: no notice cuts the cues
 
 app = make_app(["knee-desktop"])
 log = open(sys.argv[1], "w", buffering=1)
 settings = us.UserSettings(rate=280)
 window = MainWindow(load_catalog(), voice_factory_for(LaunchOptions(), settings),
-                    settings=settings.to_plan_settings())
+                    settings=settings.to_plan_settings(), inhibitor=NoInhibit())
 window.choose_routine(sys.argv[2])
 d = window.driver
 def placed(text, t):
