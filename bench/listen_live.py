@@ -23,31 +23,20 @@ from pathlib import Path
 from bench.cue_timing import QUICK, find_onsets, played_clips
 from bench.labs.listen import speak
 from bench.labs.pulse import MonitorRecorder, PrivatePulse, Recording
+from bench.labs.routines import routine_text
 
 REPO = Path(__file__).resolve().parent.parent
 TICK = os.sysconf("SC_CLK_TCK")
-STILL = '''
-schema = 1
-id = "still"
-title = "Still"
-summary = "One long still pause."
-instructions = "Lie still."
-safety = []
-setup = []
-per_leg = false
-switch_say = "Other leg."
-closing = "Done."
-
-[defaults]
+STILL = routine_text("still", "Still", "One long still pause.", """
 pause_seconds = 150
 lead_in_seconds = 0
-
+""", """
 [[steps]]
 type = "still"
 title = "Still"
 say = "Still."
 end_say = "Move."
-'''
+""", instructions="Lie still.")
 LATENCY_WORDS = [("pause", "pause"), ("go on", "resume"), ("where am I", "where"),
                  ("repeat", "repeat")]
 

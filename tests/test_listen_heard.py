@@ -20,30 +20,19 @@ import pytest
 
 from bench.labs.listen import speak
 from bench.labs.pulse import MonitorRecorder, PrivatePulse
+from bench.labs.routines import routine_text
 from knee_desktop.runtime.prompts import SAY_STOP_AGAIN
 from knee_desktop.session.engine import PAUSED_SAY, RESUMING_SAY, STOPPED_SAY
 
 pytest.importorskip("pocketsphinx")
 REPO = Path(__file__).resolve().parent.parent
 LOUD = 300
-ROUTINE = '''
-schema = 1
-id = "listen"
-title = "Listen"
-summary = "Counts with gaps and a still pause."
-instructions = "Count."
-safety = []
-setup = []
-per_leg = false
-switch_say = "Other leg."
-closing = "Done."
-
-[defaults]
+ROUTINE = routine_text("listen", "Listen", "Counts with gaps and a still pause.", """
 pause_seconds = 8
 sweep_seconds = 2.2
 circle_seconds = 2.2
 lead_in_seconds = 0
-
+""", """
 [[steps]]
 type = "move"
 title = "Sweep"
@@ -70,7 +59,7 @@ title = "Hold"
 say = "Hold."
 end_say = "Move."
 seconds = 20
-'''
+""")
 # (printed line that triggers it, delay after it, words, command): on the beat of a count
 # (the line is printed ~0.2 s before the count is heard), in a still pause, after a
 # prompt. Not taken (no "(heard: …)" within TRY seconds): said again, as a person would,

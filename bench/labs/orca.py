@@ -35,6 +35,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bench.labs.pulse import PrivatePulse
+from bench.labs.routines import routine_text
 from bench.labs.xvfb import start_xvfb, stop
 
 REPO = Path(__file__).resolve().parents[2]
@@ -42,27 +43,15 @@ LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
 ORCA_RUN = Path(__file__).resolve().parent / "orca_run.py"
 NEEDED = ("orca", "speech-dispatcher", "xdotool", "Xvfb", "dbus-daemon", "gdbus",
           "pulseaudio")
-# The tiny routine of tests/tiny_routine.py with safety words; its id replaces the shipped
+# The labs' tiny routine (bench/labs/routines.py) with safety words; its id replaces the shipped
 # routine the window opens on.
-ROUTINE = '''
-schema = 1
-id = "windshield-wiper"
-title = "Tiny"
-summary = "A few counts for the screen reader."
-instructions = "Count."
-safety = ["Stop at once if it hurts."]
-setup = []
-per_leg = false
-switch_say = "Other leg."
-closing = "Done."
-
-[defaults]
+ROUTINE = routine_text("windshield-wiper", "Tiny", "A few counts for the screen reader.", """
 reps = 3
 pause_seconds = 1
 sweep_seconds = 1.2
 circle_seconds = 1.0
 lead_in_seconds = 1
-
+""", """
 [[steps]]
 type = "move"
 title = "Sweep"
@@ -74,7 +63,7 @@ type = "still"
 title = "Still"
 say = "Hold still."
 end_say = "Relax."
-'''
+""", safety='["Stop at once if it hurts."]')
 # speech-dispatcher's generic module writing each utterance to a file (what reached the
 # speech server, beside what Orca logged); its audio goes to the lab's null sink.
 SPEECHD_CONF = ('AudioOutputMethod "pulse"\nAddModule "file" "sd_generic" "file.conf"\n'

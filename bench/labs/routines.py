@@ -4,25 +4,37 @@ from __future__ import annotations
 
 from pathlib import Path
 
-TINY = '''
+
+def routine_text(rid: str, title: str, summary: str, defaults: str, steps: str, *,
+                 instructions: str = "Count.", safety: str = "[]") -> str:
+    """A small routine file for a lab or a test: one leg, no setup, the given
+    ``[defaults]`` lines and ``[[steps]]`` tables (TOML text)."""
+    return f'''
 schema = 1
-id = "tiny"
-title = "Tiny"
-summary = "A few counts for tests."
-instructions = "Count."
-safety = []
+id = "{rid}"
+title = "{title}"
+summary = "{summary}"
+instructions = "{instructions}"
+safety = {safety}
 setup = []
 per_leg = false
 switch_say = "Other leg."
 closing = "Done."
 
 [defaults]
+{defaults.strip()}
+
+{steps.strip()}
+'''
+
+
+TINY = routine_text("tiny", "Tiny", "A few counts for tests.", """
 reps = 3
 pause_seconds = 1
 sweep_seconds = 1.0
 circle_seconds = 1.0
 lead_in_seconds = 0
-
+""", """
 [[steps]]
 type = "move"
 title = "Sweep"
@@ -34,7 +46,7 @@ type = "still"
 title = "Still"
 say = "Still."
 end_say = "Move."
-'''
+""")
 
 
 def tiny_routine(folder: Path) -> Path:
