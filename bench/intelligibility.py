@@ -26,7 +26,6 @@ are not differences. Needs pocketsphinx and numpy (the ``bench`` and ``natural``
 from __future__ import annotations
 
 import argparse
-import array
 import collections
 import itertools
 import math
@@ -47,25 +46,6 @@ ASR_RATE = 16000
 
 def words_of(text: str) -> list[str]:
     return [w.lower() for w in re.findall(r"[A-Za-z']+", text)]
-
-
-def resample(samples: Sequence[int], src: int = RATE, dst: int = ASR_RATE) -> bytes:
-    """Linear interpolation to ``dst`` Hz, 16-bit little-endian (speech is band-limited
-    well below 8 kHz, so no anti-alias filter is needed for a recogniser)."""
-    n = int(len(samples) * dst / src)
-    out = array.array("h", bytes(2 * n))
-    step = src / dst
-    last = len(samples) - 1
-    for i in range(n):
-        x = i * step
-        j = int(x)
-        f = x - j
-        a = samples[j]
-        b = samples[j + 1] if j < last else a
-        out[i] = int(a + (b - a) * f)
-    if sys.byteorder != "little":
-        out.byteswap()
-    return out.tobytes()
 
 
 def sound_end(samples: Sequence[int], lo: int, hi: int, level: int = 300) -> int:
