@@ -13,7 +13,7 @@ from knee_desktop.runtime import audio_output as player
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.runtime.voice_base import Voice
 from knee_desktop.session.clock import FakeClock
-from knee_desktop.session.engine import Session
+from knee_desktop.session.engine import Session, State
 from knee_desktop.speech.clip import RATE
 from knee_desktop.speech.render import Progress
 
@@ -273,3 +273,10 @@ class OutputOnFakeSink(player.AudioOutput):
         self._sink, self._io = sink, FakeIO(sink)  # type: ignore[assignment]
         self._written, self._pending = 0, b""
         self.timing.restart()
+
+
+def walk_to(timers: FakeTimers, session: Session, t: float) -> None:
+    """Step the fake clock until the session has begun and holds nothing, then to the
+    moment it is at ``t`` seconds of its timeline."""
+    timers.advance_until(lambda: session.state is not State.READY and not session.held)
+    timers.advance(max(0.0, session.time_of(t) - timers.clock.now()))

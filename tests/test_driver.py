@@ -17,7 +17,7 @@ from knee_desktop.runtime.driver import PROMPTS, TAIL_SECONDS, SessionDriver
 from knee_desktop.runtime.one_voice import GAP_SECONDS
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.engine import PAUSED_SAY, STOPPED_SAY, Session, State
-from tests.fakes import LATENCY, SECONDS, FakeRecorder, FakeVoice
+from tests.fakes import LATENCY, SECONDS, FakeRecorder, FakeVoice, walk_to
 
 
 @dataclass
@@ -35,8 +35,7 @@ class Rig:
     def walk_to(self, t: float) -> None:
         session = self.driver.session
         assert session is not None
-        self.timers.advance_until(lambda: session.state is not State.READY and not session.held)
-        self.timers.advance(max(0.0, session.time_of(t) - self.timers.clock.now()))
+        walk_to(self.timers, session, t)
 
 
 @pytest.fixture

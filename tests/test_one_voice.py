@@ -21,7 +21,7 @@ from knee_desktop.runtime.driver import CONFIRM_STOP, STOP_CONFIRM_SECONDS, Sess
 from knee_desktop.runtime.one_voice import BREATH_SECONDS
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.engine import PAUSED_SAY, RESUMING_SAY, Session, State
-from tests.fakes import LATENCY, SECONDS, FakeVoice
+from tests.fakes import LATENCY, SECONDS, FakeVoice, walk_to
 
 
 @dataclass
@@ -38,8 +38,7 @@ class Rig:
     def walk_to(self, t: float) -> None:
         session = self.driver.session
         assert session is not None
-        self.timers.advance_until(lambda: session.state is not State.READY and not session.held)
-        self.timers.advance(max(0.0, session.time_of(t) - self.timers.clock.now()))
+        walk_to(self.timers, session, t)
 
 
 @pytest.fixture
