@@ -14,21 +14,17 @@ another program's database is never written (:mod:`.foreign`). Reads: :mod:`.que
 
 from __future__ import annotations
 
-import json
-import os
-import socket
 import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from knee_desktop import __version__
 from knee_desktop.common import limits, paths
 from knee_desktop.history import queries
 from knee_desktop.history.foreign import refuse_foreign, refuse_special
 from knee_desktop.history.owner_lock import OwnerLock
-from knee_desktop.history.queries import SESSION_COLUMNS, STEP_COLUMNS
+from knee_desktop.history.queries import STEP_COLUMNS
 from knee_desktop.history.records import (
     HistoryError,
     NowWall,
@@ -53,6 +49,7 @@ from knee_desktop.history.recovery import (
     remove_failed_creation,
 )
 from knee_desktop.history.schema import migrate, user_version
+from knee_desktop.history.writes import step_values, upsert_session
 
 # The data types live in .records; importing them from here keeps working.
 __all__ = ["END_STATES", "FILE_NAME", "HistoryError", "HistoryStore", "Row", "SessionRecord",
@@ -136,7 +133,7 @@ class HistoryStore:
         """Sessions kept aside when they could not be saved: whole, over any partial row."""
         def write(db: sqlite3.Connection) -> None:
             for rec in records:
-                self._upsert(db, rec, owner=False, replace=True)
+                upsert_session(db, rec, now=self._now(), owner=False, replace=True)
         self._write(write)
 
     def _connect(self) -> sqlite3.Connection:
@@ -257,7 +254,7 @@ class HistoryStore:
         """Write ``rec`` whole (insert or update, with all its steps). Used when a session
         starts and to catch up after failed writes: it is idempotent."""
         def write(db: sqlite3.Connection) -> int:
-            return self._upsert(db, rec, owner=owner, replace=True)
+            return upsert_session(db, rec, now=self._now(), owner=owner, replace=True)
         rec.id = self._write(write)
         return rec.id
 
@@ -276,7 +273,7 @@ class HistoryStore:
                 return False
             db.execute(f"INSERT OR REPLACE INTO steps (session_id, {STEP_COLUMNS})"
                        " SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM sessions WHERE uuid = ?",
-                       (*_step_values(seq, step), rec.uuid))
+                       (*step_values(seq, step), rec.uuid))
             return True
         return self._write(write)
 
@@ -311,32 +308,6 @@ class HistoryStore:
             db.execute("DELETE FROM steps WHERE session_id = ?", (session_id,))
             db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
         self._write(write)
-
-    def _upsert(self, db: sqlite3.Connection, rec: SessionRecord, *, owner: bool,
-                replace: bool) -> int:
-        started, offset = stamp(rec.started)
-        ended = stamp(rec.ended)[0] if rec.ended else None
-        values = (rec.uuid, rec.routine_id, rec.title, json.dumps(rec.settings, allow_nan=False),
-                  started, offset, ended, rec.end_state, rec.at_step, rec.at_title,
-                  rec.planned_seconds, rec.steps_planned, rec.exercise_seconds,
-                  rec.paused_seconds, rec.steps_done, rec.reps_done, rec.legs_done,
-                  rec.feel_before, rec.feel_after, rec.note,
-                  self._now() if owner else (ended or started),
-                  os.getpid() if owner else None, socket.gethostname() if owner else None,
-                  __version__ if owner else None)
-        marks = ", ".join("?" * len(values))
-        updates = ", ".join(f"{c.strip()} = excluded.{c.strip()}"
-                            for c in SESSION_COLUMNS.split(",")[1:])
-        row = db.execute(f"INSERT INTO sessions ({SESSION_COLUMNS}) VALUES ({marks})"
-                         f" ON CONFLICT(uuid) DO UPDATE SET {updates} RETURNING id",
-                         values).fetchone()
-        session_id = int(row[0])
-        if replace:
-            db.execute("DELETE FROM steps WHERE session_id = ?", (session_id,))
-        db.executemany(f"INSERT INTO steps (session_id, {STEP_COLUMNS})"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       [(session_id, *_step_values(i, s)) for i, s in enumerate(rec.steps)])
-        return session_id
 
     # ---- reading (the queries are in .queries) ----------------------------------------
     def rows(self) -> list[Row]:
@@ -389,13 +360,8 @@ class HistoryStore:
             for rec in records:
                 if rec.uuid not in known:
                     known.add(rec.uuid)
-                    self._upsert(db, rec, owner=False, replace=False)
+                    upsert_session(db, rec, now=self._now(), owner=False, replace=False)
                     added += 1
             return added
         added = self._write(write)
         return added, len(records) - added
-
-
-def _step_values(seq: int, s: StepRecord) -> tuple[Any, ...]:
-    return (seq, s.step_index, s.title, s.kind, s.movement, s.leg, s.reps_planned, s.reps_done,
-            round(s.seconds, 3), int(s.completed), stamp(s.ended)[0] if s.ended else None)
