@@ -12,11 +12,10 @@ re-renders speech only when the voice changed and re-plans only when the session
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QSize, QTime, Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -34,7 +33,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QStyle,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -43,13 +41,14 @@ from knee_desktop.common import limits
 from knee_desktop.common.errors import KneeError
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.prefs import user_settings as us
-from knee_desktop.prefs.user_settings import Reminder, UserSettings
+from knee_desktop.prefs.user_settings import UserSettings
 from knee_desktop.routine.model import Defaults
 from knee_desktop.runtime.preview import SAMPLE
 from knee_desktop.speech.voices import InstalledVoice
 from knee_desktop.ui.screen_room import within
 from knee_desktop.ui.settings.listening import beside, listen_box
 from knee_desktop.ui.settings.natural_voice import natural_label, natural_voice_button
+from knee_desktop.ui.settings.reminder_choice import ReminderChoice, describe
 from knee_desktop.ui.settings.theme_choice import theme_row
 from knee_desktop.ui.settings.voice_compare import VoiceCompare, preview_seconds
 from knee_desktop.ui.settings.voice_lister import VOICE_TIMEOUT_MS, VoiceLister
@@ -63,13 +62,6 @@ Preview = Callable[[str, str, int, float], object]
 
 PREVIEW_TEXT = SAMPLE  # the routine's first instruction and four counts
 ROUTINE_OWN = "Routine's own"
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def _describe(widget: QWidget, name: str, tip: str) -> QWidget:
-    widget.setAccessibleName(name)
-    widget.setToolTip(tip)
-    return widget
 
 
 class SettingsDialog(QDialog):
@@ -109,7 +101,7 @@ class SettingsDialog(QDialog):
             (QDialogButtonBox.StandardButton.RestoreDefaults, "Restore defaults",
              "Put every setting back to its default (not saved until you press Save)"),
         ):
-            _describe(self.buttons.button(button), name, tip)
+            describe(self.buttons.button(button), name, tip)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
@@ -160,7 +152,7 @@ class SettingsDialog(QDialog):
         self.voice.setMinimumContentsLength(40)
         self.voice.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        _describe(self.voice, "Voice", "The voice that speaks the cues, with its language")
+        describe(self.voice, "Voice", "The voice that speaks the cues, with its language")
         self.voice_status = QLabel("Looking for the installed voices…")
         self.voice_status.setAccessibleDescription("Voice list status")
         self.voice_status.setWordWrap(True)
@@ -168,15 +160,15 @@ class SettingsDialog(QDialog):
         self.rate.setRange(int(limits.RATE.lo), int(limits.RATE.hi))
         self.rate.setSingleStep(10)
         self.rate.setSuffix(" words per minute")
-        _describe(self.rate, "Speech rate", "How fast the voice speaks (the engine's usual "
+        describe(self.rate, "Speech rate", "How fast the voice speaks (the engine's usual "
                   "speed is 200 words per minute)")
         self.volume = QSpinBox()
         self.volume.setRange(round(limits.VOLUME.lo * 100), round(limits.VOLUME.hi * 100))
         self.volume.setSingleStep(5)
         self.volume.setSuffix(" %")
-        _describe(self.volume, "Volume", "How loud the voice is, from 0 to 100 percent")
+        describe(self.volume, "Volume", "How loud the voice is, from 0 to 100 percent")
         self.tones = QCheckBox("Tones instead of speech for the counts")
-        _describe(self.tones, "Tones instead of speech",
+        describe(self.tones, "Tones instead of speech",
                   "Play a short tone on each count instead of speaking the number")
 
         for label, widget, what in (("&Voice:", self.voice, "voice"),
@@ -202,7 +194,7 @@ class SettingsDialog(QDialog):
         """A spin box whose lowest value reads "Routine's own" (meaning: not set)."""
         spin.setSpecialValueText(f"{ROUTINE_OWN} (usually {usual})")
         spin.setAccelerated(True)
-        return _describe(spin, name, f"{tip}. At the bottom of the range: the routine's "
+        return describe(spin, name, f"{tip}. At the bottom of the range: the routine's "
                          "own value.")  # type: ignore[return-value]
 
     @staticmethod
@@ -242,22 +234,22 @@ class SettingsDialog(QDialog):
         for text, value in (("Both legs", "both"), ("Left leg only", "left"),
                             ("Right leg only", "right")):
             self.leg.addItem(text, value)
-        _describe(self.leg, "Legs", "Exercise both legs, or only one")
+        describe(self.leg, "Legs", "Exercise both legs, or only one")
         self.first_leg = QComboBox()
         self.first_leg.addItem("Left leg first", "left")
         self.first_leg.addItem("Right leg first", "right")
-        _describe(self.first_leg, "First leg", "With both legs: which leg goes first")
+        describe(self.first_leg, "First leg", "With both legs: which leg goes first")
         self.leg.currentIndexChanged.connect(
             lambda _i: self.first_leg.setEnabled(self.leg.currentData() == "both"))
         self.knee_feel = QCheckBox("Ask how my knee feels after each session")
-        _describe(self.knee_feel, "Knee-feel question",
+        describe(self.knee_feel, "Knee-feel question",
                   "At the end, ask how your knee feels and keep the answer in the history")
         self.who_speaks = QComboBox()
         for text, value in (("Automatic: the app alone while a screen reader runs", "auto"),
                             ("The app's voice only", "app"),
                             ("Both: the app's voice and screen reader announcements", "both")):
             self.who_speaks.addItem(text, value)
-        _describe(self.who_speaks, "Who speaks",
+        describe(self.who_speaks, "Who speaks",
                   "Screen readers: whether counts, instructions and pauses are also announced "
                   "to your screen reader, which could talk over the voice's count")
         for label, widget in (("S&weep:", self.sweep), ("&Circle:", self.circle),
@@ -270,45 +262,11 @@ class SettingsDialog(QDialog):
 
     def _reminder_group(self) -> QGroupBox:
         box = QGroupBox("Daily reminder and weekly target")
-        outer = QVBoxLayout(box)
-        self.reminder_on = QCheckBox("Remind me to do the routine")
-        _describe(self.reminder_on, "Daily reminder",
-                  "Show a notification at this time on the days you pick. While it is on, a "
-                  "tray icon stays and the app starts in the tray when you log in.")
-        self.reminder_time = QTimeEdit()
-        self.reminder_time.setDisplayFormat("HH:mm")
-        _describe(self.reminder_time, "Reminder time", "When the reminder appears")
-        row = QHBoxLayout()
-        row.addWidget(self.reminder_on)
-        row.addWidget(QLabel("at"))
-        row.addWidget(self.reminder_time)
-        row.addStretch(1)
-        row.addWidget(target := WeeklyTarget(usual_target()))  # History, report, reminder
-        self.weekly_target = target
-        outer.addLayout(row)
-        days = QHBoxLayout()
-        self.days: list[QCheckBox] = []
-        for name in DAY_NAMES:
-            day = QCheckBox(name[:3])
-            _describe(day, f"Remind on {name}", f"Show the reminder on {name}s")
-            self.days.append(day)
-            days.addWidget(day)
-        days.addStretch(1)
-        outer.addLayout(days)
-        self.reminder_note = QLabel()
-        self.reminder_note.setAccessibleDescription("Reminder note")
-        self.reminder_note.setWordWrap(True)
-        outer.addWidget(self.reminder_note)
-        self.reminder_on.toggled.connect(self._reminder_enabled)
+        self.weekly_target = WeeklyTarget(usual_target())  # History, report, reminder
+        self.reminder = ReminderChoice(beside=self.weekly_target)
+        self.reminder_on, self.reminder_time = self.reminder.on, self.reminder.time
+        QVBoxLayout(box).addWidget(self.reminder)
         return box
-
-    def _reminder_enabled(self, on: bool) -> None:
-        self.reminder_note.setText(
-            "While the reminder is on, a tray icon stays and the app starts in the tray when "
-            "you log in." if on else "Nothing runs in the background while the reminder is off.")
-        self.reminder_time.setEnabled(on)
-        for day in self.days:
-            day.setEnabled(on)
 
     # --- values --------------------------------------------------------------------------
 
@@ -329,12 +287,7 @@ class SettingsDialog(QDialog):
         self.listen.setChecked(s.listen)
         self.who_speaks.setCurrentIndex(max(0, self.who_speaks.findData(s.who_speaks)))
         self.theme.set_value(s.theme, saved=s is self._original)
-        r = s.reminder
-        self.reminder_on.setChecked(r.enabled)
-        self.reminder_time.setTime(QTime(r.time.hour, r.time.minute))
-        for i, day in enumerate(self.days):
-            day.setChecked(i in r.weekdays)
-        self._reminder_enabled(r.enabled)
+        self.reminder.set_value(s.reminder)
         self.weekly_target.set_value(s.weekly_target)
 
     def settings(self) -> UserSettings:
@@ -344,7 +297,6 @@ class SettingsDialog(QDialog):
             lo = spin.minimum() + spin.singleStep()
             return None if spin.value() < lo - 1e-9 else round(spin.value(), 1)
 
-        t = self.reminder_time.time()
         return UserSettings(
             voice=str(self.voice.currentData() or ""),
             rate=self.rate.value(),
@@ -359,10 +311,7 @@ class SettingsDialog(QDialog):
             who_speaks=self.who_speaks.currentData(),
             listen=self.listen.isChecked(), listen_explained=self._original.listen_explained,
             theme=self.theme.value(),
-            reminder=Reminder(enabled=self.reminder_on.isChecked(),
-                              time=dt.time(t.hour(), t.minute()),
-                              weekdays=frozenset(i for i, d in enumerate(self.days)
-                                                 if d.isChecked())),
+            reminder=self.reminder.value(),
             weekly_target=self.weekly_target.value(),
         ).validate()
 
