@@ -129,6 +129,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     trailing after them, and while some workers wait on real time, the others keep both
     cores busy (all real-time tests first left the CPU idle for half a minute, and the
     real-sound tests then shared the machine with each other more than with anything)."""
+    late = [item for item in items if item.get_closest_marker("late")]
+    items[:] = [item for item in items if not item.get_closest_marker("late")]
+
     def weight(item: pytest.Item) -> int:
         return 0 if item.get_closest_marker("audio") else 1 if item.get_closest_marker(
             "slow") else 2
@@ -136,6 +139,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     real = [item for item in items if weight(item) < 2]
     quick = items[len(real):]
     if not real:
+        items.extend(late)
         return
     between = len(quick) // (2 * len(real))
     spread: list[pytest.Item] = []
@@ -143,7 +147,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         spread.append(item)
         spread.extend(quick[k * between:(k + 1) * between])
     spread.extend(quick[len(real) * between:])
-    items[:] = spread
+    # Long and CPU-hungry but timing-tolerant (a screen reader, a speech recogniser): three
+    # quarters down the queue, when the tests that measure when a cue is heard (all in the
+    # first half) are done; beside them, they made cues late or dropped in one clean-clone
+    # run in three. At the very end they added a minute of tail to the run.
+    at = len(spread) * 3 // 4
+    items[:] = spread[:at] + late + spread[at:]
 
 
 # Under pytest-xdist, CPU-bound tests run beside the ones that play real sound. A user's

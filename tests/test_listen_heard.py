@@ -137,6 +137,7 @@ def speak_script(out: Output, env: dict[str, str]) -> list[int]:
 
 @pytest.mark.audio
 @pytest.mark.slow
+@pytest.mark.late
 def test_spoken_commands_are_obeyed_and_answered(tmp_path: Path,
                                                  pulse: PrivatePulse) -> None:
     if shutil.which("flite") is None or shutil.which("pacat") is None:

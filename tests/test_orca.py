@@ -13,7 +13,7 @@ from bench.labs.orca import Heard, missing_programs, run
 # the parallel run, the test and what it starts keep normal priority: at nice 19 on a busy
 # machine Orca took over 30 s to start)
 pytestmark = [
-    pytest.mark.slow, pytest.mark.xvfb, pytest.mark.audio,
+    pytest.mark.slow, pytest.mark.xvfb, pytest.mark.audio, pytest.mark.late,
     pytest.mark.skipif(bool(missing_programs()),
                        reason=f"needs {', '.join(missing_programs())} "
                               "(packaging/debian-packages.txt)"),
