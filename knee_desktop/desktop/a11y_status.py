@@ -53,10 +53,15 @@ def screen_reader_enabled(bus: QDBusConnection | None = None) -> bool:
     return _enabled(bus.call(_status_call(), QDBus.CallMode.Block, TIMEOUT_MS))
 
 
+_NO_ANSWER = ("org.freedesktop.DBus.Error.NoReply", "org.freedesktop.DBus.Error.Timeout")
+
+
 def ask_screen_reader(answer: Callable[[bool], None],
                       bus: QDBusConnection | None = None) -> None:
     """As :func:`screen_reader_enabled`, without waiting: ``answer(running)`` is called
-    from the event loop (at once when there is no bus; False after TIMEOUT_MS)."""
+    from the event loop (at once when there is no bus). A question that times out gets no
+    answer: the caller's last one holds (on a busy machine the status call can take longer
+    than TIMEOUT_MS, and a running screen reader was taken for gone mid-session)."""
     bus = bus if bus is not None else QDBusConnection.sessionBus()
     if not bus.isConnected():
         answer(False)
@@ -67,7 +72,11 @@ def ask_screen_reader(answer: Callable[[bool], None],
     def answered(done: QDBusPendingCallWatcher) -> None:
         _asking.discard(done)
         done.deleteLater()
-        answer(_enabled(done.reply()))
+        reply = done.reply()
+        if reply.errorName() in _NO_ANSWER:
+            log.debug("no screen reader status in time: %s", reply.errorMessage())
+            return
+        answer(_enabled(reply))
 
     watcher.finished.connect(answered)
 
