@@ -123,6 +123,9 @@ def test_default_output_change_mid_session_is_followed_and_said(tmp_path: Path,
         assert wait_until(lambda: "The sound now plays on" in err.read_text(), 20), \
             err.read_text()
         moved_at = max(float(r["played"]) for r in rows_of(cues))  # type: ignore[arg-type]
+        # The old stream is torn down by the server in its own time: within 3 s the app
+        # plays on one stream, on b (a stream left behind would stay and fail this).
+        wait_until(lambda: app_streams(env) == ["b"], 3.0)
         playing_on = app_streams(env)
         # the cues of the next ~6 s are enough: a clean stop (as Ctrl+C) ends the rest
         last_due = lambda: float(rows_of(cues)[-1]["due"])  # type: ignore[arg-type]  # noqa: E731
