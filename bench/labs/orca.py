@@ -175,12 +175,7 @@ class OrcaLab:
     def stop(self) -> None:
         for proc in reversed(self.procs):
             if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(5)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(5)
+                stop(proc)
         self.procs.clear()
         self._stop_speechd()
         if self.pulse is not None:
