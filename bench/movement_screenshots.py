@@ -57,10 +57,11 @@ def child(out: Path) -> int:
 
     from bench.labs.screens import make_window
     from knee_desktop.ui.app.launch import make_app
+    from knee_desktop.ui.text import guard_plain_text
     from knee_desktop.ui.theme import named_palette
 
     app = make_app()
-    app.setStyle("Fusion")
+    guard_plain_text(app, "Fusion")
     out.mkdir(parents=True, exist_ok=True)
     for palette in ("light", "dark"):
         QApplication.setPalette(named_palette(palette))

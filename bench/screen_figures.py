@@ -28,11 +28,12 @@ def main() -> int:
     from knee_desktop.ui.app.launch import make_app
     from knee_desktop.ui.diagram.colours import colours_for
     from knee_desktop.ui.session.main_window import MainWindow
+    from knee_desktop.ui.text import guard_plain_text
     from knee_desktop.ui.theme import PALETTE_NAMES, contrast, named_palette
 
 
     app = make_app()
-    app.setStyle("Fusion")
+    guard_plain_text(app, "Fusion")
     timers = FakeTimers()
     window = MainWindow(load_catalog(), SilentVoice, timers=timers, settings=PlanSettings(),
                         inhibitor=NoInhibit())  # type: ignore[arg-type]

@@ -106,8 +106,28 @@ def test_every_label_of_every_window_and_dialog(qtbot, hostile: str, tmp_path: P
     for top in set(QApplication.topLevelWidgets()) - before:  # anything else that opened
         if top.isVisible():
             _check(top)
-    tip = history.model.data(history.model.index(0, 1), Qt.ItemDataRole.ToolTipRole)
-    assert "&lt;img" in tip and "<img" not in tip  # shown as the text it is
+    # the history's title tooltip, asked for as a person would (hovering its cell)
+    view = history.table
+    cell = view.visualRect(history.model.index(0, 1)).center()
+    _ask_tooltip(view.viewport(), cell)
+    assert _shown_tip() == HOSTILE  # the text as it is, shown as text
+    QToolTip.hideText()
+
+
+def _ask_tooltip(widget: QWidget, at: QPoint) -> None:
+    event = QHelpEvent(QEvent.Type.ToolTip, at, widget.mapToGlobal(at))
+    QApplication.sendEvent(widget, event)
+
+
+def _shown_tip() -> str:
+    """The text of the tooltip on screen; fails unless Qt's tooltip label shows it as
+    plain text (so nothing in it is read as HTML, nothing loaded)."""
+    tips = [w for w in QApplication.topLevelWidgets()
+            if w.objectName() == "qtooltip_label" and w.isVisible()]
+    assert len(tips) == 1, tips
+    tip = tips[0]
+    assert isinstance(tip, QLabel) and tip.textFormat() == Qt.TextFormat.PlainText
+    return tip.text()
 
 
 def test_a_tooltip_that_looks_like_html_shows_as_text(qtbot) -> None:
@@ -117,7 +137,23 @@ def test_a_tooltip_that_looks_like_html_shows_as_text(qtbot) -> None:
     widget.setToolTip(HOSTILE)
     widget.show()
     qtbot.waitExposed(widget)
-    event = QHelpEvent(QEvent.Type.ToolTip, QPoint(1, 1), widget.mapToGlobal(QPoint(1, 1)))
-    QApplication.sendEvent(widget, event)
-    assert QToolTip.text() != HOSTILE and "&lt;img" in QToolTip.text()
+    _ask_tooltip(widget, QPoint(1, 1))
+    assert _shown_tip() == HOSTILE
     QToolTip.hideText()
+
+
+def test_the_guard_stays_when_the_style_changes(qtbot) -> None:
+    from knee_desktop.ui.text import PlainTextStyle, guard_plain_text, style_name
+
+    app = make_app()
+    before = style_name(app)
+    try:
+        guard_plain_text(app, "Windows")
+        assert isinstance(app.style(), PlainTextStyle) and style_name(app) == "windows"
+        label = QLabel(HOSTILE)
+        qtbot.addWidget(label)
+        label.show()
+        assert label.textFormat() == Qt.TextFormat.PlainText
+    finally:
+        guard_plain_text(app, before)
+    assert style_name(app) == before

@@ -18,7 +18,7 @@ from knee_desktop.history.feel import KneeFeel
 from knee_desktop.runtime.driver import CONFIRM_STOP
 from knee_desktop.session.engine import State
 from knee_desktop.ui.diagram.leg_diagram import LegDiagram
-from tests.window_steps import coarse_frames, go_to, key, walk_to
+from tests.window_steps import coarse_frames, focused, go_to, key, walk_to
 
 PAUSED = "Paused. Press space to go on."
 
@@ -150,7 +150,7 @@ def test_held_down_keys_count_once(window, voice):
     for repeat in (False, True, True):
         event = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Space,
                           Qt.KeyboardModifier.NoModifier, " ", repeat)
-        QApplication.sendEvent(window.steps, event)
+        QApplication.sendEvent(focused(), event)
     assert window.driver.state is State.PAUSED
     assert voice.said == [PAUSED]
     window.driver.toggle_pause()

@@ -24,6 +24,7 @@ from bench.labs.screens import (
     system_font,
     visible_in,
 )
+from knee_desktop.ui.text import guard_plain_text, style_name
 from knee_desktop.ui.theme import PALETTE_NAMES
 
 SIZES = [(640, 480), (1280, 720), (1366, 768), (3840, 2160)]
@@ -39,11 +40,11 @@ def assert_fits(result: dict[str, object]) -> None:
 @pytest.fixture(scope="module")
 def fusion(qapp):
     """Fusion for the whole file: setting a style costs 0.1 s, twice per test before."""
-    style = qapp.style().name()
+    style = style_name(qapp)
     palette = qapp.palette()
-    qapp.setStyle("Fusion")
+    guard_plain_text(qapp, "Fusion")  # the app's guard stays: labels are plain text
     yield qapp
-    qapp.setStyle(style)
+    guard_plain_text(qapp, style)
     QApplication.setPalette(palette)
 
 

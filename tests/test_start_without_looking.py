@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
-from window_steps import key, walk_to
+from window_steps import focused, key, walk_to
 
 from knee_desktop.runtime.driver import STOP_CONFIRM_SECONDS
 from knee_desktop.runtime.prompts import CONFIRM_QUIT, GOING_ON, HOW_TO_START, SCREEN_AWAKE
@@ -20,7 +20,7 @@ def test_space_or_enter_at_launch_starts_after_the_knee_question(window, qtbot, 
     asked: list[str] = []
     window.before_session = lambda: asked.append("knee question")
     assert window.focusWidget() is window.controls.start  # where Space and Enter go
-    qtbot.keyClick(window, k)
+    qtbot.keyClick(focused(), k)
     assert asked == ["knee question"] and window.driver.active
 
 
@@ -39,10 +39,10 @@ def test_the_finished_screen_takes_space_back_to_routines_then_space_starts(
     assert window.driver.state is State.STOPPED
     assert window.controls.start.text() == "Back to routines"
     assert window.focusWidget() is window.controls.start
-    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Space)
+    qtbot.keyClick(focused(), Qt.Key.Key_Space)
     assert window.pages.currentWidget() is window.routine_panel
     assert window.focusWidget() is window.controls.start
-    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Enter)
+    qtbot.keyClick(focused(), Qt.Key.Key_Enter)
     assert window.driver.active
 
 

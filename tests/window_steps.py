@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
 
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.engine import State
@@ -22,8 +23,18 @@ go_to = walk_to
 
 
 def key(widget, k: Qt.Key, qtbot) -> None:
+    """Press ``k`` on the keyboard after giving ``widget`` the focus (if it can take it: a
+    hidden one cannot). The key goes where a keyboard's goes: to the focused widget, else
+    the active window; the app's keys must work from there."""
     widget.setFocus()
-    qtbot.keyClick(widget, k)
+    qtbot.keyClick(focused(), k)
+
+
+def focused() -> QWidget:
+    """Where a key pressed now goes."""
+    target = QApplication.focusWidget() or QApplication.activeWindow()
+    assert target is not None, "no window is active: a key would go nowhere"
+    return target
 
 
 def coarse_frames(window: MainWindow) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
-from PySide6 import QtGui
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QFont, QHelpEvent
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QToolTip, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProxyStyle
 
 
 def clock_text(seconds: float) -> str:
@@ -31,7 +31,8 @@ def scaled_font(factor: float = 1.0, bold: bool = False) -> QFont:
 # Qt takes a label's, a message box's or a tooltip's text for HTML when it merely looks like
 # it; HTML can load images (<img src='/dev/zero'> reads without end) and style sheets. So
 # every label and message box is plain text unless it is marked as our own HTML (in which
-# every user text is escaped), and a tooltip that looks like HTML is shown as text.
+# every user text is escaped). A tooltip is shown by a label of Qt's own (QTipLabel), so
+# every tooltip is plain text too.
 OUR_HTML = "knee_our_html"
 
 
@@ -43,34 +44,34 @@ def our_html(label: QLabel) -> QLabel:
     return label
 
 
-def plain_tip(text: str) -> str:
-    """A tooltip (or item tooltip) that shows ``text`` as it is, even if it looks like HTML."""
-    return QtGui.Qt.convertFromPlainText(text) if QtGui.Qt.mightBeRichText(text) else text
+class PlainTextStyle(QProxyStyle):
+    """The application's style, which also makes a label or message box left to guess
+    (AutoText) plain text when it is polished, before it is first shown or laid out.
+
+    A style rather than an application event filter: Qt polishes each widget once, while a
+    filter in Python sees every event of every object (each frame's timers and paints),
+    and making the first of them Python objects cost a launch ~20 ms."""
+
+    def polish(self, target: Any) -> Any:  # QWidget, QApplication or QPalette
+        if isinstance(target, QLabel | QMessageBox) \
+                and target.textFormat() == Qt.TextFormat.AutoText:
+            target.setTextFormat(Qt.TextFormat.PlainText)
+        return super().polish(target)
 
 
-class PlainTextGuard(QObject):
-    """Installed on the application: a label or message box left to guess (AutoText) is made
-    plain text before it is first shown, and a widget's tooltip that looks like HTML is
-    shown as text. Our own HTML is marked with :func:`our_html`."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind == QEvent.Type.Polish and isinstance(watched, QLabel | QMessageBox):
-            if watched.textFormat() == Qt.TextFormat.AutoText:
-                watched.setTextFormat(Qt.TextFormat.PlainText)
-        elif kind == QEvent.Type.ToolTip and isinstance(watched, QWidget):
-            tip = watched.toolTip()
-            if tip and QtGui.Qt.mightBeRichText(tip) and isinstance(event, QHelpEvent):
-                QToolTip.showText(event.globalPos(), plain_tip(tip), watched)
-                return True
-        return False
+def guard_plain_text(app: QApplication, style: str | None = None) -> PlainTextStyle:
+    """Give ``app`` the :class:`PlainTextStyle` over its own style (or the style named
+    ``style``, e.g. "Fusion"); returns it. Use this, not ``app.setStyle``, to change the
+    style: a plain style would drop the guard."""
+    current = app.style()
+    if isinstance(current, PlainTextStyle) and style is None:
+        return current
+    guarded = PlainTextStyle(style or style_name(app))
+    app.setStyle(guarded)
+    return guarded
 
 
-def guard_plain_text(app: QApplication) -> PlainTextGuard:
-    """Install the :class:`PlainTextGuard` on ``app`` once; returns it."""
-    guard = app.findChild(PlainTextGuard, "plain-text-guard")
-    if guard is None:
-        guard = PlainTextGuard(app)
-        guard.setObjectName("plain-text-guard")
-        app.installEventFilter(guard)
-    return guard
+def style_name(app: QApplication) -> str:
+    """The name of the style ``app`` draws with ("fusion"), under the guard if any."""
+    current = app.style()
+    return (current.baseStyle() if isinstance(current, PlainTextStyle) else current).name()

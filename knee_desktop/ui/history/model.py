@@ -18,7 +18,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from knee_desktop.history.store import Row
-from knee_desktop.ui.text import plain_tip
 from knee_desktop.ui.theme import blend, readable_on, strong
 
 Index = QModelIndex | QPersistentModelIndex
@@ -155,14 +154,14 @@ class HistoryTableModel(QAbstractTableModel):
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 1:
-                return plain_tip(row.title)  # a tooltip that looks like HTML is taken for it
+                return row.title  # shown as text (ui.text.PlainTextStyle)
             if column == 2:
                 return f"Exercise {duration_text(row.exercise_seconds)}, paused " \
                        f"{duration_text(row.paused_seconds)}"
             if column == 4:
                 return completion_text(row)
             if column == 5 and row.note:
-                return plain_tip(row.note)
+                return row.note
             return None
         if role == Qt.ItemDataRole.ForegroundRole and column == 4:
             grey, amber = self._muted_colours()

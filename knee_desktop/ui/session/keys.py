@@ -1,8 +1,11 @@
 """Eyes-closed keys: Space, R, N or →, I, S or Esc, whatever widget has focus, in every
 window of the app.
 
-An application event filter rather than QShortcuts: a focused list, combo box or text
-view would otherwise take Space or the letters for itself. Keys are taken only while a
+An event filter on whatever has the keyboard focus (the focused widget, or the active
+window when none has focus), moved as the focus moves, rather than QShortcuts: a focused
+list, combo box or text view would otherwise take Space or the letters for itself. Not a
+filter on the whole application: that would call into Python for every event of every
+object (each frame's timers and paints) and cost a launch ~20 ms. Keys are taken only while a
 session is running or paused; otherwise they go where they would have gone. Held-down keys
 (auto-repeat) count once.
 
@@ -31,6 +34,7 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
+from shiboken6 import isValid
 
 from knee_desktop.desktop.a11y_status import screen_reader_enabled
 from knee_desktop.runtime.driver import SessionDriver
@@ -74,6 +78,32 @@ class SessionKeys(QObject):
         self.start = start  # pressed by Space or Enter while no session runs
         if start is not None:  # "Where am I?" with no session says how to start one
             driver.idle_hint = HOW_TO_START
+        self._watched: list[QWidget] = []
+
+    # ---- following the keyboard focus ----------------------------------------------------
+    def attach(self, app: QApplication) -> None:
+        """Watch the keys of whatever has the keyboard focus in ``app`` from now on."""
+        app.focusChanged.connect(self._follow)
+        app.focusWindowChanged.connect(self._follow)
+        self._follow()
+
+    def detach(self, app: QApplication) -> None:
+        app.focusChanged.disconnect(self._follow)
+        app.focusWindowChanged.disconnect(self._follow)
+        self._watch([])
+
+    def _follow(self, *_changed: object) -> None:
+        """Key events go to the focused widget, else to the active window."""
+        target = QApplication.focusWidget() or QApplication.activeWindow()
+        self._watch([target] if target is not None else [])
+
+    def _watch(self, widgets: list[QWidget]) -> None:
+        for old in self._watched:
+            if old not in widgets and isValid(old):
+                old.removeEventFilter(self)
+        for new in widgets:
+            new.installEventFilter(self)
+        self._watched = widgets
 
     def starts(self, watched: QObject, event: QKeyEvent) -> bool:
         """Is this Space or Enter for the Start button (no session running)?"""

@@ -149,8 +149,8 @@ class MainWindow(QMainWindow):
         d.outage.connect(self._on_outage)
         self.keys = SessionKeys(self, d, start=c.start)  # with no session, says how to start
         app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.keys)
+        if isinstance(app, QApplication):
+            self.keys.attach(app)
 
     # ---- seams -------------------------------------------------------------------------
     def _build_menu(self) -> None:
@@ -363,8 +363,8 @@ class MainWindow(QMainWindow):
         self.controller.close()
         self.driver.close()
         app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self.keys)
+        if isinstance(app, QApplication):
+            self.keys.detach(app)
         super().closeEvent(event)
         self.closed.emit()
 
