@@ -88,7 +88,7 @@ def entry(started: float) -> int:
         QTimer.singleShot(0, exposed)
         return window
 
-    launch.open_window = open_and_time  # type: ignore[assignment]
+    launch.open_window = open_and_time
     return knee_main(["--silent"])
 
 
@@ -271,8 +271,8 @@ def main() -> int:
                   f"peak RSS {statistics.median(rss[kind]):.0f} MiB")
         for kind in ("launch", "entry"):
             ratio = statistics.median(launches[kind]) / statistics.median(launches["bare"])
-            used = statistics.median(cpu[kind]) / statistics.median(cpu["bare"])
-            print(f"  {NAMES[kind].strip()} / bare: {ratio:.2f}× wall, {used:.2f}× CPU (the "
+            cpu_ratio = statistics.median(cpu[kind]) / statistics.median(cpu["bare"])
+            print(f"  {NAMES[kind].strip()} / bare: {ratio:.2f}× wall, {cpu_ratio:.2f}× CPU (the "
                   "CPU a launch used, which other processes on the machine disturb less)")
         x0 = cpu_seconds(str(xvfb.pid))
         t0 = time.monotonic()
