@@ -93,9 +93,11 @@ class SessionKeys(QObject):
         self._watch([])
 
     def _follow(self, *_changed: object) -> None:
-        """Key events go to the focused widget, else to the active window."""
+        """Key events go to the focused widget, else to the active window; and the main
+        window itself is always watched (keys sent straight to it, as where no keyboard
+        has given it the focus, e.g. a headless compositor)."""
         target = QApplication.focusWidget() or QApplication.activeWindow()
-        self._watch([target] if target is not None else [])
+        self._watch([self.window] if target in (None, self.window) else [self.window, target])
 
     def _watch(self, widgets: list[QWidget]) -> None:
         for old in self._watched:
