@@ -16,6 +16,7 @@ from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.clock import FakeClock
 from knee_desktop.session.engine import State
 from knee_desktop.ui.app import wiring as desktop_wiring
+from knee_desktop.ui.dialogs import knee_feel as knee_feel_dialog
 from knee_desktop.ui.session.main_window import MainWindow
 from tests.fakes import FakeInhibitor, RecordingVoice
 
@@ -34,7 +35,7 @@ def wired(qtbot, monkeypatch: pytest.MonkeyPatch):
         asked.append(when)
         return answers[when]
 
-    monkeypatch.setattr(desktop_wiring, "ask_knee_feel", ask)
+    monkeypatch.setattr(knee_feel_dialog, "ask_knee_feel", ask)
     wiring = desktop_wiring.wire_window(window, us.UserSettings())
     window.show()
     return window, timers, voice, wiring, asked
@@ -80,7 +81,7 @@ def test_a_stopped_session_is_recorded_as_stopped(wired, qtbot) -> None:
 def test_escape_on_the_before_question_does_not_start(wired, qtbot,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     window, *_ = wired
-    monkeypatch.setattr(desktop_wiring, "ask_knee_feel", lambda *a, **k: None)  # Escape
+    monkeypatch.setattr(knee_feel_dialog, "ask_knee_feel", lambda *a, **k: None)  # Escape
     qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)
     assert window.driver.session is None and not window.driver.active
 

@@ -18,6 +18,7 @@ from knee_desktop.routine.loader import load_catalog
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.engine import State
 from knee_desktop.ui.app import wiring as desktop_wiring
+from knee_desktop.ui.dialogs import knee_feel as knee_feel_dialog
 from knee_desktop.ui.session.main_window import MainWindow
 from tests.fakes import FakeInhibitor, RecordingVoice
 
@@ -39,7 +40,7 @@ def run_session(qtbot, monkeypatch, earlier_feel: tuple[int, int], now: tuple[in
                         inhibitor=FakeInhibitor())
     qtbot.addWidget(window)
     answers = {"before": KneeFeel(now[0]), "after": KneeFeel(now[1])}
-    monkeypatch.setattr(desktop_wiring, "ask_knee_feel",  # the dialog: test_knee_feel*
+    monkeypatch.setattr(knee_feel_dialog, "ask_knee_feel",  # the dialog: test_knee_feel*
                         lambda parent, *, when, **_asking: answers[when])
     desktop_wiring.wire_window(window, us.UserSettings())
     window.show()

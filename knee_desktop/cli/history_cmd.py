@@ -5,15 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from knee_desktop.common import paths
 from knee_desktop.common.words import plural
-from knee_desktop.history import io as history_io
-from knee_desktop.history.store import (
-    HistoryError,
-    HistoryStore,
-    current_streak,
-    default_path,
-)
+
+if TYPE_CHECKING:  # the store is opened only when the command runs, not to open the window
+    from knee_desktop.history.store import HistoryStore
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,7 +19,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "history", help="print your session history, export it or import an export",
         description="Print your session history (newest last). --json and --csv export it "
         "(formats in docs/history.md); --import merges an exported JSON file back in, "
-        f"without doubling sessions already there. The history is kept in {default_path()}.")
+        f"without doubling sessions already there. The history is kept in "
+        f"{paths.history_file()}.")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true",
                      help="everything, steps included, to rebuild the history elsewhere")
@@ -32,6 +31,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from knee_desktop.history import io as history_io
+    from knee_desktop.history.store import HistoryError, HistoryStore
+
     store = HistoryStore()
     try:
         if args.import_file is not None:
@@ -77,6 +79,8 @@ def _print_table(store: HistoryStore) -> None:
         print(f"{r.started:%a %Y-%m-%d %H:%M}  {r.title:<36.36} {minutes:5.1f} min  "
               f"{state}{feel}")
     days = store.active_days()
+    from knee_desktop.history.store import current_streak
+
     streak = current_streak(days, store.now_wall().date())
     total = sum(r.exercise_seconds for r in rows) / 3600
     print(f"\n{plural(len(rows), 'session')}, {total:.1f} hours of exercise on "

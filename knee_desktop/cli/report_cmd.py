@@ -10,9 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from knee_desktop.common.errors import quote
-from knee_desktop.history.records import local_now
-from knee_desktop.history.report import DEFAULT_WEEKS, MAX_WEEKS, build, period_of, read
-from knee_desktop.history.store import HistoryStore
+from knee_desktop.common.limits import DEFAULT_WEEKS, MAX_WEEKS
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
@@ -58,6 +56,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from knee_desktop.cli.options import saved_settings
+    from knee_desktop.history.records import local_now
+    from knee_desktop.history.report import build, period_of, read
+    from knee_desktop.history.store import HistoryStore
     from knee_desktop.printout.pdf import check, headless_app, write_pdf
 
     out = Path(args.out)

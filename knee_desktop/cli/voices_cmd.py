@@ -10,8 +10,6 @@ import argparse
 import json
 from dataclasses import asdict
 
-from knee_desktop.speech.voices import engine_voices, list_voices
-
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("voices", help="list the installed speech voices",
@@ -25,6 +23,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from knee_desktop.speech.voices import engine_voices, list_voices
+
     voices, default = list_voices()
     others = engine_voices()  # festival, flite, Piper voice files: each with its licence
     voices = voices + others

@@ -89,3 +89,7 @@ QUOTE_CHARS = 60
 NOTE_CHARS = 10_000  # a session's note, as the history keeps, exports and imports it
 TITLE_CHARS = 200  # a routine's or a step's title: the history keeps it (its import: 500)
 VOICE_ID_CHARS = 200  # espeak ids are like "gmw/en-GB-scotland"; SAPI ids are longer paths
+
+# A report's period (``knee-desktop report --weeks N``), in weeks
+DEFAULT_WEEKS = 12
+MAX_WEEKS = 52  # a year: its calendar still fits two pages (at 7.5 pt)

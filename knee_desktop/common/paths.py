@@ -21,6 +21,14 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+HISTORY_FILE = "history.sqlite3"
+
+
+def history_file() -> Path:
+    """Where the session history is kept (``history/store.py`` opens it)."""
+    return data_dir() / HISTORY_FILE
+
+
 def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 

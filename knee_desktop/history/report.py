@@ -16,12 +16,12 @@ from statistics import mean
 from typing import Any
 
 from knee_desktop import APP_NAME, __version__
+from knee_desktop.common.limits import DEFAULT_WEEKS as DEFAULT_WEEKS
+from knee_desktop.common.limits import MAX_WEEKS as MAX_WEEKS
 from knee_desktop.history.progress import Nudge, Progress, nudge, progress
 from knee_desktop.history.records import SessionRecord, monday
 from knee_desktop.history.store import HistoryStore
 
-DEFAULT_WEEKS = 12
-MAX_WEEKS = 52  # a year: its calendar still fits two pages (at 7.5 pt)
 DEFAULT_TARGET = 3  # sessions a week, when there is no last month to go by
 TARGET_DAYS = 28  # "your last month", for the default weekly target
 # The guide's own safety words (shared/seed: "Natural Relief for Knee Pain").

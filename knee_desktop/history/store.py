@@ -55,13 +55,13 @@ from knee_desktop.history.writes import step_values, upsert_session
 __all__ = ["END_STATES", "FILE_NAME", "HistoryError", "HistoryStore", "Row", "SessionRecord",
            "StepRecord", "Week", "current_streak", "default_path", "local_now", "to_datetime"]
 
-FILE_NAME = "history.sqlite3"
+FILE_NAME = paths.HISTORY_FILE
 END_STATES = limits.END_STATES
 T = TypeVar("T")
 
 
 def default_path() -> Path:
-    return paths.data_dir() / FILE_NAME
+    return paths.history_file()
 
 
 class HistoryStore:

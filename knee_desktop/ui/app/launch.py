@@ -143,7 +143,6 @@ def run_app(options: LaunchOptions,
     from knee_desktop.ui.app.media_link import start_media
     from knee_desktop.ui.app.wiring import start_reminder, wire_window
     from knee_desktop.ui.session.keys import say_how_to_start
-    from knee_desktop.ui.settings.opening import show_settings_problems
     from knee_desktop.ui.theme import apply_theme
 
     app = _start_qt()
@@ -177,7 +176,9 @@ def run_app(options: LaunchOptions,
     reminder.body = wiring.reminder_body  # how the week is going against the target
     if tray_only and reminder.tray is None:
         bring_to_front(window)  # no tray to live in: show the window after all
-    if loaded.messages:
+    if loaded.messages:  # (the settings room is loaded only then, or when opened)
+        from knee_desktop.ui.settings.opening import show_settings_problems
+
         show_settings_problems(window, loaded.messages)
     signals = _quit_on_signals(window, app)
     window.driver.started.connect(lambda session: log.info(

@@ -23,7 +23,6 @@ from PySide6.QtCore import QObject, Signal
 from knee_desktop.common.errors import KneeError
 from knee_desktop.prefs import user_settings as us
 from knee_desktop.speech.clip import ClipError
-from knee_desktop.speech.render import SpeechUnavailable
 
 if TYPE_CHECKING:
     from knee_desktop.ui.session.main_window import MainWindow
@@ -61,7 +60,7 @@ class VoiceSwitch(QObject):
     def _render(self, generation: int, new: us.UserSettings, routine: Any, plan: Any) -> None:
         from knee_desktop.runtime.planning import session_timeline, voice_settings
         from knee_desktop.runtime.voice import speech_source
-        from knee_desktop.speech.render import SpeechCache
+        from knee_desktop.speech.render import SpeechCache, SpeechUnavailable
 
         try:
             source, notes = speech_source(voice_settings(new), new.tones)

@@ -20,27 +20,23 @@ from knee_desktop.common.app_command import app_command
 from knee_desktop.common.errors import KneeError
 from knee_desktop.desktop.tray import BODY as REMINDER_BODY
 from knee_desktop.desktop.tray import ReminderController
-from knee_desktop.history.feel import KneeFeel, When
-from knee_desktop.history.progress import SmallerMoves, nudge_after, smaller_moves
-from knee_desktop.history.recorder import HistoryRecorder
-from knee_desktop.history.records import HistoryError, Row, local_now
-from knee_desktop.history.report import week_words
-from knee_desktop.history.store import HistoryStore
 from knee_desktop.prefs import user_settings as us
 from knee_desktop.prefs.reminder import set_autostart
 from knee_desktop.prefs.user_settings import Reminder
-from knee_desktop.runtime.driver import Recorder
 from knee_desktop.runtime.voice_base import NoAudioVoice
-from knee_desktop.session.engine import Session
 from knee_desktop.ui.app.a11y import Announcer
 from knee_desktop.ui.app.voice_switch import VoiceSwitch
-from knee_desktop.ui.dialogs.about import AboutDialog
-from knee_desktop.ui.dialogs.knee_feel import ask_knee_feel
-from knee_desktop.ui.dialogs.nudge import offer_smaller_moves
-from knee_desktop.ui.settings.opening import edit_settings
 
+# What a window opened later, a session or its end needs is imported when it is needed:
+# the window shows before the history, settings and about rooms are loaded.
 if TYPE_CHECKING:
+    from knee_desktop.history.feel import KneeFeel, When
+    from knee_desktop.history.progress import SmallerMoves
+    from knee_desktop.history.records import Row
+    from knee_desktop.history.store import HistoryStore
+    from knee_desktop.runtime.driver import Recorder
     from knee_desktop.runtime.preview import VoicePreview
+    from knee_desktop.session.engine import Session
     from knee_desktop.ui.app.listening import WindowListening
     from knee_desktop.ui.history.window import HistoryWindow
     from knee_desktop.ui.session.main_window import MainWindow
@@ -84,6 +80,8 @@ class Wiring:
 
     def ask_feel(self, when: When, say: Callable[[str], None]) -> KneeFeel | None:
         """The driver's asker: the dialog, spoken through the driver's voice."""
+        from knee_desktop.ui.dialogs.knee_feel import ask_knee_feel
+
         if not self.settings.knee_feel:
             return None
         announcer = self.announcer
@@ -100,6 +98,8 @@ class Wiring:
 
     def record(self, session: Session, feel: KneeFeel) -> Recorder:
         """The driver's recorder: the user's history file."""
+        from knee_desktop.history.recorder import HistoryRecorder
+
         recorder = HistoryRecorder.attach(session, feel_before=feel.score, note=feel.note)
         recorder.problem.connect(self.tell)
         recorder.recovered.connect(self.tell)
@@ -120,6 +120,9 @@ class Wiring:
                       store: HistoryStore | None = None) -> QMessageBox | None:
         """The safety nudge, said and shown, when this session felt meaningfully worse
         after than before and so did another of the last three; smaller moves offered."""
+        from knee_desktop.history.progress import nudge_after, smaller_moves
+        from knee_desktop.ui.dialogs.nudge import offer_smaller_moves
+
         found = nudge_after(self._rows(store))
         if found is None:
             return None
@@ -139,6 +142,9 @@ class Wiring:
     @staticmethod
     def _rows(store: HistoryStore | None = None) -> list[Row]:
         """The history's sessions, oldest first, without damaged ones ([] if unreadable)."""
+        from knee_desktop.history.records import HistoryError
+        from knee_desktop.history.store import HistoryStore
+
         store = store or HistoryStore(read_only=True)
         try:
             return [r for r in reversed(store.rows()) if not r.damaged]
@@ -149,6 +155,9 @@ class Wiring:
 
     def reminder_body(self) -> str:
         """The reminder's words, with how the week is going against the weekly target."""
+        from knee_desktop.history.records import local_now
+        from knee_desktop.history.report import week_words
+
         days = [r.started.date() for r in self._rows() if r.legs_done]
         week = week_words(days, self.settings.weekly_target, local_now().date())
         return f"{week} {REMINDER_BODY}"
@@ -185,6 +194,7 @@ class Wiring:
 
     def open_settings(self) -> None:
         from knee_desktop.runtime.preview import VoicePreview
+        from knee_desktop.ui.settings.opening import edit_settings
 
         if self.preview is None:
             self.preview = VoicePreview(self._preview_tempo, self.tell, self.window)
@@ -209,6 +219,8 @@ class Wiring:
                 apply_reminder(app, self.reminder, new.reminder)
 
     def open_about(self) -> None:
+        from knee_desktop.ui.dialogs.about import AboutDialog
+
         app = QApplication.instance()
         icon = app.windowIcon() if isinstance(app, QApplication) else None
         AboutDialog(self.window, icon=icon).open()
