@@ -185,6 +185,7 @@ def child(routine_file: str, which: str, out: str) -> int:
 
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
 
     from knee_desktop.prefs import user_settings as us
     from knee_desktop.prefs.launch import LaunchOptions
@@ -209,7 +210,9 @@ def child(routine_file: str, which: str, out: str) -> int:
 
     def press(key: str) -> None:
         log["keys"].append({"key": key, "t": time.monotonic()})
-        QTest.keyClick(window, getattr(Qt.Key, f"Key_{key}"))
+        # where a keyboard's key goes: the session keys follow the focus (ui/session/keys.py)
+        target = QApplication.focusWidget() or QApplication.activeWindow() or window
+        QTest.keyClick(target, getattr(Qt.Key, f"Key_{key}"))
 
     def on_played(cue: Any, _handed: float, heard: float | None) -> None:
         event = cue.event
