@@ -137,6 +137,16 @@ def test_the_settings_dialog_edits_who_speaks(qtbot: QtBot) -> None:
     dialog.lister.stop()
 
 
+def reader_on_screen(w: MainWindow, listens: bool) -> Announcer:
+    """The window shown and active, a running screen reader ("both" speak) that does or
+    does not listen for announcements."""
+    announcer = Announcer(w, lambda: "both", ask=lambda answer: answer(True),
+                          listens=lambda: listens)
+    w.show()
+    w.activateWindow()
+    return announcer
+
+
 @pytest.mark.parametrize("listens, described", [(False, True), (True, False)])
 def test_a_reader_deaf_to_announcements_hears_the_focused_description(
         window, listens: bool, described: bool) -> None:
@@ -144,10 +154,7 @@ def test_a_reader_deaf_to_announcements_hears_the_focused_description(
     description of the control it has focus on. Only for a reader that does not listen
     for announcements (asked from the AT-SPI registry): a newer one would hear both."""
     w, clock = window
-    announcer = Announcer(w, lambda: "both", ask=lambda answer: answer(True),
-                          listens=lambda: listens)
-    w.show()
-    w.activateWindow()
+    announcer = reader_on_screen(w, listens)
     w.controls.pause.setFocus()
     session = w.start_session()
     assert session is not None
@@ -199,10 +206,7 @@ def test_the_end_is_told_on_the_focused_control_before_the_focus_moves(window, e
     end's words were read twice (tests/test_orca.py). They go to the control that had the
     focus, before the window moves it."""
     w, clock = window
-    announcer = Announcer(w, lambda: "both", ask=lambda answer: answer(True),
-                          listens=lambda: False)
-    w.show()
-    w.activateWindow()
+    announcer = reader_on_screen(w, listens=False)  # as Orca 43
     w.controls.start.setFocus()
     w.controls.start.click()
     log: list[tuple[str, object]] = []

@@ -18,14 +18,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from knee_desktop.speech.engine_base import (
-    Answer,
-    EngineUnavailable,
-    EngineVoice,
-    program,
-    read_engine_wav,
-    serve_phrases,
-)
+from knee_desktop.speech import engine_base
+from knee_desktop.speech.engine_base import Answer, EngineUnavailable, EngineVoice, serve_phrases
 
 PREFIX = "flite:"
 INSTALL = "sudo apt-get install flite"
@@ -41,7 +35,7 @@ TIMEOUT = 8.0
 
 @functools.lru_cache(maxsize=1)
 def _listed() -> tuple[str, tuple[str, ...]]:
-    exe = program("flite", "Flite", INSTALL)
+    exe = engine_base.program("flite", "Flite", INSTALL)
     ver = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10,
                          check=False).stdout
     found = re.search(r"flite-(\S+)", ver)
@@ -86,7 +80,7 @@ def serve(lines: Iterable[str], answer: Answer) -> int:
         subprocess.run([exe, "-voice", name, "--setf", f"duration_stretch={stretch}",
                         "-t", text, "-o", str(out)], capture_output=True, timeout=TIMEOUT,
                        check=True)
-        return read_engine_wav(out)
+        return engine_base.read_engine_wav(out)
 
     try:
         return serve_phrases(lines, answer, render, {"engine": "flite"})
