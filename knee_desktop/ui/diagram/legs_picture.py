@@ -69,18 +69,19 @@ def paint_end_still(p: QPainter, view: EndView, pose: Pose, c: DiagramColours,
 
 def _foot(p: QPainter, view: EndView, leg: Leg, foot: QTransform, end: QTransform,
           fill: QColor, c: DiagramColours, w: float) -> None:
-    """One foot with its lower leg's round end over its heel."""
+    """One foot with its lower leg's round end over its heel.
+
+    The shapes are moved into place (``QTransform.map``) and drawn untransformed: Qt's
+    raster engine fills a path under a rotating painter transform ~3× slower (0.43 against
+    0.15 ms a frame for the foot at the default size), and this is every frame's work."""
     p.setPen(_pen(c.text, w))
     p.setBrush(QBrush(fill))
-    p.setTransform(foot)
-    p.drawPath(foot_outline(leg))
+    p.drawPath(foot.map(foot_outline(leg)))
     p.setBrush(Qt.BrushStyle.NoBrush)
-    p.drawPath(foot_details(leg))
-    p.setTransform(end)
+    p.drawPath(foot.map(foot_details(leg)))
     p.setBrush(QBrush(fill))
-    p.drawPath(section())
-    p.drawPath(shin_mark())
-    p.resetTransform()
+    p.drawPath(end.map(section()))
+    p.drawPath(end.map(shin_mark()))
 
 
 def _sweep_guide(p: QPainter, view: EndView, movement: str, c: DiagramColours, w: float,
@@ -90,11 +91,9 @@ def _sweep_guide(p: QPainter, view: EndView, movement: str, c: DiagramColours, w
     for degrees in extremes:
         a = math.radians(degrees)
         toe = (math.sin(a), math.cos(a))
-        p.setTransform(view.foot(toe))
         p.setPen(_pen(c.faint, w, Qt.PenStyle.DashLine))
         p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawPath(foot_outline(view.leg))
-        p.resetTransform()
+        p.drawPath(view.foot(toe).map(foot_outline(view.leg)))
         # the angle from upright, on a thin line from the pivot
         p.setPen(_pen(c.faint, max(1.5, w * 0.6)))
         p.drawLine(view.at(0, 0), view.at(1.05 * toe[0], 1.05 * toe[1]))
