@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+from typing import Any
 
 from bench.labs import REPO, run_module
 
@@ -24,10 +25,11 @@ def start_xvfb(size: str = "1366x768x24") -> tuple[subprocess.Popen[bytes], str]
     return xvfb, f":{number}"
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[Any], grace: float = 5.0) -> None:
+    """SIGTERM, ``grace`` seconds to exit, then SIGKILL (any lab's child, by its pid)."""
     process.terminate()
     try:
-        process.wait(5)
+        process.wait(grace)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(5)
