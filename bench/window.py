@@ -2,7 +2,10 @@
 
 Runs the real window under its own Xvfb (xcb platform), in child processes:
 - launch: from process start to the window exposed on screen (median of 5), beside a bare
-  PySide6 window (a QMainWindow with one label) launched the same way in the same run;
+  PySide6 window (a QMainWindow with one label) launched the same way in the same run:
+  the main window alone, and the app as a person launches it (``knee-desktop``: settings,
+  history, single instance, media keys, reminder; silent, a fresh home, a private session
+  bus);
 - running: a real session on the monotonic clock, sweeping, measured from
   /proc/self/stat (utime + stime, all threads) over 5-second slices (median and total),
   once with a silent voice and once with the real voice (pre-rendered speech and its
@@ -21,6 +24,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -58,6 +62,34 @@ def bare(started: float) -> int:
     window.close()
     del app
     return 0
+
+
+def entry(started: float) -> int:
+    """The app as a person launches it: ``knee-desktop`` with no command (its settings,
+    history, single instance, media keys, reminder, listening), silent, in a fresh home,
+    until its window is exposed. ``open_window`` is wrapped only to learn the window."""
+    import knee_desktop.ui.app.launch as launch
+    from knee_desktop.main import main as knee_main
+
+    opened = launch.open_window
+
+    def open_and_time(*args: Any, **kwargs: Any) -> Any:
+        from PySide6.QtCore import QTimer
+        from PySide6.QtTest import QTest
+
+        window = opened(*args, **kwargs)
+
+        def exposed() -> None:
+            QTest.qWaitForWindowExposed(window)
+            print(f"launch {time.monotonic() - started:.4f} rss={peak_rss_mib():.0f} "
+                  f"cpu={cpu_seconds():.4f}", flush=True)
+            window.close()
+
+        QTimer.singleShot(0, exposed)
+        return window
+
+    launch.open_window = open_and_time
+    return knee_main(["--silent"])
 
 
 def start_sweeping(window: Any, then: Callable[[], None]) -> None:
@@ -169,6 +201,20 @@ def compile_package() -> None:
     compileall.compile_dir(str(Path(knee_desktop.__file__).parent), quiet=1)
 
 
+NAMES = {"bare": "bare PySide6 window      ", "launch": "the app's window         ",
+         "entry": "the app, as launched     "}
+
+
+def fresh_home() -> dict[str, str]:
+    """A home of its own for a launch: no settings, history or other instance of ours."""
+    home = tempfile.mkdtemp(prefix="knee-bench-home-")
+    env = {"HOME": home, "XDG_RUNTIME_DIR": home}
+    for name, sub in (("DATA", "data"), ("CONFIG", "config"), ("STATE", "state"),
+                      ("CACHE", "cache")):
+        env[f"XDG_{name}_HOME"] = f"{home}/{sub}"
+    return env
+
+
 def run_child(display: str, *args: str, env_extra: dict[str, str] | None = None) -> str:
     env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", **(env_extra or {}))
     started = time.monotonic()
@@ -186,37 +232,48 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=25.0)
     parser.add_argument("--runs", type=int, default=1, help="runs of each running session")
     parser.add_argument("--launches", type=int, default=5, help="launches of each window")
-    parser.add_argument("--child", choices=("launch", "bare", "running", "idle"))
+    parser.add_argument("--child", choices=("launch", "bare", "entry", "running", "idle"))
     parser.add_argument("--started", type=float, default=0.0)
     parser.add_argument("--real-voice", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "bare":
         return bare(args.started)
+    if args.child == "entry":
+        return entry(args.started)
     if args.child:
         return child(args.child, args.seconds, args.started, args.real_voice)
     compile_package()
     xvfb, display = start_xvfb()
+    bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--nopidfile",
+                            "--print-address=1",
+                            f"--address=unix:dir={tempfile.mkdtemp(prefix='knee-bench-bus-')}"],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert bus.stdout is not None
+    session_bus = {"DBUS_SESSION_BUS_ADDRESS": bus.stdout.readline().strip()}
     try:
-        launches: dict[str, list[float]] = {"bare": [], "launch": []}
-        rss: dict[str, list[float]] = {"bare": [], "launch": []}
-        cpu: dict[str, list[float]] = {"bare": [], "launch": []}
+        kinds = ("bare", "launch", "entry")
+        launches: dict[str, list[float]] = {kind: [] for kind in kinds}
+        rss: dict[str, list[float]] = {kind: [] for kind in kinds}
+        cpu: dict[str, list[float]] = {kind: [] for kind in kinds}
         for _ in range(args.launches):  # interleaved: a busier machine weighs on both alike
             for kind in launches:
-                _, seconds, peak, used = run_child(display, kind).split()
+                _, seconds, peak, used = run_child(
+                    display, kind, env_extra={**fresh_home(), **session_bus}).split()
                 launches[kind].append(float(seconds))
                 rss[kind].append(float(peak.split("=")[1]))
                 cpu[kind].append(float(used.split("=")[1]))
         for kind, runs in launches.items():
-            name = "bare PySide6 window" if kind == "bare" else "the app's window  "
+            name = NAMES[kind]
             print(f"launch to window shown, {name}: median "
                   f"{statistics.median(runs) * 1000:.0f} ms "
                   f"(runs: {', '.join(f'{x * 1000:.0f}' for x in runs)}), CPU "
                   f"{statistics.median(cpu[kind]) * 1000:.0f} ms, "
                   f"peak RSS {statistics.median(rss[kind]):.0f} MiB")
-        ratio = statistics.median(launches["launch"]) / statistics.median(launches["bare"])
-        used = statistics.median(cpu["launch"]) / statistics.median(cpu["bare"])
-        print(f"  app / bare: {ratio:.2f}× wall, {used:.2f}× CPU (the CPU a launch used, "
-              "which other processes on the machine disturb less)")
+        for kind in ("launch", "entry"):
+            ratio = statistics.median(launches[kind]) / statistics.median(launches["bare"])
+            cpu_ratio = statistics.median(cpu[kind]) / statistics.median(cpu["bare"])
+            print(f"  {NAMES[kind].strip()} / bare: {ratio:.2f}× wall, {cpu_ratio:.2f}× CPU (the "
+                  "CPU a launch used, which other processes on the machine disturb less)")
         x0 = cpu_seconds(str(xvfb.pid))
         t0 = time.monotonic()
         for _ in range(args.runs):
@@ -235,8 +292,10 @@ def main() -> int:
         finally:
             pulse.stop()
         print("idle window:    ", run_child(display, "idle", "--seconds",
-                                            str(min(args.seconds, 10.0))))
+                                            str(min(max(args.seconds, 6.0), 10.0))))
     finally:
+        bus.terminate()
+        bus.wait()
         stop(xvfb)
     return 0
 
