@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.labs.pulse import PrivatePulse
+from bench.labs.xvfb import stop
 
 REPO = Path(__file__).resolve().parent.parent
 CLIENT = Path(__file__).resolve().parent / "gnome_shell_client.py"
@@ -135,12 +136,7 @@ class ShellLab:
     def stop(self) -> None:
         for proc in reversed(self.procs):
             if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(5)
+                stop(proc, grace=10)
         if self.pulse is not None:
             self.pulse.stop()
         for pid in self.bus_pids:

@@ -13,18 +13,15 @@ named ``PALETTE-LEG-MOVEMENT-MOMENT.png``. A contact sheet per palette and leg
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QImage
 
-from bench.labs import REPO, run_module
-from bench.labs.xvfb import start_xvfb, stop
+from bench.labs import REPO
+from bench.labs.xvfb import run_module_in_xvfb
 
 SIZE = (1120, 640)
 SHEET_COLUMNS = 4
@@ -113,18 +110,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.child:
         return child(args.out)
-    xvfb, display = start_xvfb()
-    try:
-        with tempfile.TemporaryDirectory(prefix="knee-movement-") as home:
-            env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb",
-                       XDG_CONFIG_HOME=f"{home}/config", XDG_DATA_HOME=f"{home}/data",
-                       XDG_CACHE_HOME=f"{home}/cache", XDG_STATE_HOME=f"{home}/state")
-            env.pop("WAYLAND_DISPLAY", None)
-            return subprocess.run(run_module("bench.movement_screenshots", "--child", "--out",
-                                             str(args.out)), env=env, cwd=REPO, check=False,
-                                  timeout=600).returncode
-    finally:
-        stop(xvfb)
+    return run_module_in_xvfb("bench.movement_screenshots", "--child", "--out",
+                              str(args.out), timeout=600)
 
 
 if __name__ == "__main__":

@@ -40,24 +40,16 @@ LOUD = 300  # -40 dBFS, the clips' trim level
 FADE = 0.015
 ALONE = 0.9  # a piece of a clip heard alone correlates ~1.0 with it in the recording
 
-WIPER = '''schema = 1
-id = "tiny-wiper"
-title = "Tiny wiper"
-summary = "The wiper's kinds of step, short."
-instructions = "Count."
-safety = []
-setup = []
-per_leg = false
-switch_say = "Other leg."
-closing = "Done. Well done."
-
-[defaults]
+# The two tiny routines (bench/labs/routines.py's routine_text): (id, title, summary,
+# instructions, [defaults], [[steps]]).
+ROUTINES: dict[str, tuple[str, ...]] = {
+    "wiper": ("tiny-wiper", "Tiny wiper", "The wiper's kinds of step, short.", "Count.", """
 reps = 3
 pause_seconds = 3
 sweep_seconds = 1.2
 circle_seconds = 1.2
 lead_in_seconds = 0
-
+""", """
 [[steps]]
 type = "move"
 title = "Wipe to the left"
@@ -76,23 +68,11 @@ title = "Circles"
 movement = "circle-clockwise"
 reps = 2
 say = "Circles, {reps} times."
-'''
-
-THIGH = '''schema = 1
-id = "tiny-thigh"
-title = "Tiny thigh"
-summary = "The thigh's kinds of step, short."
-instructions = "Press."
-safety = []
-setup = []
-per_leg = false
-switch_say = "Other leg."
-closing = "Done. Well done."
-
-[defaults]
+"""),
+    "thigh": ("tiny-thigh", "Tiny thigh", "The thigh's kinds of step, short.", "Press.", """
 reps = 3
 lead_in_seconds = 0
-
+""", """
 [[steps]]
 type = "press"
 title = "Press tender spots"
@@ -108,9 +88,8 @@ title = "Rest and feel"
 seconds = 2
 say = "Rest, and feel your leg."
 end_say = "Good."
-'''
-
-ROUTINES = {"wiper": WIPER, "thigh": THIGH}
+"""),
+}
 # When to press what: (cue kind, its nth time handed out, when, key). "handed": at once,
 # when it is handed to the output (placed, not yet heard: a beat about to sound); a number:
 # that many seconds after it starts being heard (on the beat at 0, mid-phrase later);
@@ -206,6 +185,7 @@ def child(routine_file: str, which: str, out: str) -> int:
 
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
 
     from knee_desktop.prefs import user_settings as us
     from knee_desktop.prefs.launch import LaunchOptions
@@ -230,7 +210,9 @@ def child(routine_file: str, which: str, out: str) -> int:
 
     def press(key: str) -> None:
         log["keys"].append({"key": key, "t": time.monotonic()})
-        QTest.keyClick(window, getattr(Qt.Key, f"Key_{key}"))
+        # where a keyboard's key goes: the session keys follow the focus (ui/session/keys.py)
+        target = QApplication.focusWidget() or QApplication.activeWindow() or window
+        QTest.keyClick(target, getattr(Qt.Key, f"Key_{key}"))
 
     def on_played(cue: Any, _handed: float, heard: float | None) -> None:
         event = cue.event
@@ -455,9 +437,13 @@ def report(which: str, heard: Heard) -> list[str]:
 
 def run(which: str, pulse: Any, folder: Path) -> Heard:
     from bench.labs.pulse import MonitorRecorder
+    from bench.labs.routines import routine_text  # here: the child may be another checkout's
 
+    rid, title, summary, instructions, defaults, steps = ROUTINES[which]
     routine = folder / f"{which}.toml"
-    routine.write_text(ROUTINES[which], encoding="utf-8")
+    routine.write_text(routine_text(rid, title, summary, defaults, steps,
+                                    instructions=instructions, closing="Done. Well done."),
+                       encoding="utf-8")
     out = folder / f"{which}.json"
     env = {**pulse.env(), "QT_QPA_PLATFORM": "offscreen",
            "QT_LOGGING_RULES": "qt.multimedia.symbolsresolver=false"}

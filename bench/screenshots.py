@@ -16,32 +16,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-from bench.labs import REPO, run_module
-from bench.labs.xvfb import start_xvfb, stop
+from bench.labs import REPO
+from bench.labs.xvfb import run_module_in_xvfb
 
 SCREENS = ("idle", "sweep", "circle", "still", "press", "finished", "knee-question",
            "history", "settings")
 SIZES = ("1366x768", "800x560")
 PALETTES = ("light", "dark", "high-contrast")
-
-
-def run_under_xvfb(argv: list[str]) -> int:
-    xvfb, display = start_xvfb()
-    try:
-        with tempfile.TemporaryDirectory(prefix="knee-screenshots-") as home:
-            env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb",
-                       XDG_CONFIG_HOME=f"{home}/config", XDG_DATA_HOME=f"{home}/data",
-                       XDG_CACHE_HOME=f"{home}/cache", XDG_STATE_HOME=f"{home}/state")
-            env.pop("WAYLAND_DISPLAY", None)
-            return subprocess.run(run_module("bench.screenshots", "--child", *argv), env=env,
-                                  cwd=REPO, check=False, timeout=900).returncode
-    finally:
-        stop(xvfb)
 
 
 # ---- inside Xvfb ----------------------------------------------------------------------------
@@ -134,7 +118,7 @@ def main() -> int:
         rest += ["--only", *args.only]
     if args.child:
         return child(args.out, args.only, args.palettes, args.sizes)
-    return run_under_xvfb(rest)
+    return run_module_in_xvfb("bench.screenshots", "--child", *rest, timeout=900)
 
 
 if __name__ == "__main__":

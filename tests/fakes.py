@@ -9,7 +9,11 @@ from dataclasses import dataclass, field
 
 from knee_desktop.history.feel import KneeFeel
 from knee_desktop.plan.events import EventKind
+from knee_desktop.plan.settings import PlanSettings
+from knee_desktop.plan.timeline import Timeline
+from knee_desktop.routine.loader import load_catalog
 from knee_desktop.runtime import audio_output as player
+from knee_desktop.runtime.driver import SessionDriver
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.runtime.voice_base import Voice
 from knee_desktop.session.clock import FakeClock
@@ -280,3 +284,29 @@ def walk_to(timers: FakeTimers, session: Session, t: float) -> None:
     moment it is at ``t`` seconds of its timeline."""
     timers.advance_until(lambda: session.state is not State.READY and not session.held)
     timers.advance(max(0.0, session.time_of(t) - timers.clock.now()))
+
+
+@dataclass
+class DriverRig:
+    """A session driver on a :class:`FakeVoice` and fake timers, with the windshield wiper
+    planned short (:func:`plan_short_wiper`); test files add what they watch."""
+
+    timers: FakeTimers
+    voice: FakeVoice
+    driver: SessionDriver
+    timeline: Timeline
+
+    def walk_to(self, t: float) -> None:
+        session = self.driver.session
+        assert session is not None
+        walk_to(self.timers, session, t)
+
+
+def plan_short_wiper(driver: SessionDriver, voice: FakeVoice) -> Timeline:
+    """The windshield wiper, 3 reps on the left leg, 2 s lead-in, 10 s still pauses; the
+    voice's log cleared (plan() left the output open, as right before a session)."""
+    timeline, _ = driver.plan(load_catalog().get("windshield-wiper"),
+                              PlanSettings(reps=3, leg="left", lead_in_seconds=2,
+                                           pause_seconds=10))
+    voice.log.clear()
+    return timeline

@@ -10,32 +10,22 @@ import pytest
 
 from knee_desktop.history.feel import KneeFeel, When, spoken_answer, spoken_question
 from knee_desktop.plan.settings import PlanSettings
-from knee_desktop.plan.timeline import Timeline
 from knee_desktop.routine.loader import load_catalog
 from knee_desktop.runtime import status
 from knee_desktop.runtime.driver import PROMPTS, TAIL_SECONDS, SessionDriver
 from knee_desktop.runtime.one_voice import GAP_SECONDS
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.engine import PAUSED_SAY, STOPPED_SAY, Session, State
-from tests.fakes import LATENCY, SECONDS, FakeRecorder, FakeVoice, walk_to
+from tests.fakes import LATENCY, SECONDS, DriverRig, FakeRecorder, FakeVoice, plan_short_wiper
 
 
 @dataclass
-class Rig:
-    timers: FakeTimers
-    voice: FakeVoice
-    driver: SessionDriver
-    timeline: Timeline
+class Rig(DriverRig):
     recorders: list[FakeRecorder]
     asked: list[tuple[When, float]]
 
     def start(self) -> Session:
         return self.driver.start(self.timeline, KneeFeel(5, "stiff"))
-
-    def walk_to(self, t: float) -> None:
-        session = self.driver.session
-        assert session is not None
-        walk_to(self.timers, session, t)
 
 
 @pytest.fixture
@@ -56,10 +46,7 @@ def rig(qtbot) -> Rig:  # type: ignore[no-untyped-def]
         return KneeFeel(3)
 
     driver = SessionDriver(voice, timers, recorder=record, asker=asker)
-    routine = load_catalog().get("windshield-wiper")
-    timeline, _ = driver.plan(routine, PlanSettings(reps=3, leg="left", lead_in_seconds=2,
-                                                    pause_seconds=10))
-    voice.log.clear()  # plan() left the output open, as right before a session
+    timeline = plan_short_wiper(driver, voice)
     return Rig(timers, voice, driver, timeline, recorders, asked)
 
 

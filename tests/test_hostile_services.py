@@ -13,11 +13,15 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bench.labs.routines import tiny_routine
 from tests.fixtures.dbus import PrivateBus
+
+if TYPE_CHECKING:
+    from bench.labs.pulse import PrivatePulse
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -92,8 +96,10 @@ def test_the_window_appears_with_a_bus_that_never_answers(tmp_path: Path,
     _window_shown(tmp_path, env, "message bus (D-Bus) does not answer", "--silent")
 
 
-@pytest.mark.slow
-def test_the_window_appears_with_a_stopped_sound_server(tmp_path: Path) -> None:
+@pytest.fixture
+def stopped_pulse() -> Iterator[PrivatePulse]:
+    """A private PulseAudio stopped (SIGSTOP): it takes connections and answers nothing.
+    Let go on (SIGCONT) before it is stopped for good."""
     from bench.labs.pulse import PulseUnavailable, private_pulse
 
     try:
@@ -104,8 +110,7 @@ def test_the_window_appears_with_a_stopped_sound_server(tmp_path: Path) -> None:
     try:
         assert pulse.pid is not None
         os.kill(pulse.pid, signal.SIGSTOP)
-        _window_shown(tmp_path, pulse.env({**os.environ, "PYTHONPATH": str(REPO)}),
-                      "The sound server (PulseAudio or PipeWire) does not answer")
+        yield pulse
     finally:
         if pulse.pid is not None:
             os.kill(pulse.pid, signal.SIGCONT)
@@ -113,28 +118,22 @@ def test_the_window_appears_with_a_stopped_sound_server(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_run_with_a_stopped_sound_server_says_so_at_once(tmp_path: Path) -> None:
-    from bench.labs.pulse import PulseUnavailable, private_pulse
+def test_the_window_appears_with_a_stopped_sound_server(tmp_path: Path,
+                                                        stopped_pulse: PrivatePulse) -> None:
+    _window_shown(tmp_path, stopped_pulse.env({**os.environ, "PYTHONPATH": str(REPO)}),
+                  "The sound server (PulseAudio or PipeWire) does not answer")
 
+
+@pytest.mark.slow
+def test_run_with_a_stopped_sound_server_says_so_at_once(tmp_path: Path,
+                                                         stopped_pulse: PrivatePulse) -> None:
     routine = tiny_routine(tmp_path)
-    try:
-        server = private_pulse()
-        pulse = server.__enter__()
-    except PulseUnavailable as exc:
-        pytest.skip(str(exc))
-    try:
-        assert pulse.pid is not None
-        os.kill(pulse.pid, signal.SIGSTOP)  # takes connections, answers nothing
-        start = time.monotonic()
-        proc = subprocess.run([sys.executable, "-m", "knee_desktop", "run", str(routine),
-                               "--quiet"], env=pulse.env({**os.environ,
-                                                          "PYTHONPATH": str(REPO)}),
-                              capture_output=True, text=True, timeout=120, check=False)
-        took = time.monotonic() - start
-    finally:
-        if pulse.pid is not None:
-            os.kill(pulse.pid, signal.SIGCONT)
-        server.__exit__(None, None, None)
+    start = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "knee_desktop", "run", str(routine),
+                           "--quiet"], env=stopped_pulse.env({**os.environ,
+                                                              "PYTHONPATH": str(REPO)}),
+                          capture_output=True, text=True, timeout=120, check=False)
+    took = time.monotonic() - start
     assert proc.returncode == 3, proc.stderr
     assert "does not answer" in proc.stderr and "Traceback" not in proc.stderr
     assert took < 15, took  # before: about 30 s of silence, then the same exit

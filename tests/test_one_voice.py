@@ -13,32 +13,20 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from knee_desktop.plan.settings import PlanSettings
-from knee_desktop.plan.timeline import Timeline
-from knee_desktop.routine.loader import load_catalog
 from knee_desktop.runtime import status
 from knee_desktop.runtime.driver import CONFIRM_STOP, STOP_CONFIRM_SECONDS, SessionDriver
 from knee_desktop.runtime.one_voice import BREATH_SECONDS
 from knee_desktop.runtime.timers import FakeTimers
 from knee_desktop.session.engine import PAUSED_SAY, RESUMING_SAY, Session, State
-from tests.fakes import LATENCY, SECONDS, FakeVoice, walk_to
+from tests.fakes import LATENCY, SECONDS, DriverRig, FakeVoice, plan_short_wiper
 
 
 @dataclass
-class Rig:
-    timers: FakeTimers
-    voice: FakeVoice
-    driver: SessionDriver
-    timeline: Timeline
+class Rig(DriverRig):
     played: list = field(default_factory=list)  # type: ignore[type-arg]
 
     def start(self) -> Session:
         return self.driver.start(self.timeline)
-
-    def walk_to(self, t: float) -> None:
-        session = self.driver.session
-        assert session is not None
-        walk_to(self.timers, session, t)
 
 
 @pytest.fixture
@@ -46,10 +34,7 @@ def rig(qtbot) -> Rig:  # type: ignore[no-untyped-def]
     timers = FakeTimers()
     voice = FakeVoice(timers)
     driver = SessionDriver(voice, timers)
-    timeline, _ = driver.plan(load_catalog().get("windshield-wiper"),
-                              PlanSettings(reps=3, leg="left", lead_in_seconds=2,
-                                           pause_seconds=10))
-    voice.log.clear()
+    timeline = plan_short_wiper(driver, voice)
     out = Rig(timers, voice, driver, timeline)
     driver.played.connect(lambda *args: out.played.append(args))
     return out

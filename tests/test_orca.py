@@ -53,6 +53,11 @@ def test_orca_reads_the_session_when_the_screen_reader_speaks_too() -> None:
     assert said.index("Three. Thank you.") > said.index(questions(heard)[0])
     assert "Two. Thank you." in said
     assert not any("percent" in w for w in said)  # the progress bar does not talk
+    # the end, once: as the description of the control Orca is on, before the focus moves
+    # (on "Back to routines" Orca 43 read it twice: with the focus, then as a change)
+    assert "FINISHED: well done" in [w for _, _, w in heard.cues]  # and on the screen
+    assert [w for w in said if w.rstrip(".") == "FINISHED: well done"] == \
+        ["FINISHED: well done"], heard.said
 
 
 def test_orca_is_quiet_during_the_counts_when_the_app_speaks() -> None:

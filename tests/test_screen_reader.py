@@ -137,6 +137,16 @@ def test_the_settings_dialog_edits_who_speaks(qtbot: QtBot) -> None:
     dialog.lister.stop()
 
 
+def reader_on_screen(w: MainWindow, listens: bool) -> Announcer:
+    """The window shown and active, a running screen reader ("both" speak) that does or
+    does not listen for announcements."""
+    announcer = Announcer(w, lambda: "both", ask=lambda answer: answer(True),
+                          listens=lambda: listens)
+    w.show()
+    w.activateWindow()
+    return announcer
+
+
 @pytest.mark.parametrize("listens, described", [(False, True), (True, False)])
 def test_a_reader_deaf_to_announcements_hears_the_focused_description(
         window, listens: bool, described: bool) -> None:
@@ -144,10 +154,7 @@ def test_a_reader_deaf_to_announcements_hears_the_focused_description(
     description of the control it has focus on. Only for a reader that does not listen
     for announcements (asked from the AT-SPI registry): a newer one would hear both."""
     w, clock = window
-    announcer = Announcer(w, lambda: "both", ask=lambda answer: answer(True),
-                          listens=lambda: listens)
-    w.show()
-    w.activateWindow()
+    announcer = reader_on_screen(w, listens)
     w.controls.pause.setFocus()
     session = w.start_session()
     assert session is not None
@@ -189,3 +196,32 @@ def test_the_knee_question_is_left_to_a_running_screen_reader(window, qtbot: QtB
     feel = wiring.ask_feel("before", said.append)
     assert feel is not None and feel.score == 3
     assert said == ["Three. Thank you."] and heard == ["Three. Thank you."]
+
+
+@pytest.mark.parametrize("end", ["finish", "stop"])
+def test_the_end_is_told_on_the_focused_control_before_the_focus_moves(window, end: str
+                                                                       ) -> None:
+    """Orca 43 reads a control's description when the focus reaches it, and again when
+    that description changes: given to the control that takes the focus at the end, the
+    end's words were read twice (tests/test_orca.py). They go to the control that had the
+    focus, before the window moves it."""
+    w, clock = window
+    announcer = reader_on_screen(w, listens=False)  # as Orca 43
+    w.controls.start.setFocus()
+    w.controls.start.click()
+    log: list[tuple[str, object]] = []
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.focusChanged.connect(lambda _old, new: log.append(("focus", new)))
+    announcer.announced.connect(
+        lambda text: log.append((text, QApplication.focusWidget())))
+    if end == "stop":
+        w.driver.stop()
+        w.driver.stop()
+    else:
+        walk(w, clock, 1e6)
+    words = "FINISHED: well done" if end == "finish" else "STOPPED"
+    told = log.index((words, w.controls.pause))  # the control Orca was on
+    assert w.controls.pause.accessibleDescription() == words
+    assert [new for what, new in log[told:] if what == "focus"][-1] is w.controls.start
+    assert w.controls.start.accessibleDescription() != words  # its focus read: not again

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.labs import REPO, run_module
+from bench.labs.xvfb import start_xvfb, stop
 
 HERE = Path(__file__).resolve().parent
 WALK = HERE / "atspi_walk.py"
@@ -55,12 +56,7 @@ def _stop(*processes: subprocess.Popen[Any] | None) -> None:
     for p in processes:
         if p is None or p.poll() is not None:
             continue
-        p.terminate()
-        try:
-            p.wait(5)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(5)
+        stop(p)
         for stream in (p.stdout, p.stderr):
             if stream is not None:
                 stream.close()
@@ -77,8 +73,6 @@ def _wait_for(check: Any, timeout: float, what: str) -> None:
 
 def run_lab(timeout: float = 60.0) -> dict[str, Any]:
     """Everything: start, walk, stop. The findings as a dict (see :func:`findings`)."""
-    from bench.labs.xvfb import start_xvfb, stop
-
     tmp = Path(tempfile.mkdtemp(prefix="a11y-lab-"))
     env = dict(os.environ)
     bus = launcher = app = None

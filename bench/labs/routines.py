@@ -6,7 +6,8 @@ from pathlib import Path
 
 
 def routine_text(rid: str, title: str, summary: str, defaults: str, steps: str, *,
-                 instructions: str = "Count.", safety: str = "[]") -> str:
+                 instructions: str = "Count.", safety: str = "[]",
+                 closing: str = "Done.") -> str:
     """A small routine file for a lab or a test: one leg, no setup, the given
     ``[defaults]`` lines and ``[[steps]]`` tables (TOML text)."""
     return f'''
@@ -19,7 +20,7 @@ safety = {safety}
 setup = []
 per_leg = false
 switch_say = "Other leg."
-closing = "Done."
+closing = "{closing}"
 
 [defaults]
 {defaults.strip()}

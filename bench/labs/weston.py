@@ -16,18 +16,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from bench.labs.xvfb import start_xvfb, stop
+
 
 class WestonUnavailable(RuntimeError):
     pass
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
 
 
 def _wait_for(path: Path, proc: subprocess.Popen[bytes], what: str, timeout: float = 10.0
@@ -84,7 +77,7 @@ class PrivateWeston:
 
     def stop(self) -> None:
         if self.proc is not None:
-            _stop(self.proc)
+            stop(self.proc)
             self.proc = None
         shutil.rmtree(self.runtime, ignore_errors=True)
 
@@ -113,16 +106,14 @@ class PrivateNotifications:
                               "--fork", "--print-pid", "--nopidfile"], capture_output=True,
                              text=True, timeout=10, check=True)
         self._dbus_pid = int(out.stdout.split()[0])
-        read, write = os.pipe()
-        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-nolisten", "tcp"],
-                                pass_fds=(write,), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        os.close(write)
+        try:
+            xvfb, display = start_xvfb()
+        except RuntimeError as exc:
+            self.stop()
+            raise WestonUnavailable(str(exc)) from exc
         self._procs.append(xvfb)
-        with os.fdopen(read) as pipe:
-            display = pipe.readline().strip()
         env = self.env()
-        env["DISPLAY"] = f":{display}"
+        env["DISPLAY"] = display
         env.pop("WAYLAND_DISPLAY", None)
         log = (self.runtime / "dunst.log").open("wb")
         self._procs.append(subprocess.Popen(["dunst"], env=env, stdout=log,
@@ -146,7 +137,7 @@ class PrivateNotifications:
 
     def stop(self) -> None:
         for proc in reversed(self._procs):
-            _stop(proc)
+            stop(proc)
         self._procs.clear()
         if self._dbus_pid is not None:
             with suppress(ProcessLookupError):

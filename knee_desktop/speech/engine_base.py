@@ -3,7 +3,10 @@ the worker's environment names, the errors, the voice record, the request loop."
 
 from __future__ import annotations
 
+import array
 import json
+import shutil
+import wave
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +34,24 @@ class EngineVoice:
     licence: str  # one or two lines a user should read before using it
 
 
+def program(name: str, title: str, install: str) -> str:
+    """The path of an engine's program, or :class:`EngineUnavailable` saying how to get it."""
+    exe = shutil.which(name)
+    if exe is None:
+        raise EngineUnavailable(f"{title} is not installed: {install}.")
+    return exe
+
+
+def read_engine_wav(path: Path) -> tuple[array.array[int], int]:
+    """The samples and rate of a mono 16-bit WAV an engine wrote (any rate: the request
+    loop resamples it)."""
+    with wave.open(str(path), "rb") as w:
+        if (w.getnchannels(), w.getsampwidth()) != (1, 2):
+            raise RuntimeError(f"{path.name}: expected mono 16-bit, got {w.getnchannels()} "
+                               f"channel(s), {8 * w.getsampwidth()}-bit")
+        return array.array("h", w.readframes(w.getnframes())), w.getframerate()
+
+
 def worker_env(voice: str) -> dict[str, str]:
     """The render worker's environment for ``voice`` ("festival:x" -> engine "festival")."""
     return {ENGINE_ENV: voice.split(":", 1)[0], VOICE_ENV: voice}
@@ -41,8 +62,6 @@ def serve_phrases(lines: Iterable[str], answer: Answer,
                   ready: dict[str, Any]) -> int:
     """The request loop every engine shares: ``render(text, rate_wpm)`` gives samples and
     their rate; they are resampled to 22050 Hz, scaled by the volume and written."""
-    import array
-
     answer({"ready": True, **ready})
     for line in lines:
         try:

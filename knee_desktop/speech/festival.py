@@ -21,10 +21,10 @@ import re
 import shutil
 import subprocess
 import tempfile
-import wave
 from collections.abc import Iterable
 from pathlib import Path
 
+from knee_desktop.speech import engine_base
 from knee_desktop.speech.engine_base import Answer, EngineUnavailable, EngineVoice, serve_phrases
 
 PREFIX = "festival:"
@@ -64,9 +64,7 @@ def _voice_dirs() -> dict[str, Path]:
 
 @functools.lru_cache(maxsize=1)
 def _festival_version() -> str:
-    exe = shutil.which("festival")
-    if exe is None:
-        raise EngineUnavailable(f"Festival is not installed: {INSTALL}.")
+    exe = engine_base.program("festival", "Festival", INSTALL)
     out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10,
                          check=False).stdout
     found = re.search(r"(\d+\.\d+(?:\.\d+)?)", out)
@@ -103,9 +101,7 @@ class Festival:
     """A ``festival --pipe`` process: one phrase at a time, written to a WAV file."""
 
     def __init__(self, name: str) -> None:
-        exe = shutil.which("festival")
-        if exe is None:
-            raise EngineUnavailable(f"Festival is not installed: {INSTALL}.")
+        exe = engine_base.program("festival", "Festival", INSTALL)
         self.name = name
         self.wpm = KNOWN.get(name, ("", DEFAULT_WPM, ""))[1]
         self.proc = subprocess.Popen([exe, "--pipe"], stdin=subprocess.PIPE,
@@ -138,9 +134,7 @@ class Festival:
                    f"(utt.save.wave knee_utt {scheme_string(str(out))} 'riff)")
         if not out.is_file():
             raise RuntimeError("festival wrote no sound")
-        with wave.open(str(out), "rb") as w:
-            samples = array.array("h", w.readframes(w.getnframes()))
-            return samples, w.getframerate()
+        return engine_base.read_engine_wav(out)
 
     def close(self) -> None:
         if self.proc.stdin:

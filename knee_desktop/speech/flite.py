@@ -15,10 +15,10 @@ import re
 import shutil
 import subprocess
 import tempfile
-import wave
 from collections.abc import Iterable
 from pathlib import Path
 
+from knee_desktop.speech import engine_base
 from knee_desktop.speech.engine_base import Answer, EngineUnavailable, EngineVoice, serve_phrases
 
 PREFIX = "flite:"
@@ -35,9 +35,7 @@ TIMEOUT = 8.0
 
 @functools.lru_cache(maxsize=1)
 def _listed() -> tuple[str, tuple[str, ...]]:
-    exe = shutil.which("flite")
-    if exe is None:
-        raise EngineUnavailable(f"Flite is not installed: {INSTALL}.")
+    exe = engine_base.program("flite", "Flite", INSTALL)
     ver = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10,
                          check=False).stdout
     found = re.search(r"flite-(\S+)", ver)
@@ -82,8 +80,7 @@ def serve(lines: Iterable[str], answer: Answer) -> int:
         subprocess.run([exe, "-voice", name, "--setf", f"duration_stretch={stretch}",
                         "-t", text, "-o", str(out)], capture_output=True, timeout=TIMEOUT,
                        check=True)
-        with wave.open(str(out), "rb") as w:
-            return array.array("h", w.readframes(w.getnframes())), w.getframerate()
+        return engine_base.read_engine_wav(out)
 
     try:
         return serve_phrases(lines, answer, render, {"engine": "flite"})

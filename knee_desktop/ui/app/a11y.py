@@ -19,7 +19,10 @@ Polite announcements reach screen readers that listen for AT-SPI ``object:announ
 (``bench/labs/orca.py``). For such a reader the text is also given as the accessible
 description of the focused control (the Pause button during a session, the knee question
 itself), which every Orca presents when it changes; asked from the AT-SPI registry when a
-reader is first found, so a newer reader never hears it twice.
+reader is first found, so a newer reader never hears it twice. A new state is told before
+the window moves the focus (``MainWindow.state_shown``): at the end the focus goes to "Back
+to routines", and Orca 43 reads a control's description when the focus reaches it *and*
+again for a change that came after the move, so the end was heard twice there.
 """
 
 from __future__ import annotations
@@ -68,7 +71,7 @@ class Announcer(QObject):
         ctl.started.connect(self._on_started)
         ctl.cue.connect(self._on_cue)
         ctl.step_started.connect(self._on_step)
-        ctl.state_changed.connect(self._on_state)
+        window.state_shown.connect(self._on_state)  # before the focus moves (docstring)
         ctl.stop_armed.connect(self._on_stop_armed)
 
     def decide(self) -> bool:

@@ -70,6 +70,7 @@ STATE_WORDS = {
 class MainWindow(QMainWindow):
     session_started = Signal(object)  # Session
     session_ended = Signal(object)  # Session, finished or stopped
+    state_shown = Signal(object)  # State: its words shown, before the focus moves (a11y.py)
     closed = Signal()  # the window closed (after asking, if a session was running)
 
     def __init__(self, catalog: Catalog, voice_factory: Callable[[], Voice], *,
@@ -321,8 +322,9 @@ class MainWindow(QMainWindow):
     def _on_state(self, state: State) -> None:
         # the count gives up its room before the bigger Start comes back: no growing window
         self.session_view.set_over(state in (State.FINISHED, State.STOPPED))
-        self.controls.set_state(state)
         self.session_view.set_status(STATE_WORDS.get(state, ""))
+        self.state_shown.emit(state)
+        self.controls.set_state(state)
         if state is State.FINISHED:  # the status line says it; the words keep the rest
             self.session_view.set_instruction(after_words(self.session_view.instruction.text()))
             self.session_view.set_count("")
