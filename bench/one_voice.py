@@ -435,15 +435,20 @@ def report(which: str, heard: Heard) -> list[str]:
     return lines
 
 
-def run(which: str, pulse: Any, folder: Path) -> Heard:
-    from bench.labs.pulse import MonitorRecorder
+def routine_file(which: str) -> str:
+    """The routine file's text of one of :data:`ROUTINES` ("wiper" or "thigh")."""
     from bench.labs.routines import routine_text  # here: the child may be another checkout's
 
     rid, title, summary, instructions, defaults, steps = ROUTINES[which]
+    return routine_text(rid, title, summary, defaults, steps, instructions=instructions,
+                        closing="Done. Well done.")
+
+
+def run(which: str, pulse: Any, folder: Path) -> Heard:
+    from bench.labs.pulse import MonitorRecorder
+
     routine = folder / f"{which}.toml"
-    routine.write_text(routine_text(rid, title, summary, defaults, steps,
-                                    instructions=instructions, closing="Done. Well done."),
-                       encoding="utf-8")
+    routine.write_text(routine_file(which), encoding="utf-8")
     out = folder / f"{which}.json"
     env = {**pulse.env(), "QT_QPA_PLATFORM": "offscreen",
            "QT_LOGGING_RULES": "qt.multimedia.symbolsresolver=false"}

@@ -18,7 +18,7 @@ import pytest
 
 from bench.labs.app_run import wait_until
 from bench.labs.pulse import MonitorRecorder, PrivatePulse
-from bench.one_voice import WIPER
+from bench.one_voice import routine_file
 from knee_desktop.runtime.driver import CONFIRM_STOP
 from knee_desktop.session.engine import PAUSED_SAY, RESUMING_SAY, STOPPED_SAY
 from tests.fixtures.dbus import PrivateBus
@@ -102,7 +102,7 @@ def test_playerctl_drives_a_session_through_every_state_each_action_heard(
     if shutil.which("playerctl") is None:
         pytest.skip("playerctl is needed (packaging/debian-packages.txt)")
     routine = tmp_path / "tiny-wiper.toml"
-    routine.write_text(WIPER, encoding="utf-8")
+    routine.write_text(routine_file("wiper"), encoding="utf-8")
     log = tmp_path / "said.jsonl"
     env = {**pulse.env(private_bus.env), "QT_QPA_PLATFORM": "offscreen",
            "KNEE_TEST_BUS": private_bus.address}
