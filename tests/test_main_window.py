@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -261,3 +262,17 @@ def test_every_control_is_named_and_explained(window):
     base = window.font().pointSizeF()
     assert window.session_view.instruction.font().pointSizeF() >= 1.9 * base
     assert window.session_view.count.font().pointSizeF() >= 2.9 * base
+
+
+def test_keys_work_again_when_the_window_is_shown_after_a_close(window, qtbot):
+    """Closed (into the tray) and shown again: the session keys follow the focus again;
+    closing twice is no matter."""
+    window.close()
+    window.close()
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    assert QTest.qWaitForWindowActive(window)
+    window.start_session()
+    key(window.controls.pause, Qt.Key.Key_Space, qtbot)
+    assert window.driver.state is State.PAUSED

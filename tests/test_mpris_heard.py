@@ -60,7 +60,8 @@ log.write(json.dumps({"ready": time.monotonic()}) + "\\n")
 
 def space():
     log.write(json.dumps({"key": "Space", "t": time.monotonic()}) + "\\n")
-    QTest.keyClick(history.table, Qt.Key.Key_Space)
+    history.table.setFocus()  # pressed where a keyboard's key goes: the focused widget
+    QTest.keyClick(app.focusWidget() or history, Qt.Key.Key_Space)
 QTimer.singleShot(1000, space)  # pause, with the History window focused
 QTimer.singleShot(5500, space)  # and on
 QTimer.singleShot(60000, app.quit)

@@ -79,17 +79,26 @@ class SessionKeys(QObject):
         if start is not None:  # "Where am I?" with no session says how to start one
             driver.idle_hint = HOW_TO_START
         self._watched: list[QWidget] = []
+        self._app: QApplication | None = None
 
     # ---- following the keyboard focus ----------------------------------------------------
-    def attach(self, app: QApplication) -> None:
-        """Watch the keys of whatever has the keyboard focus in ``app`` from now on."""
-        app.focusChanged.connect(self._follow)
-        app.focusWindowChanged.connect(self._follow)
+    def attach(self) -> None:
+        """Watch the keys of whatever has the keyboard focus from now on."""
+        app = QApplication.instance()
+        if not isinstance(app, QApplication):
+            return
+        if self._app is None:
+            self._app = app
+            app.focusChanged.connect(self._follow)
+            app.focusWindowChanged.connect(self._follow)
         self._follow()
 
-    def detach(self, app: QApplication) -> None:
-        app.focusChanged.disconnect(self._follow)
-        app.focusWindowChanged.disconnect(self._follow)
+    def detach(self) -> None:
+        """Stop watching (the window closed; closing it again is no matter)."""
+        app, self._app = self._app, None
+        if app is not None:
+            app.focusChanged.disconnect(self._follow)
+            app.focusWindowChanged.disconnect(self._follow)
         self._watch([])
 
     def _follow(self, *_changed: object) -> None:

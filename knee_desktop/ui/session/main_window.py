@@ -23,9 +23,9 @@ from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QKeySequence,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -148,10 +148,7 @@ class MainWindow(QMainWindow):
         d.ended.connect(self.session_ended)
         d.message.connect(self._on_voice_problem)
         d.outage.connect(self._on_outage)
-        self.keys = SessionKeys(self, d, start=c.start)  # with no session, says how to start
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            self.keys.attach(app)
+        self.keys = SessionKeys(self, d, start=c.start)  # attached while shown (showEvent)
 
     # ---- seams -------------------------------------------------------------------------
     def _build_menu(self) -> None:
@@ -356,6 +353,10 @@ class MainWindow(QMainWindow):
             event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
             QAccessible.updateAccessibility(event)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        self.keys.attach()  # shown (again, e.g. from the tray after a close): keys work
+        super().showEvent(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing (or Ctrl+Q) during a session asks first, aloud and on screen; a session
         stopped this way is recorded as stopped."""
@@ -364,9 +365,7 @@ class MainWindow(QMainWindow):
             return
         self.controller.close()
         self.driver.close()
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            self.keys.detach(app)
+        self.keys.detach()
         super().closeEvent(event)
         self.closed.emit()
 
