@@ -107,11 +107,26 @@ def speech_dir() -> Path:
     return paths.cache_dir() / "speech"
 
 
+def check_settings(text: str, reply: dict[str, Any], settings: VoiceSettings) -> None:
+    """Refuse a phrase that pyttsx3's worker says was not spoken at the rate and volume asked
+    for (it reads them back from espeak-ng: speech/espeak_settings.py): its clip would be
+    stored under a cache key that names other settings, and a user's slow voice heard fast."""
+    rate, volume = reply.get("rate"), reply.get("volume")
+    if rate != settings.rate or not isinstance(volume, (int, float)) or abs(
+            volume - settings.volume) > 0.006:
+        raise ClipError(f"rendering {text!r}: the speech engine spoke at rate {rate} and "
+                        f"volume {volume}, not the {settings.rate} and "
+                        f"{settings.volume:g} asked for")
+
+
 class Worker:
     """One speech worker process, answering one request at a time with a timeout."""
 
+    reports_settings = False  # pyttsx3's worker answers with the rate and volume it used
+
     def __init__(self, engine_env: dict[str, str] | None = None) -> None:
         """``engine_env``: another engine's settings (speech/engines.py); None: pyttsx3."""
+        self.reports_settings = engine_env is None
         self.proc = subprocess.Popen(
             render_worker_command(),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -131,7 +146,8 @@ class Worker:
                 f"package {ESPEAK_PACKAGE} (sudo apt-get install {ESPEAK_PACKAGE} "
                 f"espeak-ng-data).")
 
-    def render(self, text: str, path: Path, settings: VoiceSettings) -> None:
+    def render(self, text: str, path: Path, settings: VoiceSettings) -> dict[str, Any]:
+        """Render ``text`` into ``path``; the worker's answer (ClipError if it failed)."""
         assert self.proc.stdin is not None
         req = {"text": text, "path": str(path), "voice": settings.voice,
                "rate": settings.rate, "volume": settings.volume}
@@ -143,6 +159,9 @@ class Worker:
         reply = self._answer(PHRASE_TIMEOUT)
         if "error" in reply:
             raise ClipError(f"rendering {text!r} failed: {reply['error']}")
+        if self.reports_settings:
+            check_settings(text, reply, settings)
+        return reply
 
     def _answer(self, timeout: float) -> dict[str, Any]:
         assert self.proc.stdout is not None
@@ -315,8 +334,9 @@ class SpeechCache:
         """Render, check, trim and store one phrase.
 
         pyttsx3 2.99's espeak driver can write an empty WAV (seen here when rate and volume
-        were set again before every phrase; the worker now sets them only when they change):
-        such a clip fails the check and is rendered again, a few times at most.
+        were set again before every phrase through pyttsx3), and a worker may answer that
+        espeak spoke at another rate or volume (speech/espeak_settings.py): such a clip fails
+        a check and is rendered again, a few times at most, never stored.
         """
         raw = self.folder / f"{self.key(text)}.raw.wav"
         problem: ClipError | None = None

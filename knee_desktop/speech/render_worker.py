@@ -11,7 +11,8 @@ With ``KNEE_DESKTOP_RENDER_ENGINE`` set, another engine answers the same protoco
 
 Requests (stdin, one JSON object a line): ``{"text", "path", "voice", "rate", "volume"}``.
 Answers: first ``{"ready": true, "engine": ...}`` or ``{"error": ...}``; then for every
-request ``{"ok": true}`` or ``{"error": ...}``.
+request ``{"ok": true, "rate": ..., "volume": ...}`` (pyttsx3: the rate and volume espeak
+held when the phrase was done; speech/espeak_settings.py says why) or ``{"error": ...}``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from knee_desktop.speech.espeak_settings import EspeakSettings
 
 ENGINE_ENV = "KNEE_DESKTOP_RENDER_ENGINE"  # = speech.engines.ENGINE_ENV (kept light here)
 VOICE_ENV = "KNEE_DESKTOP_RENDER_VOICE"
@@ -43,7 +47,10 @@ def main() -> int:
     try:
         import pyttsx3
 
+        from knee_desktop.speech.espeak_settings import EspeakSettings
+
         engine = pyttsx3.init()
+        settings = EspeakSettings()
     except Exception as exc:  # no libespeak-ng, no driver: the parent names the package
         answer({"error": f"{type(exc).__name__}: {exc}"})
         return 1
@@ -53,24 +60,25 @@ def main() -> int:
     except Exception:
         voices = []
     answer({"ready": True, "engine": getattr(engine, "driver_name", "?"), "voices": voices})
-    current: dict[str, Any] = {}
     for line in sys.stdin:
         try:
-            req = json.loads(line)
-            # Set a property only when it changes: espeak applies parameters through its
-            # asynchronous command queue.
-            for name in ("voice", "rate", "volume"):
-                if req.get(name) is not None and current.get(name) != req[name]:
-                    engine.setProperty(name, req[name])
-                    current[name] = req[name]
-            engine.save_to_file(req["text"], req["path"])
-            engine.runAndWait()  # one phrase per runAndWait: several keep only the last
-            if not os.path.exists(req["path"]):
-                raise RuntimeError("the engine wrote no file")
-            answer({"ok": True})
+            answer(render(engine, settings, json.loads(line)))
         except Exception as exc:
             answer({"error": f"{type(exc).__name__}: {exc}"})
     return 0
+
+
+def render(engine: Any, settings: EspeakSettings, req: dict[str, Any]) -> dict[str, Any]:
+    """One phrase into its file, at the request's settings, checked (espeak_settings.py)."""
+    settings.apply(req)  # not engine.setProperty: a cancel could drop it
+    engine.save_to_file(req["text"], req["path"])
+    engine.runAndWait()  # one phrase per runAndWait: several keep only the last
+    # runAndWait returns ~10 ms after queuing the phrase, not when it is done: wait for
+    # espeak's thread to speak it and pyttsx3 to write the file.
+    settings.idle()
+    if not os.path.exists(req["path"]):
+        raise RuntimeError("the engine wrote no file")
+    return {"ok": True, **settings.report()}
 
 
 if __name__ == "__main__":
