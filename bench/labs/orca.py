@@ -236,6 +236,10 @@ class OrcaLab:
             self._gdbus("call", "-d", "org.mpris.MediaPlayer2.knee_desktop", "-o",
                         "/org/mpris/MediaPlayer2", "-m", "org.mpris.MediaPlayer2.Player.Play")
             self._answer(before, mark, timeout)
+            # a window manager gives the focus back when the dialog has gone: not before
+            # (given to the window while the modal dialog was up, Qt sent it back to the
+            # dialog, and when that closed no window had the focus for the whole session)
+            _wait(lambda: not self._visible("^Knee feel"), timeout, "the knee question to close")
             if focus_back_after:
                 self._shown(focus_back_after, mark, timeout)
             self._xdo("windowfocus", "--sync", main)  # the dialog closed: focus goes back
@@ -252,6 +256,11 @@ class OrcaLab:
                 app.terminate()
                 app.wait(10)
         return self._heard(mode, mark, app_log.read_text())
+
+    def _visible(self, name: str) -> list[str]:
+        return subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name],
+                              env=self.env, capture_output=True, text=True,
+                              check=False).stdout.split()
 
     def _window(self, name: str, timeout: float) -> str:
         found = _wait(lambda: subprocess.run(

@@ -283,12 +283,6 @@ def ask_knee_feel(parent: QWidget | None = None, *, when: When = "after",
     question was cancelled (Escape), so the session must not start."""
     dialog = KneeFeelDialog(parent, when=when, speak=speak, ask_aloud=ask_aloud)
     dialog.exec()
-    if parent is not None and parent.isVisible():
-        # The focus back to the window the question came from, as a window manager gives
-        # it. Without one, or when the focus was moved to the window while the dialog was
-        # still up (it took the focus back), no window had it for the whole session, and a
-        # screen reader heard none of it (bench/labs/orca.py, on a busy machine).
-        parent.window().activateWindow()
     feel = None if dialog.cancelled else dialog.feel or KneeFeel(None)
     dialog.deleteLater()
     return feel
