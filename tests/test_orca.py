@@ -37,7 +37,10 @@ def test_orca_reads_the_session_when_the_screen_reader_speaks_too() -> None:
     heard = run(["both"])[0]
     said = words(heard)
     assert heard.speech_server == "speechdispatcherfactory", "Orca spoke through speechd"
-    assert "Stop at once if it hurts." in said  # the safety words
+    # the safety words, before the moves: also when the window got the focus back late
+    # after the knee question (a busy machine: they were given while no control had it)
+    assert "Stop at once if it hurts." in said, heard.said
+    assert said.index("Stop at once if it hurts.") < said.index(COUNTS[0])
     for instruction in ("Sweep the foot out.", "Hold still.", "Relax."):
         assert instruction in said
     # every count, in order, as it is shown (not seconds late in a queue)
@@ -58,6 +61,19 @@ def test_orca_reads_the_session_when_the_screen_reader_speaks_too() -> None:
     assert "FINISHED: well done" in [w for _, _, w in heard.cues]  # and on the screen
     assert [w for w in said if w.rstrip(".") == "FINISHED: well done"] == \
         ["FINISHED: well done"], heard.said
+
+
+def test_orca_reads_the_safety_words_when_the_window_gets_the_focus_back_late() -> None:
+    """After the knee question the window manager gives the window the focus back; when
+    that comes after the session's first words (a slow one, or a busy machine: once in
+    three full runs), no control had the focus when the safety words were given, and Orca
+    never said them. They wait for the focus."""
+    heard = run(["both"], focus_back_after="Get ready.")[0]  # shown after the safety words
+    said = words(heard)
+    back = said.index("Pause push button.")  # the focus, back on the window
+    assert said.index("Three. Thank you.") < back
+    assert "Stop at once if it hurts." in said[back:], heard.said
+    assert said.index("Stop at once if it hurts.") < said.index(COUNTS[0])
 
 
 def test_orca_is_quiet_during_the_counts_when_the_app_speaks() -> None:

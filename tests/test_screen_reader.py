@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtDBus import QDBusConnection
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from knee_desktop.desktop.a11y_status import listens_for_announcements, screen_reader_enabled
@@ -225,3 +225,47 @@ def test_the_end_is_told_on_the_focused_control_before_the_focus_moves(window, e
     assert w.controls.pause.accessibleDescription() == words
     assert [new for what, new in log[told:] if what == "focus"][-1] is w.controls.start
     assert w.controls.start.accessibleDescription() != words  # its focus read: not again
+
+
+def test_words_given_while_nothing_has_the_focus_wait_for_it(window, qtbot: QtBot,
+                                                             monkeypatch) -> None:
+    """The knee question closes; until the window manager gives the window the focus back
+    no control has it, and Orca 43 hears only a description of the control it is on. The
+    lead-in's words (the routine's safety words) given then reached nobody: under load in
+    tests/test_orca.py the focus came back after them, and Orca never said them. They wait,
+    and go to the control that gets the focus, one by one; a count does not wait."""
+    w, clock = window
+    reader_on_screen(w, listens=False)  # as Orca 43
+    other = QWidget()  # another window has the focus (as no window, after the dialog)
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is None and not w.isActiveWindow())
+    pause = w.controls.pause
+    told: list[tuple[str, bool]] = []  # (words, given while Pause had the focus)
+    describe = pause.setAccessibleDescription
+    monkeypatch.setattr(pause, "setAccessibleDescription", lambda text: (
+        told.append((text, QApplication.focusWidget() is pause)), describe(text)))
+    w.driver.say("Three. Thank you.")  # the knee question's read-back: the start waits
+    session = w.start_session()
+    assert session is not None and w.routine is not None and w.routine.safety
+    assert session.state is State.READY
+    timers = w.driver.timers
+    assert isinstance(timers, FakeTimers)
+    while session.state is State.READY:
+        timers.advance(0.05)
+    safety = w.routine.safety[-1]
+    said = next(e for e in session.timeline.events if e.text == safety)
+    count = next(e for e in session.timeline.events if e.kind == "count")
+    assert said.t < count.t
+    walk(w, clock, count.t + 0.1)  # the safety words, then the first count of the lead-in
+    assert told == []  # nothing has the focus: no reader hears a description now
+    w.activateWindow()  # the focus back: on Pause, as when the window had it all along
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    assert QApplication.focusWidget() is pause
+    qtbot.waitUntil(lambda: any(text == safety for text, _ in told))
+    words = [text for text, on_pause in told if on_pause]
+    assert words == [text for text, _ in told]  # each given while Pause had the focus
+    # in order, from the step's title; a count heard late is wrong: not kept
+    assert words == [session.timeline.steps[0].title] + [
+        e.text for e in session.timeline.events if e.t < count.t and e.text]

@@ -10,6 +10,7 @@ window manager does for a new window), MPRIS ``Play`` starts it (the Start butto
 question first), number keys answer the knee question before and after the session.
 
     python -m bench.labs.orca [--mode both|app|auto] [--json] [--keep DIR]
+                              [--focus-back-after WORDS]
     # Debian: orca speech-dispatcher xdotool xvfb at-spi2-core pulseaudio
 
 Prints what Orca said, in order, with the time from the start of the session, and the
@@ -214,7 +215,10 @@ class OrcaLab:
 
     # ---- one session ---------------------------------------------------------------------
     def session(self, mode: str, before: str = "3", after: str = "2",
-                timeout: float = 60.0) -> Heard:
+                timeout: float = 60.0, focus_back_after: str = "") -> Heard:
+        """``focus_back_after``: the window gets the focus back after the knee question
+        only once the app shows these words (a slow window manager, or a busy machine: the
+        session's first words come before it)."""
         assert self.pulse is not None
         config = Path(self.env["XDG_CONFIG_HOME"]) / "knee-desktop"
         (config / "routines").mkdir(parents=True, exist_ok=True)
@@ -232,6 +236,12 @@ class OrcaLab:
             self._gdbus("call", "-d", "org.mpris.MediaPlayer2.knee_desktop", "-o",
                         "/org/mpris/MediaPlayer2", "-m", "org.mpris.MediaPlayer2.Player.Play")
             self._answer(before, mark, timeout)
+            # a window manager gives the focus back when the dialog has gone: not before
+            # (given to the window while the modal dialog was up, Qt sent it back to the
+            # dialog, and when that closed no window had the focus for the whole session)
+            _wait(lambda: not self._visible("^Knee feel"), timeout, "the knee question to close")
+            if focus_back_after:
+                self._shown(focus_back_after, mark, timeout)
             self._xdo("windowfocus", "--sync", main)  # the dialog closed: focus goes back
             _wait(lambda: "session started" in app_log.read_text(), timeout, "the session")
             self._answer(after, len(self._orca_text()), timeout + 60)  # after the session
@@ -246,6 +256,11 @@ class OrcaLab:
                 app.terminate()
                 app.wait(10)
         return self._heard(mode, mark, app_log.read_text())
+
+    def _visible(self, name: str) -> list[str]:
+        return subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name],
+                              env=self.env, capture_output=True, text=True,
+                              check=False).stdout.split()
 
     def _window(self, name: str, timeout: float) -> str:
         found = _wait(lambda: subprocess.run(
@@ -267,6 +282,11 @@ class OrcaLab:
         self._said("Knee feel", mark, 15)
         time.sleep(0.5)
         self._xdo("key", key)
+
+    def _shown(self, words: str, mark: int, timeout: float) -> None:
+        _wait(lambda: any(m and m.group(2) == words for m in map(
+            SHOWN.match, self._orca_text()[mark:].splitlines())), timeout,
+            f"the app to show {words!r}")
 
     def _said(self, words: str, mark: int, timeout: float) -> None:
         _wait(lambda: f"SPEECH OUTPUT: '{words}" in self._orca_text()[mark:], timeout,
@@ -294,13 +314,14 @@ def _clock(stamp: str) -> float:
     return t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6
 
 
-def run(modes: list[str], keep: Path | None = None) -> list[Heard]:
+def run(modes: list[str], keep: Path | None = None, focus_back_after: str = ""
+        ) -> list[Heard]:
     work = keep or Path(tempfile.mkdtemp(prefix="knee-orca-"))
     work.mkdir(parents=True, exist_ok=True)
     lab = OrcaLab(work)
     try:
         lab.start()
-        return [lab.session(mode) for mode in modes]
+        return [lab.session(mode, focus_back_after=focus_back_after) for mode in modes]
     finally:
         lab.stop()
         if keep is None:
@@ -313,8 +334,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="who_speaks for a session (repeat for several; default both, app)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--keep", type=Path, help="keep Orca's and the app's logs in DIR")
+    ap.add_argument("--focus-back-after", default="", metavar="WORDS",
+                    help="after the knee question, give the window the focus back only once "
+                         "the app shows WORDS (a slow window manager)")
     opts = ap.parse_args(argv)
-    results = run(opts.mode or ["both", "app"], opts.keep)
+    results = run(opts.mode or ["both", "app"], opts.keep, opts.focus_back_after)
     if opts.json:
         print(json.dumps([asdict(h) for h in results], indent=1))
         return 0

@@ -23,6 +23,11 @@ reader is first found, so a newer reader never hears it twice. A new state is to
 the window moves the focus (``MainWindow.state_shown``): at the end the focus goes to "Back
 to routines", and Orca 43 reads a control's description when the focus reaches it *and*
 again for a change that came after the move, so the end was heard twice there.
+While no control of the app has the focus (the knee question has just closed and the window
+manager has not yet given the window the focus back; on a busy machine that took seconds,
+and the routine's safety words went unheard) the words wait, and are given one by one to the
+control that gets the focus, just after it gets it: those of the current step only, and no
+count (a count heard late is wrong).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -45,6 +50,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 COUNT_KINDS = ("rep", "press", "count")
+UNHEARD_MAX = 20  # words kept for a reader while nothing has the focus (one step's worth)
 
 
 class Announcer(QObject):
@@ -65,7 +71,11 @@ class Announcer(QObject):
         self.enabled = False
         self.by_description = False  # the reader ignores announcements: see the docstring
         self._described: dict[QWidget, str] = {}  # control -> its own description
+        self._unheard: list[str] = []  # words given while no control had the focus
         ask(self._answered)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus)
         ctl = window.driver
         # Connected after the window's own slots: the labels already show the new text.
         ctl.started.connect(self._on_started)
@@ -98,7 +108,8 @@ class Announcer(QObject):
                  if self.enabled else "off")
         return self.enabled
 
-    def announce(self, text: str) -> None:
+    def announce(self, text: str, *, late_ok: bool = True) -> None:
+        """``late_ok``: may wait for the focus (see the module's docstring); not a count."""
         if not self.enabled or not text:
             return
         target = self.window.session_view
@@ -106,18 +117,35 @@ class Announcer(QObject):
         event.setPoliteness(QAccessible.AnnouncementPoliteness.Polite)
         QAccessible.updateAccessibility(event)
         if self.by_description:
-            self._describe(text)
+            self._describe(text, late_ok)
         self.announced.emit(text)
 
-    def _describe(self, text: str) -> None:
+    def _describe(self, text: str, late_ok: bool = True) -> None:
         """Orca 43 presents a changed description of the control it has focus on."""
         focused = QApplication.focusWidget()
-        if focused is None:
+        if focused is None:  # given when a control gets the focus (_on_focus)
+            if late_ok and len(self._unheard) < UNHEARD_MAX:
+                self._unheard.append(text)
             return
         if focused not in self._described:
             self._described[focused] = focused.accessibleDescription()
             focused.destroyed.connect(lambda _=None, w=focused: self._described.pop(w, None))
         focused.setAccessibleDescription(text)
+
+    def _on_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Qt tells the screen reader of the new focus after this signal: the words wait
+        for the event loop, so that they come after it, each its own change."""
+        if new is not None and self._unheard:
+            QTimer.singleShot(0, self, self._tell_unheard)
+
+    def _tell_unheard(self) -> None:
+        words, self._unheard = self._unheard, []
+        if QApplication.focusWidget() is None:  # lost again already: keep waiting
+            self._unheard = words
+            return
+        log.info("screen reader: %d words given with the focus back", len(words))
+        for text in words:
+            self._describe(text)
 
     def _restore(self) -> None:
         """Give each control its own description back when the next session starts (not
@@ -128,16 +156,18 @@ class Announcer(QObject):
 
     def _on_started(self, _session: Session) -> None:
         self._restore()
+        self._unheard.clear()  # the last session's, never heard: gone
         self.decide()
 
     def _on_cue(self, cue: Cue) -> None:
         view = self.window.session_view
         if cue.event.kind in COUNT_KINDS:
-            self.announce(view.count.text())
+            self.announce(view.count.text(), late_ok=False)
         elif cue.event.text:
             self.announce(view.instruction.text())
 
     def _on_step(self, _span: StepSpan) -> None:
+        self._unheard.clear()  # a step's words wait for the focus only during that step
         self.announce(self.window.session_view.instruction.text())
 
     def _on_state(self, state: State) -> None:

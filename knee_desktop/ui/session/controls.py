@@ -149,7 +149,9 @@ class ControlBar(QWidget):
 
     def set_state(self, state: State | None) -> None:
         active = state in (State.RUNNING, State.PAUSED)
-        start_had_focus = self.start.hasFocus()
+        # (or would have it: a window without the focus, as just after the knee question,
+        # keeps the control it will give the focus to)
+        start_had_focus = self.start.hasFocus() or self.window().focusWidget() is self.start
         self.start.setEnabled(not active)
         ended = state in (State.FINISHED, State.STOPPED)
         self.start.setText("Back to routines" if ended else "Start")
