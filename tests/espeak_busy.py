@@ -2,9 +2,12 @@
 does now and then, made to happen every time (run in a child process: espeak is one per
 process). ``python -m tests.espeak_busy FOLDER`` prints one JSON line.
 
-espeak-ng's own thread is held for 0.3 s in the end of a phrase (its end-of-message
-callback, where pyttsx3 writes a WAV file) while the worker's ``render`` is asked for
-"One." at rate 80 (its first request, as in every worker of a SpeechCache). pyttsx3's
+espeak-ng's own thread is held in the end of a phrase (its end-of-message callback, where
+pyttsx3 writes a WAV file) while the worker's ``render`` is asked for "One." at rate 80 (its
+first request, as in every worker of a SpeechCache). It is let go when the worker acts on
+the busy espeak: waits for it (the worker of espeak_settings.py) or cancels it (pyttsx3's
+runAndWait, the old worker), not after a time: however slow the machine, espeak is busy at
+that moment. pyttsx3's
 runAndWait cancels espeak when its thread is busy, and espeak-ng drops the command that
 thread takes next: if that is the rate, the phrase is spoken at the rate pyttsx3 started
 with, 200 (see knee_desktop/speech/espeak_settings.py). For comparison the same phrase is
@@ -16,11 +19,11 @@ from __future__ import annotations
 import json
 import sys
 import threading
-import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-HOLD = 0.3  # seconds espeak's thread stays in the end-of-message callback
+LIMIT = 10.0  # seconds the hold waits for the worker at most (then it says so)
 
 
 def main(folder: Path) -> int:
@@ -33,16 +36,26 @@ def main(folder: Path) -> int:
 
     engine = pyttsx3.init()
     settings = EspeakSettings()
-    inside = threading.Event()
+    inside, release = threading.Event(), threading.Event()
+    released: list[bool] = []  # True: the worker let it go; False: the limit did
 
     def hold(wav: Any, numsamples: int, events: Any) -> int:
         i = 0
         while events[i].type != _espeak.EVENT_LIST_TERMINATED:
             if events[i].type == _espeak.EVENT_MSG_TERMINATED:
                 inside.set()
-                time.sleep(HOLD)
+                released.append(release.wait(LIMIT))
             i += 1
         return 0
+
+    def letting_go(call: Callable[..., Any]) -> Callable[..., Any]:
+        def go(*args: Any) -> Any:
+            release.set()
+            return call(*args)
+        return go
+
+    settings._playing = letting_go(settings._playing)  # the worker waits for espeak
+    _espeak.Cancel = letting_go(_espeak.Cancel)  # pyttsx3 cancels it (runAndWait)
 
     holder = _espeak.t_espeak_callback(hold)  # kept alive while espeak may call it
     _espeak.cSetSynthCallback(holder)
@@ -57,6 +70,7 @@ def main(folder: Path) -> int:
         req = {"text": "One.", "path": str(path), "voice": None, "rate": rate, "volume": 1.0}
         out[name] = {"reply": render(engine, settings, req),
                      "seconds": read_wav(path).trimmed().seconds}
+    out["held"] = "until the worker acted" if released == [True] else f"not so: {released}"
     print(json.dumps(out))
     del holder
     return 0

@@ -25,6 +25,7 @@ def test_a_rate_set_while_espeak_is_busy_is_the_rate_spoken(tmp_path: Path) -> N
     assert run.returncode == 0, run.stdout[-1000:] + run.stderr[-2000:]
     got = json.loads(run.stdout.strip().splitlines()[-1])
     busy, fast, slow = got["busy"], got["fast"], got["slow"]
+    assert got["held"] == "until the worker acted", got  # espeak was busy as it set the rate
     # what the worker read back from espeak ...
     assert [r["reply"]["rate"] for r in (busy, fast, slow)] == [80, 200, 80], got
     # ... and what is heard: as long as the same phrase at 80 with espeak idle, far longer
