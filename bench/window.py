@@ -67,29 +67,57 @@ def bare(started: float) -> int:
 def entry(started: float) -> int:
     """The app as a person launches it: ``knee-desktop`` with no command (its settings,
     history, single instance, media keys, reminder, listening), silent, in a fresh home,
-    until its window is exposed. ``open_window`` is wrapped only to learn the window."""
-    import knee_desktop.ui.app.launch as launch
+    until its window is exposed. ``open_window`` is wrapped only to learn the window, as
+    its module is imported by the app itself (importing it here first would move the
+    app's own order of work: the display check before Qt)."""
     from knee_desktop.main import main as knee_main
 
-    opened = launch.open_window
+    def wrap(launch: Any) -> None:
+        opened = launch.open_window
 
-    def open_and_time(*args: Any, **kwargs: Any) -> Any:
-        from PySide6.QtCore import QTimer
-        from PySide6.QtTest import QTest
+        def open_and_time(*args: Any, **kwargs: Any) -> Any:
+            from PySide6.QtCore import QTimer
+            from PySide6.QtTest import QTest
 
-        window = opened(*args, **kwargs)
+            window = opened(*args, **kwargs)
 
-        def exposed() -> None:
-            QTest.qWaitForWindowExposed(window)
-            print(f"launch {time.monotonic() - started:.4f} rss={peak_rss_mib():.0f} "
-                  f"cpu={cpu_seconds():.4f}", flush=True)
-            window.close()
+            def exposed() -> None:
+                QTest.qWaitForWindowExposed(window)
+                print(f"launch {time.monotonic() - started:.4f} rss={peak_rss_mib():.0f} "
+                      f"cpu={cpu_seconds():.4f}", flush=True)
+                window.close()
 
-        QTimer.singleShot(0, exposed)
-        return window
+            QTimer.singleShot(0, exposed)
+            return window
 
-    launch.open_window = open_and_time
+        launch.open_window = open_and_time
+
+    after_import("knee_desktop.ui.app.launch", wrap)
     return knee_main(["--silent"])
+
+
+def after_import(name: str, then: Callable[[Any], None]) -> None:
+    """Call ``then(module)`` right after the module ``name`` is first imported."""
+    import importlib.util
+
+    class Finder:
+        @staticmethod
+        def find_spec(fullname: str, path: Any, target: Any = None) -> Any:
+            if fullname != name:
+                return None
+            sys.meta_path.remove(Finder)  # type: ignore[arg-type]
+            spec = importlib.util.find_spec(fullname)
+            assert spec is not None and spec.loader is not None
+            run = spec.loader.exec_module
+
+            def run_then(module: Any) -> None:
+                run(module)
+                then(module)
+
+            spec.loader.exec_module = run_then  # type: ignore[method-assign]
+            return spec
+
+    sys.meta_path.insert(0, Finder)  # type: ignore[arg-type]
 
 
 def start_sweeping(window: Any, then: Callable[[], None]) -> None:
