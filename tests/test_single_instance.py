@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
+import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -15,7 +18,12 @@ import pytest
 from PySide6.QtCore import QDir
 
 from knee_desktop.common.logging_setup import log_file
-from knee_desktop.desktop.single_instance import SingleInstance, send_to_running, server_name
+from knee_desktop.desktop.single_instance import (
+    MAX_MESSAGE,
+    SingleInstance,
+    send_to_running,
+    server_name,
+)
 
 APP = [sys.executable, "-m", "knee_desktop"]
 
@@ -108,6 +116,58 @@ def test_in_process_server_and_bad_messages(qtbot):
     server.close()
     rival.close()
     assert received == []
+
+
+def _ask(name: str, payload: bytes, qtbot) -> bytes:
+    """Send ``payload`` to the server at ``name`` and wait (running this process's event
+    loop, where the server answers) for its answer, or for it to hang up."""
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    client.connect(name)
+    client.sendall(payload)
+    client.setblocking(False)
+    reply = [b""]
+
+    def answered() -> bool:
+        try:
+            chunk = client.recv(64)
+        except BlockingIOError:
+            return False
+        reply[0] += chunk
+        return not chunk or b"\n" in reply[0]
+
+    qtbot.waitUntil(answered, timeout=5_000)
+    client.close()
+    return bytes(reply[0])
+
+
+def test_the_server_answers_each_message_and_hands_good_ones_on(qtbot):
+    name = server_name() + "-m"
+    server = SingleInstance(name)
+    assert server.listen()
+    assert stat.S_IMODE(os.stat(name).st_mode) == 0o600  # only this user may connect
+    received: list[list[str]] = []
+    server.received.connect(received.append)
+    good = json.dumps({"argv": ["--start", "windshield-wiper"], "token": "t-1"}).encode()
+    assert _ask(name, good + b"\n", qtbot) == b"ok\n"
+    assert received == [["--start", "windshield-wiper"]] and server.token == "t-1"
+    assert _ask(name, b"{not json\n", qtbot) == b"bad\n"
+    assert _ask(name, json.dumps({"argv": [1]}).encode() + b"\n", qtbot) == b"bad\n"
+    # a line without end is not kept beyond MAX_MESSAGE: the server hangs up, unanswered
+    assert _ask(name, b"x" * (MAX_MESSAGE + 1), qtbot) == b""
+    assert received == [["--start", "windshield-wiper"]]
+    server.close()
+    assert not os.path.exists(name)  # closed: the name is free for the next launch
+
+
+def test_a_socket_left_by_a_crash_is_taken_over_in_process() -> None:
+    name = server_name() + "-s"
+    crashed = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    crashed.bind(name)  # bound and never listened on: what a killed instance leaves
+    crashed.close()
+    server = SingleInstance(name)
+    assert server.listen()  # nobody answers there: removed and listened on again
+    assert not send_to_running(["x"], name + "-nobody")
+    server.close()
 
 
 def test_the_socket_lives_in_a_private_folder(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,6 +1,6 @@
 """One window per user: a second launch hands its arguments to the first and exits.
 
-The first launch listens on a QLocalServer; a later launch connects, sends its command-line
+The first launch listens on a Unix socket; a later launch connects, sends its command-line
 arguments as one JSON line and waits for ``ok``. The running app raises its window and acts on
 the arguments (e.g. ``--start windshield-wiper``).
 
@@ -10,8 +10,10 @@ runtime dir (``XDG_RUNTIME_DIR``) or a ``knee-desktop-UID`` folder of mode 0700 
 folder. A name in the shared temporary folder could be bound first by another local user, who
 would then receive this user's arguments; when no private folder can be had, the app runs
 without the single-instance server rather than use a shared name. A server socket left
-behind by a crash is recovered: if nobody answers on it, it is removed
-(``QLocalServer.removeServer``) and listened on again.
+behind by a crash is recovered: if nobody answers on it, it is removed and listened on again.
+
+Plain sockets, watched by a QSocketNotifier in the window's thread, rather than QtNetwork:
+loading QtNetwork cost a launch ~10 ms before the window could show.
 
 Handed-over arguments are a JSON list of at most ``MAX_ARGS`` strings; the window parses them
 with the command line's own parser, so they meet the same limits. Beside them goes the
@@ -20,17 +22,19 @@ launch's XDG activation token (Wayland), a string of at most ``MAX_TOKEN`` chara
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import getpass
-import hashlib
 import json
 import logging
 import os
+import socket
 import stat
 import tempfile
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtCore import QCryptographicHash, QObject, QSocketNotifier, Signal
 
 from knee_desktop import APP_NAME
 from knee_desktop.common import paths
@@ -83,7 +87,10 @@ def server_name() -> str | None:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = "user"
-    digest = hashlib.sha256(f"{user}\0{paths.config_dir()}".encode()).hexdigest()[:16]
+    # SHA-256 in hex, as hashlib's; Qt's needs no OpenSSL loaded at launch (~2 ms)
+    hashed = QCryptographicHash.hash(f"{user}\0{paths.config_dir()}".encode(),
+                                     QCryptographicHash.Algorithm.Sha256)
+    digest = bytes(hashed.toHex().data()).decode()[:16]
     folder = private_dir()
     if folder is None:
         return None
@@ -94,6 +101,19 @@ def server_name() -> str | None:
     return str(name)
 
 
+def _connect(name: str, timeout: float) -> socket.socket | None:
+    """A connection to the server at ``name``, or None: nobody there (no socket file, or
+    one nobody accepts on: a crashed instance's) or no answer within ``timeout``."""
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    client.settimeout(timeout)
+    try:
+        client.connect(name)
+    except OSError:
+        client.close()
+        return None
+    return client
+
+
 def send_to_running(argv: list[str], name: str | None = None,
                     connect_ms: int = CONNECT_MS, reply_ms: int = REPLY_MS,
                     token: str = "") -> bool:
@@ -102,20 +122,35 @@ def send_to_running(argv: list[str], name: str | None = None,
     name = name or server_name()
     if name is None:
         return False
-    socket = QLocalSocket()
-    socket.connectToServer(name)
-    if not socket.waitForConnected(connect_ms):
+    client = _connect(name, connect_ms / 1000)
+    if client is None:
         return False
-    socket.write(json.dumps({"argv": argv, "token": token}).encode() + b"\n")
-    socket.flush()
     reply = b""
-    while b"\n" not in reply and socket.waitForReadyRead(reply_ms):
-        reply += bytes(socket.readAll().data())
-    socket.disconnectFromServer()
+    with client:
+        try:
+            client.sendall(json.dumps({"argv": argv, "token": token}).encode() + b"\n")
+            deadline = time.monotonic() + reply_ms / 1000
+            while b"\n" not in reply and len(reply) < 64:
+                client.settimeout(max(0.001, deadline - time.monotonic()))
+                chunk = client.recv(64)
+                if not chunk:
+                    break
+                reply += chunk
+        except OSError:
+            pass  # no answer in time, or the connection went: said below
     if reply.strip() != b"ok":
         log.warning("the running knee-desktop did not answer (got %r)", reply[:80])
         return False
     return True
+
+
+class _Client:
+    """One connection to the server: its socket, the notifier watching it, what came."""
+
+    def __init__(self, conn: socket.socket, notifier: QSocketNotifier) -> None:
+        self.conn = conn
+        self.notifier = notifier
+        self.data = b""
 
 
 class SingleInstance(QObject):
@@ -128,70 +163,115 @@ class SingleInstance(QObject):
     def __init__(self, name: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = name or server_name()  # None: no private place, no server
-        self._server = QLocalServer(self)
-        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        self._server.newConnection.connect(self._on_connection)
-        self._buffers: dict[QLocalSocket, bytes] = {}
+        self._server: socket.socket | None = None
+        self._notifier: QSocketNotifier | None = None
+        self._clients: list[_Client] = []
 
     def listen(self) -> bool:
-        """Start serving. ``False`` if another live instance already serves this name.
-
-        The probe comes first: with ``UserAccessOption`` Qt binds in a private directory and
-        renames the socket into place, so ``listen`` would silently replace a live server.
-        """
+        """Start serving. ``False`` if another live instance already serves this name."""
         if self.name is None:
             return True  # a window without hand-over, never one that listens in the open
-        probe = QLocalSocket()
-        probe.connectToServer(self.name)
-        if probe.waitForConnected(CONNECT_MS):
-            probe.disconnectFromServer()
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            try:
+                server.bind(self.name)
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE or not self._stale():
+                    raise
+                server.bind(self.name)
+            os.chmod(self.name, 0o600)
+            server.listen(8)
+            server.setblocking(False)
+        except OSError as exc:
+            server.close()
+            if exc.errno == errno.EADDRINUSE:
+                return False  # a live server: the name is taken
+            log.warning("single instance: cannot listen on %s: %s", self.name, exc)
+            return True  # even without a server: better a window than none
+        self._server = server
+        self._notifier = QSocketNotifier(server.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._accept)
+        log.info("single instance: listening on %s", self.name)
+        return True
+
+    def _stale(self) -> bool:
+        """The name is taken: by a crashed instance's socket (removed, True) or by a live
+        server (False)?"""
+        assert self.name is not None
+        live = _connect(self.name, CONNECT_MS / 1000)
+        if live is not None:
+            live.close()
             return False
-        if probe.error() != QLocalSocket.LocalSocketError.ServerNotFoundError:
-            # The socket file is there but nobody accepts: a crashed instance left it.
-            log.info("single instance: removing the stale server %s (%s)", self.name,
-                     probe.errorString())
-        QLocalServer.removeServer(self.name)
-        if self._server.listen(self.name):
-            log.info("single instance: listening on %s", self._server.fullServerName())
-        else:
-            log.warning("single instance: cannot listen on %s: %s", self.name,
-                        self._server.errorString())
-        return True  # even without a server: better a window than none
+        try:
+            if not stat.S_ISSOCK(os.lstat(self.name).st_mode):
+                return False  # not a socket: left alone (the bind then says why)
+            log.info("single instance: removing the stale server %s", self.name)
+            os.unlink(self.name)
+        except FileNotFoundError:
+            pass  # gone meanwhile
+        return True
 
     def close(self) -> None:
-        self._server.close()
+        for client in list(self._clients):
+            self._drop(client)
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier = None
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+            if self.name is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(self.name)
 
-    def _on_connection(self) -> None:
-        while self._server.hasPendingConnections():
-            socket = self._server.nextPendingConnection()
-            self._buffers[socket] = b""
-            socket.readyRead.connect(lambda s=socket: self._on_ready(s))
-            socket.disconnected.connect(lambda s=socket: self._forget(s))
+    def _accept(self, *_: object) -> None:
+        while self._server is not None:
+            try:
+                conn, _address = self._server.accept()
+            except OSError:  # none waiting (or the server closed)
+                return
+            conn.setblocking(False)
+            notifier = QSocketNotifier(conn.fileno(), QSocketNotifier.Type.Read, self)
+            client = _Client(conn, notifier)
+            notifier.activated.connect(lambda *_, c=client: self._read(c))
+            self._clients.append(client)
 
-    def _forget(self, socket: QLocalSocket) -> None:
-        self._buffers.pop(socket, None)
-        socket.deleteLater()
+    def _drop(self, client: _Client) -> None:
+        client.notifier.setEnabled(False)
+        client.notifier.deleteLater()
+        client.conn.close()
+        if client in self._clients:
+            self._clients.remove(client)
 
-    def _on_ready(self, socket: QLocalSocket) -> None:
-        data = self._buffers.get(socket, b"") + bytes(socket.readAll().data())
+    def _reply(self, client: _Client, words: bytes) -> None:
+        with contextlib.suppress(OSError):
+            client.conn.send(words)
+        self._drop(client)
+
+    def _read(self, client: _Client) -> None:
+        try:
+            chunk = client.conn.recv(4096)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        data = client.data + chunk
         if b"\n" not in data:
-            if len(data) > MAX_MESSAGE:
-                socket.abort()
+            if not chunk or len(data) > MAX_MESSAGE:
+                self._drop(client)  # gone before a whole line, or a line without end
             else:
-                self._buffers[socket] = data
+                client.data = data
             return
         line = data.split(b"\n", 1)[0]
-        self._buffers[socket] = b""
         try:
             message = json.loads(line)
             argv = _argv(message)
             token = _token(message)
         except (ValueError, KeyError, TypeError, RecursionError):
             log.warning("single instance: ignored a bad message %r", line[:80])
-            socket.write(b"bad\n")
+            self._reply(client, b"bad\n")
             return
-        socket.write(b"ok\n")
-        socket.flush()
+        self._reply(client, b"ok\n")
         log.info("another launch handed over its arguments: %s%s", argv,
                  " (with an activation token)" if token else "")
         self.token = token
@@ -232,6 +312,7 @@ def claim_or_hand_over(argv: list[str], name: str | None = None) -> SingleInstan
         return None
     # It holds the name but does not answer (hung?): take over rather than show nothing.
     log.warning("single instance: the running knee-desktop does not answer; taking over")
-    QLocalServer.removeServer(instance.name)
+    with contextlib.suppress(OSError):
+        os.unlink(instance.name)
     instance.listen()
     return instance
