@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import logging
 import os
@@ -15,15 +16,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from knee_desktop import __version__
-from knee_desktop.cli import (
-    export_cmd,
-    history_cmd,
-    plan_cmd,
-    report_cmd,
-    routines_cmd,
-    run_cmd,
-    voices_cmd,
-)
 from knee_desktop.cli.options import add_session_options, overrides_from_args
 from knee_desktop.common import environment, paths
 from knee_desktop.common.errors import KneeError
@@ -35,7 +27,8 @@ from knee_desktop.prefs.launch import LaunchOptions
 log = logging.getLogger("knee_desktop")
 
 # Each command module has register(subparsers); add new commands here.
-COMMANDS = [routines_cmd, plan_cmd, run_cmd, export_cmd, history_cmd, report_cmd, voices_cmd]
+COMMANDS = ["routines_cmd", "plan_cmd", "run_cmd", "export_cmd", "history_cmd", "report_cmd",
+            "voices_cmd"]
 
 EPILOG = """\
 examples:
@@ -62,7 +55,17 @@ class _Parser(argparse.ArgumentParser):
 MESSAGE_CHARS = 300
 
 
-def build_parser() -> argparse.ArgumentParser:
+def names_no_command(argv: Sequence[str]) -> bool:
+    """Options only, no help: the command line cannot name a command (every token starts
+    with "-"; a command, or an option's value given apart, would not), so the window's
+    launch need not load and build the commands' parsers (~3 ms)."""
+    return all(len(token) > 1 and token.startswith("-") and token != "--"
+               and not token.startswith(("-h", "--h")) for token in argv)
+
+
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The command line's parser; with ``commands`` False, only the window's options (for
+    a command line that :func:`names_no_command`)."""
     parser = _Parser(
         prog="knee-desktop",
         description="A guided knee routine with spoken cues.\n"
@@ -86,9 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="listen for spoken commands (pause, go on, where am I, repeat, "
                         "next, stop; start on the ready screen), offline")
     add_session_options(window)  # type: ignore[arg-type]
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for command in COMMANDS:
-        command.register(sub)
+    if commands:
+        sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+        for name in COMMANDS:
+            importlib.import_module(f"knee_desktop.cli.{name}").register(sub)
     return parser
 
 
@@ -175,7 +179,7 @@ def main(argv: Sequence[str] | None = None, open_window: OpenWindow | None = Non
 
 def _main(argv: list[str], open_window: OpenWindow | None, notes: list[str],
           real_stdout: Any) -> int:
-    parser = build_parser()
+    parser = build_parser(commands=not names_no_command(argv))
     args = parser.parse_args(argv)
     log_path = setup_logging(args.verbose)
     log.debug("knee-desktop %s, argv %s, log %s", __version__, argv, log_path)
