@@ -37,7 +37,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from knee_desktop.desktop.a11y_status import ask_screen_reader, listens_for_announcements
@@ -112,6 +111,8 @@ class Announcer(QObject):
         """``late_ok``: may wait for the focus (see the module's docstring); not a count."""
         if not self.enabled or not text:
             return
+        from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent  # (made when needed)
+
         target = self.window.session_view
         event = QAccessibleAnnouncementEvent(target, text)
         event.setPoliteness(QAccessible.AnnouncementPoliteness.Polite)

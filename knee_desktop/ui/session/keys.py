@@ -20,20 +20,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
-    QAbstractSlider,
-    QAbstractSpinBox,
-    QApplication,
-    QComboBox,
-    QFileDialog,
-    QLineEdit,
-    QMessageBox,
-    QPlainTextEdit,
-    QTextEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from shiboken6 import isValid
 
 from knee_desktop.desktop.a11y_status import screen_reader_enabled
@@ -52,20 +39,28 @@ KEYS = {
 }
 MAIN_WINDOW_ONLY = {Key.Key_Right, Key.Key_Escape}
 START_KEYS = {Key.Key_Space, Key.Key_Return, Key.Key_Enter}
-_OWN_SPACE = (QAbstractButton, QAbstractItemView, QAbstractSlider, QComboBox)
+_OWN_SPACE = ("QAbstractButton", "QAbstractItemView", "QAbstractSlider", "QComboBox")
 OWN_KEYS = {"knee-feel"}  # object names of windows that keep every key
 _TYPES = (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
 _IGNORED_MODIFIERS = Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier
 
 
+def _is(widget: QObject | None, *classes: str) -> bool:
+    """Is ``widget`` one of these Qt classes (or a subclass)? Asked of Qt by name: a
+    class imported for ``isinstance`` is built by PySide, with its enums, at launch."""
+    return widget is not None and any(widget.inherits(name) for name in classes)
+
+
 def _types_text(widget: QWidget | None) -> bool:
     """Does the focused widget take typed letters and Space?"""
-    if isinstance(widget, (QLineEdit, QAbstractSpinBox)):
+    if widget is None:
+        return False
+    if _is(widget, "QLineEdit", "QAbstractSpinBox"):
         return True
-    if isinstance(widget, (QTextEdit, QPlainTextEdit)):
-        return not widget.isReadOnly()
-    if isinstance(widget, QComboBox):
-        return widget.isEditable()
+    if _is(widget, "QTextEdit", "QPlainTextEdit"):
+        return not widget.property("readOnly")
+    if _is(widget, "QComboBox"):
+        return bool(widget.property("editable"))
     return False
 
 
@@ -128,7 +123,7 @@ class SessionKeys(QObject):
         if not (start.isVisible() and start.isEnabled()):
             return False
         focus = QApplication.focusWidget()
-        return focus is start or not (_types_text(focus) or isinstance(focus, _OWN_SPACE))
+        return focus is start or not (_types_text(focus) or _is(focus, *_OWN_SPACE))
 
     def takes(self, watched: QObject, key: Key) -> bool:
         """Is ``key`` aimed at ``watched`` a session key (given a session is active)?"""
@@ -139,7 +134,7 @@ class SessionKeys(QObject):
             return True
         if key in MAIN_WINDOW_ONLY or top.objectName() in OWN_KEYS:
             return False
-        if isinstance(top, (QMessageBox, QFileDialog)):
+        if _is(top, "QMessageBox", "QFileDialog"):
             return False
         if top.windowType() not in (Qt.WindowType.Window, Qt.WindowType.Dialog):
             return False  # a pop-up: a menu, a combo box's list
