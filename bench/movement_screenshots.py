@@ -54,7 +54,7 @@ def child(out: Path) -> int:
 
     from bench.labs.screens import make_window
     from knee_desktop.ui.app.launch import make_app
-    from knee_desktop.ui.text import guard_plain_text
+    from knee_desktop.ui.plain_text import guard_plain_text
     from knee_desktop.ui.theme import named_palette
 
     app = make_app()

@@ -27,8 +27,8 @@ def main() -> int:
     from knee_desktop.runtime.voice_base import SilentVoice
     from knee_desktop.ui.app.launch import make_app
     from knee_desktop.ui.diagram.colours import colours_for
+    from knee_desktop.ui.plain_text import guard_plain_text
     from knee_desktop.ui.session.main_window import MainWindow
-    from knee_desktop.ui.text import guard_plain_text
     from knee_desktop.ui.theme import PALETTE_NAMES, contrast, named_palette
 
 

@@ -39,8 +39,8 @@ def child(out: Path, only: list[str], palettes: list[str], sizes: list[str]) -> 
     from knee_desktop.ui.app.launch import make_app
     from knee_desktop.ui.dialogs.knee_feel import KneeFeelDialog
     from knee_desktop.ui.history.window import HistoryWindow
+    from knee_desktop.ui.plain_text import guard_plain_text
     from knee_desktop.ui.settings.dialog import SettingsDialog
-    from knee_desktop.ui.text import guard_plain_text
     from knee_desktop.ui.theme import named_palette
 
     app = make_app()

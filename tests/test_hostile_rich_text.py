@@ -71,6 +71,43 @@ def test_a_routine_summary_that_looks_like_html_shows_as_text(qtbot, hostile: st
     assert _check(window) > 5
 
 
+def test_the_window_says_each_labels_format_itself_before_the_guard(qtbot, hostile: str,
+                                                                   monkeypatch) -> None:
+    """A launch guards plain text only after the window's first frame (ui/plain_text.py):
+    until then nothing of the main window may be left to guess, on the ready screen, in a
+    session and with the voice's warning box (checked under a style without the guard)."""
+    from knee_desktop.plan.settings import PlanSettings
+    from knee_desktop.prefs.user_settings import UserSettings
+    from knee_desktop.ui.app.wiring import wire_window
+    from knee_desktop.ui.plain_text import guard_plain_text, style_name
+    from knee_desktop.ui.session.main_window import MainWindow
+    from tests.fakes import FakeInhibitor, RecordingVoice
+
+    app = make_app()
+    before = style_name(app)
+    app.setStyle(before)  # the desktop's own style: nothing guards
+    try:
+        voice = RecordingVoice()
+        voice.notes.append(HOSTILE)  # said in a message box as the window opens
+        window = MainWindow(load_catalog(), lambda: voice, settings=PlanSettings(),
+                            inhibitor=FakeInhibitor())  # type: ignore[arg-type]
+        qtbot.addWidget(window)
+        window.choose_routine(hostile)
+        window.show()
+        wire_window(window, UserSettings())
+        qtbot.waitExposed(window)
+        window.pages.setCurrentWidget(window.session_view)  # the session screen too
+        window.steps.setVisible(True)
+        left = [w.objectName() or type(w).__name__
+                for w in window.findChildren(QLabel) + window.findChildren(QMessageBox)
+                if w.textFormat() == Qt.TextFormat.AutoText
+                and not (isinstance(w, QLabel) and not w.pixmap().isNull())]  # an icon
+        assert left == []
+        assert len(window.findChildren(QLabel)) > 10
+    finally:
+        guard_plain_text(app, before)
+
+
 def test_every_label_of_every_window_and_dialog(qtbot, hostile: str, tmp_path: Path) -> None:
     from knee_desktop.plan.settings import PlanSettings
     from knee_desktop.prefs.user_settings import UserSettings
@@ -143,7 +180,7 @@ def test_a_tooltip_that_looks_like_html_shows_as_text(qtbot) -> None:
 
 
 def test_the_guard_stays_when_the_style_changes(qtbot) -> None:
-    from knee_desktop.ui.text import PlainTextStyle, guard_plain_text, style_name
+    from knee_desktop.ui.plain_text import PlainTextStyle, guard_plain_text, style_name
 
     app = make_app()
     before = style_name(app)

@@ -24,7 +24,7 @@ from bench.labs.screens import (
     system_font,
     visible_in,
 )
-from knee_desktop.ui.text import guard_plain_text, style_name
+from knee_desktop.ui.plain_text import guard_plain_text, style_name
 from knee_desktop.ui.theme import PALETTE_NAMES
 
 SIZES = [(640, 480), (1280, 720), (1366, 768), (3840, 2160)]

@@ -215,7 +215,7 @@ def check(screen: str, size: tuple[int, int], palette: str) -> dict[str, object]
 if __name__ == "__main__":  # a child with QT_SCALE_FACTOR set: sizes in device pixels
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     qapp = QApplication(sys.argv[:1])
-    from knee_desktop.ui.text import guard_plain_text
+    from knee_desktop.ui.plain_text import guard_plain_text
 
     guard_plain_text(qapp, "Fusion")
     scale = float(os.environ.get("QT_SCALE_FACTOR", "1"))

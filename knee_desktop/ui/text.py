@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProxyStyle
+from PySide6.QtWidgets import QApplication, QLabel
 
 
 def clock_text(seconds: float) -> str:
@@ -32,7 +31,7 @@ def scaled_font(factor: float = 1.0, bold: bool = False) -> QFont:
 # it; HTML can load images (<img src='/dev/zero'> reads without end) and style sheets. So
 # every label and message box is plain text unless it is marked as our own HTML (in which
 # every user text is escaped). A tooltip is shown by a label of Qt's own (QTipLabel), so
-# every tooltip is plain text too.
+# every tooltip is plain text too. The guard is in ui/plain_text.py.
 OUR_HTML = "knee_our_html"
 
 
@@ -42,36 +41,3 @@ def our_html(label: QLabel) -> QLabel:
     label.setTextFormat(Qt.TextFormat.RichText)
     label.setProperty(OUR_HTML, True)
     return label
-
-
-class PlainTextStyle(QProxyStyle):
-    """The application's style, which also makes a label or message box left to guess
-    (AutoText) plain text when it is polished, before it is first shown or laid out.
-
-    A style rather than an application event filter: Qt polishes each widget once, while a
-    filter in Python sees every event of every object (each frame's timers and paints),
-    and making the first of them Python objects cost a launch ~20 ms."""
-
-    def polish(self, target: Any) -> Any:  # QWidget, QApplication or QPalette
-        if isinstance(target, QLabel | QMessageBox) \
-                and target.textFormat() == Qt.TextFormat.AutoText:
-            target.setTextFormat(Qt.TextFormat.PlainText)
-        return super().polish(target)
-
-
-def guard_plain_text(app: QApplication, style: str | None = None) -> PlainTextStyle:
-    """Give ``app`` the :class:`PlainTextStyle` over its own style (or the style named
-    ``style``, e.g. "Fusion"); returns it. Use this, not ``app.setStyle``, to change the
-    style: a plain style would drop the guard."""
-    current = app.style()
-    if isinstance(current, PlainTextStyle) and style is None:
-        return current
-    guarded = PlainTextStyle(style or style_name(app))
-    app.setStyle(guarded)
-    return guarded
-
-
-def style_name(app: QApplication) -> str:
-    """The name of the style ``app`` draws with ("fusion"), under the guard if any."""
-    current = app.style()
-    return (current.baseStyle() if isinstance(current, PlainTextStyle) else current).name()

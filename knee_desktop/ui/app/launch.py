@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from knee_desktop import APP_ID, __version__
 from knee_desktop.common import paths
-from knee_desktop.common.desktop_probe import display_problem, start_bus_probe
+from knee_desktop.common.desktop_probe import start_bus_probe
 from knee_desktop.common.errors import KneeError
 from knee_desktop.plan.settings import PlanSettings
 from knee_desktop.prefs import user_settings
 from knee_desktop.prefs.launch import LaunchOptions
 from knee_desktop.runtime.voice_base import NoAudioVoice, SilentVoice, Voice
-from knee_desktop.ui.text import guard_plain_text
 
 if TYPE_CHECKING:
     from knee_desktop.desktop.activation import Activator
@@ -33,7 +33,9 @@ log = logging.getLogger(__name__)
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 
-def make_app(argv: list[str] | None = None) -> QApplication:
+def make_app(argv: list[str] | None = None, plain_text: bool = True) -> QApplication:
+    """The application, named, with its icon, and guarded (``ui/plain_text.py``) unless
+    ``plain_text`` is False: a launch guards it after the window's first frame."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(argv if argv is not None else sys.argv[:1])
@@ -42,18 +44,23 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
-    guard_plain_text(app)  # user text reaches labels, message boxes and tooltips as text
+    if plain_text:  # user text reaches labels, message boxes and tooltips as text
+        from knee_desktop.ui.plain_text import guard_plain_text
+
+        guard_plain_text(app)
     return app
 
 
 def app_icon() -> QIcon:
-    """The installed theme icon if there is one, else the shipped PNGs (and the SVG)."""
+    """The installed theme icon if there is one, else the shipped PNGs. Each is added with
+    its size, so it is read when that size is drawn: without one, Qt decodes all eight
+    (up to 512 px) before the window shows."""
     icon = QIcon()
     hicolor = paths.assets_dir() / "icons" / "hicolor"
     for size in ICON_SIZES:
         png = hicolor / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
         if png.is_file():
-            icon.addFile(str(png))
+            icon.addFile(str(png), QSize(size, size))
     return QIcon.fromTheme(APP_ID, icon)
 
 
@@ -98,13 +105,16 @@ def start_soon(window: MainWindow) -> None:
 
 
 def open_window(options: LaunchOptions, saved: user_settings.UserSettings | None = None,
-                show: bool = True, **kwargs: Any) -> MainWindow:
+                show: bool = True, rest_later: bool = False, **kwargs: Any) -> MainWindow:
     """Make the window and show it; with ``--start ROUTINE`` the session starts as soon as
-    the window is up (its lead-in tells the user how to lie and counts in)."""
+    the window is up (its lead-in tells the user how to lie and counts in). With
+    ``rest_later`` the caller does the rest after the window's first frame: it guards the
+    application's plain text (every label the window has says its text format: a test
+    checks it) and starts the session (:func:`start_soon`)."""
     from knee_desktop.routine.loader import load_catalog
     from knee_desktop.ui.session.main_window import MainWindow
 
-    make_app()
+    make_app(plain_text=not rest_later)
     base = saved.to_plan_settings() if saved is not None else None
     window = MainWindow(load_catalog(), voice_factory_for(options, saved),
                         settings=(base or PlanSettings()).validate(), **kwargs)
@@ -115,20 +125,16 @@ def open_window(options: LaunchOptions, saved: user_settings.UserSettings | None
         window.choose_routine(start)  # an unknown name raises before the window shows
     if show:
         window.show()
-    if start:
+    if start and not rest_later:
         start_soon(window)
     return window
 
 
 def _start_qt() -> QApplication:
-    """The application, once a display is known to answer (Qt would abort the process:
-    say it in words instead) and the session bus was probed (one that never answers is
-    left out)."""
-    no_display = display_problem()
-    if no_display:
-        raise KneeError(no_display)
+    """The application, once the session bus was probed (one that never answers is left
+    out). The display was asked for before Qt was imported (``knee_desktop.main``)."""
     no_bus = start_bus_probe().settle()
-    app = make_app()
+    app = make_app(plain_text=False)  # guarded after the window's first frame
     if no_bus:
         log.warning("%s", no_bus)
     return app
@@ -137,12 +143,11 @@ def _start_qt() -> QApplication:
 def run_app(options: LaunchOptions,
             parse_launch: Callable[[Sequence[str]], LaunchOptions | None]) -> int:
     """Open the window (or hand ``options`` to the one already open) and run until quit.
-    ``parse_launch`` reads a later launch's arguments."""
+    ``parse_launch`` reads a later launch's arguments. What the window does not need to
+    draw itself is set up after its first frame (:mod:`first_frame`)."""
     from knee_desktop.desktop.single_instance import claim_or_hand_over
-    from knee_desktop.ui.app.listening import WindowListening
-    from knee_desktop.ui.app.media_link import start_media
-    from knee_desktop.ui.app.wiring import start_reminder, wire_window
-    from knee_desktop.ui.session.keys import say_how_to_start
+    from knee_desktop.ui.app.first_frame import AfterFirstFrame
+    from knee_desktop.ui.app.wiring import wire_window
     from knee_desktop.ui.theme import apply_theme
 
     app = _start_qt()
@@ -155,40 +160,68 @@ def run_app(options: LaunchOptions,
     for line in loaded.messages:
         log.warning("%s", line)
     apply_theme(app, loaded.settings.theme)
-    tray_only = options.tray
-    window = open_window(options if not tray_only else options.without_start(),
-                         loaded.settings,
-                         show=not tray_only)
-    wiring = wire_window(window, loaded.settings)
-    if window.isVisible() and not options.start:
-        QTimer.singleShot(0, lambda: say_how_to_start(window.driver))
+    window = open_window(options.without_start() if options.tray else options,
+                         loaded.settings, show=not options.tray, rest_later=True)
+    wiring = wire_window(window, loaded.settings)  # before any session: it is recorded
+    activator = _follow_later_launches(window, wiring, instance, parse_launch)
+    app.aboutToQuit.connect(instance.close)
+    app.aboutToQuit.connect(window.driver.close)  # e.g. the tray's Quit: recorded as stopped
+    window.driver.started.connect(lambda session: log.info(
+        "session started: %s", session.timeline.routine_id))
+    rest: list[UnixSignals] = []
+    AfterFirstFrame(window, lambda: rest.append(
+        _after_first_frame(app, window, wiring, activator, options, loaded)))
+    try:
+        return app.exec()
+    finally:
+        for signals in rest:
+            signals.close()
+
+
+def _after_first_frame(app: QApplication, window: MainWindow, wiring: Wiring,
+                       activator: Activator, options: LaunchOptions,
+                       loaded: user_settings.LoadResult) -> UnixSignals:
+    """The plain-text guard, media keys, spoken commands, the reminder, problems with the
+    settings file, signal handling, then the ``--start`` session or the words on how to
+    start."""
+    from knee_desktop.ui.app.listening import WindowListening
+    from knee_desktop.ui.app.media_link import start_media
+    from knee_desktop.ui.app.wiring import start_reminder
+    from knee_desktop.ui.plain_text import guard_plain_text
+    from knee_desktop.ui.session.keys import say_how_to_start
+
+    guard_plain_text(app)  # the window's own labels say their format (tests check it)
     media = start_media(window)  # media keys and the desktop's media widget (MPRIS)
     if media is not None:
         app.aboutToQuit.connect(media.player.close)
     wiring.listening, wiring.settings = WindowListening.start(app, window, media,
                                                               options.listen, wiring.settings)
-
-    activator = _follow_later_launches(window, wiring, instance, parse_launch)
-    app.aboutToQuit.connect(instance.close)
-    app.aboutToQuit.connect(window.driver.close)  # e.g. the tray's Quit: recorded as stopped
     reminder = start_reminder(app, loaded.settings.reminder, activator.bring_forward)
     wiring.reminder = reminder
     reminder.body = wiring.reminder_body  # how the week is going against the target
-    if tray_only and reminder.tray is None:
+    if options.tray and reminder.tray is None:
         bring_to_front(window)  # no tray to live in: show the window after all
     if loaded.messages:  # (the settings room is loaded only then, or when opened)
         from knee_desktop.ui.settings.opening import show_settings_problems
 
         show_settings_problems(window, loaded.messages)
     signals = _quit_on_signals(window, app)
-    window.driver.started.connect(lambda session: log.info(
-        "session started: %s", session.timeline.routine_id))
-    QTimer.singleShot(0, lambda: log.info("window: %s", "shown" if window.isVisible()
-                                          else "in the tray"))
-    try:
-        return app.exec()
-    finally:
-        signals.close()
+    if options.start and not options.tray:
+        start_soon(window)
+    elif window.isVisible():
+        QTimer.singleShot(0, lambda: say_how_to_start(window.driver))
+    log.info("window: %s", "shown" if window.isVisible() else "in the tray")
+    _collect_garbage_again()
+    return signals
+
+
+def _collect_garbage_again() -> None:
+    """Garbage collection, off since the launch began (``knee_desktop.main``), is turned
+    on: once, what the launch left is collected, and what lives on (Qt's types, modules,
+    the window) is set aside, so that later collections do not scan it again."""
+    gc.collect()
+    gc.freeze()
+    gc.enable()
 
 
 def _follow_later_launches(window: MainWindow, wiring: Wiring, instance: SingleInstance,

@@ -14,30 +14,30 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from knee_desktop.common.app_command import app_command
 from knee_desktop.common.errors import KneeError
-from knee_desktop.desktop.tray import BODY as REMINDER_BODY
-from knee_desktop.desktop.tray import ReminderController
 from knee_desktop.prefs import user_settings as us
-from knee_desktop.prefs.reminder import set_autostart
-from knee_desktop.prefs.user_settings import Reminder
 from knee_desktop.runtime.voice_base import NoAudioVoice
 from knee_desktop.ui.app.a11y import Announcer
-from knee_desktop.ui.app.voice_switch import VoiceSwitch
 
 # What a window opened later, a session or its end needs is imported when it is needed:
-# the window shows before the history, settings and about rooms are loaded.
+# the window shows before the history, settings and about rooms, the reminder's tray and
+# the voice switch are loaded.
 if TYPE_CHECKING:
+    from knee_desktop.desktop.tray import ReminderController
     from knee_desktop.history.feel import KneeFeel, When
     from knee_desktop.history.progress import SmallerMoves
     from knee_desktop.history.records import Row
     from knee_desktop.history.store import HistoryStore
+    from knee_desktop.prefs.user_settings import Reminder
     from knee_desktop.runtime.driver import Recorder
     from knee_desktop.runtime.preview import VoicePreview
     from knee_desktop.session.engine import Session
     from knee_desktop.ui.app.listening import WindowListening
+    from knee_desktop.ui.app.voice_switch import VoiceSwitch
     from knee_desktop.ui.history.window import HistoryWindow
     from knee_desktop.ui.session.main_window import MainWindow
 
@@ -56,7 +56,16 @@ class Wiring:
     preview: VoicePreview | None = None
     announcer: Announcer | None = None  # screen readers: follows settings.who_speaks
     listening: WindowListening | None = None  # spoken commands: follows settings.listen
-    voice_switch: VoiceSwitch | None = None  # a voice changed in Settings
+    _voice_switch: VoiceSwitch | None = None
+
+    @property
+    def voice_switch(self) -> VoiceSwitch:
+        """Renders a voice changed in Settings (made when first needed)."""
+        if self._voice_switch is None:
+            from knee_desktop.ui.app.voice_switch import VoiceSwitch
+
+            self._voice_switch = VoiceSwitch(self.window)
+        return self._voice_switch
 
     # ---- the session ---------------------------------------------------------------------
     def ask_before(self) -> bool:
@@ -155,6 +164,7 @@ class Wiring:
 
     def reminder_body(self) -> str:
         """The reminder's words, with how the week is going against the weekly target."""
+        from knee_desktop.desktop.tray import BODY as REMINDER_BODY
         from knee_desktop.history.records import local_now
         from knee_desktop.history.report import week_words
 
@@ -207,7 +217,7 @@ class Wiring:
 
     def settings_saved(self, new: us.UserSettings, changes: us.Changes) -> None:
         self.settings = new if self.listening is None else self.listening.apply(new)
-        if changes.rerender_speech and self.voice_switch is not None:
+        if changes.rerender_speech:
             self.voice_switch.change(new)  # rendered in the background, used next session
         if changes.replan:
             self.window.set_plan_settings(new.to_plan_settings())
@@ -233,6 +243,8 @@ def start_reminder(app: QApplication, reminder: Reminder,
     With the reminder on and a tray available, closing the window leaves the app in the
     tray; call :func:`apply_reminder` again after the settings change.
     """
+    from knee_desktop.desktop.tray import ReminderController
+
     controller = ReminderController(app.windowIcon(), parent=app)
     controller.open_requested.connect(open_window)
     apply_reminder(app, controller, reminder)
@@ -241,6 +253,8 @@ def start_reminder(app: QApplication, reminder: Reminder,
 
 def apply_reminder(app: QApplication, controller: ReminderController,
                    reminder: Reminder) -> None:
+    from knee_desktop.prefs.reminder import set_autostart
+
     controller.apply(reminder)
     app.setQuitOnLastWindowClosed(controller.tray is None)
     try:
@@ -252,7 +266,6 @@ def apply_reminder(app: QApplication, controller: ReminderController,
 def wire_window(window: MainWindow, settings: us.UserSettings) -> Wiring:
     wiring = Wiring(window, settings)
     wiring.announcer = Announcer(window, lambda: wiring.settings.who_speaks)
-    wiring.voice_switch = VoiceSwitch(window)
     window.before_session = wiring.ask_before
     driver = window.driver
     driver.recorder_factory = wiring.record
@@ -267,6 +280,7 @@ def wire_window(window: MainWindow, settings: us.UserSettings) -> Wiring:
     if before:  # said on screen at once: no one hears a warning once their eyes are closed
         box = QMessageBox(QMessageBox.Icon.Warning, "About the voice", before,
                           QMessageBox.StandardButton.Ok, window)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # shown before a launch's guard is on
         box.setAccessibleName("About the voice")
         box.open()
         window.statusBar().showMessage(before)

@@ -154,7 +154,7 @@ class HistoryTableModel(QAbstractTableModel):
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 1:
-                return row.title  # shown as text (ui.text.PlainTextStyle)
+                return row.title  # shown as text (ui.plain_text.PlainTextStyle)
             if column == 2:
                 return f"Exercise {duration_text(row.exercise_seconds)}, paused " \
                        f"{duration_text(row.paused_seconds)}"

@@ -75,6 +75,7 @@ class ControlBar(QWidget):
         quiet = _quiet_holder(self.progress)
         self.time_left = QLabel("")
         self.time_left.setObjectName("time-left")
+        self.time_left.setTextFormat(Qt.TextFormat.PlainText)
         self.time_left.setAccessibleDescription("Time left in the session, and its whole length")
         self.time_left.setToolTip("Time left in the session, and its whole length")
         self.time_left.setFont(scaled_font(1.3, bold=True))

@@ -18,8 +18,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QAccessible,
-    QAccessibleAnnouncementEvent,
     QAction,
     QCloseEvent,
     QKeySequence,
@@ -111,6 +109,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         self.sound_banner = QLabel()  # no sound (server gone): stays until it is back
         self.sound_banner.setObjectName("soundBanner")
+        self.sound_banner.setTextFormat(Qt.TextFormat.PlainText)  # a device's name, say
         self.sound_banner.setWordWrap(True)
         self.sound_banner.setStyleSheet("#soundBanner { background: palette(alternate-base);"
                                         " border-left: 6px solid #d98c1f; padding: 8px;"
@@ -348,7 +347,9 @@ class MainWindow(QMainWindow):
         self.sound_banner.setText(text)
         self.sound_banner.setAccessibleName(text or "Sound")
         self.sound_banner.setVisible(bool(text))
-        if text:
+        if text:  # (QAccessible's types are made when first needed: ~1 ms of a launch)
+            from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
             event = QAccessibleAnnouncementEvent(self.sound_banner, text)
             event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
             QAccessible.updateAccessibility(event)

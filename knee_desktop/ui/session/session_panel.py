@@ -133,6 +133,7 @@ def words_label(name: str, scale: float, tip: str, description: str) -> QLabel:
     """A bold, wrapped label of the words' column; its width is the column's."""
     label = QLabel("")
     label.setObjectName(name)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # routine text: never taken for HTML
     label.setWordWrap(True)
     label.setFont(scaled_font(scale, bold=True))
     label.setAccessibleDescription(description)
@@ -155,6 +156,7 @@ class SessionView(QWidget):
         self.instruction.setText("Press Start when you are lying comfortably.")
         self.count = CountLabel("")
         self.count.setObjectName("count")
+        self.count.setTextFormat(Qt.TextFormat.PlainText)
         self.count.setFont(scaled_font(3.0, bold=True))
         self.count.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.count.setAccessibleDescription("Count: the repetition just counted, of how many")
