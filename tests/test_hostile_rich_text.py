@@ -5,10 +5,13 @@ Before, ``summary = "<img src='/dev/zero'>"`` read /dev/zero without end (4 GB, 
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QToolTip, QWidget
@@ -177,6 +180,14 @@ def test_a_tooltip_that_looks_like_html_shows_as_text(qtbot) -> None:
     _ask_tooltip(widget, QPoint(1, 1))
     assert _shown_tip() == HOSTILE
     QToolTip.hideText()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_our_escape_is_htmls(text: str) -> None:
+    from knee_desktop.ui.text import escaped
+
+    assert escaped(text) == html.escape(text)
 
 
 def test_the_guard_stays_when_the_style_changes(qtbot) -> None:

@@ -95,8 +95,10 @@ def test_the_esc_hint_goes_from_the_screen_when_its_window_closes(window, timers
 
 
 def test_launch_says_how_to_start_once_unless_a_screen_reader_runs(window, voice, monkeypatch):
-    monkeypatch.setattr(keys, "screen_reader_enabled", lambda: True)
+    from knee_desktop.desktop import a11y_status
+
+    monkeypatch.setattr(a11y_status, "screen_reader_enabled", lambda: True)
     assert not keys.say_how_to_start(window.driver) and voice.said == []
-    monkeypatch.setattr(keys, "screen_reader_enabled", lambda: False)
+    monkeypatch.setattr(a11y_status, "screen_reader_enabled", lambda: False)
     assert keys.say_how_to_start(window.driver)
     assert voice.said == [HOW_TO_START]

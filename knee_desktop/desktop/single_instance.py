@@ -167,8 +167,10 @@ class SingleInstance(QObject):
         self._notifier: QSocketNotifier | None = None
         self._clients: list[_Client] = []
 
-    def listen(self) -> bool:
-        """Start serving. ``False`` if another live instance already serves this name."""
+    def listen(self, serve: bool = True) -> bool:
+        """Take the name and listen. ``False`` if another live instance already serves it.
+        Without ``serve``, connections wait (the other launch waits for its answer) until
+        :meth:`serve`: the caller connects ``received`` first."""
         if self.name is None:
             return True  # a window without hand-over, never one that listens in the open
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -189,10 +191,17 @@ class SingleInstance(QObject):
             log.warning("single instance: cannot listen on %s: %s", self.name, exc)
             return True  # even without a server: better a window than none
         self._server = server
-        self._notifier = QSocketNotifier(server.fileno(), QSocketNotifier.Type.Read, self)
-        self._notifier.activated.connect(self._accept)
         log.info("single instance: listening on %s", self.name)
+        if serve:
+            self.serve()
         return True
+
+    def serve(self) -> None:
+        """Answer connections, from the event loop (once; nothing without a server)."""
+        if self._server is not None and self._notifier is None:
+            self._notifier = QSocketNotifier(self._server.fileno(),
+                                             QSocketNotifier.Type.Read, self)
+            self._notifier.activated.connect(self._accept)
 
     def _stale(self) -> bool:
         """The name is taken: by a crashed instance's socket (removed, True) or by a live
@@ -298,15 +307,16 @@ def _token(message: dict[str, object]) -> str:
 
 
 def claim_or_hand_over(argv: list[str], name: str | None = None) -> SingleInstance | None:
-    """At start-up: the server if this is the first instance, else ``None`` once ``argv``
-    went to the running one (the caller then exits)."""
-    from knee_desktop.desktop.activation import take_launch_token
-
+    """At start-up: the server if this is the first instance (listening; the caller calls
+    ``serve`` once it follows ``received``), else ``None`` once ``argv`` went to the
+    running one (the caller then exits)."""
     instance = SingleInstance(name)
-    if instance.listen():
+    if instance.listen(serve=False):
         return instance
     if instance.name is None:  # listen() never refuses without a name; for the type checker
         return instance
+    from knee_desktop.desktop.activation import take_launch_token
+
     token = take_launch_token()
     if send_to_running(argv, instance.name, token=token):
         return None
@@ -314,5 +324,5 @@ def claim_or_hand_over(argv: list[str], name: str | None = None) -> SingleInstan
     log.warning("single instance: the running knee-desktop does not answer; taking over")
     with contextlib.suppress(OSError):
         os.unlink(instance.name)
-    instance.listen()
+    instance.listen(serve=False)
     return instance

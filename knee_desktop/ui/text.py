@@ -35,9 +35,18 @@ def scaled_font(factor: float = 1.0, bold: bool = False) -> QFont:
 OUR_HTML = "knee_our_html"
 
 
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def escaped(text: str) -> str:
+    """``html.escape(text)``, the same characters the same way, without importing ``html``
+    (its table of entities cost a launch ~1.5 ms)."""
+    return text.translate(_ESCAPES)
+
+
 def our_html(label: QLabel) -> QLabel:
     """Mark ``label`` as showing HTML the app wrote, with every user text in it escaped
-    (``html.escape``)."""
+    (:func:`escaped`)."""
     label.setTextFormat(Qt.TextFormat.RichText)
     label.setProperty(OUR_HTML, True)
     return label

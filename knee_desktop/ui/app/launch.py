@@ -162,15 +162,19 @@ def run_app(options: LaunchOptions,
     apply_theme(app, loaded.settings.theme)
     window = open_window(options.without_start() if options.tray else options,
                          loaded.settings, show=not options.tray, rest_later=True)
-    wiring = wire_window(window, loaded.settings)  # before any session: it is recorded
-    activator = _follow_later_launches(window, wiring, instance, parse_launch)
+    # before any session can start: it is recorded, and the knee question is asked
+    wiring = wire_window(window, loaded.settings, screen_readers_now=False)
     app.aboutToQuit.connect(instance.close)
     app.aboutToQuit.connect(window.driver.close)  # e.g. the tray's Quit: recorded as stopped
     window.driver.started.connect(lambda session: log.info(
         "session started: %s", session.timeline.routine_id))
     rest: list[UnixSignals] = []
-    AfterFirstFrame(window, lambda: rest.append(
-        _after_first_frame(app, window, wiring, activator, options, loaded)))
+
+    def then() -> None:
+        activator = _follow_later_launches(window, wiring, instance, parse_launch)
+        rest.append(_after_first_frame(app, window, wiring, activator, options, loaded))
+
+    AfterFirstFrame(window, then)
     try:
         return app.exec()
     finally:
@@ -181,9 +185,9 @@ def run_app(options: LaunchOptions,
 def _after_first_frame(app: QApplication, window: MainWindow, wiring: Wiring,
                        activator: Activator, options: LaunchOptions,
                        loaded: user_settings.LoadResult) -> UnixSignals:
-    """The plain-text guard, media keys, spoken commands, the reminder, problems with the
-    settings file, signal handling, then the ``--start`` session or the words on how to
-    start."""
+    """The plain-text guard, screen-reader announcements, media keys, spoken commands, the
+    reminder, problems with the settings file, signal handling, then the ``--start``
+    session or the words on how to start. (Later launches are followed already.)"""
     from knee_desktop.ui.app.listening import WindowListening
     from knee_desktop.ui.app.media_link import start_media
     from knee_desktop.ui.app.wiring import start_reminder
@@ -191,6 +195,7 @@ def _after_first_frame(app: QApplication, window: MainWindow, wiring: Wiring,
     from knee_desktop.ui.session.keys import say_how_to_start
 
     guard_plain_text(app)  # the window's own labels say their format (tests check it)
+    wiring.follow_screen_readers()
     media = start_media(window)  # media keys and the desktop's media widget (MPRIS)
     if media is not None:
         app.aboutToQuit.connect(media.player.close)
@@ -254,6 +259,7 @@ def _follow_later_launches(window: MainWindow, wiring: Wiring, instance: SingleI
             act_on(launch)
 
     instance.received.connect(handed_over)
+    instance.serve()  # launches that came meanwhile waited for this
     return activator
 
 

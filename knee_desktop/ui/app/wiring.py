@@ -21,7 +21,6 @@ from knee_desktop.common.app_command import app_command
 from knee_desktop.common.errors import KneeError
 from knee_desktop.prefs import user_settings as us
 from knee_desktop.runtime.voice_base import NoAudioVoice
-from knee_desktop.ui.app.a11y import Announcer
 
 # What a window opened later, a session or its end needs is imported when it is needed:
 # the window shows before the history, settings and about rooms, the reminder's tray and
@@ -36,6 +35,7 @@ if TYPE_CHECKING:
     from knee_desktop.runtime.driver import Recorder
     from knee_desktop.runtime.preview import VoicePreview
     from knee_desktop.session.engine import Session
+    from knee_desktop.ui.app.a11y import Announcer
     from knee_desktop.ui.app.listening import WindowListening
     from knee_desktop.ui.app.voice_switch import VoiceSwitch
     from knee_desktop.ui.history.window import HistoryWindow
@@ -172,6 +172,13 @@ class Wiring:
         week = week_words(days, self.settings.weekly_target, local_now().date())
         return f"{week} {REMINDER_BODY}"
 
+    def follow_screen_readers(self) -> None:
+        """Announcements for a screen reader, as ``settings.who_speaks`` says (it asks the
+        desktop whether one runs; a launch does this after the window's first frame)."""
+        from knee_desktop.ui.app.a11y import Announcer
+
+        self.announcer = Announcer(self.window, lambda: self.settings.who_speaks)
+
     def tell(self, message: str) -> None:
         """Show and say it: the user may have their eyes closed."""
         self.window.driver.tell(message)
@@ -263,9 +270,13 @@ def apply_reminder(app: QApplication, controller: ReminderController,
         log.warning("could not update the login entry for the reminder: %s", exc)
 
 
-def wire_window(window: MainWindow, settings: us.UserSettings) -> Wiring:
+def wire_window(window: MainWindow, settings: us.UserSettings,
+                screen_readers_now: bool = True) -> Wiring:
+    """Plug the history, the knee question, the rooms and (unless the caller does it later:
+    ``Wiring.follow_screen_readers``) the screen-reader announcements into ``window``."""
     wiring = Wiring(window, settings)
-    wiring.announcer = Announcer(window, lambda: wiring.settings.who_speaks)
+    if screen_readers_now:
+        wiring.follow_screen_readers()
     window.before_session = wiring.ask_before
     driver = window.driver
     driver.recorder_factory = wiring.record

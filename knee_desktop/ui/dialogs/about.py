@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import platform
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 from knee_desktop import APP_ID, __version__
 from knee_desktop.common.logging_setup import log_file
 from knee_desktop.ui.screen_room import size_to_contents
-from knee_desktop.ui.text import our_html
+from knee_desktop.ui.text import escaped, our_html
 
 SAFETY = ("Only move to a point of resistance, never to a point of pain. "
           "If you have pain, make the move smaller.")
@@ -44,15 +43,15 @@ class AboutDialog(QDialog):
             picture.setPixmap(icon.pixmap(64, 64))
             picture.setAccessibleName("Knee routine icon")
             header.addWidget(picture)
-        title = our_html(QLabel(f"<h2>Knee routine</h2>knee-desktop {html.escape(__version__)}"))
+        title = our_html(QLabel(f"<h2>Knee routine</h2>knee-desktop {escaped(__version__)}"))
         header.addWidget(title, 1)
 
         summary = QLabel("A guided knee routine with spoken cues: lie down, close your eyes "
                          "and follow the voice. " + SOURCE)
         summary.setWordWrap(True)
 
-        safety = our_html(QLabel(f"<p><b>{html.escape(SAFETY)}</b></p>"
-                                 f"<p>{html.escape(DOCTOR)}</p>"))
+        safety = our_html(QLabel(f"<p><b>{escaped(SAFETY)}</b></p>"
+                                 f"<p>{escaped(DOCTOR)}</p>"))
         safety.setWordWrap(True)
         safety.setObjectName("safety")
         safety.setAccessibleName("Safety")

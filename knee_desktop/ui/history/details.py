@@ -3,18 +3,17 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtGui import QPalette
 
 from knee_desktop.history.records import EXERCISE_KINDS
 from knee_desktop.history.store import Row, SessionRecord
 from knee_desktop.ui.history.model import completion_text, duration_text, legs_text, muted_colours
+from knee_desktop.ui.text import escaped
 
 
 def details_html(rec: SessionRecord, row: Row | None, palette: QPalette) -> str:
     """The details panel: what was done, the pauses, the knee feel and the note."""
-    e = html.escape
+    e = escaped
     grey, amber = (c.name() for c in muted_colours(palette))
     parts = [f"<h3 style='margin-bottom:2px'>{rec.started:%A %d %B %Y, %H:%M}</h3>",
              f"<p style='margin-top:0'>{e(rec.title)}<br>"]

@@ -23,7 +23,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from shiboken6 import isValid
 
-from knee_desktop.desktop.a11y_status import screen_reader_enabled
 from knee_desktop.runtime.driver import SessionDriver
 from knee_desktop.runtime.prompts import HOW_TO_START
 
@@ -173,6 +172,8 @@ def say_how_to_start(driver: SessionDriver) -> bool:
     """At launch, once: "Press space to begin." (eyes closed from the first moment). Not
     when a screen reader runs (it reads the focused Start button), with no voice, or when a
     session is already starting. True if said."""
+    from knee_desktop.desktop.a11y_status import screen_reader_enabled  # (after the launch)
+
     voice = driver.voice
     if driver.active or not voice.audible or not voice.speaks or screen_reader_enabled():
         return False

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
@@ -23,7 +21,7 @@ from knee_desktop.plan.pose import Poser
 from knee_desktop.plan.timeline import Timeline
 from knee_desktop.routine.model import Routine
 from knee_desktop.ui.diagram.leg_diagram import LegDiagram
-from knee_desktop.ui.text import clock_text, our_html, scaled_font
+from knee_desktop.ui.text import clock_text, escaped, our_html, scaled_font
 
 PREVIEW_FROM = (1000, 420)  # the idle screen shows the picture from this viewport size
 DOCTOR = "This is not a replacement for your doctor. If you have questions, ask them."
@@ -226,11 +224,11 @@ class RoutinePanel(QScrollArea):
         self.preview.set_picture("thigh" if presses else "legs")
         self.preview.set_pose(Poser(timeline).ready())
         self.summary.setText(routine.summary)
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in routine.safety
+        items = "".join(f"<li>{escaped(line)}</li>" for line in routine.safety
                         if "doctor" not in line.lower())
         self.safety.setText(
             "<b>Before you start</b><ul style='margin-left:-20px; margin-top:4px'>"
-            f"{items}<li><b>{html.escape(DOCTOR)}</b></li></ul>")
+            f"{items}<li><b>{escaped(DOCTOR)}</b></li></ul>")
         self.plan.setText(plan_line(timeline))
         self._script_text = "\n".join(script_lines(timeline))
         if self._script is not None:
