@@ -43,7 +43,7 @@ def phrases() -> list[str]:
         for reps in (None, 2, 3, 4):
             settings = PlanSettings(reps=reps)
             out += compile_timeline(routine, settings).phrases()
-            out += SessionDriver._extra_phrases(routine, settings)
+            out += SessionDriver.extra_phrases(routine, settings)
     return list(dict.fromkeys(out))
 
 

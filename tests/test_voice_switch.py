@@ -66,6 +66,31 @@ def test_a_new_voice_is_rendered_in_the_background_and_used_next(wired, qtbot) -
     assert warm.rendered == 0  # the next session's clips were all rendered already
 
 
+def test_a_launch_renders_its_voice_in_the_background_without_a_word(wired, qtbot) -> None:
+    """ui/app/launch.py: the window shows first; its voice's clips (none yet: a first
+    launch) are rendered off the window's thread, counted in the status bar, then the ready
+    screen is fitted to them. Its notes were told with the voice: nothing is said again."""
+    window, voice, wiring = wired
+    settings = us.UserSettings(voice="no-such-voice", plan=PLAN)  # a note: the default speaks
+    seen: list[tuple[int, int]] = []
+    shown: list[str] = []
+    wiring.voice_switch.progress.connect(lambda done, total: seen.append((done, total)))
+    window.statusBar().messageChanged.connect(shown.append)
+    said = list(voice.log)
+    with qtbot.waitSignal(wiring.voice_switch.switched, timeout=60_000):
+        wiring.voice_switch.warm_up(settings)
+        assert wiring.voice_switch.worker is not None and wiring.voice_switch.worker.is_alive()
+    assert seen and seen[-1][0] == seen[-1][1] > 10  # rendered, phrase by phrase
+    assert any(text.startswith("Preparing the voice: ") for text in shown), shown
+    assert voice.log == said  # nothing played or said: not the note either
+    assert not any("no-such-voice" in text for text in shown), shown
+    assert isinstance(voice.source, SpeechCache)
+    phrases = [e.text for e in window.timeline.events if e.text]
+    warm = SpeechCache(VoiceSettings(rate=voice.source.settings.rate))
+    warm.prepare(phrases)
+    assert warm.rendered == 0  # the session's clips are all there
+
+
 def test_a_missing_voice_falls_back_to_the_default_and_says_so(wired, qtbot) -> None:
     window, voice, wiring = wired
     assert save(wiring, qtbot, "festival:cmu_us_nobody_hts") == ""

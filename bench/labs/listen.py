@@ -53,7 +53,7 @@ def own_session(routine_id: str, rate: int | None = None,
     routine = load_catalog().get(routine_id)
     saved = UserSettings() if rate is None else UserSettings(rate=rate)
     settings: PlanSettings = saved.to_plan_settings()
-    extra = SessionDriver._extra_phrases(routine, settings)
+    extra = SessionDriver.extra_phrases(routine, settings)
     planned = session_timeline(routine, settings, saved, extra=extra, fallback=False)
     source = planned.source
     clips: dict[str, bytes] = {}

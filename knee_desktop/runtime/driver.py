@@ -12,9 +12,9 @@ points for keys, media keys, the terminal and spoken commands. Views only follow
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -22,6 +22,7 @@ from knee_desktop.history.feel import KneeFeel, When
 from knee_desktop.plan.timeline import EventKind, StepSpan, Timeline, compile_timeline
 from knee_desktop.runtime import status
 from knee_desktop.runtime.audio_unavailable import AudioUnavailable
+from knee_desktop.runtime.driver_seams import Asker, Recorder, RecorderFactory
 from knee_desktop.runtime.one_voice import COUNTS, Heard, Speaker
 from knee_desktop.runtime.prompts import CONFIRM_QUIT as CONFIRM_QUIT
 from knee_desktop.runtime.prompts import CONFIRM_STOP, LAST_STEP, PROMPTS
@@ -40,22 +41,6 @@ if TYPE_CHECKING:
 STOP_CONFIRM_SECONDS = 5.0  # a second Esc within this long stops the session
 TAIL_SECONDS = 0.5  # after the last words are heard, before the question and the end
 START_GAP_SECONDS = 0.3  # between a prompt still being heard and a session's first words
-
-Say = Callable[[str], None]
-# Asks "How do your knees feel?" (None: not asked); speaks through the Say it is given.
-Asker = Callable[[When, Say], KneeFeel | None]
-
-
-class Recorder(Protocol):
-    """What the driver needs from a history recorder (``history.recorder``)."""
-
-    def keep_after(self, feel: KneeFeel | None) -> None: ...
-
-    def detach(self) -> None: ...
-
-
-RecorderFactory = Callable[[Session, KneeFeel], Recorder]
-
 
 class SessionDriver(QObject):
     started = Signal(object)  # Session: recorder attached, before the first cue
@@ -96,6 +81,12 @@ class SessionDriver(QObject):
         self._release = self.timers.timer("prompt-release", self._release_tick, self)
         self._starting = self.timers.timer("session-start", self._begin, self)
         self._stop_window = self.timers.timer("stop-window", self._disarm, self)
+        self.use_voice(voice)
+
+    def use_voice(self, voice: Voice) -> None:
+        """Speak with ``voice`` from now on; given before anything is said (the window's
+        launch makes its real voice after the first frame: ui/app/launch.py)."""
+        self.voice = self.speaker.voice = self.speaker.floor.voice = voice
         voice.problem.connect(self.message.emit)
         voice.outage.connect(self.outage.emit)
         voice.tell.connect(self.say)  # the sound back or moved: one voice at a time
@@ -127,16 +118,16 @@ class SessionDriver(QObject):
              progress: Progress | None = None) -> tuple[Timeline, list[str]]:
         """Render every phrase the session and its prompts may say; the fitted timeline."""
         return self.voice.plan(routine, settings, progress,
-                               extra=self._extra_phrases(routine, settings))
+                               extra=self.extra_phrases(routine, settings))
 
     def timeline(self, routine: Routine, settings: PlanSettings,
                  progress: Progress | None = None) -> tuple[Timeline, list[str]]:
         """The timeline :meth:`plan` would give, without opening the output (ready screen)."""
         return self.voice.timeline(routine, settings, progress,
-                                   extra=self._extra_phrases(routine, settings))
+                                   extra=self.extra_phrases(routine, settings))
 
     @staticmethod
-    def _extra_phrases(routine: Routine, settings: PlanSettings) -> list[str]:
+    def extra_phrases(routine: Routine, settings: PlanSettings) -> list[str]:
         """Prompts and status pieces, rendered with the cues so that both fit the same clips."""
         return [*PROMPTS, *status.all_pieces(compile_timeline(routine, settings))]
 

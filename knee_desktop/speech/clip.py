@@ -7,8 +7,10 @@ mixed sample by sample and placed on one output stream at exact sample positions
 from __future__ import annotations
 
 import array
+import os
 import re
 import sys
+import threading
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,9 +116,17 @@ def read_wav(path: Path) -> Clip:
     return Clip.from_bytes(data)
 
 
+def own_part(path: Path, suffix: str = ".part") -> Path:
+    """A name beside ``path`` for this process and thread only (``NAME.PID-THREAD.part``):
+    two renderings of one phrase at once (a launch's in the background and a session's
+    start) never write, read or remove each other's file; the finished file is moved into
+    place whole."""
+    return path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}{suffix}")
+
+
 def write_wav(path: Path, clip: Clip) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
+    tmp = own_part(path)
     with wave.open(str(tmp), "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)

@@ -32,7 +32,7 @@ from knee_desktop.plan.lengths import SpokenLengths
 from knee_desktop.speech import engines
 from knee_desktop.speech.centre import METHOD as CENTRE_METHOD
 from knee_desktop.speech.centre import vowel_onset
-from knee_desktop.speech.clip import Clip, ClipError, check_clip, read_wav, write_wav
+from knee_desktop.speech.clip import Clip, ClipError, check_clip, own_part, read_wav, write_wav
 
 # (done, total): how rendering is getting on; the one progress report of the app (the
 # terminal shows it with cli.run_cmd.RenderingProgress, the window with its progress bar).
@@ -294,7 +294,7 @@ class SpeechCache:
     def _store_meta(self, text: str, clip: Clip) -> float:
         onset = round(vowel_onset(clip.samples), 4)
         meta = {"text": text, "vowel_onset": onset, "method": CENTRE_METHOD}
-        tmp = self._meta_path(text).with_suffix(".json.part")
+        tmp = own_part(self._meta_path(text))
         tmp.write_text(json.dumps(meta), encoding="utf-8")
         tmp.replace(self._meta_path(text))
         return onset
@@ -338,7 +338,7 @@ class SpeechCache:
         espeak spoke at another rate or volume (speech/espeak_settings.py): such a clip fails
         a check and is rendered again, a few times at most, never stored.
         """
-        raw = self.folder / f"{self.key(text)}.raw.wav"
+        raw = own_part(self.folder / self.key(text), ".raw.wav")
         problem: ClipError | None = None
         for _attempt in range(RETRIES):
             try:

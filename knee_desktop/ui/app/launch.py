@@ -110,13 +110,15 @@ def open_window(options: LaunchOptions, saved: user_settings.UserSettings | None
     the window is up (its lead-in tells the user how to lie and counts in). With
     ``rest_later`` the caller does the rest after the window's first frame: it guards the
     application's plain text (every label the window has says its text format: a test
-    checks it) and starts the session (:func:`start_soon`)."""
+    checks it), gives the window its voice (silent until then: the ready screen shows the
+    estimated length) and starts the session (:func:`start_soon`)."""
     from knee_desktop.routine.loader import load_catalog
     from knee_desktop.ui.session.main_window import MainWindow
 
     make_app(plain_text=not rest_later)
     base = saved.to_plan_settings() if saved is not None else None
-    window = MainWindow(load_catalog(), voice_factory_for(options, saved),
+    window = MainWindow(load_catalog(),
+                        SilentVoice if rest_later else voice_factory_for(options, saved),
                         settings=(base or PlanSettings()).validate(), **kwargs)
     if not options.overrides.empty:
         window.plan_once(options.overrides.apply(base))  # this run only, not the next
@@ -163,7 +165,7 @@ def run_app(options: LaunchOptions,
     window = open_window(options.without_start() if options.tray else options,
                          loaded.settings, show=not options.tray, rest_later=True)
     # before any session can start: it is recorded, and the knee question is asked
-    wiring = wire_window(window, loaded.settings, screen_readers_now=False)
+    wiring = wire_window(window, loaded.settings, rest_later=True)
     app.aboutToQuit.connect(instance.close)
     app.aboutToQuit.connect(window.driver.close)  # e.g. the tray's Quit: recorded as stopped
     window.driver.started.connect(lambda session: log.info(
@@ -185,9 +187,10 @@ def run_app(options: LaunchOptions,
 def _after_first_frame(app: QApplication, window: MainWindow, wiring: Wiring,
                        activator: Activator, options: LaunchOptions,
                        loaded: user_settings.LoadResult) -> UnixSignals:
-    """The plain-text guard, screen-reader announcements, media keys, spoken commands, the
-    reminder, problems with the settings file, signal handling, then the ``--start``
-    session or the words on how to start. (Later launches are followed already.)"""
+    """The plain-text guard, the voice (and what to know about it), screen-reader
+    announcements, media keys, spoken commands, the reminder, problems with the settings
+    file, signal handling, then the ``--start`` session or the words on how to start.
+    (Later launches are followed already.)"""
     from knee_desktop.ui.app.listening import WindowListening
     from knee_desktop.ui.app.media_link import start_media
     from knee_desktop.ui.app.wiring import start_reminder
@@ -195,6 +198,8 @@ def _after_first_frame(app: QApplication, window: MainWindow, wiring: Wiring,
     from knee_desktop.ui.session.keys import say_how_to_start
 
     guard_plain_text(app)  # the window's own labels say their format (tests check it)
+    _give_voice(window, wiring, options, loaded.settings)
+    wiring.tell_about_voice()
     wiring.follow_screen_readers()
     media = start_media(window)  # media keys and the desktop's media widget (MPRIS)
     if media is not None:
@@ -218,6 +223,21 @@ def _after_first_frame(app: QApplication, window: MainWindow, wiring: Wiring,
     log.info("window: %s", "shown" if window.isVisible() else "in the tray")
     _collect_garbage_again()
     return signals
+
+
+def _give_voice(window: MainWindow, wiring: Wiring, options: LaunchOptions,
+                saved: user_settings.UserSettings) -> None:
+    """The window's voice, silent until now: its engine and sound output (~60 ms). Its
+    clips (all of them at a first launch: ~2 s) are rendered off this thread, the ready
+    screen fitted to them then; unless a session starts now: it renders them before its
+    first words anyway."""
+    if options.silent:
+        return
+    voice = voice_factory_for(options, saved)()
+    later = hasattr(voice, "source") and not options.start
+    window.use_voice(voice, refit=not later)
+    if later:
+        wiring.voice_switch.warm_up(wiring.settings)
 
 
 def _collect_garbage_again() -> None:

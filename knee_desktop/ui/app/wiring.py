@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from knee_desktop.history.records import Row
     from knee_desktop.history.store import HistoryStore
     from knee_desktop.prefs.user_settings import Reminder
-    from knee_desktop.runtime.driver import Recorder
+    from knee_desktop.runtime.driver_seams import Recorder
     from knee_desktop.runtime.preview import VoicePreview
     from knee_desktop.session.engine import Session
     from knee_desktop.ui.app.a11y import Announcer
@@ -179,6 +179,22 @@ class Wiring:
 
         self.announcer = Announcer(self.window, lambda: self.settings.who_speaks)
 
+    def tell_about_voice(self) -> None:
+        """What the user must know about the voice (no sound, the chosen voice missing),
+        shown at once and said: no one hears a warning once their eyes are closed."""
+        voice = self.window.voice
+        before = voice.reason if isinstance(voice, NoAudioVoice) else " ".join(voice.notes)
+        if not before:
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, "About the voice", before,
+                          QMessageBox.StandardButton.Ok, self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # (it may come before a launch's guard)
+        box.setAccessibleName("About the voice")
+        box.open()
+        self.window.statusBar().showMessage(before)
+        if not isinstance(voice, NoAudioVoice) and voice.speaks:
+            self.window.driver.say(before)  # e.g. the chosen voice is missing: the default says
+
     def tell(self, message: str) -> None:
         """Show and say it: the user may have their eyes closed."""
         self.window.driver.tell(message)
@@ -271,12 +287,11 @@ def apply_reminder(app: QApplication, controller: ReminderController,
 
 
 def wire_window(window: MainWindow, settings: us.UserSettings,
-                screen_readers_now: bool = True) -> Wiring:
-    """Plug the history, the knee question, the rooms and (unless the caller does it later:
-    ``Wiring.follow_screen_readers``) the screen-reader announcements into ``window``."""
+                rest_later: bool = False) -> Wiring:
+    """Plug the history, the knee question and the rooms into ``window``; then, unless the
+    caller does it later (a launch, after the window's first frame, once its real voice is
+    made), the screen-reader announcements and what must be known about the voice."""
     wiring = Wiring(window, settings)
-    if screen_readers_now:
-        wiring.follow_screen_readers()
     window.before_session = wiring.ask_before
     driver = window.driver
     driver.recorder_factory = wiring.record
@@ -286,15 +301,7 @@ def wire_window(window: MainWindow, settings: us.UserSettings,
     window.connect_action(window.history_action, wiring.open_history)
     window.connect_action(window.settings_action, wiring.open_settings)
     window.connect_action(window.about_action, wiring.open_about)
-    voice = window.voice
-    before = voice.reason if isinstance(voice, NoAudioVoice) else " ".join(voice.notes)
-    if before:  # said on screen at once: no one hears a warning once their eyes are closed
-        box = QMessageBox(QMessageBox.Icon.Warning, "About the voice", before,
-                          QMessageBox.StandardButton.Ok, window)
-        box.setTextFormat(Qt.TextFormat.PlainText)  # shown before a launch's guard is on
-        box.setAccessibleName("About the voice")
-        box.open()
-        window.statusBar().showMessage(before)
-        if not isinstance(voice, NoAudioVoice) and voice.speaks:
-            driver.say(before)  # e.g. the chosen voice is not installed: the default says so
+    if not rest_later:
+        wiring.follow_screen_readers()
+        wiring.tell_about_voice()
     return wiring

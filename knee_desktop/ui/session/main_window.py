@@ -13,7 +13,6 @@ Seams for the rest of the app:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
@@ -53,7 +52,7 @@ from knee_desktop.ui.session.controller import SessionController
 from knee_desktop.ui.session.controls import ControlBar
 from knee_desktop.ui.session.keys import SessionKeys
 from knee_desktop.ui.session.routine_panel import RoutinePanel
-from knee_desktop.ui.session.session_panel import SessionView, StepList
+from knee_desktop.ui.session.session_panel import SessionView, StepList, after_words
 from knee_desktop.ui.text import scaled_font
 
 DEFAULT_SIZE = QSize(1120, 640)  # fits 1280×720 and 1366×768 with a panel and title bar
@@ -190,6 +189,15 @@ class MainWindow(QMainWindow):
         view.addAction(self.steps_action)
         view.addAction(self.full_screen_action)
         self.menuBar().addMenu("&Help").addAction(self.about_action)
+
+    def use_voice(self, voice: Voice, refit: bool = True) -> None:
+        """Speak with ``voice`` (a launch makes the real one after the window's first
+        frame: ui/app/launch.py); the ready screen is fitted to it, unless the caller
+        renders its clips in the background first (ui/app/voice_switch.py)."""
+        self.voice = voice
+        self.driver.use_voice(voice)
+        if refit and self.routine is not None and not self.driver.active:
+            self.choose_routine(self.routine.id)
 
     def connect_action(self, action: QAction, slot: Callable[[], object]) -> None:
         action.triggered.connect(slot)
@@ -382,15 +390,6 @@ class MainWindow(QMainWindow):
             return False
         self.driver.stop()
         return True
-
-
-def after_words(text: str) -> str:
-    """The closing words without the sentences that repeat "finished" (the status line
-    says that once): "That is the end of the session. Well done. Lie there…" → "Lie there…"."""
-    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
-    kept = [s for s in sentences if s and not re.search(r"\b(end of|well done|finish)",
-                                                         s, re.IGNORECASE)]
-    return " ".join(kept)
 
 
 def default_size(window: QWidget) -> QSize:

@@ -8,6 +8,8 @@ their column, and nothing is cut (tests/test_painted_text.py, tests/test_screen_
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import (
     QFont,
@@ -365,3 +367,12 @@ class StepList(QListWidget):
 
     def current(self) -> int:
         return self._current
+
+
+def after_words(text: str) -> str:
+    """The closing words without the sentences that repeat "finished" (the status line
+    says that once): "That is the end of the session. Well done. Lie there…" → "Lie there…"."""
+    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+    kept = [s for s in sentences if s and not re.search(r"\b(end of|well done|finish)",
+                                                         s, re.IGNORECASE)]
+    return " ".join(kept)
