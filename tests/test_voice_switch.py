@@ -82,6 +82,7 @@ def test_a_launch_renders_its_voice_in_the_background_without_a_word(wired, qtbo
         assert wiring.voice_switch.worker is not None and wiring.voice_switch.worker.is_alive()
     assert seen and seen[-1][0] == seen[-1][1] > 10  # rendered, phrase by phrase
     assert any(text.startswith("Preparing the voice: ") for text in shown), shown
+    assert window.statusBar().currentMessage() == ""  # the count went when it was done
     assert voice.log == said  # nothing played or said: not the note either
     assert not any("no-such-voice" in text for text in shown), shown
     assert isinstance(voice.source, SpeechCache)

@@ -92,10 +92,12 @@ class VoiceSwitch(QObject):
         self.rendered.emit((generation, *result))
 
     def _on_progress(self, done: int, total: int) -> None:
+        bar = self.window.statusBar()
         if done < total:  # one line that counts up, as the terminal's progress does
             what = "the voice" if self._warming == self._generation else "the new voice"
-            self.window.statusBar().showMessage(f"Preparing {what}: {done} of "
-                                                f"{total} phrases…")
+            bar.showMessage(f"Preparing {what}: {done} of {total} phrases…")
+        elif bar.currentMessage().startswith("Preparing "):
+            bar.clearMessage()  # done: the count does not stay behind
 
     def _on_rendered(self, result: tuple[int, Any, list[str], str | None]) -> None:
         generation, source, notes, error = result
