@@ -4,8 +4,9 @@ Runs the real window under its own Xvfb (xcb platform), in child processes:
 - launch: from process start to the window exposed on screen (median of 5), beside a bare
   PySide6 window (a QMainWindow with one label) launched the same way in the same run:
   the main window alone, and the app as a person launches it (``knee-desktop``: settings,
-  history, single instance, media keys, reminder; silent, a fresh home, a private session
-  bus);
+  history, single instance, media keys, reminder; a fresh home, a private session bus),
+  silent and with its voice on a private PulseAudio (the first of those a first launch
+  ever: no clips yet);
 - running: a real session on the monotonic clock, sweeping, measured from
   /proc/self/stat (utime + stime, all threads) over 5-second slices (median and total),
   once with a silent voice and once with the real voice (pre-rendered speech and its
@@ -64,9 +65,9 @@ def bare(started: float) -> int:
     return 0
 
 
-def entry(started: float) -> int:
+def entry(started: float, real_voice: bool = False) -> int:
     """The app as a person launches it: ``knee-desktop`` with no command (its settings,
-    history, single instance, media keys, reminder, listening), silent, in a fresh home,
+    history, single instance, media keys, reminder, listening), silent or with its voice,
     until its window is exposed. ``open_window`` is wrapped only to learn the window, as
     its module is imported by the app itself (importing it here first would move the
     app's own order of work: the display check before Qt)."""
@@ -93,7 +94,7 @@ def entry(started: float) -> int:
         launch.open_window = open_and_time
 
     after_import("knee_desktop.ui.app.launch", wrap)
-    return knee_main(["--silent"])
+    return knee_main([] if real_voice else ["--silent"])
 
 
 def after_import(name: str, then: Callable[[Any], None]) -> None:
@@ -105,7 +106,7 @@ def after_import(name: str, then: Callable[[Any], None]) -> None:
         def find_spec(fullname: str, path: Any, target: Any = None) -> Any:
             if fullname != name:
                 return None
-            sys.meta_path.remove(Finder)  # type: ignore[arg-type]
+            sys.meta_path.remove(Finder)
             spec = importlib.util.find_spec(fullname)
             assert spec is not None and spec.loader is not None
             run = spec.loader.exec_module
@@ -117,7 +118,7 @@ def after_import(name: str, then: Callable[[Any], None]) -> None:
             spec.loader.exec_module = run_then  # type: ignore[method-assign]
             return spec
 
-    sys.meta_path.insert(0, Finder)  # type: ignore[arg-type]
+    sys.meta_path.insert(0, Finder)
 
 
 def start_sweeping(window: Any, then: Callable[[], None]) -> None:
@@ -230,7 +231,48 @@ def compile_package() -> None:
 
 
 NAMES = {"bare": "bare PySide6 window      ", "launch": "the app's window         ",
-         "entry": "the app, as launched     "}
+         "entry": "the app, as launched     ", "voice": "the app, with its voice  "}
+# kind: the child and its arguments
+KINDS = {"bare": ("bare",), "launch": ("launch",), "entry": ("entry",),
+         "voice": ("entry", "--real-voice")}
+Launch = tuple[float, float, float]  # seconds to the window, peak RSS MiB, CPU seconds
+
+
+def measure_launches(display: str, session_bus: dict[str, str], pulse: dict[str, str],
+                     rounds: int) -> dict[str, list[Launch]]:
+    """Each kind launched ``rounds`` times, interleaved (a busier machine weighs on all
+    alike), each in a fresh home; the voiced ones share one (on a private PulseAudio): its
+    first launch is a first launch ever (no clips), the others find them."""
+    voice_home = fresh_home()
+    got: dict[str, list[Launch]] = {kind: [] for kind in KINDS}
+    for _ in range(rounds):
+        for kind, child in KINDS.items():
+            home = {**voice_home, **pulse} if kind == "voice" else fresh_home()
+            _, seconds, peak, used = run_child(display, *child,
+                                               env_extra={**home, **session_bus}).split()
+            got[kind].append((float(seconds), float(peak.split("=")[1]),
+                              float(used.split("=")[1])))
+    return got
+
+
+def report_launches(got: dict[str, list[Launch]]) -> None:
+    bare = statistics.median(g[0] for g in got["bare"])
+    bare_cpu = statistics.median(g[2] for g in got["bare"])
+    for kind, runs in got.items():
+        print(f"launch to window shown, {NAMES[kind]}: median "
+              f"{statistics.median(r[0] for r in runs) * 1000:.0f} ms "
+              f"(runs: {', '.join(f'{r[0] * 1000:.0f}' for r in runs)}), CPU "
+              f"{statistics.median(r[2] for r in runs) * 1000:.0f} ms, "
+              f"peak RSS {statistics.median(r[1] for r in runs):.0f} MiB")
+    for kind in ("launch", "entry", "voice"):
+        runs = got[kind][1:] if kind == "voice" else got[kind]  # the first: no clips yet
+        ratio = statistics.median(r[0] for r in runs) / bare
+        cpu_ratio = statistics.median(r[2] for r in runs) / bare_cpu
+        print(f"  {NAMES[kind].strip()} / bare: {ratio:.2f}× wall, {cpu_ratio:.2f}× CPU"
+              + (" (its clips cached)" if kind == "voice" else ""))
+    first = got["voice"][0][0]
+    print(f"  the app's first launch ever, with its voice (no clips yet): {first * 1000:.0f} ms, "
+          f"{first / bare:.2f}× (the clips are rendered after the window shows)")
 
 
 def fresh_home() -> dict[str, str]:
@@ -267,7 +309,7 @@ def main() -> int:
     if args.child == "bare":
         return bare(args.started)
     if args.child == "entry":
-        return entry(args.started)
+        return entry(args.started, args.real_voice)
     if args.child:
         return child(args.child, args.seconds, args.started, args.real_voice)
     compile_package()
@@ -278,30 +320,11 @@ def main() -> int:
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert bus.stdout is not None
     session_bus = {"DBUS_SESSION_BUS_ADDRESS": bus.stdout.readline().strip()}
+    from bench.labs.pulse import PrivatePulse
+
+    pulse = PrivatePulse(("test",)).start()
     try:
-        kinds = ("bare", "launch", "entry")
-        launches: dict[str, list[float]] = {kind: [] for kind in kinds}
-        rss: dict[str, list[float]] = {kind: [] for kind in kinds}
-        cpu: dict[str, list[float]] = {kind: [] for kind in kinds}
-        for _ in range(args.launches):  # interleaved: a busier machine weighs on both alike
-            for kind in launches:
-                _, seconds, peak, used = run_child(
-                    display, kind, env_extra={**fresh_home(), **session_bus}).split()
-                launches[kind].append(float(seconds))
-                rss[kind].append(float(peak.split("=")[1]))
-                cpu[kind].append(float(used.split("=")[1]))
-        for kind, runs in launches.items():
-            name = NAMES[kind]
-            print(f"launch to window shown, {name}: median "
-                  f"{statistics.median(runs) * 1000:.0f} ms "
-                  f"(runs: {', '.join(f'{x * 1000:.0f}' for x in runs)}), CPU "
-                  f"{statistics.median(cpu[kind]) * 1000:.0f} ms, "
-                  f"peak RSS {statistics.median(rss[kind]):.0f} MiB")
-        for kind in ("launch", "entry"):
-            ratio = statistics.median(launches[kind]) / statistics.median(launches["bare"])
-            cpu_ratio = statistics.median(cpu[kind]) / statistics.median(cpu["bare"])
-            print(f"  {NAMES[kind].strip()} / bare: {ratio:.2f}× wall, {cpu_ratio:.2f}× CPU (the "
-                  "CPU a launch used, which other processes on the machine disturb less)")
+        report_launches(measure_launches(display, session_bus, pulse.env({}), args.launches))
         x0 = cpu_seconds(str(xvfb.pid))
         t0 = time.monotonic()
         for _ in range(args.runs):
@@ -309,19 +332,14 @@ def main() -> int:
                                                 str(args.seconds)))
         print(f"  (Xvfb itself meanwhile: "
               f"{(cpu_seconds(str(xvfb.pid)) - x0) / (time.monotonic() - t0) * 100:.2f}%)")
-        from bench.labs.pulse import PrivatePulse
-
-        pulse = PrivatePulse(("test",)).start()
-        try:
-            for _ in range(args.runs):
-                print("session running, real voice:", run_child(
-                    display, "running", "--real-voice", "--seconds", str(args.seconds),
-                    env_extra=pulse.env({})))
-        finally:
-            pulse.stop()
+        for _ in range(args.runs):
+            print("session running, real voice:", run_child(
+                display, "running", "--real-voice", "--seconds", str(args.seconds),
+                env_extra=pulse.env({})))
         print("idle window:    ", run_child(display, "idle", "--seconds",
                                             str(min(max(args.seconds, 6.0), 10.0))))
     finally:
+        pulse.stop()
         bus.terminate()
         bus.wait()
         stop(xvfb)
