@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import getpass
-import json
 import logging
 import os
 import socket
@@ -83,6 +81,8 @@ def private_dir() -> Path | None:
 def server_name() -> str | None:
     """A socket path in :func:`private_dir`, unique per user and config dir; ``None`` when
     there is no private place for it."""
+    import getpass  # (what a launch needs only here, imported here: ~1.5 ms with json)
+
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
@@ -125,6 +125,8 @@ def send_to_running(argv: list[str], name: str | None = None,
     client = _connect(name, connect_ms / 1000)
     if client is None:
         return False
+    import json
+
     reply = b""
     with client:
         try:
@@ -258,6 +260,8 @@ class SingleInstance(QObject):
         self._drop(client)
 
     def _read(self, client: _Client) -> None:
+        import json
+
         try:
             chunk = client.conn.recv(4096)
         except BlockingIOError:

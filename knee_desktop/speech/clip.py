@@ -11,7 +11,6 @@ import os
 import re
 import sys
 import threading
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,6 +103,8 @@ def _swapped(samples: array.array[int]) -> array.array[int]:
 
 def read_wav(path: Path) -> Clip:
     """Read a 22050 Hz mono 16-bit WAV; :class:`ClipError` if it is anything else."""
+    import wave  # (not before the window shows: the window imports this module)
+
     try:
         with wave.open(str(path), "rb") as w:
             if (w.getnchannels(), w.getsampwidth(), w.getframerate()) != (1, 2, RATE):
@@ -125,6 +126,8 @@ def own_part(path: Path, suffix: str = ".part") -> Path:
 
 
 def write_wav(path: Path, clip: Clip) -> None:
+    import wave
+
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = own_part(path)
     with wave.open(str(tmp), "wb") as w:

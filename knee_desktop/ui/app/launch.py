@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+MADE = "knee_desktop_made"  # the application was named and given its icon
 
 
 def make_app(argv: list[str] | None = None, plain_text: bool = True) -> QApplication:
@@ -39,11 +40,13 @@ def make_app(argv: list[str] | None = None, plain_text: bool = True) -> QApplica
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(argv if argv is not None else sys.argv[:1])
-    app.setApplicationName("knee-desktop")
-    app.setApplicationDisplayName("Knee routine")
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName(APP_ID)
-    app.setWindowIcon(app_icon())
+    if app.property(MADE) is not True:  # once (a launch asks twice; the icon reads files)
+        app.setProperty(MADE, True)
+        app.setApplicationName("knee-desktop")
+        app.setApplicationDisplayName("Knee routine")
+        app.setApplicationVersion(__version__)
+        app.setDesktopFileName(APP_ID)
+        app.setWindowIcon(app_icon())
     if plain_text:  # user text reaches labels, message boxes and tooltips as text
         from knee_desktop.ui.plain_text import guard_plain_text
 
@@ -171,17 +174,27 @@ def run_app(options: LaunchOptions,
     window.driver.started.connect(lambda session: log.info(
         "session started: %s", session.timeline.routine_id))
     rest: list[UnixSignals] = []
+    failed: list[Exception] = []
 
     def then() -> None:
-        activator = _follow_later_launches(window, wiring, instance, parse_launch)
-        rest.append(_after_first_frame(app, window, wiring, activator, options, loaded))
+        try:
+            activator = _follow_later_launches(window, wiring, instance, parse_launch)
+            rest.append(_after_first_frame(app, window, wiring, activator, options, loaded))
+        except Exception as exc:  # raised as from run_app: said, never a half-made app
+            failed.append(exc)
+            app.exit(1)
+        finally:
+            _collect_garbage_again()
 
     AfterFirstFrame(window, then)
     try:
-        return app.exec()
+        code = app.exec()
     finally:
         for signals in rest:
             signals.close()
+    if failed:
+        raise failed[0]
+    return code
 
 
 def _after_first_frame(app: QApplication, window: MainWindow, wiring: Wiring,
@@ -221,7 +234,6 @@ def _after_first_frame(app: QApplication, window: MainWindow, wiring: Wiring,
     elif window.isVisible():
         QTimer.singleShot(0, lambda: say_how_to_start(window.driver))
     log.info("window: %s", "shown" if window.isVisible() else "in the tray")
-    _collect_garbage_again()
     return signals
 
 
