@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import io
 import logging
 import os
@@ -26,9 +25,26 @@ from knee_desktop.prefs.launch import LaunchOptions
 
 log = logging.getLogger("knee_desktop")
 
-# Each command module has register(subparsers); add new commands here.
+# Each command module has register(subparsers); add new commands here (and in
+# command_modules).
 COMMANDS = ["routines_cmd", "plan_cmd", "run_cmd", "export_cmd", "history_cmd", "report_cmd",
             "voices_cmd"]
+
+
+def command_modules() -> list[Any]:
+    """The command modules, in :data:`COMMANDS` order, imported when a command line may
+    name one (named here, not by string: the PyInstaller bundle must see them)."""
+    from knee_desktop.cli import (
+        export_cmd,
+        history_cmd,
+        plan_cmd,
+        report_cmd,
+        routines_cmd,
+        run_cmd,
+        voices_cmd,
+    )
+
+    return [routines_cmd, plan_cmd, run_cmd, export_cmd, history_cmd, report_cmd, voices_cmd]
 
 EPILOG = """\
 examples:
@@ -91,8 +107,8 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     add_session_options(window)  # type: ignore[arg-type]
     if commands:
         sub = parser.add_subparsers(title="commands", metavar="COMMAND")
-        for name in COMMANDS:
-            importlib.import_module(f"knee_desktop.cli.{name}").register(sub)
+        for command in command_modules():
+            command.register(sub)
     return parser
 
 
