@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from knee_desktop.cli.main import COMMANDS, build_parser, command_modules, names_no_command
+from knee_desktop.cli.main import build_parser, names_no_command
 
 OPTIONS = ["--silent", "--tray", "--listen", "-v", "--verbose", "--start=windshield-wiper",
            "--start=nothing-such", "--reps=3", "--reps=-3", "--reps=abc", "--rep=4", "--sil",
@@ -54,7 +54,3 @@ def test_what_may_name_a_command_or_ask_for_help_gets_every_parser(argv: list[st
 def test_any_options_only_command_line_reads_alike(argv: list[str]) -> None:
     assert names_no_command(argv)
     assert _read(build_parser(commands=False), argv) == _read(build_parser(), argv)
-
-
-def test_the_commands_are_named_alike_in_both_lists() -> None:
-    assert [m.__name__.rsplit(".", 1)[1] for m in command_modules()] == COMMANDS

@@ -25,15 +25,10 @@ from knee_desktop.prefs.launch import LaunchOptions
 
 log = logging.getLogger("knee_desktop")
 
-# Each command module has register(subparsers); add new commands here (and in
-# command_modules).
-COMMANDS = ["routines_cmd", "plan_cmd", "run_cmd", "export_cmd", "history_cmd", "report_cmd",
-            "voices_cmd"]
-
-
 def command_modules() -> list[Any]:
-    """The command modules, in :data:`COMMANDS` order, imported when a command line may
-    name one (named here, not by string: the PyInstaller bundle must see them)."""
+    """The command modules, each with register(subparsers): add new commands here. They
+    are imported when a command line may name one, by a plain import (not by string: the
+    PyInstaller bundle must see them)."""
     from knee_desktop.cli import (
         export_cmd,
         history_cmd,
